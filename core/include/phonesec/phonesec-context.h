@@ -1,0 +1,83 @@
+/* phonesec-context.h: what the core gives a plugin.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+#include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-secret.h>
+
+G_BEGIN_DECLS
+
+#define PHONESEC_TYPE_CONTEXT (phonesec_context_get_type ())
+G_DECLARE_FINAL_TYPE (PhonesecContext, phonesec_context, PHONESEC, CONTEXT, GObject)
+
+/* Identity of the plugin this context belongs to. */
+const char *phonesec_context_get_plugin_name (PhonesecContext *self);
+
+/* --- Configuration (typed getters; a wrong name or type is a programming
+ * error: g_critical() and a zero value). Per-line names carry the line
+ * number: "SIP_Transport_1_". --- */
+gboolean phonesec_context_get_bool (PhonesecContext *self, const char *name);
+gint64 phonesec_context_get_int (PhonesecContext *self, const char *name);
+char *phonesec_context_dup_string (PhonesecContext *self, const char *name);
+GStrv phonesec_context_dup_strv (PhonesecContext *self, const char *name);
+/* The typed value as on D-Bus; secrets excluded (use dup_secret). */
+GVariant *phonesec_context_dup_value (PhonesecContext *self, const char *name);
+/* Secret parameters (passwords) only come out this way. */
+PhonesecSecret *phonesec_context_dup_secret (PhonesecContext *self, const char *name);
+guint phonesec_context_get_line_count (PhonesecContext *self);
+guint64 phonesec_context_get_generation (PhonesecContext *self);
+
+/**
+ * phonesec_context_watch:
+ * @patterns: (array zero-terminated=1): parameter names or globs
+ *   ("Proxy_*", "SIP_Transport_*_")
+ *
+ * Adds to the names for which config_changed() is called. The `Watch` key of
+ * the `.plugin` file declares the same thing statically.
+ */
+void phonesec_context_watch (PhonesecContext *self, const char *const *patterns);
+
+/* --- D-Bus --- */
+GDBusConnection *phonesec_context_get_connection (PhonesecContext *self);
+/* /org/phonesec/PhoneSec1/plugins/<name>, dashes as underscores */
+const char *phonesec_context_get_object_path (PhonesecContext *self);
+/* Adds a (gdbus-codegen) interface skeleton to the plugin's object. */
+void phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
+void phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
+
+/* --- Core services --- */
+/* A private folder for the plugin (mode 0700), created on first use. */
+const char *phonesec_context_get_state_dir (PhonesecContext *self);
+/* The phone's one HTTP client: follows the proxy slot (and the TLS policy). */
+SoupSession *phonesec_context_get_soup_session (PhonesecContext *self);
+/* The proxy slot every HTTP client asks; %NULL puts back direct connections. */
+void phonesec_context_set_proxy_resolver (PhonesecContext *self, GProxyResolver *resolver);
+PhonesecDevice *phonesec_context_get_device (PhonesecContext *self);
+/**
+ * phonesec_context_expand_macros:
+ * @extra: (nullable) (element-type utf8 utf8): context macros (SCHEME, ERR...)
+ *
+ * Expands @template with the device identity, the network facts ($IP) and
+ * @extra. See phonesec_macro_expand().
+ */
+char *phonesec_context_expand_macros (PhonesecContext *self, const char *template,
+                                      GHashTable *extra);
+/* TRUE when the previous run of phonesecd ended without a clean shutdown. */
+gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
+/* The network facts pushed through org.phonesec.PhoneSec1.Network (a{sv}). */
+GVariant *phonesec_context_dup_network (PhonesecContext *self);
+
+/**
+ * phonesec_context_set_error:
+ * @message: (nullable): what went wrong, in words an admin understands
+ *
+ * Shows a runtime error on the plugin's object (State=error, Error=message),
+ * or clears it with %NULL (State=active).
+ */
+void phonesec_context_set_error (PhonesecContext *self, const char *message);
+
+G_END_DECLS

@@ -1,0 +1,73 @@
+/* phonesec-plugin.h: the interface every phonesec plugin implements.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <phonesec/phonesec-context.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PHONESEC_PLUGIN_ABI_VERSION:
+ *
+ * Bumped whenever #PhonesecPluginInterface or #PhonesecContext change
+ * incompatibly. The loader refuses a module built against another value.
+ */
+#define PHONESEC_PLUGIN_ABI_VERSION 1u
+
+#define PHONESEC_TYPE_PLUGIN (phonesec_plugin_get_type ())
+G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
+
+/**
+ * PhonesecPluginInterface:
+ * @activate_async: start the feature; read the configuration from @context,
+ *   export D-Bus interfaces, and complete when the feature is running (or
+ *   failed). Must not block: slow work goes to a thread or helper process.
+ * @activate_finish: finish @activate_async
+ * @deactivate: stop the feature and release everything (daemon shutdown, or
+ *   a plugin being disabled); synchronous and quick
+ * @config_changed: called once per committed transaction with the names
+ *   (only those the plugin watches, see phonesec_context_watch()) whose value
+ *   or user access changed; read the new values from the context
+ */
+struct _PhonesecPluginInterface
+{
+  GTypeInterface parent_iface;
+
+  void (*activate_async) (PhonesecPlugin *self, PhonesecContext *context, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*activate_finish) (PhonesecPlugin *self, GAsyncResult *result, GError **error);
+  void (*deactivate) (PhonesecPlugin *self);
+  void (*config_changed) (PhonesecPlugin *self, const char *const *names);
+
+  /*< private >*/
+  gpointer padding[8];
+};
+
+void phonesec_plugin_activate_async (PhonesecPlugin *self, PhonesecContext *context,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean phonesec_plugin_activate_finish (PhonesecPlugin *self, GAsyncResult *result,
+                                          GError **error);
+void phonesec_plugin_deactivate (PhonesecPlugin *self);
+void phonesec_plugin_config_changed (PhonesecPlugin *self, const char *const *names);
+
+/**
+ * PHONESEC_PLUGIN_DEFINE:
+ * @TypeGetter: the `get_type` function of the plugin's GObject type
+ *
+ * Defines the two symbols the loader looks up in a plugin module:
+ * `phonesec_plugin_abi_version` and `phonesec_plugin_module_new`. Use it once,
+ * in the plugin's main file.
+ */
+#define PHONESEC_PLUGIN_DEFINE(TypeGetter)                                                         \
+  G_MODULE_EXPORT const guint32 phonesec_plugin_abi_version = PHONESEC_PLUGIN_ABI_VERSION;         \
+  G_MODULE_EXPORT PhonesecPlugin *phonesec_plugin_module_new (void);                               \
+  G_MODULE_EXPORT PhonesecPlugin *phonesec_plugin_module_new (void)                                \
+  {                                                                                                \
+    return PHONESEC_PLUGIN (g_object_new (TypeGetter (), NULL));                                   \
+  }
+
+G_END_DECLS

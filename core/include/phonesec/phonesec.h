@@ -1,0 +1,17 @@
+/* phonesec.h: the phonesec plugin SDK.
+ *
+ * A plugin includes only this header and links with `pkg-config phonesec-plugin`.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define PHONESEC_INSIDE
+#include <phonesec/phonesec-error.h>
+#include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-macro.h>
+#include <phonesec/phonesec-context.h>
+#include <phonesec/phonesec-plugin.h>
+#include <phonesec/phonesec-log.h>
+#undef PHONESEC_INSIDE
