@@ -1,0 +1,813 @@
+/* phonesec-config-store.c: values, user access and their one key file.
+ *
+ * A transaction is processed top to bottom as hostnamed's setters are:
+ * check the generation, resolve and validate every entry (collecting every
+ * problem), work out what really changes, return early when nothing does,
+ * write the whole new state durably, then make it visible and announce it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-log.h"
+#include "phonesec-config-store.h"
+#include "phonesec-config-state.h"
+#include "phonesec-transaction-private.h"
+
+#define STORE_FORMAT_VERSION 1
+#define GROUP_STORE "Store"
+#define GROUP_VALUES "Values"
+#define GROUP_ACCESS "UserAccess"
+
+/* ------------------------------------------------------------------------ */
+/* The store */
+
+struct _PhonesecConfigStore
+{
+  GObject parent_instance;
+
+  PhonesecSchema *schema;
+  char *path;
+  guint64 generation;
+  PhonesecConfigState *state;
+
+  GQueue pending; /* of GTask*, the head is being processed */
+  gboolean busy;
+};
+
+enum
+{
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (PhonesecConfigStore, phonesec_config_store, G_TYPE_OBJECT)
+
+static void
+phonesec_config_store_finalize (GObject *object)
+{
+  PhonesecConfigStore *self = PHONESEC_CONFIG_STORE (object);
+
+  g_warn_if_fail (g_queue_is_empty (&self->pending));
+  phonesec_config_state_free (self->state);
+  g_free (self->path);
+  G_OBJECT_CLASS (phonesec_config_store_parent_class)->finalize (object);
+}
+
+static void
+phonesec_config_store_class_init (PhonesecConfigStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = phonesec_config_store_finalize;
+
+  /**
+   * PhonesecConfigStore::changed:
+   * @generation: the new generation
+   * @names: the names whose value or user access changed
+   */
+  signals[SIGNAL_CHANGED]
+      = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_UINT64, G_TYPE_STRV);
+}
+
+static void
+phonesec_config_store_init (PhonesecConfigStore *self)
+{
+  self->state = phonesec_config_state_new ();
+  g_queue_init (&self->pending);
+}
+
+PhonesecConfigStore *
+phonesec_config_store_new (PhonesecSchema *schema, const char *path)
+{
+  PhonesecConfigStore *self = g_object_new (PHONESEC_TYPE_CONFIG_STORE, NULL);
+
+  self->schema = schema;
+  self->path = g_strdup (path);
+  return self;
+}
+
+const char *
+phonesec_config_store_get_path (PhonesecConfigStore *self)
+{
+  return self->path;
+}
+
+PhonesecSchema *
+phonesec_config_store_get_schema (PhonesecConfigStore *self)
+{
+  return self->schema;
+}
+
+guint64
+phonesec_config_store_get_generation (PhonesecConfigStore *self)
+{
+  return self->generation;
+}
+
+GVariant *
+phonesec_config_store_get_value (PhonesecConfigStore *self, const PhonesecParamSpec *spec)
+{
+  return phonesec_config_state_get_value (self->state, spec);
+}
+
+PhonesecAccess
+phonesec_config_store_get_access (PhonesecConfigStore *self, const PhonesecParamSpec *spec)
+{
+  return phonesec_config_state_get_access (self->state, spec);
+}
+
+gboolean
+phonesec_config_store_is_set (PhonesecConfigStore *self, const PhonesecParamSpec *spec)
+{
+  return g_hash_table_contains (self->state->values, spec->name);
+}
+
+gboolean
+phonesec_config_store_can_read (PhonesecConfigStore *self, const PhonesecParamSpec *spec,
+                                PhonesecRole role)
+{
+  return role == PHONESEC_ROLE_ADMIN
+         || phonesec_config_state_get_access (self->state, spec) != PHONESEC_ACCESS_NA;
+}
+
+gboolean
+phonesec_config_store_can_write (PhonesecConfigStore *self, const PhonesecParamSpec *spec,
+                                 PhonesecRole role)
+{
+  return role == PHONESEC_ROLE_ADMIN
+         || phonesec_config_state_get_access (self->state, spec) == PHONESEC_ACCESS_RW;
+}
+
+gboolean
+phonesec_config_store_is_busy (PhonesecConfigStore *self)
+{
+  return self->busy;
+}
+
+GStrv
+phonesec_config_store_dup_secret_values (PhonesecConfigStore *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  const GPtrArray *all = phonesec_schema_get_all (self->schema);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PhonesecParamSpec *spec = all->pdata[i];
+      GVariant *value;
+
+      if (!spec->secret)
+        continue;
+      value = g_hash_table_lookup (self->state->values, spec->name);
+      if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        g_strv_builder_add (builder, g_variant_get_string (value, NULL));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Loading */
+
+static void
+load_values (PhonesecConfigStore *self, GKeyFile *keyfile, PhonesecConfigState *state)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (keyfile, GROUP_VALUES, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *text = g_key_file_get_string (keyfile, GROUP_VALUES, keys[i], NULL);
+      const PhonesecParamSpec *spec = phonesec_schema_lookup (self->schema, keys[i]);
+      g_autoptr (GVariant) value = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (text == NULL)
+        continue;
+      if (spec == NULL)
+        {
+          /* Kept for a plugin that is not installed (or not yet loaded). */
+          g_hash_table_insert (state->orphan_values, g_strdup (keys[i]), g_steal_pointer (&text));
+          continue;
+        }
+      value = phonesec_param_spec_parse_string (spec, text, &error);
+      if (value == NULL)
+        {
+          g_warning ("Stored value of %s no longer fits its schema (%s); using the default",
+                     spec->name, error->message);
+          continue;
+        }
+      phonesec_config_state_set_value (state, spec, value);
+    }
+}
+
+static void
+load_access (PhonesecConfigStore *self, GKeyFile *keyfile, PhonesecConfigState *state)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (keyfile, GROUP_ACCESS, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *text = g_key_file_get_string (keyfile, GROUP_ACCESS, keys[i], NULL);
+      const PhonesecParamSpec *spec = phonesec_schema_lookup (self->schema, keys[i]);
+      PhonesecAccess access;
+
+      if (text == NULL)
+        continue;
+      if (spec == NULL)
+        {
+          g_hash_table_insert (state->orphan_access, g_strdup (keys[i]), g_steal_pointer (&text));
+          continue;
+        }
+      if (!phonesec_access_from_string (text, &access))
+        {
+          g_warning ("Stored user access of %s is not na, ro or rw; using the default", spec->name);
+          continue;
+        }
+      phonesec_config_state_set_access (state, spec, access);
+    }
+}
+
+static gboolean
+keep_aside (const char *path, GError **error)
+{
+  g_autofree char *aside = g_strconcat (path, ".corrupt", NULL);
+
+  if (g_rename (path, aside) < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Could not move %s aside: %s"), path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+phonesec_config_store_load (PhonesecConfigStore *self, gboolean *out_existed, GError **error)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *generation_text = NULL;
+  PhonesecConfigState *state;
+  gint version;
+  guint64 generation = 0;
+
+  if (out_existed != NULL)
+    *out_existed = FALSE;
+  if (!g_key_file_load_from_file (keyfile, self->path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      goto corrupt;
+    }
+  if (out_existed != NULL)
+    *out_existed = TRUE;
+
+  version = g_key_file_get_integer (keyfile, GROUP_STORE, "Version", &local_error);
+  if (local_error != NULL)
+    goto corrupt;
+  if (version != STORE_FORMAT_VERSION)
+    {
+      local_error = g_error_new (PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                                 _ ("unsupported format version %d (expected %d)"), version,
+                                 STORE_FORMAT_VERSION);
+      goto corrupt;
+    }
+  generation_text = g_key_file_get_string (keyfile, GROUP_STORE, "Generation", &local_error);
+  if (generation_text == NULL
+      || !g_ascii_string_to_unsigned (generation_text, 10, 0, G_MAXUINT64, &generation,
+                                      &local_error))
+    goto corrupt;
+
+  state = phonesec_config_state_new ();
+  load_values (self, keyfile, state);
+  load_access (self, keyfile, state);
+  phonesec_config_state_free (self->state);
+  self->state = state;
+  self->generation = generation;
+  return TRUE;
+
+corrupt:
+  {
+    g_autoptr (GError) aside_error = NULL;
+    gboolean moved = keep_aside (self->path, &aside_error);
+
+    phonesec_log_event (PHONESEC_MESSAGE_ID_STORE_CORRUPT, G_LOG_LEVEL_WARNING,
+                        "The stored configuration %s is unreadable (%s); %s; starting on defaults",
+                        self->path, local_error->message,
+                        moved ? "kept aside as .corrupt" : aside_error->message);
+    g_set_error (
+        error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+        _ ("The stored configuration was unreadable (%s) and was kept aside as %s.corrupt; "
+           "the phone started on default settings"),
+        local_error->message, self->path);
+    return FALSE;
+  }
+}
+
+void
+phonesec_config_store_adopt_orphans (PhonesecConfigStore *self)
+{
+  GHashTableIter iter;
+  gpointer key, text;
+
+  g_hash_table_iter_init (&iter, self->state->orphan_values);
+  while (g_hash_table_iter_next (&iter, &key, &text))
+    {
+      const PhonesecParamSpec *spec = phonesec_schema_lookup (self->schema, key);
+      g_autoptr (GVariant) value = NULL;
+      g_autoptr (GError) error = NULL;
+
+      if (spec == NULL)
+        continue;
+      value = phonesec_param_spec_parse_string (spec, text, &error);
+      if (value == NULL)
+        g_warning ("Stored value of %s does not fit its schema (%s); using the default", spec->name,
+                   error->message);
+      else
+        phonesec_config_state_set_value (self->state, spec, value);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_iter_init (&iter, self->state->orphan_access);
+  while (g_hash_table_iter_next (&iter, &key, &text))
+    {
+      const PhonesecParamSpec *spec = phonesec_schema_lookup (self->schema, key);
+      PhonesecAccess access;
+
+      if (spec == NULL)
+        continue;
+      if (phonesec_access_from_string (text, &access))
+        phonesec_config_state_set_access (self->state, spec, access);
+      g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Saving */
+
+static char *
+state_serialize (PhonesecConfigStore *self, const PhonesecConfigState *state, guint64 generation,
+                 gsize *len)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  const GPtrArray *all = phonesec_schema_get_all (self->schema);
+  g_autofree char *generation_text = g_strdup_printf ("%" G_GUINT64_FORMAT, generation);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_key_file_set_comment (keyfile, NULL, NULL,
+                          " phonesecd configuration: values that differ from the defaults.\n"
+                          " Written atomically by phonesecd; change it over D-Bus, not here.",
+                          NULL);
+  g_key_file_set_integer (keyfile, GROUP_STORE, "Version", STORE_FORMAT_VERSION);
+  g_key_file_set_string (keyfile, GROUP_STORE, "Generation", generation_text);
+
+  /* Schema order keeps the file stable and diffable. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PhonesecParamSpec *spec = all->pdata[i];
+      GVariant *stored = g_hash_table_lookup (state->values, spec->name);
+      gpointer access = g_hash_table_lookup (state->access, spec->name);
+
+      if (stored != NULL)
+        {
+          g_autofree char *text = phonesec_param_spec_format (spec, stored);
+          g_key_file_set_string (keyfile, GROUP_VALUES, spec->name, text);
+        }
+      if (access != NULL)
+        g_key_file_set_string (keyfile, GROUP_ACCESS, spec->name,
+                               phonesec_access_to_string (GPOINTER_TO_INT (access) - 1));
+    }
+  g_hash_table_iter_init (&iter, state->orphan_values);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_key_file_set_string (keyfile, GROUP_VALUES, key, value);
+  g_hash_table_iter_init (&iter, state->orphan_access);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_key_file_set_string (keyfile, GROUP_ACCESS, key, value);
+
+  return g_key_file_to_data (keyfile, len, NULL);
+}
+
+typedef struct
+{
+  char *path;
+  char *contents;
+  gsize len;
+} WriteJob;
+
+static void
+write_job_free (WriteJob *job)
+{
+  g_free (job->path);
+  g_free (job->contents);
+  g_free (job);
+}
+
+static void
+write_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  WriteJob *job = task_data;
+  g_autofree char *dir = g_path_get_dirname (job->path);
+  GError *error = NULL;
+  int dir_fd;
+
+  /* Temp file, fsync, rename: a reader (or a restart after kill -9) sees
+   * the old file or the new one, never a mix. */
+  if (!g_file_set_contents_full (job->path, job->contents, job->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The rename itself is only durable once the directory is synced. */
+  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0)
+    {
+      fsync (dir_fd);
+      close (dir_fd);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Processing a transaction */
+
+typedef struct
+{
+  PhonesecTransaction *txn;
+  PhonesecConfigState *next; /* the state to commit */
+  GPtrArray *changed;        /* of char* (names), in first-change order */
+  GHashTable *skipped;       /* name → reason */
+  guint64 generation;
+} Commit;
+
+static void
+commit_free (Commit *commit)
+{
+  phonesec_transaction_free (commit->txn);
+  phonesec_config_state_free (commit->next);
+  g_clear_pointer (&commit->changed, g_ptr_array_unref);
+  g_clear_pointer (&commit->skipped, g_hash_table_unref);
+  g_free (commit);
+}
+
+typedef struct
+{
+  PhonesecError code;
+  char *line; /* "NAME: reason" */
+} Problem;
+
+static void
+problem_free (Problem *problem)
+{
+  g_free (problem->line);
+  g_free (problem);
+}
+
+static void
+add_problem (GPtrArray *problems, GHashTable *skipped, PhonesecError code, const char *name,
+             const char *reason)
+{
+  Problem *problem = g_new0 (Problem, 1);
+
+  problem->code = code;
+  problem->line = g_strdup_printf ("%s: %s", name, reason);
+  g_ptr_array_add (problems, problem);
+  g_hash_table_replace (skipped, g_strdup (name), g_strdup (reason));
+}
+
+/* The error of a strict transaction: one line per bad entry. The worst class
+ * names the error: permission before unknown before invalid. */
+static GError *
+problems_to_error (GPtrArray *problems)
+{
+  g_autoptr (GString) message = g_string_new (NULL);
+  PhonesecError code = PHONESEC_ERROR_INVALID_VALUE;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      Problem *problem = problems->pdata[i];
+
+      if (problem->code == PHONESEC_ERROR_PERMISSION_DENIED)
+        code = PHONESEC_ERROR_PERMISSION_DENIED;
+      else if (problem->code == PHONESEC_ERROR_UNKNOWN_PARAMETER
+               && code != PHONESEC_ERROR_PERMISSION_DENIED)
+        code = PHONESEC_ERROR_UNKNOWN_PARAMETER;
+    }
+  if (problems->len > 1)
+    g_string_append_printf (
+        message,
+        g_dngettext (GETTEXT_PACKAGE, "%u value was rejected; nothing was changed:",
+                     "%u values were rejected; nothing was changed:", problems->len),
+        problems->len);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      Problem *problem = problems->pdata[i];
+
+      if (message->len > 0)
+        g_string_append_c (message, '\n');
+      g_string_append (message, problem->line);
+    }
+  return g_error_new_literal (PHONESEC_ERROR, code, message->str);
+}
+
+static void
+note_changed (Commit *commit, GHashTable *seen, const PhonesecParamSpec *spec)
+{
+  if (g_hash_table_add (seen, spec->name))
+    g_ptr_array_add (commit->changed, g_strdup (spec->name));
+}
+
+/* Applies one resolved entry to commit->next; records problems. */
+static void
+process_value (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, const Op *op)
+{
+  PhonesecTransaction *txn = commit->txn;
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->schema, op->name);
+  g_autoptr (GVariant) value = NULL;
+  PhonesecAccess access = 0;
+  g_autoptr (GError) error = NULL;
+
+  /* A hidden parameter is reported exactly like an unknown one, so a user
+   * cannot probe which ones exist. */
+  if (spec == NULL || !phonesec_config_store_can_read (self, spec, txn->role))
+    {
+      add_problem (problems, commit->skipped, PHONESEC_ERROR_UNKNOWN_PARAMETER, op->name,
+                   _ ("unknown parameter"));
+      return;
+    }
+  if (op->value != NULL && !phonesec_config_store_can_write (self, spec, txn->role))
+    {
+      add_problem (problems, commit->skipped, PHONESEC_ERROR_PERMISSION_DENIED, op->name,
+                   _ ("read-only for the phone's user; only the administrator can change it"));
+      return;
+    }
+  if (op->ua != NULL)
+    {
+      if (txn->role != PHONESEC_ROLE_ADMIN)
+        {
+          add_problem (problems, commit->skipped, PHONESEC_ERROR_PERMISSION_DENIED, op->name,
+                       _ ("only the administrator can change user access (ua)"));
+          return;
+        }
+      if (!phonesec_access_from_string (op->ua, &access))
+        {
+          g_autofree char *reason = g_strdup_printf (
+              _ ("user access '%.16s' is not allowed; allowed: na, ro, rw"), op->ua);
+          add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name, reason);
+          return;
+        }
+    }
+  if (op->value != NULL)
+    {
+      value = phonesec_param_spec_parse (spec, op->value, &error);
+      if (value == NULL)
+        {
+          add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name,
+                       error->message);
+          return;
+        }
+      phonesec_config_state_set_value (commit->next, spec, value);
+    }
+  if (op->ua != NULL)
+    phonesec_config_state_set_access (commit->next, spec, access);
+}
+
+static void
+reset_one (PhonesecConfigStore *self, Commit *commit, const PhonesecParamSpec *spec)
+{
+  phonesec_config_state_set_value (commit->next, spec, NULL);
+  /* Only the admin's reset restores the default user access. */
+  if (commit->txn->role == PHONESEC_ROLE_ADMIN)
+    phonesec_config_state_set_access (commit->next, spec, spec->access);
+}
+
+static void
+process_reset (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, const Op *op)
+{
+  PhonesecRole role = commit->txn->role;
+  const PhonesecParamSpec *spec;
+
+  if (op->name == NULL)
+    {
+      const GPtrArray *all = phonesec_schema_get_all (self->schema);
+
+      for (guint i = 0; i < all->len; i++)
+        if (phonesec_config_store_can_write (self, all->pdata[i], role))
+          reset_one (self, commit, all->pdata[i]);
+      return;
+    }
+  spec = phonesec_schema_lookup (self->schema, op->name);
+  if (spec == NULL || !phonesec_config_store_can_read (self, spec, role))
+    {
+      add_problem (problems, commit->skipped, PHONESEC_ERROR_UNKNOWN_PARAMETER, op->name,
+                   _ ("unknown parameter"));
+      return;
+    }
+  if (!phonesec_config_store_can_write (self, spec, role))
+    {
+      add_problem (problems, commit->skipped, PHONESEC_ERROR_PERMISSION_DENIED, op->name,
+                   _ ("read-only for the phone's user; only the administrator can change it"));
+      return;
+    }
+  reset_one (self, commit, spec);
+}
+
+/* Names whose value or access differ between the current and next state. */
+static void
+compute_changes (PhonesecConfigStore *self, Commit *commit)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const GPtrArray *all = phonesec_schema_get_all (self->schema);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PhonesecParamSpec *spec = all->pdata[i];
+
+      if (!g_variant_equal (phonesec_config_state_get_value (self->state, spec),
+                            phonesec_config_state_get_value (commit->next, spec))
+          || phonesec_config_state_get_access (self->state, spec)
+                 != phonesec_config_state_get_access (commit->next, spec))
+        note_changed (commit, seen, spec);
+    }
+}
+
+static void process_next (PhonesecConfigStore *self);
+
+static void
+finish_head (PhonesecConfigStore *self)
+{
+  g_object_unref (g_queue_pop_head (&self->pending));
+  self->busy = FALSE;
+  process_next (self);
+}
+
+static void
+log_transaction (PhonesecConfigStore *self, Commit *commit)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < commit->changed->len; i++)
+    {
+      if (i > 0)
+        g_string_append (names, ", ");
+      /* Names only: the journal must never hold a secret value. */
+      g_string_append (names, commit->changed->pdata[i]);
+    }
+  phonesec_log_event (PHONESEC_MESSAGE_ID_TRANSACTION, G_LOG_LEVEL_MESSAGE,
+                      "Configuration generation %" G_GUINT64_FORMAT " (%s, %s): %s",
+                      commit->generation, commit->txn->source ? commit->txn->source : "unknown",
+                      commit->txn->role == PHONESEC_ROLE_ADMIN ? "admin" : "user", names->str);
+}
+
+static void
+write_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhonesecConfigStore *self = PHONESEC_CONFIG_STORE (source);
+  GTask *task = g_queue_peek_head (&self->pending);
+  Commit *commit = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) names = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_warning ("Could not save the configuration to %s: %s", self->path, error->message);
+      g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                               _ ("Could not save the configuration (%s); nothing was changed"),
+                               error->message);
+      finish_head (self);
+      return;
+    }
+
+  phonesec_config_state_free (self->state);
+  self->state = g_steal_pointer (&commit->next);
+  self->generation = commit->generation;
+  log_transaction (self, commit);
+
+  g_ptr_array_add (commit->changed, NULL);
+  names = (GStrv)g_ptr_array_steal (commit->changed, NULL);
+  g_clear_pointer (&commit->changed, g_ptr_array_unref);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, self->generation, names);
+
+  g_task_return_boolean (task, TRUE);
+  finish_head (self);
+}
+
+static void
+process_head (PhonesecConfigStore *self, GTask *task)
+{
+  Commit *commit = g_task_get_task_data (task);
+  PhonesecTransaction *txn = commit->txn;
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
+  g_autoptr (GTask) writer = NULL;
+  WriteJob *job;
+
+  if (txn->has_expected_generation && txn->expected_generation != self->generation)
+    {
+      /* Numbers as strings: a G_GUINT64_FORMAT inside _() breaks the msgid. */
+      g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT, txn->expected_generation);
+      g_autofree char *current = g_strdup_printf ("%" G_GUINT64_FORMAT, self->generation);
+
+      g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_CONFLICT,
+                               _ ("The configuration changed since generation %s (it is now %s); "
+                                  "read it again and retry"),
+                               expected, current);
+      finish_head (self);
+      return;
+    }
+
+  commit->next = phonesec_config_state_copy (self->state);
+  for (guint i = 0; i < txn->ops->len; i++)
+    {
+      const Op *op = txn->ops->pdata[i];
+
+      switch (op->kind)
+        {
+          case OP_VALUE:
+            process_value (self, commit, problems, op);
+            break;
+          case OP_RESET:
+            process_reset (self, commit, problems, op);
+            break;
+          case OP_SKIPPED:
+            g_hash_table_replace (commit->skipped, g_strdup (op->name), g_strdup (op->ua));
+            break;
+        }
+    }
+
+  if (txn->strict && problems->len > 0)
+    {
+      g_task_return_error (task, problems_to_error (problems));
+      finish_head (self);
+      return;
+    }
+
+  compute_changes (self, commit);
+  commit->generation = self->generation;
+  if (txn->dry_run || commit->changed->len == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      finish_head (self);
+      return;
+    }
+
+  commit->generation = self->generation + 1;
+  job = g_new0 (WriteJob, 1);
+  job->path = g_strdup (self->path);
+  job->contents = state_serialize (self, commit->next, commit->generation, &job->len);
+  writer = g_task_new (self, NULL, write_done, NULL);
+  g_task_set_source_tag (writer, process_head);
+  g_task_set_task_data (writer, job, (GDestroyNotify)write_job_free);
+  g_task_run_in_thread (writer, write_in_thread);
+}
+
+static void
+process_next (PhonesecConfigStore *self)
+{
+  GTask *task;
+
+  if (self->busy || g_queue_is_empty (&self->pending))
+    return;
+  self->busy = TRUE;
+  task = g_queue_peek_head (&self->pending);
+  process_head (self, task);
+}
+
+void
+phonesec_config_store_commit_async (PhonesecConfigStore *self, PhonesecTransaction *txn,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Commit *commit = g_new0 (Commit, 1);
+
+  commit->txn = txn;
+  commit->changed = g_ptr_array_new_with_free_func (g_free);
+  commit->skipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_task_set_source_tag (task, phonesec_config_store_commit_async);
+  g_task_set_task_data (task, commit, (GDestroyNotify)commit_free);
+  g_queue_push_tail (&self->pending, task);
+  process_next (self);
+}
+
+gboolean
+phonesec_config_store_commit_finish (PhonesecConfigStore *self, GAsyncResult *result,
+                                     guint64 *out_generation, GHashTable **out_skipped,
+                                     GError **error)
+{
+  Commit *commit = g_task_get_task_data (G_TASK (result));
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+  if (out_generation != NULL)
+    *out_generation = commit->generation;
+  if (out_skipped != NULL)
+    *out_skipped = g_hash_table_ref (commit->skipped);
+  return TRUE;
+}

@@ -1,0 +1,23 @@
+/* phonesec-context-private.h: how the plugin host builds a context.
+ *
+ * Internal. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "phonesec/phonesec-context.h"
+#include "phonesec-core.h"
+#include "phonesec-dbus-generated.h"
+
+G_BEGIN_DECLS
+
+PhonesecContext *phonesec_context_new (PhonesecCore *core, const char *plugin_name,
+                                       PhonesecDBusObjectSkeleton *object,
+                                       const char *const *watch);
+
+/* Whether config_changed() should receive @name. */
+gboolean phonesec_context_watches (PhonesecContext *self, const char *name);
+
+/* Filters @names down to the watched ones; NULL when none is. */
+GStrv phonesec_context_filter_names (PhonesecContext *self, const char *const *names);
+
+G_END_DECLS

@@ -1,0 +1,356 @@
+/* phonesec-context.c: the core's services, as one plugin sees them.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "phonesec/phonesec-macro.h"
+#include "phonesec-context-private.h"
+
+struct _PhonesecContext
+{
+  GObject parent_instance;
+
+  PhonesecCore *core; /* not owned: the daemon outlives its plugins */
+  char *plugin_name;
+  PhonesecDBusObjectSkeleton *object;
+  GPtrArray *watch; /* of GPatternSpec* */
+  char *state_dir;
+  gulong network_handler;
+};
+
+enum
+{
+  SIGNAL_NETWORK_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (PhonesecContext, phonesec_context, G_TYPE_OBJECT)
+
+static void
+phonesec_context_dispose (GObject *object)
+{
+  PhonesecContext *self = PHONESEC_CONTEXT (object);
+
+  if (self->network_handler != 0 && self->core->network != NULL)
+    g_signal_handler_disconnect (self->core->network, self->network_handler);
+  self->network_handler = 0;
+  g_clear_object (&self->object);
+  G_OBJECT_CLASS (phonesec_context_parent_class)->dispose (object);
+}
+
+static void
+phonesec_context_finalize (GObject *object)
+{
+  PhonesecContext *self = PHONESEC_CONTEXT (object);
+
+  g_ptr_array_unref (self->watch);
+  g_free (self->plugin_name);
+  g_free (self->state_dir);
+  G_OBJECT_CLASS (phonesec_context_parent_class)->finalize (object);
+}
+
+static void
+phonesec_context_class_init (PhonesecContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = phonesec_context_dispose;
+  object_class->finalize = phonesec_context_finalize;
+
+  /**
+   * PhonesecContext::network-changed:
+   *
+   * The network facts (phonesec_context_dup_network()) changed.
+   */
+  signals[SIGNAL_NETWORK_CHANGED]
+      = g_signal_new ("network-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+phonesec_context_init (PhonesecContext *self)
+{
+  self->watch = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
+}
+
+static void
+on_network_changed (PhonesecNetwork *network, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[SIGNAL_NETWORK_CHANGED], 0);
+}
+
+PhonesecContext *
+phonesec_context_new (PhonesecCore *core, const char *plugin_name,
+                      PhonesecDBusObjectSkeleton *object, const char *const *watch)
+{
+  PhonesecContext *self = g_object_new (PHONESEC_TYPE_CONTEXT, NULL);
+
+  self->core = core;
+  self->plugin_name = g_strdup (plugin_name);
+  self->object = g_object_ref (object);
+  phonesec_context_watch (self, watch);
+  if (core->network != NULL)
+    self->network_handler
+        = g_signal_connect (core->network, "changed", G_CALLBACK (on_network_changed), self);
+  return self;
+}
+
+const char *
+phonesec_context_get_plugin_name (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return self->plugin_name;
+}
+
+/* --- configuration ------------------------------------------------------ */
+
+static GVariant *
+lookup_value (PhonesecContext *self, const char *name, const GVariantType *type)
+{
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core->schema, name);
+  GVariant *value;
+
+  if (spec == NULL)
+    {
+      g_critical ("Plugin %s asked for unknown parameter %s", self->plugin_name, name);
+      return NULL;
+    }
+  if (spec->secret && type != NULL)
+    {
+      g_critical ("Plugin %s asked for secret %s as a plain value; use "
+                  "phonesec_context_dup_secret()",
+                  self->plugin_name, name);
+      return NULL;
+    }
+  value = phonesec_config_store_get_value (self->core->store, spec);
+  if (type != NULL && !g_variant_is_of_type (value, type))
+    {
+      g_critical ("Plugin %s read %s as %s but it is %s", self->plugin_name, name,
+                  (const char *)type, g_variant_get_type_string (value));
+      return NULL;
+    }
+  return value;
+}
+
+gboolean
+phonesec_context_get_bool (PhonesecContext *self, const char *name)
+{
+  GVariant *value = lookup_value (self, name, G_VARIANT_TYPE_BOOLEAN);
+
+  return value != NULL && g_variant_get_boolean (value);
+}
+
+gint64
+phonesec_context_get_int (PhonesecContext *self, const char *name)
+{
+  GVariant *value = lookup_value (self, name, NULL);
+
+  if (value == NULL)
+    return 0;
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT32))
+    return g_variant_get_int32 (value);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+    return g_variant_get_uint32 (value);
+  g_critical ("Plugin %s read %s as an integer but it is %s", self->plugin_name, name,
+              g_variant_get_type_string (value));
+  return 0;
+}
+
+char *
+phonesec_context_dup_string (PhonesecContext *self, const char *name)
+{
+  GVariant *value = lookup_value (self, name, G_VARIANT_TYPE_STRING);
+
+  return value != NULL ? g_variant_dup_string (value, NULL) : g_strdup ("");
+}
+
+GStrv
+phonesec_context_dup_strv (PhonesecContext *self, const char *name)
+{
+  GVariant *value = lookup_value (self, name, G_VARIANT_TYPE_STRING_ARRAY);
+
+  return value != NULL ? g_variant_dup_strv (value, NULL) : g_new0 (char *, 1);
+}
+
+GVariant *
+phonesec_context_dup_value (PhonesecContext *self, const char *name)
+{
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core->schema, name);
+
+  if (spec == NULL || spec->secret)
+    {
+      g_critical ("Plugin %s asked for %s parameter %s", self->plugin_name,
+                  spec == NULL ? "unknown" : "secret", name);
+      return NULL;
+    }
+  return g_variant_ref (phonesec_config_store_get_value (self->core->store, spec));
+}
+
+PhonesecSecret *
+phonesec_context_dup_secret (PhonesecContext *self, const char *name)
+{
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core->schema, name);
+  GVariant *value;
+
+  if (spec == NULL || !spec->secret)
+    {
+      g_critical ("Plugin %s asked for %s as a secret, which it is not", self->plugin_name, name);
+      return phonesec_secret_new ("", 0);
+    }
+  value = phonesec_config_store_get_value (self->core->store, spec);
+  return phonesec_secret_new (g_variant_get_string (value, NULL), -1);
+}
+
+guint
+phonesec_context_get_line_count (PhonesecContext *self)
+{
+  return phonesec_schema_get_line_count (self->core->schema);
+}
+
+guint64
+phonesec_context_get_generation (PhonesecContext *self)
+{
+  return phonesec_config_store_get_generation (self->core->store);
+}
+
+void
+phonesec_context_watch (PhonesecContext *self, const char *const *patterns)
+{
+  for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
+    if (patterns[i][0] != '\0')
+      g_ptr_array_add (self->watch, g_pattern_spec_new (patterns[i]));
+}
+
+gboolean
+phonesec_context_watches (PhonesecContext *self, const char *name)
+{
+  gsize len = strlen (name);
+
+  for (guint i = 0; i < self->watch->len; i++)
+    if (g_pattern_spec_match (self->watch->pdata[i], len, name, NULL))
+      return TRUE;
+  return FALSE;
+}
+
+GStrv
+phonesec_context_filter_names (PhonesecContext *self, const char *const *names)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (phonesec_context_watches (self, names[i]))
+      {
+        g_strv_builder_add (builder, names[i]);
+        any = TRUE;
+      }
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
+/* --- D-Bus -------------------------------------------------------------- */
+
+GDBusConnection *
+phonesec_context_get_connection (PhonesecContext *self)
+{
+  return self->core->connection;
+}
+
+const char *
+phonesec_context_get_object_path (PhonesecContext *self)
+{
+  return g_dbus_object_get_object_path (G_DBUS_OBJECT (self->object));
+}
+
+void
+phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface)
+{
+  g_return_if_fail (G_IS_DBUS_INTERFACE_SKELETON (iface));
+  g_dbus_object_skeleton_add_interface (G_DBUS_OBJECT_SKELETON (self->object), iface);
+}
+
+void
+phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface)
+{
+  g_dbus_object_skeleton_remove_interface (G_DBUS_OBJECT_SKELETON (self->object), iface);
+}
+
+void
+phonesec_context_set_error (PhonesecContext *self, const char *message)
+{
+  g_autoptr (PhonesecDBusPlugin) plugin
+      = phonesec_dbus_object_get_plugin (PHONESEC_DBUS_OBJECT (self->object));
+
+  if (plugin == NULL)
+    return;
+  phonesec_dbus_plugin_set_error (plugin, message != NULL ? message : "");
+  phonesec_dbus_plugin_set_state (plugin, message != NULL ? "error" : "active");
+}
+
+/* --- core services -------------------------------------------------------- */
+
+const char *
+phonesec_context_get_state_dir (PhonesecContext *self)
+{
+  if (self->state_dir == NULL)
+    {
+      self->state_dir
+          = g_build_filename (self->core->state_dir, "plugins", self->plugin_name, NULL);
+      if (g_mkdir_with_parents (self->state_dir, 0700) < 0)
+        g_warning ("Could not create %s: %s", self->state_dir, g_strerror (errno));
+    }
+  return self->state_dir;
+}
+
+SoupSession *
+phonesec_context_get_soup_session (PhonesecContext *self)
+{
+  return self->core->soup_session;
+}
+
+void
+phonesec_context_set_proxy_resolver (PhonesecContext *self, GProxyResolver *resolver)
+{
+  phonesec_proxy_slot_set_resolver (self->core->proxy_slot, resolver);
+}
+
+PhonesecDevice *
+phonesec_context_get_device (PhonesecContext *self)
+{
+  return self->core->device;
+}
+
+char *
+phonesec_context_expand_macros (PhonesecContext *self, const char *template, GHashTable *extra)
+{
+  const char *ip = self->core->network != NULL
+                       ? phonesec_network_get_primary_address (self->core->network)
+                       : NULL;
+  g_autoptr (GHashTable) vars = phonesec_macro_vars_new (self->core->device, ip);
+
+  if (extra != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, extra);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (vars, g_strdup (key), g_strdup (value));
+    }
+  return phonesec_macro_expand (template, vars);
+}
+
+gboolean
+phonesec_context_get_previous_run_crashed (PhonesecContext *self)
+{
+  return self->core->previous_run_crashed;
+}
+
+GVariant *
+phonesec_context_dup_network (PhonesecContext *self)
+{
+  return phonesec_network_dup_facts (self->core->network);
+}

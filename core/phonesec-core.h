@@ -1,0 +1,32 @@
+/* phonesec-core.h: the services the daemon shares with every plugin context.
+ *
+ * Internal. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "phonesec/phonesec-device.h"
+#include "phonesec-config-store.h"
+#include "phonesec-network.h"
+#include "phonesec-proxy-slot.h"
+#include "phonesec-schema.h"
+
+G_BEGIN_DECLS
+
+/* Owned by the daemon; outlives every plugin context. */
+typedef struct
+{
+  PhonesecSchema *schema;
+  PhonesecConfigStore *store;
+  GDBusConnection *connection; /* NULL until the bus is connected */
+  GDBusObjectManagerServer *object_manager;
+  SoupSession *soup_session;
+  PhonesecProxySlot *proxy_slot;
+  PhonesecDevice *device;
+  PhonesecNetwork *network;
+  char *state_dir;
+  gboolean previous_run_crashed;
+} PhonesecCore;
+
+G_END_DECLS

@@ -1,0 +1,494 @@
+/* phonesec-daemon.c: start, serve, stop.
+ *
+ * Start order: identity and schema, plugin modules and their schema
+ * fragments, the stored configuration (so plugin parameters are known when it
+ * is read), first-boot profile, the bus, the objects, the name, then the
+ * plugins. Readiness is sent once every plugin has settled.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-log.h"
+#include "phonesec-callers.h"
+#include "phonesec-core.h"
+#include "phonesec-daemon.h"
+#include "phonesec-dbus-config.h"
+#include "phonesec-dbus-generated.h"
+#include "phonesec-log-writer.h"
+#include "phonesec-notify.h"
+#include "phonesec-plugin-host.h"
+#include "phonesec-profile.h"
+
+#define BUS_NAME "org.phonesec.PhoneSec1"
+#define ROOT_PATH "/org/phonesec/PhoneSec1"
+#define STORE_FILE "config.ini"
+#define RUNNING_MARKER "phonesecd.running"
+
+struct _PhonesecDaemon
+{
+  PhonesecDaemonOptions options;
+  PhonesecCore core;
+  PhonesecPluginHost *plugins;
+  PhonesecCallers *callers;
+  PhonesecDBusConfigService *config_service;
+  PhonesecDBusManager *manager;
+  char *store_error;
+  char *marker_path;
+  gboolean first_boot;
+
+  GMainLoop *loop;
+  guint name_id;
+  gboolean name_acquired;
+  gboolean stopping;
+  gboolean restart;
+  int exit_status;
+};
+
+/* --- start --------------------------------------------------------------- */
+
+static gboolean
+prepare_state_dir (PhonesecDaemon *self, GError **error)
+{
+  int fd;
+
+  if (g_mkdir_with_parents (self->core.state_dir, 0700) < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Cannot create the state folder %s: %s"), self->core.state_dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  /* The marker exists only while we run: finding it at start means the
+   * last run did not stop cleanly (kill -9, crash, power loss). */
+  self->marker_path = g_build_filename (self->core.state_dir, RUNNING_MARKER, NULL);
+  self->core.previous_run_crashed = g_file_test (self->marker_path, G_FILE_TEST_EXISTS);
+  fd = g_open (self->marker_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Cannot write in the state folder %s: %s"), self->core.state_dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  {
+    g_autofree char *pid = g_strdup_printf ("%d\n", (int)getpid ());
+    if (write (fd, pid, strlen (pid)) < 0)
+      g_debug ("Could not write the pid to %s", self->marker_path);
+  }
+  fsync (fd);
+  close (fd);
+  return TRUE;
+}
+
+static void update_log_secrets (PhonesecDaemon *self);
+static void own_name (PhonesecDaemon *self);
+
+static void
+on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *const *names,
+                  gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  update_log_secrets (self);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, names[i]);
+
+      if (spec != NULL && spec->restart && self->manager != NULL)
+        phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
+    }
+  phonesec_plugin_host_config_changed (self->plugins, names);
+}
+
+static void
+update_log_secrets (PhonesecDaemon *self)
+{
+  g_auto (GStrv) secrets = phonesec_config_store_dup_secret_values (self->core.store);
+
+  phonesec_log_writer_set_secrets ((const char *const *)secrets);
+}
+
+PhonesecDaemon *
+phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
+{
+  g_autoptr (PhonesecDaemon) self = g_new0 (PhonesecDaemon, 1);
+  g_autofree char *schema_path = NULL;
+  g_autofree char *store_path = NULL;
+  g_autoptr (GError) load_error = NULL;
+  gboolean existed = FALSE;
+
+  self->options = *options;
+  self->core.state_dir = g_strdup (options->state_dir);
+
+  self->core.device = phonesec_device_new_from_file (options->device_info, error);
+  if (self->core.device == NULL)
+    return NULL;
+
+  self->core.schema = phonesec_schema_new (options->lines);
+  schema_path = g_build_filename (options->schema_dir, "phonesec.schema", NULL);
+  if (!phonesec_schema_load_file (self->core.schema, schema_path, "core", error))
+    return NULL;
+
+  if (!prepare_state_dir (self, error))
+    return NULL;
+
+  self->core.network = phonesec_network_new ();
+  self->core.proxy_slot = phonesec_proxy_slot_new ();
+  self->core.soup_session
+      = soup_session_new_with_options ("proxy-resolver", self->core.proxy_slot, "user-agent",
+                                       "phonesec/" PACKAGE_VERSION, "timeout", 60, NULL);
+
+  /* Plugin schema fragments must be known before the stored values are
+   * read, or their values would look unknown. */
+  self->plugins
+      = phonesec_plugin_host_new (&self->core, options->plugins_allow, options->plugins_deny);
+  phonesec_plugin_host_discover (self->plugins, (const char *const *)options->plugin_dirs);
+
+  store_path = g_build_filename (options->state_dir, STORE_FILE, NULL);
+  self->core.store = phonesec_config_store_new (self->core.schema, store_path);
+  if (!phonesec_config_store_load (self->core.store, &existed, &load_error))
+    self->store_error = g_strdup (load_error->message);
+  self->first_boot = !existed && self->store_error == NULL;
+  update_log_secrets (self);
+  g_signal_connect (self->core.store, "changed", G_CALLBACK (on_store_changed), self);
+
+  if (self->core.previous_run_crashed)
+    g_warning ("The previous run of phonesecd did not stop cleanly");
+  return g_steal_pointer (&self);
+}
+
+/* --- stop ------------------------------------------------------------------ */
+
+static gboolean
+finish_stop (gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  /* A transaction being written is finished first: its caller is owed a
+   * reply and the file its new state. */
+  if (phonesec_config_store_is_busy (self->core.store))
+    return G_SOURCE_CONTINUE;
+  phonesec_plugin_host_deactivate_all (self->plugins);
+  if (self->core.connection != NULL)
+    g_dbus_connection_flush_sync (self->core.connection, NULL, NULL);
+  g_unlink (self->marker_path);
+  g_main_loop_quit (self->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+begin_stop (PhonesecDaemon *self, const char *why)
+{
+  if (self->stopping)
+    return;
+  self->stopping = TRUE;
+  g_message ("Stopping: %s", why);
+  phonesec_notify ("STOPPING=1");
+  if (self->manager != NULL)
+    phonesec_dbus_manager_set_state (self->manager, "stopping");
+  g_timeout_add (10, finish_stop, self);
+}
+
+static gboolean
+on_unix_signal (gpointer user_data)
+{
+  begin_stop (user_data, "signal received");
+  return G_SOURCE_CONTINUE;
+}
+
+/* --- Manager and Network methods --------------------------------------- */
+
+static void
+restart_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                     gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  if (!caller->admin)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only the administrator can restart phonesecd"));
+      return;
+    }
+  phonesec_dbus_manager_complete_restart (self->manager, invocation);
+  self->restart = TRUE;
+  begin_stop (self, "restart requested over D-Bus");
+}
+
+static gboolean
+on_handle_restart (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation, gpointer data)
+{
+  PhonesecDaemon *self = data;
+
+  phonesec_callers_run (self->callers, invocation, restart_with_caller, self);
+  return TRUE;
+}
+
+static void
+update_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                    gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr (GVariant) facts = g_variant_get_child_value (parameters, 0);
+  g_autoptr (GError) error = NULL;
+
+  if (!caller->admin)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only the administrator (the phone's network "
+             "scripts) can update network facts"));
+      return;
+    }
+  if (!phonesec_network_update (self->core.network, facts, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static gboolean
+on_handle_update (PhonesecDBusNetwork *network, GDBusMethodInvocation *invocation, GVariant *facts,
+                  gpointer data)
+{
+  PhonesecDaemon *self = data;
+
+  phonesec_callers_run (self->callers, invocation, update_with_caller, self);
+  return TRUE;
+}
+
+/* --- bus ----------------------------------------------------------------- */
+
+static GDBusConnection *
+connect_bus (const char *bus, GError **error)
+{
+  if (g_strcmp0 (bus, "system") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
+  if (g_strcmp0 (bus, "session") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  return g_dbus_connection_new_for_address_sync (
+      bus,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, error);
+}
+
+static void
+plugins_activated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  phonesec_plugin_host_activate_finish (self->plugins, result);
+  if (self->stopping)
+    return;
+  phonesec_dbus_manager_set_state (self->manager, "running");
+  phonesec_notify ("READY=1\nSTATUS=Serving the phone's security parameters");
+  g_message ("phonesecd %s ready on the bus as %s", PACKAGE_VERSION, BUS_NAME);
+}
+
+static void
+on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  self->name_acquired = TRUE;
+  phonesec_plugin_host_activate_async (self->plugins, plugins_activated, self);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  if (!self->name_acquired)
+    {
+      g_printerr (_ ("phonesecd: cannot own %s on the bus: another phonesecd is running, or the "
+                     "bus policy refuses it\n"),
+                  BUS_NAME);
+      self->exit_status = 1;
+      g_main_loop_quit (self->loop);
+      return;
+    }
+  begin_stop (self, "lost the bus name");
+}
+
+static gboolean
+export_objects (PhonesecDaemon *self, GError **error)
+{
+  GDBusConnection *connection = self->core.connection;
+  PhonesecDBusNetwork *network_iface;
+  g_auto (GStrv) paths = NULL;
+
+  self->callers = phonesec_callers_new (connection, self->options.admin_group);
+
+  self->core.object_manager = g_dbus_object_manager_server_new (ROOT_PATH);
+  phonesec_plugin_host_export (self->plugins);
+
+  self->manager = phonesec_dbus_manager_skeleton_new ();
+  paths = phonesec_plugin_host_dup_object_paths (self->plugins);
+  phonesec_dbus_manager_set_version (self->manager, PACKAGE_VERSION);
+  phonesec_dbus_manager_set_plugins (self->manager, (const char *const *)paths);
+  phonesec_dbus_manager_set_state (self->manager, "starting");
+  phonesec_dbus_manager_set_pending_restart (self->manager, FALSE);
+  phonesec_dbus_manager_set_previous_run_crashed (self->manager, self->core.previous_run_crashed);
+  phonesec_dbus_manager_set_line_count (self->manager,
+                                        phonesec_schema_get_line_count (self->core.schema));
+  phonesec_dbus_manager_set_store_error (self->manager,
+                                         self->store_error != NULL ? self->store_error : "");
+  g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
+                                         ROOT_PATH, error))
+    return FALSE;
+
+  network_iface = PHONESEC_DBUS_NETWORK (phonesec_network_get_skeleton (self->core.network));
+  g_signal_connect (network_iface, "handle-update", G_CALLBACK (on_handle_update), self);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (network_iface), connection,
+                                         ROOT_PATH, error))
+    return FALSE;
+
+  self->config_service
+      = phonesec_dbus_config_service_new (connection, self->core.store, self->callers, error);
+  if (self->config_service == NULL)
+    return FALSE;
+
+  g_dbus_object_manager_server_set_connection (self->core.object_manager, connection);
+  return TRUE;
+}
+
+static void
+first_boot_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) skipped = NULL;
+
+  if (!phonesec_config_store_commit_finish (PHONESEC_CONFIG_STORE (source), result, NULL, &skipped,
+                                            &error))
+    g_warning ("The factory profile could not be applied: %s", error->message);
+  else if (g_hash_table_size (skipped) > 0)
+    g_warning ("The factory profile skipped %u entries", g_hash_table_size (skipped));
+  own_name (self);
+}
+
+static void
+own_name (PhonesecDaemon *self)
+{
+  self->name_id = g_bus_own_name_on_connection (self->core.connection, BUS_NAME,
+                                                G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                                on_name_acquired, on_name_lost, self, NULL);
+}
+
+/* The factory cfg.xml is applied once, when no configuration was stored,
+ * before the name is owned: no client ever sees the unconfigured phone.
+ * Returns FALSE when there is nothing to apply. */
+static gboolean
+apply_factory_profile (PhonesecDaemon *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecProfile) profile = NULL;
+  PhonesecTransaction *txn;
+
+  if (!self->first_boot || self->options.factory_profile == NULL)
+    return FALSE;
+  if (!g_file_get_contents (self->options.factory_profile, &text, NULL, &error)
+      || (profile = phonesec_profile_parse (text, -1, &error)) == NULL)
+    {
+      g_warning ("Factory profile %s not applied: %s", self->options.factory_profile,
+                 error->message);
+      return FALSE;
+    }
+  txn = phonesec_transaction_new (PHONESEC_ROLE_ADMIN);
+  phonesec_transaction_set_strict (txn, FALSE);
+  phonesec_transaction_set_source (txn, "factory profile");
+  for (guint i = 0; i < profile->entries->len; i++)
+    {
+      PhonesecProfileEntry *entry = profile->entries->pdata[i];
+      phonesec_transaction_add_value (txn, entry->name, g_variant_new_string (entry->value),
+                                      entry->ua);
+    }
+  phonesec_config_store_commit_async (self->core.store, txn, NULL, first_boot_done, self);
+  return TRUE;
+}
+
+int
+phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart)
+{
+  g_autoptr (GError) error = NULL;
+  guint sigterm_id, sigint_id;
+
+  self->loop = g_main_loop_new (NULL, FALSE);
+
+  self->core.connection = connect_bus (self->options.bus, &error);
+  if (self->core.connection == NULL)
+    {
+      g_printerr (_ ("phonesecd: cannot connect to the %s bus: %s\n"), self->options.bus,
+                  error->message);
+      return 1;
+    }
+  g_dbus_connection_set_exit_on_close (self->core.connection, FALSE);
+  if (!export_objects (self, &error))
+    {
+      g_printerr (_ ("phonesecd: cannot export objects: %s\n"), error->message);
+      return 1;
+    }
+
+  sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, self);
+  sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, self);
+  if (!apply_factory_profile (self))
+    own_name (self);
+  g_main_loop_run (self->loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+  if (self->name_id != 0)
+    g_bus_unown_name (self->name_id);
+  if (self->exit_status == 0 && self->core.connection != NULL)
+    g_dbus_connection_flush_sync (self->core.connection, NULL, NULL);
+  *out_restart = self->restart;
+  return self->exit_status;
+}
+
+void
+phonesec_daemon_free (PhonesecDaemon *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->config_service, phonesec_dbus_config_service_free);
+  if (self->manager != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
+  if (self->core.network != NULL && self->core.connection != NULL)
+    {
+      GDBusInterfaceSkeleton *network = phonesec_network_get_skeleton (self->core.network);
+      if (g_dbus_interface_skeleton_get_connection (network) != NULL)
+        g_dbus_interface_skeleton_unexport (network);
+    }
+  g_clear_object (&self->manager);
+  g_clear_object (&self->plugins);
+  g_clear_object (&self->callers);
+  g_clear_object (&self->core.object_manager);
+  g_clear_object (&self->core.store);
+  g_clear_object (&self->core.soup_session);
+  g_clear_object (&self->core.proxy_slot);
+  g_clear_object (&self->core.network);
+  g_clear_object (&self->core.device);
+  g_clear_object (&self->core.connection);
+  g_clear_pointer (&self->core.schema, phonesec_schema_free);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_free (self->core.state_dir);
+  g_free (self->store_error);
+  g_free (self->marker_path);
+  g_free (self);
+}

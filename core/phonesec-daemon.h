@@ -1,0 +1,42 @@
+/* phonesec-daemon.h: phonesecd's lifecycle.
+ *
+ * Internal. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *bus; /* "system", "session" or a D-Bus address */
+  char *state_dir;
+  char **plugin_dirs;
+  char *plugins_allow; /* comma-separated globs, or NULL */
+  char *plugins_deny;
+  int lines;
+  char *factory_profile; /* cfg.xml imported at first boot, or NULL */
+  char *device_info;     /* or NULL for the development identity */
+  char *schema_dir;
+  char *admin_group;
+  char *ca_file;
+  gboolean verbose;
+} PhonesecDaemonOptions;
+
+typedef struct _PhonesecDaemon PhonesecDaemon;
+
+/* Loads everything that does not need the bus. Fails only on what makes the
+ * daemon useless: an unreadable core schema or device identity, an unusable
+ * state folder. */
+PhonesecDaemon *phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error);
+
+/* Connects, owns the name, activates plugins, runs until SIGTERM/SIGINT or
+ * Manager.Restart. Returns the exit status; *out_restart tells the caller to
+ * re-execute. */
+int phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart);
+
+void phonesec_daemon_free (PhonesecDaemon *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDaemon, phonesec_daemon_free)
+
+G_END_DECLS

@@ -1,0 +1,170 @@
+/* phonesec-log-writer.c: every log record passes here before it leaves.
+ *
+ * Secrets are a separate type that cannot be logged by accident; this writer
+ * is the second line of defence: any configured secret that still reaches a
+ * message (a library echoing a URL with credentials, say) is masked.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "phonesec/phonesec-log.h"
+#include "phonesec-log-writer.h"
+
+#define RECENT_MAX 512
+#define MASK "********"
+
+static GMutex log_lock;
+static GPtrArray *log_secrets;   /* of char*, guarded by log_lock */
+static char *recent[RECENT_MAX]; /* ring, guarded by log_lock */
+static guint recent_next;
+static gboolean log_verbose;
+
+void
+phonesec_log_writer_set_secrets (const char *const *values)
+{
+  g_autoptr (GPtrArray) fresh = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    if (strlen (values[i]) >= 3)
+      g_ptr_array_add (fresh, g_strdup (values[i]));
+
+  g_mutex_lock (&log_lock);
+  g_clear_pointer (&log_secrets, g_ptr_array_unref);
+  log_secrets = g_steal_pointer (&fresh);
+  g_mutex_unlock (&log_lock);
+}
+
+static char *
+mask_locked (const char *text)
+{
+  GString *out;
+
+  if (log_secrets == NULL || log_secrets->len == 0)
+    return g_strdup (text);
+  out = g_string_new (text);
+  for (guint i = 0; i < log_secrets->len; i++)
+    {
+      const char *secret = log_secrets->pdata[i];
+
+      if (strstr (out->str, secret) != NULL)
+        g_string_replace (out, secret, MASK, 0);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+phonesec_log_writer_mask (const char *text)
+{
+  char *masked;
+
+  g_mutex_lock (&log_lock);
+  masked = mask_locked (text);
+  g_mutex_unlock (&log_lock);
+  return masked;
+}
+
+static const char *
+level_name (GLogLevelFlags level)
+{
+  if (level & G_LOG_LEVEL_ERROR)
+    return "error";
+  if (level & G_LOG_LEVEL_CRITICAL)
+    return "critical";
+  if (level & G_LOG_LEVEL_WARNING)
+    return "warning";
+  if (level & G_LOG_LEVEL_MESSAGE)
+    return "message";
+  if (level & G_LOG_LEVEL_INFO)
+    return "info";
+  return "debug";
+}
+
+static GLogWriterOutput
+phonesec_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
+                     gpointer user_data)
+{
+  g_autofree GLogField *copy = g_memdup2 (fields, n_fields * sizeof (GLogField));
+  g_autofree char *masked = NULL;
+  const char *domain = NULL;
+  gboolean is_debug = (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) != 0;
+
+  if (is_debug && !log_verbose && g_log_writer_default_would_drop (level, NULL))
+    return G_LOG_WRITER_HANDLED;
+
+  g_mutex_lock (&log_lock);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (copy[i].key, "GLIB_DOMAIN") == 0)
+        domain = copy[i].value;
+      if (g_strcmp0 (copy[i].key, "MESSAGE") == 0 && masked == NULL)
+        {
+          const char *text = copy[i].value;
+          g_autofree char *nul_terminated = NULL;
+
+          if (copy[i].length >= 0)
+            text = nul_terminated = g_strndup (copy[i].value, copy[i].length);
+          masked = mask_locked (text);
+          copy[i].value = masked;
+          copy[i].length = -1;
+        }
+    }
+  if (masked != NULL && !is_debug)
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *stamp = g_date_time_format_iso8601 (now);
+
+      g_free (recent[recent_next]);
+      recent[recent_next] = g_strdup_printf ("%s %s %s: %s", stamp, level_name (level),
+                                             domain != NULL ? domain : "phonesec", masked);
+      recent_next = (recent_next + 1) % RECENT_MAX;
+    }
+  g_mutex_unlock (&log_lock);
+
+  return g_log_writer_default (level, copy, n_fields, user_data);
+}
+
+void
+phonesec_log_writer_install (gboolean verbose)
+{
+  log_verbose = verbose;
+  if (verbose)
+    g_log_set_debug_enabled (TRUE);
+  g_log_set_writer_func (phonesec_log_writer, NULL, NULL);
+}
+
+GStrv
+phonesec_log_writer_dup_recent (void)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_mutex_lock (&log_lock);
+  for (guint i = 0; i < RECENT_MAX; i++)
+    {
+      const char *line = recent[(recent_next + i) % RECENT_MAX];
+
+      if (line != NULL)
+        g_strv_builder_add (builder, line);
+    }
+  g_mutex_unlock (&log_lock);
+  return g_strv_builder_end (builder);
+}
+
+void
+phonesec_log_event_full (const char *domain, const char *message_id, GLogLevelFlags level,
+                         const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+  GLogField fields[3] = {
+    { "GLIB_DOMAIN", domain != NULL ? domain : "phonesec", -1 },
+    { "MESSAGE", NULL, -1 },
+    { "MESSAGE_ID", message_id, -1 },
+  };
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fields[1].value = message;
+  g_log_structured_array (level, fields, message_id != NULL ? 3 : 2);
+}

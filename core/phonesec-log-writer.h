@@ -1,0 +1,22 @@
+/* phonesec-log-writer.h: the daemon's log writer (masking and recent ring).
+ *
+ * Internal. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+/* Installs the writer: masks secrets, keeps the recent records, forwards to
+ * GLib's default writer (journald when present, else stderr). */
+void phonesec_log_writer_install (gboolean verbose);
+
+/* Replaces the set of values to mask (the current secrets); thread-safe.
+ * Values shorter than 3 bytes are not masked (they would garble every line). */
+void phonesec_log_writer_set_secrets (const char *const *values);
+
+/* The most recent records, oldest first, one line each
+ * ("2026-11-26T12:00:00.123Z <level> <domain>: <message>"). */
+GStrv phonesec_log_writer_dup_recent (void);
+
+/* Masks the current secrets in @text (also used by the writer). */
+char *phonesec_log_writer_mask (const char *text);

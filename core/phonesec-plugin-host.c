@@ -1,0 +1,537 @@
+/* phonesec-plugin-host.c: a plugin that fails never takes the daemon down.
+ *
+ * Every plugin found gets an object on the bus, whatever happens to it, so
+ * `busctl tree` shows what is installed and why something is not running.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-log.h"
+#include "phonesec-context-private.h"
+#include "phonesec-plugin-host.h"
+#include "phonesec-plugin-loader.h"
+
+#define PLUGIN_PATH_PREFIX "/org/phonesec/PhoneSec1/plugins/"
+#define ACTIVATE_TIMEOUT_SECONDS 30
+
+typedef struct
+{
+  PhonesecPluginInfo *info;
+  PhonesecDBusObjectSkeleton *object;
+  PhonesecDBusPlugin *iface;
+  PhonesecPlugin *plugin;   /* NULL unless loaded */
+  PhonesecContext *context; /* NULL unless activated or activating */
+  gboolean active;
+} Entry;
+
+struct _PhonesecPluginHost
+{
+  GObject parent_instance;
+  PhonesecCore *core;
+  GPtrArray *allow; /* of GPatternSpec*, empty = all */
+  GPtrArray *deny;
+  GPtrArray *entries; /* of Entry*, in activation order after discover */
+};
+
+G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
+
+static void
+entry_free (Entry *entry)
+{
+  g_clear_object (&entry->context);
+  g_clear_object (&entry->plugin);
+  g_clear_object (&entry->iface);
+  g_clear_object (&entry->object);
+  phonesec_plugin_info_free (entry->info);
+  g_free (entry);
+}
+
+static void
+phonesec_plugin_host_finalize (GObject *object)
+{
+  PhonesecPluginHost *self = PHONESEC_PLUGIN_HOST (object);
+
+  g_ptr_array_unref (self->entries);
+  g_ptr_array_unref (self->allow);
+  g_ptr_array_unref (self->deny);
+  G_OBJECT_CLASS (phonesec_plugin_host_parent_class)->finalize (object);
+}
+
+static void
+phonesec_plugin_host_class_init (PhonesecPluginHostClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = phonesec_plugin_host_finalize;
+}
+
+static void
+phonesec_plugin_host_init (PhonesecPluginHost *self)
+{
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
+  self->allow = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
+  self->deny = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
+}
+
+static void
+add_globs (GPtrArray *into, const char *list)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (list == NULL)
+    return;
+  parts = g_strsplit (list, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_ptr_array_add (into, g_pattern_spec_new (parts[i]));
+    }
+}
+
+PhonesecPluginHost *
+phonesec_plugin_host_new (PhonesecCore *core, const char *allow, const char *deny)
+{
+  PhonesecPluginHost *self = g_object_new (PHONESEC_TYPE_PLUGIN_HOST, NULL);
+
+  self->core = core;
+  add_globs (self->allow, allow);
+  add_globs (self->deny, deny);
+  return self;
+}
+
+static gboolean
+matches_any (GPtrArray *globs, const char *name)
+{
+  for (guint i = 0; i < globs->len; i++)
+    if (g_pattern_spec_match_string (globs->pdata[i], name))
+      return TRUE;
+  return FALSE;
+}
+
+static Entry *
+find_entry (PhonesecPluginHost *self, const char *name)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+
+      if (g_str_equal (entry->info->name, name))
+        return entry;
+    }
+  return NULL;
+}
+
+static void
+set_state (Entry *entry, const char *state, const char *error)
+{
+  phonesec_dbus_plugin_set_state (entry->iface, state);
+  phonesec_dbus_plugin_set_error (entry->iface, error != NULL ? error : "");
+  if (error != NULL)
+    phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_WARNING, "Plugin %s: %s (%s)",
+                        entry->info->name, state, error);
+  else
+    phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_INFO, "Plugin %s: %s",
+                        entry->info->name, state);
+}
+
+static Entry *
+entry_new (PhonesecPluginInfo *info)
+{
+  Entry *entry = g_new0 (Entry, 1);
+  g_autofree char *path_name = g_strdelimit (g_strdup (info->name), "-", '_');
+  g_autofree char *path = g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
+  const char *none[] = { NULL };
+
+  entry->info = info;
+  entry->object = phonesec_dbus_object_skeleton_new (path);
+  entry->iface = phonesec_dbus_plugin_skeleton_new ();
+  phonesec_dbus_plugin_set_name (entry->iface, info->name);
+  phonesec_dbus_plugin_set_description (entry->iface, info->description);
+  phonesec_dbus_plugin_set_version (entry->iface, info->version);
+  phonesec_dbus_plugin_set_depends (entry->iface, (const char *const *)info->depends);
+  phonesec_dbus_plugin_set_parameters (entry->iface, none);
+  phonesec_dbus_plugin_set_error (entry->iface, "");
+  phonesec_dbus_plugin_set_state (entry->iface, "loaded");
+  phonesec_dbus_object_skeleton_set_plugin (entry->object, entry->iface);
+  return entry;
+}
+
+/* File checks, module, schema fragment: any failure leaves State=error. */
+static void
+load_entry (PhonesecPluginHost *self, Entry *entry)
+{
+  PhonesecPluginInfo *info = entry->info;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GStrvBuilder) params = NULL;
+  g_auto (GStrv) param_names = NULL;
+  const GPtrArray *all;
+
+  if (!phonesec_plugin_check_file (info->info_path, &error)
+      || !phonesec_plugin_check_file (info->module_path, &error)
+      || (info->schema_path != NULL && !phonesec_plugin_check_file (info->schema_path, &error)))
+    {
+      set_state (entry, "error", error->message);
+      return;
+    }
+  entry->plugin = phonesec_plugin_module_load (info->module_path, &error);
+  if (entry->plugin == NULL)
+    {
+      set_state (entry, "error", error->message);
+      return;
+    }
+  if (info->schema_path != NULL
+      && !phonesec_schema_load_file (self->core->schema, info->schema_path, info->name, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("its schema was refused: %s"), error->message);
+      g_clear_object (&entry->plugin);
+      set_state (entry, "error", message);
+      return;
+    }
+
+  params = g_strv_builder_new ();
+  all = phonesec_schema_get_all (self->core->schema);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const PhonesecParamSpec *spec = all->pdata[i];
+
+      if (g_strcmp0 (spec->owner, info->name) == 0)
+        g_strv_builder_add (params, spec->name);
+    }
+  param_names = g_strv_builder_end (params);
+  phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *)param_names);
+  g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
+}
+
+static void
+discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (handle == NULL)
+    {
+      g_debug ("No plugin folder %s", dir);
+      return;
+    }
+  while ((name = g_dir_read_name (handle)) != NULL)
+    if (g_str_has_suffix (name, ".plugin"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
+  /* g_ptr_array_sort hands pointers to elements. */
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr (GError) error = NULL;
+      PhonesecPluginInfo *info;
+
+      path = g_build_filename (dir, names->pdata[i], NULL);
+      info = phonesec_plugin_info_load (path, &error);
+      if (info == NULL)
+        {
+          g_warning ("Ignoring plugin file: %s", error->message);
+          continue;
+        }
+      if (find_entry (self, info->name) != NULL)
+        {
+          g_warning ("Ignoring %s: a plugin named %s was already found", path, info->name);
+          phonesec_plugin_info_free (info);
+          continue;
+        }
+      g_ptr_array_add (self->entries, entry_new (info));
+    }
+  (void)found;
+}
+
+static int
+compare_entry_ptrs (gconstpointer a, gconstpointer b)
+{
+  const Entry *ea = *(Entry *const *)a;
+  const Entry *eb = *(Entry *const *)b;
+
+  return strcmp (ea->info->name, eb->info->name);
+}
+
+/* Kahn's algorithm over Depends, by name for a stable order. Plugins whose
+ * dependencies are missing, refused or circular get State=error. */
+static void
+order_entries (PhonesecPluginHost *self)
+{
+  g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
+  g_autoptr (GPtrArray) left = g_ptr_array_copy (self->entries, NULL, NULL);
+  gboolean progress = TRUE;
+
+  g_ptr_array_sort (left, compare_entry_ptrs);
+  while (left->len > 0 && progress)
+    {
+      progress = FALSE;
+      for (guint i = 0; i < left->len; i++)
+        {
+          Entry *entry = left->pdata[i];
+          gboolean ready = TRUE;
+
+          for (guint d = 0; entry->info->depends[d] != NULL; d++)
+            if (!g_ptr_array_find (sorted, find_entry (self, entry->info->depends[d]), NULL))
+              ready = FALSE;
+          if (!ready && !g_ptr_array_find (sorted, entry, NULL))
+            {
+              /* A dependency that does not exist will never be ready. */
+              for (guint d = 0; entry->info->depends[d] != NULL; d++)
+                if (find_entry (self, entry->info->depends[d]) == NULL)
+                  {
+                    g_autofree char *message
+                        = g_strdup_printf (_ ("depends on plugin %s, which is not installed"),
+                                           entry->info->depends[d]);
+                    if (entry->plugin != NULL)
+                      {
+                        g_clear_object (&entry->plugin);
+                        set_state (entry, "error", message);
+                      }
+                    ready = TRUE; /* place it; it will not be activated */
+                    break;
+                  }
+            }
+          if (ready)
+            {
+              g_ptr_array_add (sorted, entry);
+              g_ptr_array_remove_index (left, i);
+              progress = TRUE;
+              break;
+            }
+        }
+    }
+  for (guint i = 0; i < left->len; i++)
+    {
+      Entry *entry = left->pdata[i];
+
+      g_clear_object (&entry->plugin);
+      set_state (entry, "error", _ ("its dependencies form a cycle"));
+      g_ptr_array_add (sorted, entry);
+    }
+
+  /* Re-home the entries in activation order without freeing them. */
+  g_ptr_array_set_free_func (self->entries, NULL);
+  g_ptr_array_set_size (self->entries, 0);
+  g_ptr_array_set_free_func (self->entries, (GDestroyNotify)entry_free);
+  for (guint i = 0; i < sorted->len; i++)
+    g_ptr_array_add (self->entries, sorted->pdata[i]);
+}
+
+void
+phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs)
+{
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+    discover_dir (self, dirs[i], NULL);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      const char *name = entry->info->name;
+
+      if ((self->allow->len > 0 && !matches_any (self->allow, name))
+          || matches_any (self->deny, name))
+        {
+          set_state (entry, "disabled", NULL);
+          continue;
+        }
+      load_entry (self, entry);
+    }
+  order_entries (self);
+}
+
+void
+phonesec_plugin_host_export (PhonesecPluginHost *self)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+
+      g_dbus_object_manager_server_export (self->core->object_manager,
+                                           G_DBUS_OBJECT_SKELETON (entry->object));
+    }
+}
+
+GStrv
+phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+
+      g_strv_builder_add (builder, g_dbus_object_get_object_path (G_DBUS_OBJECT (entry->object)));
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* --- activation ----------------------------------------------------------- */
+
+typedef struct
+{
+  guint index;
+  Entry *current;
+  GCancellable *cancellable; /* cancels the current activation on timeout */
+  guint timeout_id;
+  gboolean timed_out;
+} Activation;
+
+static void
+activation_free (Activation *activation)
+{
+  g_clear_object (&activation->cancellable);
+  g_clear_handle_id (&activation->timeout_id, g_source_remove);
+  g_free (activation);
+}
+
+static void activate_next (GTask *task);
+
+static const char *
+failed_dependency (PhonesecPluginHost *self, Entry *entry)
+{
+  for (guint d = 0; entry->info->depends[d] != NULL; d++)
+    {
+      Entry *dep = find_entry (self, entry->info->depends[d]);
+
+      if (dep == NULL || !dep->active)
+        return entry->info->depends[d];
+    }
+  return NULL;
+}
+
+static gboolean
+activation_timed_out (gpointer user_data)
+{
+  Activation *activation = user_data;
+
+  activation->timeout_id = 0;
+  activation->timed_out = TRUE;
+  g_cancellable_cancel (activation->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Activation *activation = g_task_get_task_data (task);
+  Entry *entry = activation->current;
+  g_autoptr (GError) error = NULL;
+
+  g_clear_handle_id (&activation->timeout_id, g_source_remove);
+  if (phonesec_plugin_activate_finish (PHONESEC_PLUGIN (source), result, &error)
+      && !activation->timed_out)
+    {
+      entry->active = TRUE;
+      /* A plugin may already have reported a runtime error itself. */
+      if (g_strcmp0 (phonesec_dbus_plugin_get_state (entry->iface), "error") != 0)
+        set_state (entry, "active", NULL);
+    }
+  else
+    {
+      g_autofree char *message = NULL;
+
+      if (activation->timed_out)
+        message = g_strdup_printf (_ ("did not finish activating within %d seconds"),
+                                   ACTIVATE_TIMEOUT_SECONDS);
+      else
+        message = g_strdup_printf (_ ("failed to activate: %s"), error->message);
+      set_state (entry, "error", message);
+      g_clear_object (&entry->context);
+    }
+  activation->index++;
+  activate_next (g_steal_pointer (&task));
+}
+
+static void
+activate_next (GTask *task)
+{
+  PhonesecPluginHost *self = g_task_get_source_object (task);
+  Activation *activation = g_task_get_task_data (task);
+
+  while (activation->index < self->entries->len)
+    {
+      Entry *entry = self->entries->pdata[activation->index];
+      const char *missing;
+
+      if (entry->plugin == NULL)
+        {
+          activation->index++;
+          continue;
+        }
+      missing = failed_dependency (self, entry);
+      if (missing != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (
+              _ ("not activated: plugin %s, which it depends on, is not active"), missing);
+          set_state (entry, "error", message);
+          activation->index++;
+          continue;
+        }
+
+      activation->current = entry;
+      activation->timed_out = FALSE;
+      g_clear_object (&activation->cancellable);
+      activation->cancellable = g_cancellable_new ();
+      entry->context = phonesec_context_new (self->core, entry->info->name, entry->object,
+                                             (const char *const *)entry->info->watch);
+      activation->timeout_id
+          = g_timeout_add_seconds (ACTIVATE_TIMEOUT_SECONDS, activation_timed_out, activation);
+      phonesec_plugin_activate_async (entry->plugin, entry->context, activation->cancellable,
+                                      activate_done, task);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+phonesec_plugin_host_activate_async (PhonesecPluginHost *self, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, phonesec_plugin_host_activate_async);
+  g_task_set_task_data (task, g_new0 (Activation, 1), (GDestroyNotify)activation_free);
+  activate_next (task);
+}
+
+void
+phonesec_plugin_host_activate_finish (PhonesecPluginHost *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+void
+phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self)
+{
+  for (guint i = self->entries->len; i > 0; i--)
+    {
+      Entry *entry = self->entries->pdata[i - 1];
+
+      if (!entry->active)
+        continue;
+      phonesec_plugin_deactivate (entry->plugin);
+      entry->active = FALSE;
+      g_clear_object (&entry->context);
+      set_state (entry, "loaded", NULL);
+    }
+}
+
+void
+phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const *names)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      g_auto (GStrv) filtered = NULL;
+
+      if (!entry->active || entry->context == NULL)
+        continue;
+      filtered = phonesec_context_filter_names (entry->context, names);
+      if (filtered != NULL)
+        phonesec_plugin_config_changed (entry->plugin, (const char *const *)filtered);
+    }
+}

@@ -1,0 +1,41 @@
+/* phonesec-plugin-host.h: finds, loads, orders and runs the plugins.
+ *
+ * Internal. SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "phonesec-core.h"
+
+G_BEGIN_DECLS
+
+#define PHONESEC_TYPE_PLUGIN_HOST (phonesec_plugin_host_get_type ())
+G_DECLARE_FINAL_TYPE (PhonesecPluginHost, phonesec_plugin_host, PHONESEC, PLUGIN_HOST, GObject)
+
+/* @allow, @deny: (nullable): comma-separated name globs */
+PhonesecPluginHost *phonesec_plugin_host_new (PhonesecCore *core, const char *allow,
+                                              const char *deny);
+
+/* Reads every *.plugin in @dirs (in order; a later duplicate name is
+ * ignored), checks and loads modules and schema fragments. A plugin that fails
+ * is kept with State=error; nothing here fails the daemon. */
+void phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs);
+
+/* Puts every plugin's object on the object manager. */
+void phonesec_plugin_host_export (PhonesecPluginHost *self);
+
+/* Activates the loaded plugins in dependency order, one at a time; completes
+ * when each has succeeded or failed (never with an error). */
+void phonesec_plugin_host_activate_async (PhonesecPluginHost *self, GAsyncReadyCallback callback,
+                                          gpointer user_data);
+void phonesec_plugin_host_activate_finish (PhonesecPluginHost *self, GAsyncResult *result);
+
+/* Deactivates the active plugins in reverse order. */
+void phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self);
+
+/* Object paths in activation order. */
+GStrv phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self);
+
+/* Delivers a committed transaction's names to the plugins that watch them. */
+void phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const *names);
+
+G_END_DECLS

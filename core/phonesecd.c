@@ -1,0 +1,133 @@
+/* phonesecd.c: the daemon's command line.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "phonesec-daemon.h"
+#include "phonesec-log-writer.h"
+
+static const char *
+locale_dir (void)
+{
+  const char *dir = g_getenv ("PHONESEC_LOCALEDIR");
+
+  return dir != NULL ? dir : LOCALEDIR;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_auto (GStrv) saved_argv = g_strdupv (argv);
+  PhonesecDaemonOptions options = {
+    .bus = NULL,
+    .lines = 4,
+  };
+  gboolean version = FALSE;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecDaemon) daemon = NULL;
+  gboolean restart = FALSE;
+  int status;
+  const GOptionEntry entries[] = {
+    { "bus", 0, 0, G_OPTION_ARG_STRING, &options.bus,
+      N_ ("Bus to serve on: system, session, or a D-Bus address (default: system)"), "BUS" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.state_dir,
+      N_ ("Folder for the stored configuration (default: " PHONESEC_STATEDIR ")"), "DIR" },
+    { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &options.plugin_dirs,
+      N_ ("Folder of *.plugin files; repeat for more (default: " PHONESEC_PLUGINDIR ")"), "DIR" },
+    { "plugins-allow", 0, 0, G_OPTION_ARG_STRING, &options.plugins_allow,
+      N_ ("Load only plugins whose name matches one of these comma-separated globs"), "GLOBS" },
+    { "plugins-deny", 0, 0, G_OPTION_ARG_STRING, &options.plugins_deny,
+      N_ ("Never load plugins whose name matches one of these comma-separated globs"), "GLOBS" },
+    { "lines", 0, 0, G_OPTION_ARG_INT, &options.lines,
+      N_ ("Number of phone lines N (per-line parameters NAME_1_ .. NAME_N_; default 4)"), "N" },
+    { "factory-profile", 0, 0, G_OPTION_ARG_FILENAME, &options.factory_profile,
+      N_ ("cfg.xml applied once, at first boot, when no configuration is stored"), "FILE" },
+    { "device-info", 0, 0, G_OPTION_ARG_FILENAME, &options.device_info,
+      N_ ("Key file with the phone's identity (MAC, serial, product, versions)"), "FILE" },
+    { "schema-dir", 0, 0, G_OPTION_ARG_FILENAME, &options.schema_dir,
+      N_ ("Folder holding phonesec.schema (default: " PHONESEC_SCHEMADIR ")"), "DIR" },
+    { "admin-group", 0, 0, G_OPTION_ARG_STRING, &options.admin_group,
+      N_ ("Group whose members are administrators (default: phonesec-admin)"), "GROUP" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &options.ca_file,
+      N_ ("Extra trusted CA certificates (development and tests)"), "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose, N_ ("Log debug messages"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version and exit"), NULL },
+    G_OPTION_ENTRY_NULL,
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _ ("The phone's security service: owns every security "
+                                            "parameter and serves it on D-Bus as "
+                                            "org.phonesec.PhoneSec1."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("phonesecd: %s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("phonesecd %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (options.lines < 1 || options.lines > 64)
+    {
+      g_printerr (_ ("phonesecd: --lines must be between 1 and 64\n"));
+      return 2;
+    }
+  if (options.bus == NULL)
+    options.bus = g_strdup ("system");
+  if (options.state_dir == NULL)
+    options.state_dir = g_strdup (PHONESEC_STATEDIR);
+  if (options.schema_dir == NULL)
+    options.schema_dir = g_strdup (PHONESEC_SCHEMADIR);
+  if (options.plugin_dirs == NULL)
+    {
+      options.plugin_dirs = g_new0 (char *, 2);
+      options.plugin_dirs[0] = g_strdup (PHONESEC_PLUGINDIR);
+    }
+  if (options.admin_group == NULL)
+    options.admin_group = g_strdup ("phonesec-admin");
+
+  phonesec_log_writer_install (options.verbose);
+
+  daemon = phonesec_daemon_new (&options, &error);
+  if (daemon == NULL)
+    {
+      g_printerr ("phonesecd: %s\n", error->message);
+      return 1;
+    }
+  status = phonesec_daemon_run (daemon, &restart);
+  g_clear_pointer (&daemon, phonesec_daemon_free);
+
+  if (status == 0 && restart)
+    {
+      /* Same arguments, same pid: systemd and the bus see one service. */
+      execv ("/proc/self/exe", saved_argv);
+      g_printerr ("phonesecd: cannot re-execute: %s\n", g_strerror (errno));
+      return 1;
+    }
+
+  g_free (options.bus);
+  g_free (options.state_dir);
+  g_strfreev (options.plugin_dirs);
+  g_free (options.plugins_allow);
+  g_free (options.plugins_deny);
+  g_free (options.factory_profile);
+  g_free (options.device_info);
+  g_free (options.schema_dir);
+  g_free (options.admin_group);
+  g_free (options.ca_file);
+  return status;
+}
