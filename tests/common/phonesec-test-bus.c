@@ -1,0 +1,359 @@
+/* phonesec-test-bus.c: real bus, real daemon, per test.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include "phonesec-test-bus.h"
+
+#define BUS_NAME "org.phonesec.PhoneSec1"
+#define ROOT_PATH "/org/phonesec/PhoneSec1"
+
+static const char *
+required_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  if (value == NULL)
+    g_error ("%s is not set: run the tests with meson test", name);
+  return value;
+}
+
+/* Child setup: the bus and the daemon die with the test program. A failed
+ * assertion aborts it without teardown, and would otherwise leave them
+ * running for good (and holding the test's temp folder). */
+static void
+die_with_test (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        rm_rf (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+PhonesecTestBus *
+phonesec_test_bus_new (void)
+{
+  PhonesecTestBus *self = g_new0 (PhonesecTestBus, 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *socket = NULL;
+  GInputStream *out;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+
+  self->tmpdir = g_dir_make_tmp ("phonesec-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Non-root clients (setpriv) must reach the socket. */
+  g_chmod (self->tmpdir, 0755);
+  self->state_dir = g_build_filename (self->tmpdir, "state", NULL);
+  self->plugin_dir = g_build_filename (self->tmpdir, "plugins", NULL);
+  g_mkdir (self->plugin_dir, 0755);
+  self->log_path = g_build_filename (self->tmpdir, "phonesecd.log", NULL);
+  self->extra_args = g_ptr_array_new_with_free_func (g_free);
+
+  socket = g_build_filename (self->tmpdir, "bus", NULL);
+  listen = g_strdup_printf ("--address=unix:path=%s", socket);
+  {
+    g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+    self->bus = g_subprocess_launcher_spawn (launcher, &error, "dbus-daemon", "--nofork",
+                                             "--print-address=1", "--config-file",
+                                             required_env ("PHONESEC_BUS_CONF"), listen, NULL);
+  }
+  g_assert_no_error (error);
+  out = g_subprocess_get_stdout_pipe (self->bus);
+  lines = g_data_input_stream_new (out);
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  self->address = g_strdup (g_strstrip (line));
+
+  self->connection = g_dbus_connection_new_for_address_sync (
+      self->address,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (self->connection, FALSE);
+  return self;
+}
+
+static gboolean
+name_has_owner (PhonesecTestBus *self)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      "NameHasOwner", g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(b)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static gboolean
+manager_running (PhonesecTestBus *self)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      self->connection, BUS_NAME, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Manager", "State"), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_autoptr (GVariant) state = NULL;
+
+  if (reply == NULL)
+    return FALSE;
+  g_variant_get (reply, "(v)", &state);
+  return g_strcmp0 (g_variant_get_string (state, NULL), "running") == 0;
+}
+
+void
+phonesec_test_bus_start_daemon (PhonesecTestBus *self)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  const char *wrapper = g_getenv ("PHONESEC_DAEMON_WRAPPER");
+  gint64 deadline;
+
+  g_assert_null (self->daemon);
+  /* Under valgrind the daemon itself is checked, not only the test. */
+  if (wrapper != NULL && wrapper[0] != '\0')
+    {
+      g_auto (GStrv) words = g_strsplit (wrapper, " ", -1);
+      for (guint i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0')
+          g_ptr_array_add (argv, g_strdup (words[i]));
+    }
+  g_ptr_array_add (argv, g_strdup (required_env ("PHONESECD")));
+  g_ptr_array_add (argv, g_strdup_printf ("--bus=%s", self->address));
+  g_ptr_array_add (argv, g_strdup_printf ("--state-dir=%s", self->state_dir));
+  g_ptr_array_add (argv, g_strdup_printf ("--schema-dir=%s", required_env ("PHONESEC_SCHEMA_DIR")));
+  g_ptr_array_add (argv, g_strdup_printf ("--plugin-dir=%s", self->plugin_dir));
+  for (guint i = 0; i < self->extra_args->len; i++)
+    g_ptr_array_add (argv, g_strdup (self->extra_args->pdata[i]));
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, NULL);
+  {
+    /* Append, so restarts keep the earlier runs' log. */
+    int fd = g_open (self->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    g_assert_cmpint (fd, >=, 0);
+    g_subprocess_launcher_take_stdout_fd (launcher, fd);
+  }
+  g_subprocess_launcher_unsetenv (launcher, "NOTIFY_SOCKET");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+  self->daemon = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!manager_running (self))
+    {
+      /* The identifier goes NULL once GLib has reaped the child. */
+      if (g_subprocess_get_identifier (self->daemon) == NULL || g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = phonesec_test_bus_dup_log (self);
+          g_error ("phonesecd did not become ready; its log:\n%s", log);
+        }
+      g_usleep (5000);
+    }
+}
+
+static void
+wait_daemon (PhonesecTestBus *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_wait (self->daemon, NULL, &error);
+  g_assert_no_error (error);
+  /* The name must be gone before a new daemon starts. */
+  for (int i = 0; i < 2000 && name_has_owner (self); i++)
+    g_usleep (1000);
+}
+
+void
+phonesec_test_bus_stop_daemon (PhonesecTestBus *self)
+{
+  g_assert_nonnull (self->daemon);
+  g_subprocess_send_signal (self->daemon, SIGTERM);
+  wait_daemon (self);
+  if (!g_subprocess_get_if_exited (self->daemon)
+      || g_subprocess_get_exit_status (self->daemon) != 0)
+    {
+      g_autofree char *log = phonesec_test_bus_dup_log (self);
+      g_error ("phonesecd did not exit cleanly on SIGTERM; its log:\n%s", log);
+    }
+  g_clear_object (&self->daemon);
+}
+
+void
+phonesec_test_bus_kill_daemon (PhonesecTestBus *self)
+{
+  g_assert_nonnull (self->daemon);
+  g_subprocess_force_exit (self->daemon);
+  wait_daemon (self);
+  g_clear_object (&self->daemon);
+}
+
+void
+phonesec_test_bus_free (PhonesecTestBus *self)
+{
+  if (self == NULL)
+    return;
+  if (self->daemon != NULL)
+    {
+      g_subprocess_send_signal (self->daemon, SIGTERM);
+      g_subprocess_wait (self->daemon, NULL, NULL);
+      g_clear_object (&self->daemon);
+    }
+  if (self->connection != NULL)
+    g_dbus_connection_close_sync (self->connection, NULL, NULL);
+  g_clear_object (&self->connection);
+  if (self->bus != NULL)
+    {
+      g_subprocess_force_exit (self->bus);
+      g_subprocess_wait (self->bus, NULL, NULL);
+      g_clear_object (&self->bus);
+    }
+  if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
+    rm_rf (self->tmpdir);
+  g_ptr_array_unref (self->extra_args);
+  g_free (self->tmpdir);
+  g_free (self->state_dir);
+  g_free (self->plugin_dir);
+  g_free (self->address);
+  g_free (self->log_path);
+  g_free (self);
+}
+
+GVariant *
+phonesec_test_call (PhonesecTestBus *self, const char *interface, const char *method,
+                    GVariant *args, GError **error)
+{
+  return g_dbus_connection_call_sync (self->connection, BUS_NAME, ROOT_PATH, interface, method,
+                                      args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+}
+
+GVariant *
+phonesec_test_get (PhonesecTestBus *self, const char *name)
+{
+  const char *names[] = { name, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = phonesec_test_call (self, "org.phonesec.PhoneSec1.Config", "Get",
+                                                   g_variant_new ("(^as)", names), &error);
+  g_autoptr (GVariant) values = NULL;
+  GVariant *value;
+
+  g_assert_no_error (error);
+  values = g_variant_get_child_value (reply, 0);
+  value = g_variant_lookup_value (values, name, NULL);
+  g_assert_nonnull (value);
+  return value;
+}
+
+guint64
+phonesec_test_apply (PhonesecTestBus *self, GVariant *values, GVariant *options, GError **error)
+{
+  g_autoptr (GVariant) reply = NULL;
+  guint64 generation;
+
+  if (options == NULL)
+    options = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
+  reply = phonesec_test_call (self, "org.phonesec.PhoneSec1.Config", "Apply",
+                              g_variant_new ("(@a{sv}@a{sv})", values, options), error);
+  if (reply == NULL)
+    return G_MAXUINT64;
+  g_variant_get (reply, "(t)", &generation);
+  return generation;
+}
+
+guint64
+phonesec_test_apply_strings (PhonesecTestBus *self, GError **error, ...)
+{
+  GVariantBuilder builder;
+  va_list args;
+  const char *name;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{sv}"));
+  va_start (args, error);
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+      g_variant_builder_add (&builder, "{sv}", name, g_variant_new_string (value));
+    }
+  va_end (args);
+  return phonesec_test_apply (self, g_variant_builder_end (&builder), NULL, error);
+}
+
+char *
+phonesec_test_call_as_nobody (PhonesecTestBus *self, const char *interface, const char *method,
+                              const char *args_text)
+{
+  return phonesec_test_call_as_nobody_in (self, NULL, interface, method, args_text);
+}
+
+char *
+phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups, const char *interface,
+                                 const char *method, const char *args_text)
+{
+  g_autoptr (GSubprocess) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *groups_arg
+      = groups != NULL ? g_strdup_printf ("--groups=%s", groups) : g_strdup ("--clear-groups");
+  char *out = NULL;
+
+  client = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "setpriv", "--reuid=65534",
+                             "--regid=65534", groups_arg, required_env ("PHONESEC_TEST_CLIENT"),
+                             self->address, interface, method, args_text, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (client, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  return out;
+}
+
+char *
+phonesec_test_bus_dup_log (PhonesecTestBus *self)
+{
+  char *log = NULL;
+
+  if (!g_file_get_contents (self->log_path, &log, NULL, NULL))
+    return g_strdup ("");
+  return log;
+}
+
+gboolean
+phonesec_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}

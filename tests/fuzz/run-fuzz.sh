@@ -1,0 +1,8 @@
+#!/bin/sh
+# run-fuzz.sh TARGET SEED_CORPUS WORK_DIR: explores for $PHONESEC_FUZZ_SECONDS
+# (default 10) with the seeds read-only and new inputs kept in WORK_DIR.
+set -eu
+target=$1 seeds=$2 work=$3
+mkdir -p "$work"
+exec "$target" -max_total_time="${PHONESEC_FUZZ_SECONDS:-10}" -timeout=10 \
+  -rss_limit_mb=2048 -artifact_prefix="$work/" -print_final_stats=1 "$work" "$seeds"
