@@ -293,9 +293,9 @@ test_macro_performance (void)
       result = phonesec_macro_expand (template, vars);
       g_test_message ("pattern %zu: %.3f s", i, g_timer_elapsed (timer, NULL));
       g_assert_true (strcmp (result, expected) == 0);
-      /* Linear work is milliseconds (seconds under valgrind); quadratic on
-       * 1 MB would be hours. */
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
+      /* No timing assertion (speed is for bench/): linear work takes
+       * milliseconds, quadratic work on 1 MB would take hours and hit the
+       * test's timeout. */
     }
 
   /* One 1 MB name after "$(" and after "$": looked at once, left as is. */
@@ -310,7 +310,7 @@ test_macro_performance (void)
       template[size + 2] = '\0';
       result = phonesec_macro_expand (template, vars);
       g_assert_true (strcmp (result, template) == 0);
-      g_assert_cmpfloat (g_timer_elapsed (timer, NULL), <, 10.0);
+      g_test_message ("1 MB name %zu: %.3f s", i, g_timer_elapsed (timer, NULL));
     }
 }
 

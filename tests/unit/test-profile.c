@@ -66,14 +66,6 @@ load_data (const char *name, gsize *len)
 
 #define FP(body) "<flat-profile>" body "</flat-profile>"
 
-static gboolean
-under_valgrind (void)
-{
-  const char *preload = g_getenv ("LD_PRELOAD");
-
-  return preload != NULL && strstr (preload, "vgpreload") != NULL;
-}
-
 /* ------------------------------------------------------------ good input */
 
 static void
@@ -635,11 +627,8 @@ test_large_profile (void)
 
     assert_entry (profile, n - 1, name, value, "rw");
   }
-  /* Typically ~0.1 s. Valgrind is ~100 times slower: only report there. */
-  if (under_valgrind ())
-    g_test_message ("under valgrind: timing not checked");
-  else
-    g_assert_cmpfloat (seconds, <, 3.0);
+  /* Reported, not asserted: speed is measured in bench/ (~0.1 s here). */
+  g_test_message ("10 MB profile parsed in %.3f s", seconds);
 }
 
 static void
