@@ -11,8 +11,7 @@
 G_BEGIN_DECLS
 
 PhonesecContext *phonesec_context_new (PhonesecCore *core, const char *plugin_name,
-                                       PhonesecDBusObjectSkeleton *object,
-                                       const char *const *watch);
+                                       GDBusObjectSkeleton *object, const char *const *watch);
 
 /* Whether config_changed() should receive @name. */
 gboolean phonesec_context_watches (PhonesecContext *self, const char *name);

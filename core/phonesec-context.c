@@ -15,7 +15,7 @@ struct _PhonesecContext
 
   PhonesecCore *core; /* not owned: the daemon outlives its plugins */
   char *plugin_name;
-  PhonesecDBusObjectSkeleton *object;
+  GDBusObjectSkeleton *object;
   GPtrArray *watch; /* of GPatternSpec* */
   char *state_dir;
   gulong network_handler;
@@ -84,8 +84,8 @@ on_network_changed (PhonesecNetwork *network, gpointer user_data)
 }
 
 PhonesecContext *
-phonesec_context_new (PhonesecCore *core, const char *plugin_name,
-                      PhonesecDBusObjectSkeleton *object, const char *const *watch)
+phonesec_context_new (PhonesecCore *core, const char *plugin_name, GDBusObjectSkeleton *object,
+                      const char *const *watch)
 {
   PhonesecContext *self = g_object_new (PHONESEC_TYPE_CONTEXT, NULL);
 
@@ -281,8 +281,9 @@ phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkelet
 void
 phonesec_context_set_error (PhonesecContext *self, const char *message)
 {
-  g_autoptr (PhonesecDBusPlugin) plugin
-      = phonesec_dbus_object_get_plugin (PHONESEC_DBUS_OBJECT (self->object));
+  g_autoptr (GDBusInterface) iface
+      = g_dbus_object_get_interface (G_DBUS_OBJECT (self->object), "org.phonesec.PhoneSec1.Plugin");
+  PhonesecDBusPlugin *plugin = PHONESEC_DBUS_PLUGIN (iface);
 
   if (plugin == NULL)
     return;

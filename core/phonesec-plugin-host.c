@@ -20,7 +20,7 @@
 typedef struct
 {
   PhonesecPluginInfo *info;
-  PhonesecDBusObjectSkeleton *object;
+  GDBusObjectSkeleton *object; /* plain: plugins add interfaces of their own */
   PhonesecDBusPlugin *iface;
   PhonesecPlugin *plugin;   /* NULL unless loaded */
   PhonesecContext *context; /* NULL unless activated or activating */
@@ -33,7 +33,8 @@ struct _PhonesecPluginHost
   PhonesecCore *core;
   GPtrArray *allow; /* of GPatternSpec*, empty = all */
   GPtrArray *deny;
-  GPtrArray *entries; /* of Entry*, in activation order after discover */
+  GPtrArray *entries;     /* of Entry*, in activation order after discover */
+  guint activate_timeout; /* seconds */
 };
 
 G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
@@ -69,9 +70,9 @@ phonesec_plugin_host_class_init (PhonesecPluginHostClass *klass)
 static void
 phonesec_plugin_host_init (PhonesecPluginHost *self)
 {
-  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
-  self->allow = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
-  self->deny = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->allow = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
+  self->deny = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
 }
 
 static void
@@ -96,6 +97,7 @@ phonesec_plugin_host_new (PhonesecCore *core, const char *allow, const char *den
   PhonesecPluginHost *self = g_object_new (PHONESEC_TYPE_PLUGIN_HOST, NULL);
 
   self->core = core;
+  self->activate_timeout = ACTIVATE_TIMEOUT_SECONDS;
   add_globs (self->allow, allow);
   add_globs (self->deny, deny);
   return self;
@@ -145,16 +147,16 @@ entry_new (PhonesecPluginInfo *info)
   const char *none[] = { NULL };
 
   entry->info = info;
-  entry->object = phonesec_dbus_object_skeleton_new (path);
+  entry->object = g_dbus_object_skeleton_new (path);
   entry->iface = phonesec_dbus_plugin_skeleton_new ();
   phonesec_dbus_plugin_set_name (entry->iface, info->name);
   phonesec_dbus_plugin_set_description (entry->iface, info->description);
   phonesec_dbus_plugin_set_version (entry->iface, info->version);
-  phonesec_dbus_plugin_set_depends (entry->iface, (const char *const *)info->depends);
+  phonesec_dbus_plugin_set_depends (entry->iface, (const char *const *) info->depends);
   phonesec_dbus_plugin_set_parameters (entry->iface, none);
   phonesec_dbus_plugin_set_error (entry->iface, "");
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
-  phonesec_dbus_object_skeleton_set_plugin (entry->object, entry->iface);
+  g_dbus_object_skeleton_add_interface (entry->object, G_DBUS_INTERFACE_SKELETON (entry->iface));
   return entry;
 }
 
@@ -168,7 +170,10 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
   g_auto (GStrv) param_names = NULL;
   const GPtrArray *all;
 
-  if (!phonesec_plugin_check_file (info->info_path, &error)
+  g_autofree char *dir = g_path_get_dirname (info->info_path);
+
+  if (!phonesec_plugin_check_dir (dir, &error)
+      || !phonesec_plugin_check_file (info->info_path, &error)
       || !phonesec_plugin_check_file (info->module_path, &error)
       || (info->schema_path != NULL && !phonesec_plugin_check_file (info->schema_path, &error)))
     {
@@ -200,7 +205,7 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
         g_strv_builder_add (params, spec->name);
     }
   param_names = g_strv_builder_end (params);
-  phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *)param_names);
+  phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *) param_names);
   g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
 }
 
@@ -219,7 +224,7 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
   while ((name = g_dir_read_name (handle)) != NULL)
     if (g_str_has_suffix (name, ".plugin"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc)g_strcmp0);
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
   /* g_ptr_array_sort hands pointers to elements. */
   for (guint i = 0; i < names->len; i++)
     {
@@ -242,14 +247,14 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
         }
       g_ptr_array_add (self->entries, entry_new (info));
     }
-  (void)found;
+  (void) found;
 }
 
 static int
 compare_entry_ptrs (gconstpointer a, gconstpointer b)
 {
-  const Entry *ea = *(Entry *const *)a;
-  const Entry *eb = *(Entry *const *)b;
+  const Entry *ea = *(Entry *const *) a;
+  const Entry *eb = *(Entry *const *) b;
 
   return strcmp (ea->info->name, eb->info->name);
 }
@@ -261,6 +266,9 @@ order_entries (PhonesecPluginHost *self)
 {
   g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
   g_autoptr (GPtrArray) left = g_ptr_array_copy (self->entries, NULL, NULL);
+
+  /* The copy inherits the free function: these are borrowed pointers. */
+  g_ptr_array_set_free_func (left, NULL);
   gboolean progress = TRUE;
 
   g_ptr_array_sort (left, compare_entry_ptrs);
@@ -314,7 +322,7 @@ order_entries (PhonesecPluginHost *self)
   /* Re-home the entries in activation order without freeing them. */
   g_ptr_array_set_free_func (self->entries, NULL);
   g_ptr_array_set_size (self->entries, 0);
-  g_ptr_array_set_free_func (self->entries, (GDestroyNotify)entry_free);
+  g_ptr_array_set_free_func (self->entries, (GDestroyNotify) entry_free);
   for (guint i = 0; i < sorted->len; i++)
     g_ptr_array_add (self->entries, sorted->pdata[i]);
 }
@@ -348,8 +356,7 @@ phonesec_plugin_host_export (PhonesecPluginHost *self)
     {
       Entry *entry = self->entries->pdata[i];
 
-      g_dbus_object_manager_server_export (self->core->object_manager,
-                                           G_DBUS_OBJECT_SKELETON (entry->object));
+      g_dbus_object_manager_server_export (self->core->object_manager, entry->object);
     }
 }
 
@@ -369,22 +376,20 @@ phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
 
 /* --- activation ----------------------------------------------------------- */
 
+/* One plugin's activation; outlives the host's interest in it when the
+ * plugin overruns its time, so a late completion finds it abandoned. */
+typedef struct
+{
+  GTask *task; /* the whole sequence; NULL once abandoned */
+  Entry *entry;
+  GCancellable *cancellable;
+  guint timeout_id;
+} Attempt;
+
 typedef struct
 {
   guint index;
-  Entry *current;
-  GCancellable *cancellable; /* cancels the current activation on timeout */
-  guint timeout_id;
-  gboolean timed_out;
 } Activation;
-
-static void
-activation_free (Activation *activation)
-{
-  g_clear_object (&activation->cancellable);
-  g_clear_handle_id (&activation->timeout_id, g_source_remove);
-  g_free (activation);
-}
 
 static void activate_next (GTask *task);
 
@@ -401,28 +406,63 @@ failed_dependency (PhonesecPluginHost *self, Entry *entry)
   return NULL;
 }
 
+static void
+attempt_free (Attempt *attempt)
+{
+  g_clear_handle_id (&attempt->timeout_id, g_source_remove);
+  g_clear_object (&attempt->cancellable);
+  g_clear_object (&attempt->task);
+  g_free (attempt);
+}
+
+/* Ends this plugin's turn and starts the next one's. */
+static void
+attempt_next (Attempt *attempt)
+{
+  GTask *task = g_steal_pointer (&attempt->task);
+  Activation *activation = g_task_get_task_data (task);
+
+  activation->index++;
+  activate_next (task);
+  g_object_unref (task);
+}
+
 static gboolean
 activation_timed_out (gpointer user_data)
 {
-  Activation *activation = user_data;
+  Attempt *attempt = user_data;
+  PhonesecPluginHost *self = g_task_get_source_object (attempt->task);
+  g_autofree char *message
+      = g_strdup_printf (_ ("did not finish activating within %u seconds"), self->activate_timeout);
 
-  activation->timeout_id = 0;
-  activation->timed_out = TRUE;
-  g_cancellable_cancel (activation->cancellable);
+  /* Do not wait for a plugin that ignores cancellation: mark it failed and
+   * move on; its eventual completion finds the attempt abandoned. */
+  attempt->timeout_id = 0;
+  g_cancellable_cancel (attempt->cancellable);
+  set_state (attempt->entry, "error", message);
+  g_clear_object (&attempt->entry->context);
+  attempt_next (attempt);
   return G_SOURCE_REMOVE;
 }
 
 static void
 activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  Activation *activation = g_task_get_task_data (task);
-  Entry *entry = activation->current;
+  Attempt *attempt = user_data;
+  Entry *entry = attempt->entry;
   g_autoptr (GError) error = NULL;
+  gboolean ok = phonesec_plugin_activate_finish (PHONESEC_PLUGIN (source), result, &error);
 
-  g_clear_handle_id (&activation->timeout_id, g_source_remove);
-  if (phonesec_plugin_activate_finish (PHONESEC_PLUGIN (source), result, &error)
-      && !activation->timed_out)
+  if (attempt->task == NULL)
+    {
+      g_debug ("Plugin %s finished activating after its timeout; ignored", entry->info->name);
+      if (ok)
+        phonesec_plugin_deactivate (entry->plugin);
+      attempt_free (attempt);
+      return;
+    }
+  g_clear_handle_id (&attempt->timeout_id, g_source_remove);
+  if (ok)
     {
       entry->active = TRUE;
       /* A plugin may already have reported a runtime error itself. */
@@ -431,18 +471,12 @@ activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      g_autofree char *message = NULL;
-
-      if (activation->timed_out)
-        message = g_strdup_printf (_ ("did not finish activating within %d seconds"),
-                                   ACTIVATE_TIMEOUT_SECONDS);
-      else
-        message = g_strdup_printf (_ ("failed to activate: %s"), error->message);
+      g_autofree char *message = g_strdup_printf (_ ("failed to activate: %s"), error->message);
       set_state (entry, "error", message);
       g_clear_object (&entry->context);
     }
-  activation->index++;
-  activate_next (g_steal_pointer (&task));
+  attempt_next (attempt);
+  attempt_free (attempt);
 }
 
 static void
@@ -455,6 +489,7 @@ activate_next (GTask *task)
     {
       Entry *entry = self->entries->pdata[activation->index];
       const char *missing;
+      Attempt *attempt;
 
       if (entry->plugin == NULL)
         {
@@ -471,20 +506,19 @@ activate_next (GTask *task)
           continue;
         }
 
-      activation->current = entry;
-      activation->timed_out = FALSE;
-      g_clear_object (&activation->cancellable);
-      activation->cancellable = g_cancellable_new ();
+      attempt = g_new0 (Attempt, 1);
+      attempt->task = g_object_ref (task);
+      attempt->entry = entry;
+      attempt->cancellable = g_cancellable_new ();
       entry->context = phonesec_context_new (self->core, entry->info->name, entry->object,
-                                             (const char *const *)entry->info->watch);
-      activation->timeout_id
-          = g_timeout_add_seconds (ACTIVATE_TIMEOUT_SECONDS, activation_timed_out, activation);
-      phonesec_plugin_activate_async (entry->plugin, entry->context, activation->cancellable,
-                                      activate_done, task);
+                                             (const char *const *) entry->info->watch);
+      attempt->timeout_id
+          = g_timeout_add_seconds (self->activate_timeout, activation_timed_out, attempt);
+      phonesec_plugin_activate_async (entry->plugin, entry->context, attempt->cancellable,
+                                      activate_done, attempt);
       return;
     }
   g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
 }
 
 void
@@ -494,8 +528,9 @@ phonesec_plugin_host_activate_async (PhonesecPluginHost *self, GAsyncReadyCallba
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, phonesec_plugin_host_activate_async);
-  g_task_set_task_data (task, g_new0 (Activation, 1), (GDestroyNotify)activation_free);
+  g_task_set_task_data (task, g_new0 (Activation, 1), g_free);
   activate_next (task);
+  g_object_unref (task);
 }
 
 void
@@ -528,10 +563,19 @@ phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const
       Entry *entry = self->entries->pdata[i];
       g_auto (GStrv) filtered = NULL;
 
-      if (!entry->active || entry->context == NULL)
+      /* Activating plugins too: they may have read the configuration before
+       * this transaction committed. */
+      if (entry->context == NULL)
         continue;
       filtered = phonesec_context_filter_names (entry->context, names);
       if (filtered != NULL)
-        phonesec_plugin_config_changed (entry->plugin, (const char *const *)filtered);
+        phonesec_plugin_config_changed (entry->plugin, (const char *const *) filtered);
     }
+}
+
+void
+phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds)
+{
+  g_return_if_fail (seconds > 0);
+  self->activate_timeout = seconds;
 }

@@ -15,6 +15,9 @@ G_DECLARE_FINAL_TYPE (PhonesecPluginHost, phonesec_plugin_host, PHONESEC, PLUGIN
 PhonesecPluginHost *phonesec_plugin_host_new (PhonesecCore *core, const char *allow,
                                               const char *deny);
 
+/* How long one plugin may take to activate (default 30 s). */
+void phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds);
+
 /* Reads every *.plugin in @dirs (in order; a later duplicate name is
  * ignored), checks and loads modules and schema fragments. A plugin that fails
  * is kept with State=error; nothing here fails the daemon. */

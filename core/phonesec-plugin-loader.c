@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
@@ -125,6 +126,35 @@ phonesec_plugin_info_load (const char *path, GError **error)
   return g_steal_pointer (&info);
 }
 
+/* The rules for anything whose contents become code we run. */
+static gboolean
+check_stat (const char *path, const struct stat *st, gboolean want_dir, GError **error)
+{
+  if (want_dir ? !S_ISDIR (st->st_mode) : !S_ISREG (st->st_mode))
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+                   want_dir ? _ ("%s is not a folder")
+                            : _ ("%s is not a regular file (symbolic links are refused)"),
+                   path);
+      return FALSE;
+    }
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+                   _ ("%s is writable by its group or by others (mode %04o); refused: only its "
+                      "owner may be able to change code the daemon runs"),
+                   path, (unsigned) (st->st_mode & 07777));
+      return FALSE;
+    }
+  if (geteuid () == 0 && st->st_uid != 0)
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+                   _ ("%s is owned by uid %u, not root; refused"), path, (unsigned) st->st_uid);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 phonesec_plugin_check_file (const char *path, GError **error)
 {
@@ -137,27 +167,23 @@ phonesec_plugin_check_file (const char *path, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  if (!S_ISREG (st.st_mode))
+  return check_stat (path, &st, FALSE, error);
+}
+
+gboolean
+phonesec_plugin_check_dir (const char *path, GError **error)
+{
+  struct stat st;
+
+  /* Whoever can write the folder can swap the files in it. */
+  if (g_stat (path, &st) < 0)
     {
-      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-                   _ ("%s is not a regular file (symbolic links are refused)"), path);
+      int saved = errno;
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND, _ ("%s: %s"), path,
+                   g_strerror (saved));
       return FALSE;
     }
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-    {
-      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-                   _ ("%s is writable by its group or by others (mode %04o); refused: only its "
-                      "owner may be able to change code the daemon runs"),
-                   path, (unsigned)(st.st_mode & 07777));
-      return FALSE;
-    }
-  if (geteuid () == 0 && st.st_uid != 0)
-    {
-      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-                   _ ("%s is owned by uid %u, not root; refused"), path, (unsigned)st.st_uid);
-      return FALSE;
-    }
-  return TRUE;
+  return check_stat (path, &st, TRUE, error);
 }
 
 typedef PhonesecPlugin *(*PhonesecPluginNewFunc) (void);
@@ -166,15 +192,41 @@ PhonesecPlugin *
 phonesec_plugin_module_load (const char *module_path, GError **error)
 {
   GModule *module;
+  g_autofree char *fd_path = NULL;
+  struct stat st;
+  int fd;
   gpointer abi_symbol = NULL;
   gpointer new_symbol = NULL;
   guint32 abi;
   PhonesecPlugin *plugin;
 
-  /* Local binding: two plugins may use the same static helper names. */
-  module = g_module_open (module_path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  /* Check and load the same file: open it once, check what was opened,
+   * and let the dynamic loader read it through that descriptor. */
+  fd = open (module_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+                   _ ("Could not open %s: %s"), module_path, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) < 0 || !check_stat (module_path, &st, FALSE, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("Could not check %s"),
+                     module_path);
+      close (fd);
+      return NULL;
+    }
+  fd_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  /* Local binding: two plugins may use the same static helper names. The
+   * descriptor stays open for the life of the (resident) module: the loader
+   * knows modules by path, and a reused descriptor number would make the next
+   * plugin's path equal to this one's and hand back this module. */
+  module = g_module_open (fd_path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
   if (module == NULL)
     {
+      close (fd);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("Could not load %s: %s"),
                    module_path, g_module_error ());
       return NULL;
@@ -184,9 +236,10 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
                    _ ("%s is not a phonesec plugin (no phonesec_plugin_abi_version)"), module_path);
       g_module_close (module);
+      close (fd);
       return NULL;
     }
-  abi = *(const guint32 *)abi_symbol;
+  abi = *(const guint32 *) abi_symbol;
   if (abi != PHONESEC_PLUGIN_ABI_VERSION)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
@@ -194,6 +247,7 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
                       "against this SDK"),
                    module_path, abi, PHONESEC_PLUGIN_ABI_VERSION);
       g_module_close (module);
+      close (fd);
       return NULL;
     }
   if (!g_module_symbol (module, "phonesec_plugin_module_new", &new_symbol) || new_symbol == NULL)
@@ -201,11 +255,12 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
                    _ ("%s has no phonesec_plugin_module_new entry point"), module_path);
       g_module_close (module);
+      close (fd);
       return NULL;
     }
   /* GTypes registered by the module can never be unregistered: keep it. */
   g_module_make_resident (module);
-  plugin = ((PhonesecPluginNewFunc)new_symbol) ();
+  plugin = ((PhonesecPluginNewFunc) new_symbol) ();
   if (!PHONESEC_IS_PLUGIN (plugin))
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,

@@ -33,9 +33,11 @@ PhonesecPluginInfo *phonesec_plugin_info_load (const char *path, GError **error)
  * regular file, group- or world-writable, or (when we run as root) not owned
  * by root. */
 gboolean phonesec_plugin_check_file (const char *path, GError **error);
+/* The same rules for the folder holding a plugin. */
+gboolean phonesec_plugin_check_dir (const char *path, GError **error);
 
-/* Opens the module (local binding), checks its ABI version, makes it
- * resident and creates the plugin object. */
+/* Opens the module by descriptor (so the file checked is the file loaded),
+ * checks its ABI version, makes it resident and creates the plugin object. */
 PhonesecPlugin *phonesec_plugin_module_load (const char *module_path, GError **error);
 
 G_END_DECLS
