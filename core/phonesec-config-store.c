@@ -247,6 +247,29 @@ keep_aside (const char *path, GError **error)
   return TRUE;
 }
 
+/* g_file_set_contents_full() writes "<name>.XXXXXX" then renames it; a kill
+ * in between leaves the temp file. The caller holds the state folder's lock,
+ * so no live writer owns one. */
+static void
+remove_stale_temp_files (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *pattern = g_strconcat (base, ".??????", NULL);
+  g_autoptr (GPatternSpec) spec = g_pattern_spec_new (pattern);
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    if (g_pattern_spec_match_string (spec, name) && !g_str_has_suffix (name, ".corrupt"))
+      {
+        g_autofree char *stale = g_build_filename (dir, name, NULL);
+
+        g_debug ("Removing %s, left by an interrupted write", stale);
+        g_unlink (stale);
+      }
+}
+
 gboolean
 phonesec_config_store_load (PhonesecConfigStore *self, gboolean *out_existed, GError **error)
 {
@@ -259,6 +282,7 @@ phonesec_config_store_load (PhonesecConfigStore *self, gboolean *out_existed, GE
 
   if (out_existed != NULL)
     *out_existed = FALSE;
+  remove_stale_temp_files (self->path);
   if (!g_key_file_load_from_file (keyfile, self->path, G_KEY_FILE_NONE, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -691,7 +715,7 @@ write_done (GObject *source, GAsyncResult *result, gpointer user_data)
   log_transaction (self, commit);
 
   g_ptr_array_add (commit->changed, NULL);
-  names = (GStrv)g_ptr_array_steal (commit->changed, NULL);
+  names = (GStrv) g_ptr_array_steal (commit->changed, NULL);
   g_clear_pointer (&commit->changed, g_ptr_array_unref);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, self->generation, names);
 
@@ -704,7 +728,7 @@ process_head (PhonesecConfigStore *self, GTask *task)
 {
   Commit *commit = g_task_get_task_data (task);
   PhonesecTransaction *txn = commit->txn;
-  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
+  g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
   g_autoptr (GTask) writer = NULL;
   WriteJob *job;
 
@@ -763,7 +787,7 @@ process_head (PhonesecConfigStore *self, GTask *task)
   job->contents = state_serialize (self, commit->next, commit->generation, &job->len);
   writer = g_task_new (self, NULL, write_done, NULL);
   g_task_set_source_tag (writer, process_head);
-  g_task_set_task_data (writer, job, (GDestroyNotify)write_job_free);
+  g_task_set_task_data (writer, job, (GDestroyNotify) write_job_free);
   g_task_run_in_thread (writer, write_in_thread);
 }
 
@@ -791,7 +815,7 @@ phonesec_config_store_commit_async (PhonesecConfigStore *self, PhonesecTransacti
   commit->changed = g_ptr_array_new_with_free_func (g_free);
   commit->skipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_task_set_source_tag (task, phonesec_config_store_commit_async);
-  g_task_set_task_data (task, commit, (GDestroyNotify)commit_free);
+  g_task_set_task_data (task, commit, (GDestroyNotify) commit_free);
   g_queue_push_tail (&self->pending, task);
   process_next (self);
 }

@@ -56,7 +56,9 @@ PhonesecConfigStore *phonesec_config_store_new (PhonesecSchema *schema, const ch
  * that cannot be parsed is renamed to `<path>.corrupt`, the store stays on
  * defaults and FALSE is returned with the reason. Values that no longer fit
  * the schema are dropped with a warning; values of parameters nobody declares
- * now (a plugin not installed) are kept and written back untouched.
+ * now (a plugin not installed) are kept and written back untouched. Temp
+ * files left by an interrupted write are removed: the caller must be the only
+ * writer of the folder (phonesecd holds a lock on it).
  */
 gboolean phonesec_config_store_load (PhonesecConfigStore *self, gboolean *out_existed,
                                      GError **error);

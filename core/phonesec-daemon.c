@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "phonesec/phonesec-error.h"
@@ -41,6 +42,7 @@ struct _PhonesecDaemon
   PhonesecDBusManager *manager;
   char *store_error;
   char *marker_path;
+  int lock_fd;
   gboolean first_boot;
 
   GMainLoop *loop;
@@ -66,6 +68,23 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
+  /* One daemon per state folder: a second copy started by mistake must not
+   * touch the running one's marker, store or temp files. The lock dies with
+   * the process, kill -9 included. */
+  {
+    g_autofree char *lock_path = g_build_filename (self->core.state_dir, "phonesecd.lock", NULL);
+
+    self->lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->lock_fd < 0 || flock (self->lock_fd, LOCK_EX | LOCK_NB) < 0)
+      {
+        int saved = errno;
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                     _ ("another phonesecd is running with the state folder %s (and owns %s): %s"),
+                     self->core.state_dir, BUS_NAME, g_strerror (saved));
+        return FALSE;
+      }
+  }
+
   /* The marker exists only while we run: finding it at start means the
    * last run did not stop cleanly (kill -9, crash, power loss). */
   self->marker_path = g_build_filename (self->core.state_dir, RUNNING_MARKER, NULL);
@@ -80,7 +99,7 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
       return FALSE;
     }
   {
-    g_autofree char *pid = g_strdup_printf ("%d\n", (int)getpid ());
+    g_autofree char *pid = g_strdup_printf ("%d\n", (int) getpid ());
     if (write (fd, pid, strlen (pid)) < 0)
       g_debug ("Could not write the pid to %s", self->marker_path);
   }
@@ -114,13 +133,15 @@ update_log_secrets (PhonesecDaemon *self)
 {
   g_auto (GStrv) secrets = phonesec_config_store_dup_secret_values (self->core.store);
 
-  phonesec_log_writer_set_secrets ((const char *const *)secrets);
+  phonesec_log_writer_set_secrets ((const char *const *) secrets);
 }
 
 PhonesecDaemon *
 phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
 {
   g_autoptr (PhonesecDaemon) self = g_new0 (PhonesecDaemon, 1);
+
+  self->lock_fd = -1;
   g_autofree char *schema_path = NULL;
   g_autofree char *store_path = NULL;
   g_autoptr (GError) load_error = NULL;
@@ -136,7 +157,10 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
   self->core.schema = phonesec_schema_new (options->lines);
   schema_path = g_build_filename (options->schema_dir, "phonesec.schema", NULL);
   if (!phonesec_schema_load_file (self->core.schema, schema_path, "core", error))
-    return NULL;
+    {
+      g_prefix_error (error, _ ("cannot load the parameter schema: "));
+      return NULL;
+    }
 
   if (!prepare_state_dir (self, error))
     return NULL;
@@ -151,7 +175,7 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
    * read, or their values would look unknown. */
   self->plugins
       = phonesec_plugin_host_new (&self->core, options->plugins_allow, options->plugins_deny);
-  phonesec_plugin_host_discover (self->plugins, (const char *const *)options->plugin_dirs);
+  phonesec_plugin_host_discover (self->plugins, (const char *const *) options->plugin_dirs);
 
   store_path = g_build_filename (options->state_dir, STORE_FILE, NULL);
   self->core.store = phonesec_config_store_new (self->core.schema, store_path);
@@ -339,7 +363,7 @@ export_objects (PhonesecDaemon *self, GError **error)
   self->manager = phonesec_dbus_manager_skeleton_new ();
   paths = phonesec_plugin_host_dup_object_paths (self->plugins);
   phonesec_dbus_manager_set_version (self->manager, PACKAGE_VERSION);
-  phonesec_dbus_manager_set_plugins (self->manager, (const char *const *)paths);
+  phonesec_dbus_manager_set_plugins (self->manager, (const char *const *) paths);
   phonesec_dbus_manager_set_state (self->manager, "starting");
   phonesec_dbus_manager_set_pending_restart (self->manager, FALSE);
   phonesec_dbus_manager_set_previous_run_crashed (self->manager, self->core.previous_run_crashed);
@@ -490,5 +514,7 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_free (self->core.state_dir);
   g_free (self->store_error);
   g_free (self->marker_path);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
   g_free (self);
 }

@@ -21,6 +21,7 @@ typedef struct
   char *schema_dir;
   char *admin_group;
   char *ca_file;
+  int plugin_timeout;    /* seconds one plugin may take to activate; 0 = default */
   gboolean verbose;
 } PhonesecDaemonOptions;
 

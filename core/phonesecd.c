@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -19,12 +19,40 @@ locale_dir (void)
   return dir != NULL ? dir : LOCALEDIR;
 }
 
+static void
+options_clear (PhonesecDaemonOptions *options)
+{
+  g_clear_pointer (&options->bus, g_free);
+  g_clear_pointer (&options->state_dir, g_free);
+  g_clear_pointer (&options->plugin_dirs, g_strfreev);
+  g_clear_pointer (&options->plugins_allow, g_free);
+  g_clear_pointer (&options->plugins_deny, g_free);
+  g_clear_pointer (&options->factory_profile, g_free);
+  g_clear_pointer (&options->device_info, g_free);
+  g_clear_pointer (&options->schema_dir, g_free);
+  g_clear_pointer (&options->admin_group, g_free);
+  g_clear_pointer (&options->ca_file, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PhonesecDaemonOptions, options_clear)
+
+/* The program to re-execute on Manager.Restart: resolved now, while argv[0]
+ * still means what it meant at start (/proc/self/exe would name valgrind's
+ * tool when running under it). */
+static char *
+resolve_self (const char *argv0)
+{
+  if (strchr (argv0, '/') != NULL)
+    return g_canonicalize_filename (argv0, NULL);
+  return g_find_program_in_path (argv0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_auto (GStrv) saved_argv = g_strdupv (argv);
-  PhonesecDaemonOptions options = {
-    .bus = NULL,
+  g_autofree char *self_path = resolve_self (argv[0]);
+  g_auto (PhonesecDaemonOptions) options = {
     .lines = 4,
   };
   gboolean version = FALSE;
@@ -44,6 +72,9 @@ main (int argc, char **argv)
       N_ ("Load only plugins whose name matches one of these comma-separated globs"), "GLOBS" },
     { "plugins-deny", 0, 0, G_OPTION_ARG_STRING, &options.plugins_deny,
       N_ ("Never load plugins whose name matches one of these comma-separated globs"), "GLOBS" },
+    { "plugin-timeout", 0, 0, G_OPTION_ARG_INT, &options.plugin_timeout,
+      N_ ("Seconds a plugin may take to activate before it is marked failed (default 30)"),
+      "SECONDS" },
     { "lines", 0, 0, G_OPTION_ARG_INT, &options.lines,
       N_ ("Number of phone lines N (per-line parameters NAME_1_ .. NAME_N_; default 4)"), "N" },
     { "factory-profile", 0, 0, G_OPTION_ARG_FILENAME, &options.factory_profile,
@@ -86,6 +117,11 @@ main (int argc, char **argv)
       g_printerr (_ ("phonesecd: --lines must be between 1 and 64\n"));
       return 2;
     }
+  if (options.plugin_timeout < 0)
+    {
+      g_printerr (_ ("phonesecd: --plugin-timeout must be positive\n"));
+      return 2;
+    }
   if (options.bus == NULL)
     options.bus = g_strdup ("system");
   if (options.state_dir == NULL)
@@ -114,20 +150,9 @@ main (int argc, char **argv)
   if (status == 0 && restart)
     {
       /* Same arguments, same pid: systemd and the bus see one service. */
-      execv ("/proc/self/exe", saved_argv);
+      execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
       g_printerr ("phonesecd: cannot re-execute: %s\n", g_strerror (errno));
       return 1;
     }
-
-  g_free (options.bus);
-  g_free (options.state_dir);
-  g_strfreev (options.plugin_dirs);
-  g_free (options.plugins_allow);
-  g_free (options.plugins_deny);
-  g_free (options.factory_profile);
-  g_free (options.device_info);
-  g_free (options.schema_dir);
-  g_free (options.admin_group);
-  g_free (options.ca_file);
   return status;
 }
