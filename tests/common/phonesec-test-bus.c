@@ -164,8 +164,10 @@ phonesec_test_bus_start_daemon (PhonesecTestBus *self)
     g_subprocess_launcher_take_stdout_fd (launcher, fd);
   }
   g_subprocess_launcher_unsetenv (launcher, "NOTIFY_SOCKET");
+  /* Test plugins record what they did here: per test, nothing shared. */
+  g_subprocess_launcher_setenv (launcher, "PHONESEC_TEST_TMPDIR", self->tmpdir, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
-  self->daemon = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  self->daemon = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
@@ -346,7 +348,7 @@ phonesec_test_bus_dup_log (PhonesecTestBus *self)
 gboolean
 phonesec_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
 
   while (!cond (data))
     {
