@@ -68,7 +68,9 @@ char *phonesec_context_expand_macros (PhonesecContext *self, const char *templat
                                       GHashTable *extra);
 /* TRUE when the previous run of phonesecd ended without a clean shutdown. */
 gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
-/* The network facts pushed through org.phonesec.PhoneSec1.Network (a{sv}). */
+/* The network facts pushed through org.phonesec.PhoneSec1.Network (a{sv}):
+ * domain s, addresses as, dns-servers as, dhcp-options a{us}. The context
+ * emits "network-changed" (no arguments) when they change. */
 GVariant *phonesec_context_dup_network (PhonesecContext *self);
 
 /**

@@ -1,8 +1,9 @@
 /* phonesec-log.h: structured logging that never prints a secret.
  *
- * Plugins log with the usual g_message()/g_warning()/g_debug(); the daemon
- * installs a writer that adds PHONESEC_PLUGIN, keeps a ring of recent
- * records, and masks every secret value currently configured. Secrets are a
+ * Plugins log with the usual g_message()/g_warning()/g_debug() under their
+ * own G_LOG_DOMAIN ("phonesec-<name>" by convention); the daemon installs a
+ * writer that keeps a ring of recent records and masks every secret value
+ * currently configured. Secrets are a
  * separate type (#PhonesecSecret) precisely so they cannot be passed as a
  * string by accident.
  *

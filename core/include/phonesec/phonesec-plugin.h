@@ -25,6 +25,12 @@ G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
  * @activate_async: start the feature; read the configuration from @context,
  *   export D-Bus interfaces, and complete when the feature is running (or
  *   failed). Must not block: slow work goes to a thread or helper process.
+ *   The daemon allows 30 s by default (`--plugin-timeout`), then cancels
+ *   @cancellable, marks the plugin failed and moves on; a later completion
+ *   is ignored (and followed by deactivate() if it succeeded). After a
+ *   failed activation deactivate() is not called: undo what you exported
+ *   before completing with an error. config_changed() may arrive while
+ *   activation is still running.
  * @activate_finish: finish @activate_async
  * @deactivate: stop the feature and release everything (daemon shutdown, or
  *   a plugin being disabled); synchronous and quick
