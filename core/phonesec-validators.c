@@ -28,7 +28,7 @@ quote_part (const char *text, gssize len)
 {
   GString *out = g_string_new (NULL);
   const char *p = text;
-  const char *end = text + (len < 0 ? strlen (text) : (gsize)len);
+  const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
   guint n;
 
   for (n = 0; p < end; n++)
@@ -41,9 +41,9 @@ quote_part (const char *text, gssize len)
           break;
         }
       c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar)-1 || c == (gunichar)-2)
+      if (c == (gunichar) -1 || c == (gunichar) -2)
         {
-          g_string_append_printf (out, "\\x%02X", (guchar)*p);
+          g_string_append_printf (out, "\\x%02X", (guchar) *p);
           p++;
           continue;
         }
@@ -64,7 +64,7 @@ char_length (const char *p)
 {
   gunichar c = g_utf8_get_char_validated (p, -1);
 
-  return c == (gunichar)-1 || c == (gunichar)-2 ? 1 : g_utf8_next_char (p) - p;
+  return c == (gunichar) -1 || c == (gunichar) -2 ? 1 : g_utf8_next_char (p) - p;
 }
 
 /* Sets PHONESEC_ERROR_INVALID_VALUE; FALSE, for `return invalid (...)`. */
@@ -123,10 +123,10 @@ phonesec_parse_int64 (const char *text, gint64 *out)
   if (!g_ascii_isdigit (*p))
     return FALSE;
 
-  limit = negative ? (guint64)G_MAXINT64 + 1 : (guint64)G_MAXINT64;
+  limit = negative ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
   for (; g_ascii_isdigit (*p); p++)
     {
-      guint digit = (guint)(*p - '0');
+      guint digit = (guint) (*p - '0');
 
       if (acc > (limit - digit) / 10)
         return FALSE;
@@ -138,11 +138,11 @@ phonesec_parse_int64 (const char *text, gint64 *out)
   if (out != NULL)
     {
       if (!negative)
-        *out = (gint64)acc;
-      else if (acc == (guint64)G_MAXINT64 + 1)
+        *out = (gint64) acc;
+      else if (acc == (guint64) G_MAXINT64 + 1)
         *out = G_MININT64;
       else
-        *out = -(gint64)acc;
+        *out = -(gint64) acc;
     }
   return TRUE;
 }
@@ -206,10 +206,10 @@ check_label (const char *label, gsize len, GError **error)
     return invalid (error,
                     _ ("the label '%s' is too long (%lu characters); allowed: at most %d between "
                        "dots"),
-                    q, (gulong)len, LABEL_MAX_LENGTH);
+                    q, (gulong) len, LABEL_MAX_LENGTH);
   for (gsize i = 0; i < len; i++)
     {
-      guchar c = (guchar)label[i];
+      guchar c = (guchar) label[i];
 
       if (c >= 0x80)
         return set_invalid (error, _ ("a host name may only contain ASCII; write an "
@@ -240,7 +240,7 @@ check_host (const char *value, gsize len, gboolean allow_ip, GError **error)
     return set_invalid (error, _ ("the host name is empty"));
   if (len > HOST_MAX_LENGTH)
     return invalid (error, _ ("the host name is too long (%lu characters); allowed: at most %d"),
-                    (gulong)len, HOST_MAX_LENGTH);
+                    (gulong) len, HOST_MAX_LENGTH);
 
   host = g_strndup (value, len);
   q = quote_part (host, -1);
@@ -282,7 +282,7 @@ check_host (const char *value, gsize len, gboolean allow_ip, GError **error)
       gsize label_len;
 
       dot = strchr (label, '.');
-      label_len = dot != NULL ? (gsize)(dot - label) : strlen (label);
+      label_len = dot != NULL ? (gsize) (dot - label) : strlen (label);
       if (label_len == 0)
         return invalid (error,
                         _ ("'%s' has an empty label ('..'); allowed: labels separated by single "
@@ -370,7 +370,7 @@ validate_header_name (const char *value, GError **error)
                               p, char_length (p));
   if (len > HEADER_MAX_LENGTH)
     return invalid (error, _ ("the header name is too long (%lu characters); allowed: at most %d"),
-                    (gulong)len, HEADER_MAX_LENGTH);
+                    (gulong) len, HEADER_MAX_LENGTH);
   return TRUE;
 }
 
@@ -381,7 +381,7 @@ validate_header_value (const char *value, GError **error)
 
   for (const char *p = value; *p != '\0'; p++)
     {
-      guchar c = (guchar)*p;
+      guchar c = (guchar) *p;
 
       if (c == '\r' || c == '\n')
         return set_invalid (error, _ ("a header value cannot contain a line break"));
@@ -396,7 +396,7 @@ validate_header_value (const char *value, GError **error)
     }
   if (len > HEADER_MAX_LENGTH)
     return invalid (error, _ ("the header value is too long (%lu characters); allowed: at most %d"),
-                    (gulong)len, HEADER_MAX_LENGTH);
+                    (gulong) len, HEADER_MAX_LENGTH);
   return TRUE;
 }
 
@@ -408,7 +408,7 @@ check_utf8 (const char *value, GError **error)
   if (g_utf8_validate (value, -1, &bad))
     return TRUE;
   return invalid (error, _ ("the text is not valid UTF-8 (bad byte \\x%02X at byte %lu)"),
-                  (guchar)*bad, (gulong)(bad - value));
+                  (guchar) *bad, (gulong) (bad - value));
 }
 
 static gboolean
@@ -431,11 +431,11 @@ static gboolean
 validate_cipher_list (const char *value, GError **error)
 {
   for (const char *p = value; *p != '\0'; p++)
-    if ((guchar)*p < 0x20 || (guchar)*p > 0x7e)
+    if ((guchar) *p < 0x20 || (guchar) *p > 0x7e)
       return invalid (error,
                       _ ("a cipher list cannot contain the byte \\x%02X; allowed: printable "
                          "ASCII such as HIGH:!aNULL:!MD5"),
-                      (guchar)*p);
+                      (guchar) *p);
   return TRUE;
 }
 
@@ -470,7 +470,7 @@ macro_length (const char *p)
       while (g_ascii_isdigit (*s))
         s++;
     }
-  return *s == ')' ? (gsize)(s + 1 - p) : 0;
+  return *s == ')' ? (gsize) (s + 1 - p) : 0;
 }
 
 static gboolean
@@ -520,7 +520,7 @@ static gboolean
 check_scheme (const char *value, const char *const *schemes, char **out_scheme, GError **error)
 {
   g_autofree char *scheme = peek_scheme (value);
-  g_autofree char *allowed = schemes != NULL ? g_strjoinv (", ", (char **)schemes) : NULL;
+  g_autofree char *allowed = schemes != NULL ? g_strjoinv (", ", (char **) schemes) : NULL;
 
   if (scheme == NULL && (schemes == NULL || schemes[0] == NULL))
     return set_invalid (error, _ ("not a URL: it must start with a scheme, e.g. "
@@ -560,6 +560,7 @@ set_uri_error (const GError *uri_error, GError **error)
       case G_URI_ERROR_BAD_PATH:
       case G_URI_ERROR_BAD_QUERY:
       case G_URI_ERROR_BAD_FRAGMENT:
+        /* xgettext:no-c-format */
         return set_invalid (error, _ ("the URL has an invalid %-escape; allowed: % followed by "
                                       "two hexadecimal digits"));
       default:
@@ -585,9 +586,9 @@ phonesec_validate_url (const char *value, const char *const *schemes, GError **e
     {
       if (*p == ' ' || *p == '\t')
         return set_invalid (error, _ ("a URL cannot contain spaces; write them as %20"));
-      if ((guchar)*p < 0x20 || *p == 0x7f)
+      if ((guchar) *p < 0x20 || *p == 0x7f)
         return invalid (error, _ ("a URL cannot contain the control character \\x%02X"),
-                        (guchar)*p);
+                        (guchar) *p);
     }
   if (!check_scheme (value, schemes, &scheme, error))
     return FALSE;
@@ -649,7 +650,7 @@ validate_rule (const char *value, GError **error)
   if (!check_utf8 (value, error))
     return FALSE;
   for (const char *p = value; *p != '\0'; p++)
-    if ((guchar)*p < 0x20 && *p != '\t')
+    if ((guchar) *p < 0x20 && *p != '\t')
       return set_invalid (error, _ ("a rule cannot contain control characters or line breaks"));
 
   if (value[0] == '[')
@@ -726,7 +727,7 @@ parse_firewall_port (const char *item, const char *text, guint *out, GError **er
 
   if (phonesec_parse_int64 (text, &n) && n >= 1 && n <= 65535)
     {
-      *out = (guint)n;
+      *out = (guint) n;
       return TRUE;
     }
   qi = quote_part (item, -1);

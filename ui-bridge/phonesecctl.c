@@ -14,6 +14,13 @@
 
 #include "phonesecctl.h"
 
+/* gettext ("") returns the catalogue's header: an empty text stays empty. */
+static const char *
+translate (const char *text)
+{
+  return text != NULL && text[0] != '\0' ? _ (text) : "";
+}
+
 #ifndef LOCALEDIR
 #define LOCALEDIR "/usr/share/locale"
 #endif
@@ -195,11 +202,12 @@ global_context_new (void)
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_autofree char *usage
-          = g_strdup_printf ("%s %s", commands[i].name, _ (commands[i].parameters));
+          = g_strdup_printf ("%s %s", commands[i].name, translate (commands[i].parameters));
       glong pad = MAX (1, 24 - g_utf8_strlen (usage, -1));
 
       /* Pad by characters: “…” and translations are multibyte. */
-      g_string_append_printf (summary, "\n  %s%*s%s", usage, (int)pad, "", _ (commands[i].summary));
+      g_string_append_printf (summary, "\n  %s%*s%s", usage, (int) pad, "",
+                              _ (commands[i].summary));
     }
 
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -216,7 +224,8 @@ global_context_new (void)
 static GOptionContext *
 command_context_new (const PhonesecctlCommand *command)
 {
-  g_autofree char *parameters = g_strdup_printf ("%s %s", command->name, _ (command->parameters));
+  g_autofree char *parameters
+      = g_strdup_printf ("%s %s", command->name, translate (command->parameters));
   GOptionContext *context = g_option_context_new (parameters);
   g_autofree char *exit_text = exit_status_text ();
   g_autofree char *summary = NULL;
