@@ -11,6 +11,7 @@
 #include "phonesec-network.h"
 #include "phonesec-proxy-slot.h"
 #include "phonesec-schema.h"
+#include "tls/phonesec-tls-policy.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,7 @@ typedef struct
   PhonesecProxySlot *proxy_slot;
   PhonesecDevice *device;
   PhonesecNetwork *network;
+  PhonesecTlsPolicy *tls;
   char *state_dir;
   gboolean previous_run_crashed;
 } PhonesecCore;

@@ -21,6 +21,8 @@
 #include "phonesec-core.h"
 #include "phonesec-daemon.h"
 #include "phonesec-dbus-config.h"
+#include "phonesec-dbus-tls.h"
+#include "tls/phonesec-tls-probe.h"
 #include "phonesec-dbus-generated.h"
 #include "phonesec-log-writer.h"
 #include "phonesec-notify.h"
@@ -39,6 +41,9 @@ struct _PhonesecDaemon
   PhonesecPluginHost *plugins;
   PhonesecCallers *callers;
   PhonesecDBusConfigService *config_service;
+  PhonesecDBusTlsService *tls_service;
+  char *tls_priority; /* what glib-networking of this process uses */
+  guint restart_idle;
   PhonesecDBusManager *manager;
   char *store_error;
   char *marker_path;
@@ -111,6 +116,38 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
 static void update_log_secrets (PhonesecDaemon *self);
 static void own_name (PhonesecDaemon *self);
 
+static void begin_stop (PhonesecDaemon *self, const char *why);
+static void configure_tls (PhonesecDaemon *self);
+
+static gboolean
+restart_for_tls (gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  self->restart_idle = 0;
+  self->restart = TRUE;
+  begin_stop (self, "the TLS policy changed; re-executing so every connection follows it");
+  return G_SOURCE_REMOVE;
+}
+
+/* The new policy is in force for our own sessions at once; the shared
+ * SoupSession's (glib-networking's) needs a new process. The restart waits
+ * for an idle moment: the transaction's reply goes out first, and pending
+ * writes finish before the exec (begin_stop waits for them). */
+static void
+tls_policy_changed (PhonesecDaemon *self)
+{
+  g_autofree char *priority = NULL;
+
+  configure_tls (self);
+  priority = phonesec_tls_policy_dup_priority (self->core.tls, PHONESEC_CIPHER_APP_DEFAULT);
+  if (g_strcmp0 (priority, self->tls_priority) == 0 || self->restart_idle != 0)
+    return;
+  if (self->manager != NULL)
+    phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
+  self->restart_idle = g_idle_add (restart_for_tls, self);
+}
+
 static void
 on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *const *names,
                   gpointer user_data)
@@ -118,6 +155,9 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
   PhonesecDaemon *self = user_data;
 
   update_log_secrets (self);
+  if (g_strv_contains (names, "TLS_Min_Version") || g_strv_contains (names, "TLS_Cipher_List")
+      || g_strv_contains (names, "FIPS_Mode"))
+    tls_policy_changed (self);
   for (guint i = 0; names[i] != NULL; i++)
     {
       const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, names[i]);
@@ -134,6 +174,57 @@ update_log_secrets (PhonesecDaemon *self)
   g_auto (GStrv) secrets = phonesec_config_store_dup_secret_values (self->core.store);
 
   phonesec_log_writer_set_secrets ((const char *const *) secrets);
+}
+
+static const char *
+store_string (PhonesecDaemon *self, const char *name)
+{
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, name);
+
+  return spec != NULL
+             ? g_variant_get_string (phonesec_config_store_get_value (self->core.store, spec), NULL)
+             : "";
+}
+
+static gboolean
+store_bool (PhonesecDaemon *self, const char *name)
+{
+  const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, name);
+
+  return spec != NULL
+         && g_variant_get_boolean (phonesec_config_store_get_value (self->core.store, spec));
+}
+
+static void
+configure_tls (PhonesecDaemon *self)
+{
+  phonesec_tls_policy_configure (self->core.tls, store_string (self, "TLS_Min_Version"),
+                                 store_string (self, "TLS_Cipher_List"),
+                                 store_bool (self, "FIPS_Mode"));
+}
+
+/* glib-networking reads G_TLS_GNUTLS_PRIORITY once per process, at its first
+ * TLS connection: it is set here, before any, and a policy change re-executes
+ * the daemon (see tls_policy_changed). Our own GnuTLS sessions take the
+ * policy per connection. */
+static gboolean
+setup_tls (PhonesecDaemon *self, GError **error)
+{
+  g_autofree char *trust_dir = g_build_filename (self->core.state_dir, "trust", NULL);
+
+  self->core.tls = phonesec_tls_policy_new (trust_dir, self->options.ca_file, NULL, error);
+  if (self->core.tls == NULL)
+    return FALSE;
+  configure_tls (self);
+  self->tls_priority
+      = phonesec_tls_policy_dup_priority (self->core.tls, PHONESEC_CIPHER_APP_DEFAULT);
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", self->tls_priority, TRUE);
+
+  self->core.soup_session = soup_session_new_with_options (
+      "proxy-resolver", self->core.proxy_slot, "user-agent", "phonesec/" PACKAGE_VERSION, "timeout",
+      60, "tls-database", phonesec_tls_policy_get_database (self->core.tls), NULL);
+  phonesec_tls_policy_guard_session (self->core.tls, self->core.soup_session);
+  return TRUE;
 }
 
 PhonesecDaemon *
@@ -167,9 +258,6 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
 
   self->core.network = phonesec_network_new ();
   self->core.proxy_slot = phonesec_proxy_slot_new ();
-  self->core.soup_session
-      = soup_session_new_with_options ("proxy-resolver", self->core.proxy_slot, "user-agent",
-                                       "phonesec/" PACKAGE_VERSION, "timeout", 60, NULL);
 
   /* Plugin schema fragments must be known before the stored values are
    * read, or their values would look unknown. */
@@ -182,6 +270,9 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
   if (!phonesec_config_store_load (self->core.store, &existed, &load_error))
     self->store_error = g_strdup (load_error->message);
   self->first_boot = !existed && self->store_error == NULL;
+
+  if (!setup_tls (self, error))
+    return NULL;
   update_log_secrets (self);
   g_signal_connect (self->core.store, "changed", G_CALLBACK (on_store_changed), self);
 
@@ -386,6 +477,10 @@ export_objects (PhonesecDaemon *self, GError **error)
       = phonesec_dbus_config_service_new (connection, self->core.store, self->callers, error);
   if (self->config_service == NULL)
     return FALSE;
+  self->tls_service = phonesec_dbus_tls_service_new (connection, self->core.tls,
+                                                     self->core.soup_session, self->callers, error);
+  if (self->tls_service == NULL)
+    return FALSE;
 
   g_dbus_object_manager_server_set_connection (self->core.object_manager, connection);
   return TRUE;
@@ -491,6 +586,8 @@ phonesec_daemon_free (PhonesecDaemon *self)
   if (self == NULL)
     return;
   g_clear_pointer (&self->config_service, phonesec_dbus_config_service_free);
+  g_clear_pointer (&self->tls_service, phonesec_dbus_tls_service_free);
+  g_clear_handle_id (&self->restart_idle, g_source_remove);
   if (self->manager != NULL)
     g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
   if (self->core.network != NULL && self->core.connection != NULL)
@@ -507,6 +604,8 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_object (&self->core.soup_session);
   g_clear_object (&self->core.proxy_slot);
   g_clear_object (&self->core.network);
+  g_clear_object (&self->core.tls);
+  g_free (self->tls_priority);
   g_clear_object (&self->core.device);
   g_clear_object (&self->core.connection);
   g_clear_pointer (&self->core.schema, phonesec_schema_free);

@@ -20,7 +20,9 @@
 #define ERROR_DENIED "org.phonesec.PhoneSec1.Error.PermissionDenied"
 
 /* Hidden from the user by the schema (Access=na). */
-#define HIDDEN "TLS_Min_Version"
+/* An na parameter whose change does not re-execute the daemon (the TLS
+ * ones do, see tests/integration). */
+#define HIDDEN "PRT_Upload_Method"
 /* Not in any schema. */
 #define UNKNOWN "No_Such_Param_X"
 /* gid 50 is group "staff" on Debian and Ubuntu. */
@@ -335,7 +337,7 @@ static void
 test_user_visibility_follows_ua_overrides (Fixture *f, gconstpointer data)
 {
   g_autoptr (GVariant) skipped
-      = admin_import (f, "<flat-profile><TLS_Min_Version ua=\"rw\">TLS 1.2</TLS_Min_Version>"
+      = admin_import (f, "<flat-profile><PRT_Upload_Method ua=\"rw\">PUT</PRT_Upload_Method>"
                          "<Proxy_Mode ua=\"na\">Auto</Proxy_Mode></flat-profile>");
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GVariant) values = NULL;
@@ -347,7 +349,7 @@ test_user_visibility_follows_ua_overrides (Fixture *f, gconstpointer data)
   g_assert_false (g_variant_lookup (values, "Proxy_Mode", "&s", NULL));
   tls = g_variant_lookup_value (values, HIDDEN, G_VARIANT_TYPE_STRING);
   g_assert_nonnull (tls);
-  g_assert_cmpstr (g_variant_get_string (tls, NULL), ==, "TLS 1.2");
+  g_assert_cmpstr (g_variant_get_string (tls, NULL), ==, "PUT");
   g_free (user_fails (f, CONFIG, "Get", names_args ("Proxy_Mode"), ERROR_UNKNOWN));
 }
 
@@ -477,7 +479,7 @@ test_user_cannot_claim_admin (Fixture *f, gconstpointer data)
 
   g_free (user_fails (f, CONFIG, "Apply", apply_args ("Proxy_Mode", "Auto", access_level ("admin")),
                       ERROR_DENIED));
-  g_free (user_fails (f, CONFIG, "Apply", apply_args (HIDDEN, "TLS 1.2", access_level ("admin")),
+  g_free (user_fails (f, CONFIG, "Apply", apply_args (HIDDEN, "PUT", access_level ("admin")),
                       ERROR_DENIED));
   g_free (user_fails (f, CONFIG, "Reset",
                       g_variant_new ("(^as@a{sv})", hidden, access_level ("admin")), ERROR_DENIED));
@@ -489,7 +491,7 @@ test_user_cannot_claim_admin (Fixture *f, gconstpointer data)
     g_autofree char *mode = get_string (f, "Proxy_Mode");
     g_autofree char *tls = get_string (f, HIDDEN);
     g_assert_cmpstr (mode, ==, "'Off'");
-    g_assert_cmpstr (tls, ==, "'TLS 1.1'");
+    g_assert_cmpstr (tls, ==, "'POST'");
     g_assert_cmpuint (generation (f), ==, gen);
   }
   /* Asking for the level one already has is fine. */
@@ -506,19 +508,19 @@ test_admin_as_user_cannot_write_na (Fixture *f, gconstpointer data)
   g_autofree char *remote = NULL;
   g_autofree char *tls = NULL;
 
-  phonesec_test_apply (f->bus, g_variant_new_parsed ("{'TLS_Min_Version': <'TLS 1.2'>}"),
+  phonesec_test_apply (f->bus, g_variant_new_parsed ("{'PRT_Upload_Method': <'PUT'>}"),
                        access_level ("user"), &error);
   g_assert_nonnull (error);
   remote = g_dbus_error_get_remote_error (error);
   g_assert_cmpstr (remote, ==, ERROR_UNKNOWN);
   g_assert_nonnull (strstr (error->message, HIDDEN));
   tls = get_string (f, HIDDEN);
-  g_assert_cmpstr (tls, ==, "'TLS 1.1'");
+  g_assert_cmpstr (tls, ==, "'POST'");
   g_assert_cmpuint (generation (f), ==, 0);
 
   /* Without the option the same caller may. */
   g_clear_error (&error);
-  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "TLS 1.2", NULL);
+  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "PUT", NULL);
   g_assert_no_error (error);
 }
 
@@ -570,7 +572,7 @@ test_user_reset_of_na_is_unknown_parameter (Fixture *f, gconstpointer data)
   g_autofree char *hidden_generic = NULL;
   g_autofree char *unknown_generic = NULL;
 
-  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "TLS 1.2", NULL);
+  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "PUT", NULL);
   g_assert_no_error (error);
   hidden_message = user_fails (f, CONFIG, "Reset",
                                g_variant_new ("(^as@a{sv})", hidden, no_options ()), ERROR_UNKNOWN);
@@ -581,7 +583,7 @@ test_user_reset_of_na_is_unknown_parameter (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hidden_generic, ==, unknown_generic);
   {
     g_autofree char *tls = get_string (f, HIDDEN);
-    g_assert_cmpstr (tls, ==, "'TLS 1.2'");
+    g_assert_cmpstr (tls, ==, "'PUT'");
   }
 }
 
@@ -593,7 +595,7 @@ test_user_reset_all_resets_only_rw (Fixture *f, gconstpointer data)
   g_autoptr (GVariant) reply = NULL;
   guint64 gen;
 
-  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "TLS 1.2", "Proxy_Mode", "Manual",
+  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "PUT", "Proxy_Mode", "Manual",
                                "VPN_Server", "vpn.example.com", NULL);
   g_assert_no_error (error);
   skipped = admin_import (
@@ -610,7 +612,7 @@ test_user_reset_all_resets_only_rw (Fixture *f, gconstpointer data)
 
     g_assert_cmpstr (mode, ==, "'Off'");
     g_assert_cmpstr (vpn, ==, "''");
-    g_assert_cmpstr (tls, ==, "'TLS 1.2'");
+    g_assert_cmpstr (tls, ==, "'PUT'");
     g_assert_cmpstr (host, ==, "'keep.example.com'");
     /* Only the admin's reset restores the default user access. */
     g_assert_cmpstr (host_access, ==, "ro");
@@ -661,7 +663,7 @@ test_user_import_with_ua_is_skipped (Fixture *f, gconstpointer data)
 static void
 test_user_import_of_na_is_skipped_like_unknown (Fixture *f, gconstpointer data)
 {
-  const char *xml = "<flat-profile><" HIDDEN ">TLS 1.3</" HIDDEN "><" UNKNOWN ">1</" UNKNOWN ">"
+  const char *xml = "<flat-profile><" HIDDEN ">PUT</" HIDDEN "><" UNKNOWN ">1</" UNKNOWN ">"
                     "</flat-profile>";
   g_autoptr (GVariant) reply
       = user_ok (f, CONFIG, "ImportProfile", g_variant_new ("(s@a{sv})", xml, no_options ()));
@@ -675,7 +677,7 @@ test_user_import_of_na_is_skipped_like_unknown (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hidden_reason, ==, unknown_reason);
   {
     g_autofree char *tls = get_string (f, HIDDEN);
-    g_assert_cmpstr (tls, ==, "'TLS 1.1'");
+    g_assert_cmpstr (tls, ==, "'POST'");
   }
 }
 
@@ -724,12 +726,12 @@ test_admin_group_member_is_admin (Fixture *f, gconstpointer data)
   restart_with_admin_group (f);
   reply = user_ok_in (f, ADMIN_GID, CONFIG, "Get", names_args (HIDDEN));
   text = g_variant_print (reply, FALSE);
-  g_assert_cmpstr (text, ==, "({'TLS_Min_Version': <'TLS 1.1'>},)");
+  g_assert_cmpstr (text, ==, "({'PRT_Upload_Method': <'POST'>},)");
   g_variant_unref (
-      user_ok_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "TLS 1.2", NULL)));
+      user_ok_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "PUT", NULL)));
   {
     g_autofree char *tls = get_string (f, HIDDEN);
-    g_assert_cmpstr (tls, ==, "'TLS 1.2'");
+    g_assert_cmpstr (tls, ==, "'PUT'");
   }
   /* The group makes the admin, not the uid. */
   g_free (user_fails (f, CONFIG, "Get", names_args (HIDDEN), ERROR_UNKNOWN));
@@ -739,7 +741,7 @@ static void
 test_admin_group_needs_the_option (Fixture *f, gconstpointer data)
 {
   g_free (user_fails_in (f, ADMIN_GID, CONFIG, "Get", names_args (HIDDEN), ERROR_UNKNOWN));
-  g_free (user_fails_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "TLS 1.2", NULL),
+  g_free (user_fails_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "PUT", NULL),
                          ERROR_UNKNOWN));
 }
 

@@ -138,11 +138,14 @@ test_get_alias_resolves (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
-  phonesec_test_apply_strings (f->bus, &error, "TLS_Client_Min_Version", "TLS 1.2", NULL);
+  /* Auth_Support_RFC8760 (unnumbered, as the guide writes it) is line 1. */
+  phonesec_test_apply_strings (f->bus, &error, "Auth_Support_RFC8760", "Yes", NULL);
   g_assert_no_error (error);
   {
-    g_autoptr (GVariant) tls = phonesec_test_get (f->bus, "TLS_Min_Version");
-    g_assert_cmpstr (g_variant_get_string (tls, NULL), ==, "TLS 1.2");
+    g_autoptr (GVariant) rfc = phonesec_test_get (f->bus, "Auth_Support_RFC8760_1_");
+    g_autoptr (GVariant) line2 = phonesec_test_get (f->bus, "Auth_Support_RFC8760_2_");
+    g_assert_true (g_variant_get_boolean (rfc));
+    g_assert_false (g_variant_get_boolean (line2));
   }
 }
 
@@ -157,7 +160,7 @@ test_apply_accepts_string_and_typed_forms (Fixture *f, gconstpointer data)
 
   g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&values, "{sv}", "Proxy_Port", g_variant_new_uint32 (8081));
-  g_variant_builder_add (&values, "{sv}", "FIPS_Mode", g_variant_new_string ("Oui"));
+  g_variant_builder_add (&values, "{sv}", "Connect_on_Bootup", g_variant_new_string ("Oui"));
   g_variant_builder_add (&values, "{sv}", "Proxy_Mode", g_variant_new_string ("  manual "));
   g_variant_builder_add (&values, "{sv}", "Restricted_Access_Domains",
                          g_variant_new_string ("voiceip.com, voiceipl.com"));
@@ -166,7 +169,7 @@ test_apply_accepts_string_and_typed_forms (Fixture *f, gconstpointer data)
   g_assert_cmpuint (gen, ==, 1);
   {
     g_autoptr (GVariant) port = phonesec_test_get (f->bus, "Proxy_Port");
-    g_autoptr (GVariant) fips = phonesec_test_get (f->bus, "FIPS_Mode");
+    g_autoptr (GVariant) fips = phonesec_test_get (f->bus, "Connect_on_Bootup");
     g_autoptr (GVariant) mode = phonesec_test_get (f->bus, "Proxy_Mode");
     g_autoptr (GVariant) domains = phonesec_test_get (f->bus, "Restricted_Access_Domains");
     g_autofree char *domains_text = g_variant_print (domains, FALSE);

@@ -637,18 +637,18 @@ class UserAccessTest(DaemonTestCase):
     """A non-admin caller (uid 65534) sees the user's view."""
 
     def test_hidden_parameter_is_unknown_to_a_user(self):
-        result = self.ctl("set", "TLS_Min_Version=TLS 1.2", user=True,
+        result = self.ctl("set", "PRT_Upload_Method=PUT", user=True,
                           check=EXIT_UNKNOWN_PARAMETER)
-        self.assert_error_line(result, "TLS_Min_Version")
-        self.ctl("get", "TLS_Min_Version", user=True, check=EXIT_UNKNOWN_PARAMETER)
+        self.assert_error_line(result, "PRT_Upload_Method")
+        self.ctl("get", "PRT_Upload_Method", user=True, check=EXIT_UNKNOWN_PARAMETER)
         names = self.ctl("describe", "--names", user=True, check=EXIT_OK).stdout.splitlines()
         self.assertIn("Proxy_Mode", names)
-        self.assertNotIn("TLS_Min_Version", names)
-        self.assertNotIn("TLS_Min_Version", self.ctl("get", user=True, check=EXIT_OK).stdout)
+        self.assertNotIn("PRT_Upload_Method", names)
+        self.assertNotIn("PRT_Upload_Method", self.ctl("get", user=True, check=EXIT_OK).stdout)
 
     def test_admin_acting_as_user(self):
-        self.ctl("set", "--as-user", "TLS_Min_Version=TLS 1.2", check=EXIT_UNKNOWN_PARAMETER)
-        self.ctl("set", "TLS_Min_Version=TLS 1.2", check=EXIT_OK)
+        self.ctl("set", "--as-user", "PRT_Upload_Method=PUT", check=EXIT_UNKNOWN_PARAMETER)
+        self.ctl("set", "PRT_Upload_Method=PUT", check=EXIT_OK)
 
     def test_user_may_write_rw_parameters(self):
         self.ctl("set", "Proxy_Mode=Auto", user=True, check=EXIT_OK)
