@@ -74,7 +74,7 @@ phonesec_context_class_init (PhonesecContextClass *klass)
 static void
 phonesec_context_init (PhonesecContext *self)
 {
-  self->watch = g_ptr_array_new_with_free_func ((GDestroyNotify)g_pattern_spec_free);
+  self->watch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
 }
 
 static void
@@ -130,7 +130,7 @@ lookup_value (PhonesecContext *self, const char *name, const GVariantType *type)
   if (type != NULL && !g_variant_is_of_type (value, type))
     {
       g_critical ("Plugin %s read %s as %s but it is %s", self->plugin_name, name,
-                  (const char *)type, g_variant_get_type_string (value));
+                  (const char *) type, g_variant_get_type_string (value));
       return NULL;
     }
   return value;
@@ -354,4 +354,43 @@ GVariant *
 phonesec_context_dup_network (PhonesecContext *self)
 {
   return phonesec_network_dup_facts (self->core->network);
+}
+
+/* --- TLS policy ------------------------------------------------------------ */
+
+static PhonesecCipherAppClass
+app_class_or_default (const char *app_class)
+{
+  PhonesecCipherAppClass app = PHONESEC_CIPHER_APP_DEFAULT;
+
+  if (app_class != NULL && !phonesec_tls_app_class_from_string (app_class, &app))
+    g_critical ("Unknown TLS application class %s; using default", app_class);
+  return app;
+}
+
+char *
+phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class)
+{
+  return phonesec_tls_policy_dup_priority (self->core->tls, app_class_or_default (app_class));
+}
+
+const char *
+phonesec_context_get_ca_bundle (PhonesecContext *self)
+{
+  return phonesec_tls_policy_get_bundle_path (self->core->tls);
+}
+
+gboolean
+phonesec_context_check_tls_session (PhonesecContext *self, gnutls_session_t session,
+                                    const char *app_class, GError **error)
+{
+  return phonesec_tls_policy_check_negotiated (self->core->tls, app_class_or_default (app_class),
+                                               gnutls_protocol_get_version (session),
+                                               gnutls_ciphersuite_get (session), error);
+}
+
+gboolean
+phonesec_context_get_fips_mode (PhonesecContext *self)
+{
+  return phonesec_tls_policy_get_fips (self->core->tls);
 }

@@ -10,6 +10,7 @@
 #include <gnutls/x509.h>
 
 #include "phonesec/phonesec-error.h"
+#include "phonesec-tls-hostname.h"
 #include "phonesec-tls-probe.h"
 
 #define PROBE_TIMEOUT_SECONDS 15
@@ -76,7 +77,10 @@ on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *con
     return;
   version = gio_version (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (connection)));
   suite = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (connection));
-  if (phonesec_tls_policy_check_negotiated (guard->policy, guard->app, version, suite, &error))
+  if (phonesec_tls_policy_check_negotiated (guard->policy, guard->app, version, suite, &error)
+      && phonesec_tls_check_certificate_hostname (
+          g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (connection)),
+          g_uri_get_host (soup_message_get_uri (message)), PHONESEC_TLS_NAME_FLAGS_NONE, &error))
     return;
   /* Closing before the request is written makes the message fail. */
   g_warning ("Refusing a TLS connection to %s: %s", g_uri_get_host (soup_message_get_uri (message)),
@@ -256,8 +260,9 @@ raw_handshake (RawProbe *probe, GSocket *socket, GError **error)
   gnutls_credentials_set (session, GNUTLS_CRD_CERTIFICATE, credentials);
   if (literal == NULL)
     gnutls_server_name_set (session, GNUTLS_NAME_DNS, probe->host, strlen (probe->host));
-  /* Chain and host name (SAN, then CN; IP addresses against IP SANs). */
-  gnutls_session_set_verify_cert (session, probe->host, 0);
+  /* The chain here; the host name after the handshake, by the phone's own
+   * rules (phonesec-tls-hostname.c), the same for every client. */
+  gnutls_session_set_verify_cert (session, NULL, 0);
   gnutls_transport_set_int (session, g_socket_get_fd (socket));
   gnutls_handshake_set_timeout (session, PROBE_TIMEOUT_SECONDS * 1000);
   do
@@ -280,6 +285,12 @@ raw_handshake (RawProbe *probe, GSocket *socket, GError **error)
       else
         g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("TLS connection failed: %s"),
                      gnutls_strerror (ret));
+      goto out;
+    }
+  if (!phonesec_tls_check_session_hostname (session, probe->host, PHONESEC_TLS_NAME_FLAGS_NONE,
+                                            error))
+    {
+      g_prefix_error (error, _ ("TLS connection refused: "));
       goto out;
     }
   suite = gnutls_ciphersuite_get (session);

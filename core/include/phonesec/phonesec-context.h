@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gnutls/gnutls.h>
 #include <libsoup/soup.h>
 #include <phonesec/phonesec-device.h>
 #include <phonesec/phonesec-secret.h>
@@ -72,6 +73,23 @@ gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
  * domain s, addresses as, dns-servers as, dhcp-options a{us}. The context
  * emits "network-changed" (no arguments) when they change. */
 GVariant *phonesec_context_dup_network (PhonesecContext *self);
+
+/* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
+ * @app_class: "default" (every client but the two below), "web-server" or
+ * "xmpp". Take them per connection: they change with the configuration. --- */
+
+/* The GnuTLS priority string for a new session (gnutls_priority_set_direct). */
+char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
+/* A PEM file with every trusted CA (system, custom, --ca-file): for
+ * libraries that take a CA file (LDAP_OPT_X_TLS_CACERTFILE, openconnect). */
+const char *phonesec_context_get_ca_bundle (PhonesecContext *self);
+/* After a handshake: refuses a version or suite outside the policy (a
+ * priority string can enable more suites than the admin's list). */
+gboolean phonesec_context_check_tls_session (PhonesecContext *self, gnutls_session_t session,
+                                             const char *app_class, GError **error);
+/* FIPS_Mode: only FIPS-approved algorithms; no HTTP digest auth, no TR-069,
+ * no MD5 SIP digest. */
+gboolean phonesec_context_get_fips_mode (PhonesecContext *self);
 
 /**
  * phonesec_context_set_error:
