@@ -175,7 +175,9 @@ list_codes (PhonesecCipherList *list, gboolean selected)
 static gboolean
 same_codes (GArray *a, GArray *b)
 {
-  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (guint16)) == 0;
+  /* Empty arrays may have no data at all: memcmp (NULL, ...) is undefined. */
+  return a->len == b->len
+         && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (guint16)) == 0);
 }
 
 /* Compares one string both ways: what OpenSSL lists (`-V`) with the
