@@ -363,7 +363,7 @@ phonesec_tls_policy_check_negotiated (PhonesecTlsPolicy *self, PhonesecCipherApp
   allowed = phonesec_cipher_list_allows_name (self->lists[app], suite_iana);
   g_mutex_unlock (&self->lock);
   if (!allowed)
-    g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+    g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
                  _ ("the server chose %s, which the phone's TLS policy does not allow"),
                  suite_iana != NULL ? suite_iana : "an unknown cipher suite");
   return allowed;

@@ -64,6 +64,35 @@ typedef struct
   PhonesecCipherAppClass app;
 } Guard;
 
+/* A resumed session (TLS 1.3 tickets) skips the certificate check that the
+ * first handshake made, possibly against a trust store that has lost a CA
+ * since: check the chain against the store as it is now. */
+static gboolean
+check_peer_chain (PhonesecTlsPolicy *policy, GTlsConnection *connection, GError **error)
+{
+  GTlsCertificate *peer = g_tls_connection_get_peer_certificate (connection);
+  GTlsCertificateFlags flags;
+  g_autoptr (GError) local = NULL;
+
+  if (peer == NULL)
+    {
+      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                           _ ("the server sent no certificate"));
+      return FALSE;
+    }
+  flags = g_tls_database_verify_chain (phonesec_tls_policy_get_database (policy), peer,
+                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, NULL, NULL,
+                                       G_TLS_DATABASE_VERIFY_NONE, NULL, &local);
+  if (local != NULL || (flags & ~G_TLS_CERTIFICATE_BAD_IDENTITY) != 0)
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                   _ ("the server certificate is not trusted by the phone's trust store (%s)"),
+                   local != NULL ? local->message : _ ("unknown or untrusted issuer, or expired"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
                   gpointer user_data)
@@ -78,6 +107,7 @@ on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *con
   version = gio_version (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (connection)));
   suite = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (connection));
   if (phonesec_tls_policy_check_negotiated (guard->policy, guard->app, version, suite, &error)
+      && check_peer_chain (guard->policy, G_TLS_CONNECTION (connection), &error)
       && phonesec_tls_check_certificate_hostname (
           g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (connection)),
           g_uri_get_host (soup_message_get_uri (message)), PHONESEC_TLS_NAME_FLAGS_NONE, &error))
