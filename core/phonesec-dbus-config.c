@@ -62,7 +62,7 @@ check_options (GVariant *options, const char *const *allowed, GError **error)
             spec = &transaction_options[i];
       if (spec == NULL)
         {
-          g_autofree char *list = g_strjoinv (", ", (char **)allowed);
+          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                        _ ("option '%.40s' is not known here; allowed: %s"), key, list);
           return FALSE;
@@ -141,7 +141,7 @@ resolve_names (PhonesecDBusConfigService *self, const char *const *names, Phones
           n_unknown++;
           continue;
         }
-      g_ptr_array_add (specs, (gpointer)spec);
+      g_ptr_array_add (specs, (gpointer) spec);
     }
   if (n_unknown > 0)
     {
@@ -149,6 +149,25 @@ resolve_names (PhonesecDBusConfigService *self, const char *const *names, Phones
       g_ptr_array_unref (specs);
       return NULL;
     }
+  return specs;
+}
+
+/* The (as names) argument of Get and Describe, resolved for the caller; on
+ * error the invocation is answered and NULL returned. */
+static GPtrArray *
+resolve_invocation_names (PhonesecDBusConfigService *self, GDBusMethodInvocation *invocation,
+                          const PhonesecCaller *caller)
+{
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autofree const char **names = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *specs;
+
+  g_variant_get (parameters, "(^a&s)", &names);
+  specs = resolve_names (self, names, caller->admin ? PHONESEC_ROLE_ADMIN : PHONESEC_ROLE_USER,
+                         &error);
+  if (specs == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
   return specs;
 }
 
@@ -165,20 +184,11 @@ static void
 get_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller, gpointer data)
 {
   PhonesecDBusConfigService *self = data;
-  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
-  g_autofree const char **names = NULL;
-  g_autoptr (GPtrArray) specs = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) specs = resolve_invocation_names (self, invocation, caller);
   GVariantBuilder builder;
 
-  g_variant_get (parameters, "(^a&s)", &names);
-  specs = resolve_names (self, names, caller->admin ? PHONESEC_ROLE_ADMIN : PHONESEC_ROLE_USER,
-                         &error);
   if (specs == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
+    return;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("(a{sv})"));
   g_variant_builder_open (&builder, G_VARIANT_TYPE ("a{sv}"));
   for (guint i = 0; i < specs->len; i++)
@@ -201,12 +211,12 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "type", "s", phonesec_param_type_to_string (spec->type));
   g_variant_dict_insert (&dict, "signature", "s",
-                         (const char *)phonesec_param_spec_get_value_type (spec));
+                         (const char *) phonesec_param_spec_get_value_type (spec));
   if (!spec->secret)
     g_variant_dict_insert_value (&dict, "default", spec->default_value);
   if (spec->choices != NULL)
     g_variant_dict_insert_value (&dict, "choices",
-                                 g_variant_new_strv ((const char *const *)spec->choices, -1));
+                                 g_variant_new_strv ((const char *const *) spec->choices, -1));
   if (spec->type == PHONESEC_PARAM_INT || spec->type == PHONESEC_PARAM_PORT
       || (spec->type == PHONESEC_PARAM_LIST && spec->min < spec->max))
     {
@@ -232,7 +242,7 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
     g_variant_dict_insert (&dict, "kind", "s", spec->kind);
   if (spec->schemes != NULL)
     g_variant_dict_insert_value (&dict, "schemes",
-                                 g_variant_new_strv ((const char *const *)spec->schemes, -1));
+                                 g_variant_new_strv ((const char *const *) spec->schemes, -1));
   g_variant_dict_insert (&dict, "optional", "b", spec->optional);
   g_variant_dict_insert (
       &dict, "access", "s",
@@ -256,7 +266,7 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
   g_variant_dict_insert (&dict, "owner", "s", spec->owner != NULL ? spec->owner : "core");
   if (spec->aliases != NULL && spec->line <= 1)
     g_variant_dict_insert_value (&dict, "aliases",
-                                 g_variant_new_strv ((const char *const *)spec->aliases, -1));
+                                 g_variant_new_strv ((const char *const *) spec->aliases, -1));
   g_variant_builder_add (builder, "{s@a{sv}}", spec->name, g_variant_dict_end (&dict));
 }
 
@@ -265,20 +275,11 @@ describe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *c
                       gpointer data)
 {
   PhonesecDBusConfigService *self = data;
-  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
-  g_autofree const char **names = NULL;
-  g_autoptr (GPtrArray) specs = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) specs = resolve_invocation_names (self, invocation, caller);
   GVariantBuilder builder;
 
-  g_variant_get (parameters, "(^a&s)", &names);
-  specs = resolve_names (self, names, caller->admin ? PHONESEC_ROLE_ADMIN : PHONESEC_ROLE_USER,
-                         &error);
   if (specs == NULL)
-    {
-      g_dbus_method_invocation_return_gerror (invocation, error);
-      return;
-    }
+    return;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("(a{sa{sv}})"));
   g_variant_builder_open (&builder, G_VARIANT_TYPE ("a{sa{sv}}"));
   for (guint i = 0; i < specs->len; i++)

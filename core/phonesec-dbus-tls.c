@@ -48,6 +48,18 @@ on_policy_changed (PhonesecTlsPolicy *policy, gpointer user_data)
   sync_properties (user_data);
 }
 
+/* The trust store and probes are the administrator's; on refusal the
+ * invocation is answered. */
+static gboolean
+require_admin (GDBusMethodInvocation *invocation, const PhonesecCaller *caller, const char *what)
+{
+  if (caller->admin)
+    return TRUE;
+  g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
+                                         PHONESEC_ERROR_PERMISSION_DENIED, "%s", what);
+  return FALSE;
+}
+
 static gboolean
 on_handle_resolve (PhonesecDBusTlsPolicy *skeleton, GDBusMethodInvocation *invocation,
                    const char *app_class, gpointer user_data)
@@ -99,14 +111,10 @@ probe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
   PhonesecTlsProbeClient client;
   PhonesecCipherAppClass app;
 
-  if (!caller->admin)
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                     PHONESEC_ERROR_PERMISSION_DENIED,
-                                                     _ ("Only the administrator can probe "
-                                                        "connections"));
-      return;
-    }
+  if (!require_admin (invocation, caller,
+                      _ ("Only the administrator can probe "
+                         "connections")))
+    return;
   g_variant_get (parameters, "(&s@a{sv})", &url, &options);
   g_variant_lookup (options, "client", "&s", &client_name);
   g_variant_lookup (options, "app-class", "&s", &app_name);
@@ -155,14 +163,10 @@ add_ca_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
   g_autofree char *fingerprint = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!caller->admin)
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                     PHONESEC_ERROR_PERMISSION_DENIED,
-                                                     _ ("Only the administrator can change the "
-                                                        "trusted CAs"));
-      return;
-    }
+  if (!require_admin (invocation, caller,
+                      _ ("Only the administrator can change the "
+                         "trusted CAs")))
+    return;
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &pem);
   fingerprint = phonesec_tls_policy_add_ca (self->policy, pem, &error);
   if (fingerprint == NULL)
@@ -193,14 +197,10 @@ remove_ca_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *
   const char *fingerprint;
   g_autoptr (GError) error = NULL;
 
-  if (!caller->admin)
-    {
-      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                     PHONESEC_ERROR_PERMISSION_DENIED,
-                                                     _ ("Only the administrator can change the "
-                                                        "trusted CAs"));
-      return;
-    }
+  if (!require_admin (invocation, caller,
+                      _ ("Only the administrator can change the "
+                         "trusted CAs")))
+    return;
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &fingerprint);
   if (!phonesec_tls_policy_remove_ca (self->policy, fingerprint, &error))
     {

@@ -14,45 +14,6 @@
 #include "phonesec-validators.h"
 #include "phonesec/phonesec-error.h"
 
-#define QUOTE_MAX_CHARS 40
-
-/* Up to QUOTE_MAX_CHARS characters of @text with non-printable characters
- * escaped and "…" when cut: a 10 MB value must not make a 10 MB message.
- * (The same rule as in phonesec-validators.c.) */
-static char *
-quote_part (const char *text)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = text;
-  const char *end = text + strlen (text);
-  guint n;
-
-  for (n = 0; p < end; n++)
-    {
-      gunichar c;
-
-      if (n == QUOTE_MAX_CHARS)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-      c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        {
-          g_string_append_printf (out, "\\x%02X", (guchar)*p);
-          p++;
-          continue;
-        }
-      if (g_unichar_isprint (c))
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-      else if (c < 0x100)
-        g_string_append_printf (out, "\\x%02X", c);
-      else
-        g_string_append_printf (out, "\\u%04X", c);
-      p = g_utf8_next_char (p);
-    }
-  return g_string_free (out, FALSE);
-}
 
 static GVariant *
 set_invalid (GError **error, const char *message)
@@ -78,7 +39,7 @@ static const char *const access_names[] = {
 const char *
 phonesec_param_type_to_string (PhonesecParamType type)
 {
-  g_return_val_if_fail ((guint)type < G_N_ELEMENTS (type_names), NULL);
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (type_names), NULL);
   return type_names[type];
 }
 
@@ -91,7 +52,7 @@ phonesec_param_type_from_string (const char *text, PhonesecParamType *out)
     if (g_ascii_strcasecmp (text, type_names[i]) == 0)
       {
         if (out != NULL)
-          *out = (PhonesecParamType)i;
+          *out = (PhonesecParamType) i;
         return TRUE;
       }
   return FALSE;
@@ -100,7 +61,7 @@ phonesec_param_type_from_string (const char *text, PhonesecParamType *out)
 const char *
 phonesec_access_to_string (PhonesecAccess access)
 {
-  g_return_val_if_fail ((guint)access < G_N_ELEMENTS (access_names), NULL);
+  g_return_val_if_fail ((guint) access < G_N_ELEMENTS (access_names), NULL);
   return access_names[access];
 }
 
@@ -113,7 +74,7 @@ phonesec_access_from_string (const char *text, PhonesecAccess *out)
     if (g_ascii_strcasecmp (text, access_names[i]) == 0)
       {
         if (out != NULL)
-          *out = (PhonesecAccess)i;
+          *out = (PhonesecAccess) i;
         return TRUE;
       }
   return FALSE;
@@ -242,8 +203,8 @@ static GVariant *
 make_int (const PhonesecParamSpec *spec, gint64 value)
 {
   if (spec->type == PHONESEC_PARAM_PORT)
-    return g_variant_ref_sink (g_variant_new_uint32 ((guint32)value));
-  return g_variant_ref_sink (g_variant_new_int32 ((gint32)value));
+    return g_variant_ref_sink (g_variant_new_uint32 ((guint32) value));
+  return g_variant_ref_sink (g_variant_new_int32 ((gint32) value));
 }
 
 /* @number: the offending number as text (it may not fit a gint64). */
@@ -260,7 +221,7 @@ set_out_of_range (const PhonesecParamSpec *spec, const char *number, GError **er
                  _ ("the value is out of range; allowed: %s"), allowed);
   else
     {
-      g_autofree char *q = quote_part (number);
+      g_autofree char *q = phonesec_quote_for_message (number, -1);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("%s is out of range; allowed: %s"), q, allowed);
     }
@@ -360,7 +321,7 @@ parse_bool_text (const PhonesecParamSpec *spec, const char *text, GError **error
                  _ ("expected %s or %s, got an empty value"), yes, no);
   else
     {
-      g_autofree char *q = quote_part (text);
+      g_autofree char *q = phonesec_quote_for_message (text, -1);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("expected %s or %s, got '%s'"), yes, no, q);
     }
@@ -371,7 +332,7 @@ static GVariant *
 parse_enum_text (const PhonesecParamSpec *spec, const char *text, GError **error)
 {
   static const char *const none[] = { NULL };
-  const char *const *choices = spec->choices != NULL ? (const char *const *)spec->choices : none;
+  const char *const *choices = spec->choices != NULL ? (const char *const *) spec->choices : none;
   g_autoptr (GString) allowed = g_string_new (NULL);
 
   /* Exact first, so choices differing only in case stay distinct. */
@@ -396,7 +357,7 @@ parse_enum_text (const PhonesecParamSpec *spec, const char *text, GError **error
                  _ ("an empty value is not a choice; allowed: %s"), allowed->str);
   else
     {
-      g_autofree char *q = quote_part (text);
+      g_autofree char *q = phonesec_quote_for_message (text, -1);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("'%s' is not a choice; allowed: %s"), q, allowed->str);
     }
@@ -439,7 +400,7 @@ parse_int_text (const PhonesecParamSpec *spec, const char *text, GError **error)
                  _ ("the value is not a whole number; allowed: %s"), allowed);
   else
     {
-      g_autofree char *q = quote_part (text);
+      g_autofree char *q = phonesec_quote_for_message (text, -1);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("'%s' is not a whole number; allowed: %s"), q, allowed);
     }
@@ -452,13 +413,13 @@ parse_string_text (const PhonesecParamSpec *spec, const char *text, GError **err
   glong length = spec->max_length > 0 ? g_utf8_strlen (text, -1) : 0;
   GError *kind_error = NULL;
 
-  if (spec->max_length > 0 && length > (glong)spec->max_length)
+  if (spec->max_length > 0 && length > (glong) spec->max_length)
     return set_too_long (spec, length, error);
 
   if (spec->type == PHONESEC_PARAM_URL)
     {
       if (text[0] != '\0'
-          && !phonesec_validate_url (text, (const char *const *)spec->schemes, &kind_error))
+          && !phonesec_validate_url (text, (const char *const *) spec->schemes, &kind_error))
         {
           if (!spec->secret)
             {
@@ -514,7 +475,7 @@ check_list_item (const PhonesecParamSpec *spec, const char *item, GError **item_
 
   if (!phonesec_parse_int64 (item, &value))
     {
-      g_autofree char *q = quote_part (item);
+      g_autofree char *q = phonesec_quote_for_message (item, -1);
       g_set_error (item_error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("'%s' is not a whole number"), q);
       return NULL;
@@ -578,7 +539,7 @@ parse_list_pieces (const PhonesecParamSpec *spec, const char *const *pieces, GEr
             return set_item_error (spec, n + 1, item_error, error);
           length += g_utf8_strlen (canonical, -1) + (n++ > 0 ? 1 : 0);
           /* Past max_length the list is refused: keep counting, not storing. */
-          if (spec->max_length == 0 || length <= (glong)spec->max_length)
+          if (spec->max_length == 0 || length <= (glong) spec->max_length)
             g_ptr_array_add (items, canonical);
           else
             g_free (canonical);
@@ -586,10 +547,10 @@ parse_list_pieces (const PhonesecParamSpec *spec, const char *const *pieces, GEr
     }
 
   /* max_length bounds the canonical string form ("66,160,159"). */
-  if (spec->max_length > 0 && length > (glong)spec->max_length)
+  if (spec->max_length > 0 && length > (glong) spec->max_length)
     return set_too_long (spec, length, error);
 
-  return g_variant_ref_sink (g_variant_new_strv ((const char *const *)items->pdata, items->len));
+  return g_variant_ref_sink (g_variant_new_strv ((const char *const *) items->pdata, items->len));
 }
 
 /* ---- API ---------------------------------------------------------------- */
@@ -607,7 +568,8 @@ phonesec_param_spec_parse_string (const PhonesecParamSpec *spec, const char *tex
   if (!g_utf8_validate (text, -1, &bad))
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                   _ ("the value is not valid UTF-8 (bad byte at byte %lu)"), (gulong)(bad - text));
+                   _ ("the value is not valid UTF-8 (bad byte at byte %lu)"),
+                   (gulong) (bad - text));
       return NULL;
     }
   stripped = g_strstrip (g_strdup (text));
@@ -661,8 +623,8 @@ get_integer (GVariant *value, gint64 *out, gboolean *too_big)
         *out = g_variant_get_int64 (value);
         return TRUE;
       case G_VARIANT_CLASS_UINT64:
-        *too_big = g_variant_get_uint64 (value) > (guint64)G_MAXINT64;
-        *out = (gint64)MIN (g_variant_get_uint64 (value), (guint64)G_MAXINT64);
+        *too_big = g_variant_get_uint64 (value) > (guint64) G_MAXINT64;
+        *out = (gint64) MIN (g_variant_get_uint64 (value), (guint64) G_MAXINT64);
         return TRUE;
       default:
         return FALSE;
@@ -672,7 +634,7 @@ get_integer (GVariant *value, gint64 *out, gboolean *too_big)
 static GVariant *
 set_wrong_type (const PhonesecParamSpec *spec, GVariant *value, GError **error)
 {
-  g_autofree char *given = quote_part (g_variant_get_type_string (value));
+  g_autofree char *given = phonesec_quote_for_message (g_variant_get_type_string (value), -1);
   const char *allowed;
 
   switch (spec->type)
@@ -779,7 +741,7 @@ phonesec_param_spec_format (const PhonesecParamSpec *spec, GVariant *value)
       case PHONESEC_PARAM_LIST:
         {
           g_autofree const char **items = g_variant_get_strv (value, NULL);
-          return g_strjoinv (",", (char **)items);
+          return g_strjoinv (",", (char **) items);
         }
       case PHONESEC_PARAM_ENUM:
       case PHONESEC_PARAM_STRING:

@@ -23,8 +23,8 @@
 /* Up to QUOTE_MAX_CHARS characters of @text (@len bytes, -1 = NUL-terminated)
  * with invalid bytes and non-printable characters escaped and "…" when cut,
  * so a 10 MB value or a terminal escape never reaches a message whole. */
-static char *
-quote_part (const char *text, gssize len)
+char *
+phonesec_quote_for_message (const char *text, gssize len)
 {
   GString *out = g_string_new (NULL);
   const char *p = text;
@@ -98,7 +98,7 @@ static gboolean invalid_quoting (GError **error, const char *format, const char 
 static gboolean
 invalid_quoting (GError **error, const char *format, const char *part, gssize len)
 {
-  g_autofree char *q = quote_part (part, len);
+  g_autofree char *q = phonesec_quote_for_message (part, len);
 
   /* @format is checked at each call site (the attribute above). */
 #pragma GCC diagnostic push
@@ -200,7 +200,7 @@ all_digits (const char *p, gsize len)
 static gboolean
 check_label (const char *label, gsize len, GError **error)
 {
-  g_autofree char *q = quote_part (label, len);
+  g_autofree char *q = phonesec_quote_for_message (label, len);
 
   if (len > LABEL_MAX_LENGTH)
     return invalid (error,
@@ -243,7 +243,7 @@ check_host (const char *value, gsize len, gboolean allow_ip, GError **error)
                     (gulong) len, HOST_MAX_LENGTH);
 
   host = g_strndup (value, len);
-  q = quote_part (host, -1);
+  q = phonesec_quote_for_message (host, -1);
   if (strstr (host, "://") != NULL)
     return set_invalid (error, _ ("a scheme (such as http://) is not allowed here; give only the "
                                   "host, e.g. proxy.example.com"));
@@ -533,7 +533,7 @@ check_scheme (const char *value, const char *const *schemes, char **out_scheme, 
   /* Lower-cased: "HTTPS://" matches "https". */
   if (schemes != NULL && !g_strv_contains (schemes, scheme))
     {
-      g_autofree char *q = quote_part (scheme, -1);
+      g_autofree char *q = phonesec_quote_for_message (scheme, -1);
       return invalid (error, _ ("the scheme '%s' is not allowed; allowed: %s"), q, allowed);
     }
   if (out_scheme != NULL)
@@ -730,8 +730,8 @@ parse_firewall_port (const char *item, const char *text, guint *out, GError **er
       *out = (guint) n;
       return TRUE;
     }
-  qi = quote_part (item, -1);
-  qp = quote_part (text, -1);
+  qi = phonesec_quote_for_message (item, -1);
+  qp = phonesec_quote_for_message (text, -1);
   return invalid (error, _ ("%s: '%s' is not a port; allowed: 1 to 65535"), qi, qp);
 }
 
@@ -742,7 +742,7 @@ check_firewall_item (const char *item, guint *n_udp, guint *n_tcp, GError **erro
   static const char *const flags[]
       = { "NO_ICMP_PING", "NO_ICMP_UNREACHABLE", "NO_CISCO_TFTP", NULL };
   g_auto (GStrv) parts = g_strsplit (item, ":", -1);
-  g_autofree char *qi = quote_part (item, -1);
+  g_autofree char *qi = phonesec_quote_for_message (item, -1);
   guint n_parts = g_strv_length (parts);
   guint first, last;
   const char *proto;
