@@ -436,25 +436,17 @@ static void
 write_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   WriteJob *job = task_data;
-  g_autofree char *dir = g_path_get_dirname (job->path);
   GError *error = NULL;
-  int dir_fd;
 
-  /* Temp file, fsync, rename: a reader (or a restart after kill -9) sees
-   * the old file or the new one, never a mix. */
+  /* Temp file, fsync, rename, then (GLib's DURABLE) fsync of the folder: a
+   * reader, a restart after kill -9 or after a power loss sees the old file
+   * or the new one, never a mix. */
   if (!g_file_set_contents_full (job->path, job->contents, job->len,
                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
                                  &error))
     {
       g_task_return_error (task, error);
       return;
-    }
-  /* The rename itself is only durable once the directory is synced. */
-  dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);
-      close (dir_fd);
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -643,17 +635,34 @@ process_reset (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, c
   reset_one (self, commit, spec);
 }
 
-/* Names whose value or access differ between the current and next state. */
+/* Names whose value or access differ between the current and next state.
+ * Only names stored in either state can differ (the rest are at their
+ * defaults in both), so the cost follows the transaction, not the schema. */
 static void
 compute_changes (PhonesecConfigStore *self, Commit *commit)
 {
+  g_autoptr (GHashTable) candidates = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *tables[] = { self->state->values, self->state->access, commit->next->values,
+                           commit->next->access };
   const GPtrArray *all = phonesec_schema_get_all (self->schema);
 
-  for (guint i = 0; i < all->len; i++)
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      g_hash_table_iter_init (&iter, tables[t]);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (candidates, key);
+    }
+  /* Schema order keeps Changed's names stable and readable. */
+  for (guint i = 0; i < all->len && g_hash_table_size (candidates) > 0; i++)
     {
       const PhonesecParamSpec *spec = all->pdata[i];
 
+      if (!g_hash_table_remove (candidates, spec->name))
+        continue;
       if (!g_variant_equal (phonesec_config_state_get_value (self->state, spec),
                             phonesec_config_state_get_value (commit->next, spec))
           || phonesec_config_state_get_access (self->state, spec)

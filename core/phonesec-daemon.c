@@ -120,6 +120,13 @@ static void begin_stop (PhonesecDaemon *self, const char *why);
 static void configure_tls (PhonesecDaemon *self);
 
 static gboolean
+is_tls_parameter (const char *name)
+{
+  return g_str_equal (name, "TLS_Min_Version") || g_str_equal (name, "TLS_Cipher_List")
+         || g_str_equal (name, "FIPS_Mode");
+}
+
+static gboolean
 restart_for_tls (gpointer user_data)
 {
   PhonesecDaemon *self = user_data;
@@ -155,14 +162,19 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
   PhonesecDaemon *self = user_data;
 
   update_log_secrets (self);
-  if (g_strv_contains (names, "TLS_Min_Version") || g_strv_contains (names, "TLS_Cipher_List")
-      || g_strv_contains (names, "FIPS_Mode"))
-    tls_policy_changed (self);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (is_tls_parameter (names[i]))
+      {
+        tls_policy_changed (self);
+        break;
+      }
   for (guint i = 0; names[i] != NULL; i++)
     {
       const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, names[i]);
 
-      if (spec != NULL && spec->restart && self->manager != NULL)
+      /* The TLS policy restarts the daemon itself, and only when the
+       * priority in force really changes (tls_policy_changed). */
+      if (spec != NULL && spec->restart && !is_tls_parameter (spec->name) && self->manager != NULL)
         phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
     }
   phonesec_plugin_host_config_changed (self->plugins, names);
