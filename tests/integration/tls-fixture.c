@@ -150,8 +150,15 @@ phonesec_test_ca_issue (PhonesecTestCa *self, const char *name, const PhonesecTe
     g_string_append_printf (text, "dns_name = \"%s\"\n", spec->dns_name);
   g_string_append (text, "tls_www_server\n"
                          "encryption_key\n"
-                         "signing_key\n"
-                         "expiration_days = 2\n");
+                         "signing_key\n");
+  g_assert_true ((spec->not_before == NULL) == (spec->not_after == NULL));
+  if (spec->not_before != NULL)
+    g_string_append_printf (text,
+                            "activation_date = \"%s\"\n"
+                            "expiration_date = \"%s\"\n",
+                            spec->not_before, spec->not_after);
+  else
+    g_string_append (text, "expiration_days = 2\n");
   template = write_template (self->dir, name, text->str);
   generate_key (cert->key_path, spec->rsa_bits);
   {
@@ -209,8 +216,8 @@ phonesec_test_cert_dup_pem (const PhonesecTestCert *self)
 
 /* A port nobody listens on now: bind 127.0.0.1:0, read it, close. Another
  * process may take it before gnutls-serv does; the caller retries. */
-static guint16
-pick_free_port (void)
+guint16
+phonesec_test_pick_free_port (void)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSocket) socket = NULL;
@@ -230,8 +237,8 @@ pick_free_port (void)
   return port;
 }
 
-static gboolean
-accepts_connections (guint16 port)
+gboolean
+phonesec_test_port_accepts (guint16 port)
 {
   g_autoptr (GSocket) socket
       = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
@@ -314,15 +321,15 @@ phonesec_tls_server_start_full (const PhonesecTestCert *cert, const char *priori
       gint64 deadline = g_get_monotonic_time () + SERVER_START_TIMEOUT_MS * 1000;
       g_autofree char *log_name = NULL;
 
-      self->port = pick_free_port ();
+      self->port = phonesec_test_pick_free_port ();
       log_name = g_strdup_printf ("gnutls-serv-%u.log", self->port);
       g_free (self->log_path);
       self->log_path = g_build_filename (log_dir, log_name, NULL);
       self->process = spawn_server (cert, priority, flags, self->port, self->log_path);
-      while (process_running (self->process) && !accepts_connections (self->port)
+      while (process_running (self->process) && !phonesec_test_port_accepts (self->port)
              && g_get_monotonic_time () < deadline)
         g_usleep (2000);
-      if (process_running (self->process) && accepts_connections (self->port))
+      if (process_running (self->process) && phonesec_test_port_accepts (self->port))
         break;
       if (process_running (self->process))
         {

@@ -36,6 +36,10 @@ typedef struct
   const char *ip_address; /* IP SAN */
   const char *dns_name;   /* DNS SAN */
   guint rsa_bits;         /* 0: 2048 */
+  /* Validity as "YYYY-MM-DD HH:MM:SS" (UTC), both or neither; NULL: valid
+   * from now for two days. Dates in the past make an expired certificate. */
+  const char *not_before;
+  const char *not_after;
 } PhonesecTestCertSpec;
 
 /* Fails the test (g_error) when certtool or gnutls-serv is not installed:
@@ -102,6 +106,12 @@ char *phonesec_tls_server_dup_log (PhonesecTlsServer *self);
 /* Kills the server and waits for it. */
 void phonesec_tls_server_free (PhonesecTlsServer *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecTlsServer, phonesec_tls_server_free)
+
+/* A TCP port of 127.0.0.1 that nobody listens on now (bind to port 0, read
+ * it, close): another process may take it first, so callers retry. */
+guint16 phonesec_test_pick_free_port (void);
+/* TRUE when a TCP connection to 127.0.0.1:@port succeeds. */
+gboolean phonesec_test_port_accepts (guint16 port);
 
 /* Priority strings for servers whose highest version is @version ("TLS 1.0"
  * ... "TLS 1.3"): that version only. */
