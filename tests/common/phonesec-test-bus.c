@@ -31,8 +31,8 @@ die_with_test (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-rm_rf (const char *path)
+void
+phonesec_test_rm_rf (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -42,7 +42,7 @@ rm_rf (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
+        phonesec_test_rm_rf (child);
       else
         g_unlink (child);
     }
@@ -240,7 +240,7 @@ phonesec_test_bus_free (PhonesecTestBus *self)
       g_clear_object (&self->bus);
     }
   if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
-    rm_rf (self->tmpdir);
+    phonesec_test_rm_rf (self->tmpdir);
   g_ptr_array_unref (self->extra_args);
   g_free (self->tmpdir);
   g_free (self->state_dir);

@@ -58,6 +58,9 @@ char *phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups
                                        const char *interface, const char *method,
                                        const char *args_text);
 
+/* Removes a folder and everything in it (test scratch only). */
+void phonesec_test_rm_rf (const char *path);
+
 /* The daemon's log so far. */
 char *phonesec_test_bus_dup_log (PhonesecTestBus *self);
 

@@ -79,24 +79,6 @@ pki_make (void)
 }
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 pki_free (void)
 {
   g_clear_pointer (&pki.server, phonesec_test_cert_free);
@@ -106,7 +88,7 @@ pki_free (void)
   g_clear_pointer (&pki.ca, phonesec_test_ca_free);
   g_clear_pointer (&pki.other_ca, phonesec_test_ca_free);
   if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
-    rm_rf (pki.dir);
+    phonesec_test_rm_rf (pki.dir);
   g_clear_pointer (&pki.dir, g_free);
 }
 
