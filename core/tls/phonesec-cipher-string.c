@@ -622,9 +622,9 @@ check_characters (const char *str, gsize len, GError **error)
   if (len > PHONESEC_CIPHER_LIST_MAX_LENGTH)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                   _ ("TLS cipher list is %" G_GSIZE_FORMAT " characters long; at most %d are "
-                      "allowed"),
-                   len, PHONESEC_CIPHER_LIST_MAX_LENGTH);
+                   /* %lu, not G_GSIZE_FORMAT: a macro inside _() cuts the msgid. */
+                   _ ("TLS cipher list is %lu characters long; at most %d are allowed"),
+                   (gulong) len, PHONESEC_CIPHER_LIST_MAX_LENGTH);
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
@@ -634,10 +634,10 @@ check_characters (const char *str, gsize len, GError **error)
       if (c < 0x20 || c > 0x7e)
         {
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                       _ ("TLS cipher list: byte 0x%02X at position %" G_GSIZE_FORMAT
+                       _ ("TLS cipher list: byte 0x%02X at position %lu"
                           " is not allowed; use printable ASCII (letters, digits, “-”, “.”, “=”, "
                           "“!”, “+”, “@”) with “:”, “,”, “;” or spaces between entries"),
-                       c, i + 1);
+                       c, (gulong) (i + 1));
           return FALSE;
         }
     }
