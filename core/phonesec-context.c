@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "phonesec/phonesec-macro.h"
+#include "phonesec-config-export.h"
 #include "phonesec-context-private.h"
+#include "phonesec-log-writer.h"
 
 struct _PhonesecContext
 {
@@ -393,4 +395,111 @@ gboolean
 phonesec_context_get_fips_mode (PhonesecContext *self)
 {
   return phonesec_tls_policy_get_fips (self->core->tls);
+}
+
+/* --- uploads, metrics, crashes, diagnostics --- */
+
+PhonesecUploadQueue *
+phonesec_context_get_upload_queue (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return self->core->upload_queue;
+}
+
+PhonesecMetrics *
+phonesec_context_get_metrics (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return self->core->metrics;
+}
+
+void
+phonesec_context_metric_add (PhonesecContext *self, const char *name, guint64 delta)
+{
+  g_autofree char *full = NULL;
+
+  g_return_if_fail (PHONESEC_IS_CONTEXT (self));
+  full = g_strconcat (self->plugin_name, ".", name, NULL);
+  phonesec_metrics_counter_add (self->core->metrics, full, delta);
+}
+
+void
+phonesec_context_metric_set (PhonesecContext *self, const char *name, gint64 value)
+{
+  g_autofree char *full = NULL;
+
+  g_return_if_fail (PHONESEC_IS_CONTEXT (self));
+  full = g_strconcat (self->plugin_name, ".", name, NULL);
+  phonesec_metrics_gauge_set (self->core->metrics, full, value);
+}
+
+PhonesecCrashLog *
+phonesec_context_get_crash_log (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return self->core->crash_log;
+}
+
+void
+phonesec_context_report_crash (PhonesecContext *self, const char *process, int signum,
+                               const char *details)
+{
+  g_return_if_fail (PHONESEC_IS_CONTEXT (self));
+  phonesec_crash_log_report (self->core->crash_log, process, self->plugin_name, signum, details);
+}
+
+char *
+phonesec_context_export_profile (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return phonesec_config_export_profile (self->core->store, PHONESEC_ROLE_ADMIN, FALSE);
+}
+
+GStrv
+phonesec_context_dup_recent_log (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return phonesec_log_writer_dup_recent ();
+}
+
+char *
+phonesec_context_dup_previous_run_log (PhonesecContext *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  if (!self->core->previous_run_crashed || self->core->log_path == NULL)
+    return NULL;
+  return phonesec_log_writer_dup_previous (self->core->log_path);
+}
+
+GVariant *
+phonesec_context_dup_objects (PhonesecContext *self)
+{
+  GVariantBuilder objects;
+  GList *list;
+
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  list = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (self->core->object_manager));
+  for (GList *l = list; l != NULL; l = l->next)
+    {
+      GDBusObject *object = l->data;
+      GList *ifaces = g_dbus_object_get_interfaces (object);
+      GVariantBuilder interfaces;
+
+      g_variant_builder_init (&interfaces, G_VARIANT_TYPE ("a{sa{sv}}"));
+      for (GList *i = ifaces; i != NULL; i = i->next)
+        {
+          GDBusInterfaceSkeleton *skeleton = i->data;
+          GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (skeleton);
+          g_autoptr (GVariant) properties
+              = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (skeleton));
+
+          g_variant_builder_add (&interfaces, "{s@a{sv}}", info->name, properties);
+        }
+      g_list_free_full (ifaces, g_object_unref);
+      g_variant_builder_add (&objects, "{oa{sa{sv}}}", g_dbus_object_get_object_path (object),
+                             &interfaces);
+    }
+  g_list_free_full (list, g_object_unref);
+  return g_variant_ref_sink (g_variant_builder_end (&objects));
 }

@@ -6,7 +6,10 @@
 
 #include <libsoup/soup.h>
 
+#include "phonesec/phonesec-crash.h"
 #include "phonesec/phonesec-device.h"
+#include "phonesec/phonesec-metrics.h"
+#include "phonesec/phonesec-upload.h"
 #include "phonesec-config-store.h"
 #include "phonesec-network.h"
 #include "phonesec-proxy-slot.h"
@@ -27,7 +30,11 @@ typedef struct
   PhonesecDevice *device;
   PhonesecNetwork *network;
   PhonesecTlsPolicy *tls;
+  PhonesecMetrics *metrics;
+  PhonesecUploadQueue *upload_queue;
+  PhonesecCrashLog *crash_log;
   char *state_dir;
+  char *log_path; /* this run's log file (phonesec_log_writer_persist) */
   gboolean previous_run_crashed;
 } PhonesecCore;
 

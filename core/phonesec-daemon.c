@@ -18,6 +18,9 @@
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
 #include "phonesec-callers.h"
+#include "phonesec-crash-log-private.h"
+#include "phonesec-metrics-private.h"
+#include "phonesec-upload-queue.h"
 #include "phonesec-core.h"
 #include "phonesec-daemon.h"
 #include "phonesec-dbus-config.h"
@@ -33,6 +36,7 @@
 #define ROOT_PATH "/org/phonesec/PhoneSec1"
 #define STORE_FILE "config.ini"
 #define RUNNING_MARKER "phonesecd.running"
+#define CRASH_RECORD "crash.record"
 
 struct _PhonesecDaemon
 {
@@ -110,10 +114,28 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
   }
   fsync (fd);
   close (fd);
+
+  /* The log outlives a crash, and a fatal signal leaves a record: both go
+   * into the problem report of the next start. */
+  {
+    g_autofree char *log_dir = g_build_filename (self->core.state_dir, "log", NULL);
+    g_autofree char *record = g_build_filename (self->core.state_dir, CRASH_RECORD, NULL);
+
+    g_mkdir_with_parents (log_dir, 0700);
+    self->core.log_path = g_build_filename (log_dir, "phonesecd.log", NULL);
+    phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
+    self->core.crash_log = phonesec_crash_log_new ();
+    if (self->core.previous_run_crashed)
+      phonesec_crash_log_add_previous_run (self->core.crash_log, record);
+    else
+      g_unlink (record);
+    phonesec_crash_log_install_handler (record);
+  }
   return TRUE;
 }
 
 static void update_log_secrets (PhonesecDaemon *self);
+static gboolean store_bool (PhonesecDaemon *self, const char *name);
 static void own_name (PhonesecDaemon *self);
 
 static void begin_stop (PhonesecDaemon *self, const char *why);
@@ -162,6 +184,10 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
   PhonesecDaemon *self = user_data;
 
   update_log_secrets (self);
+  phonesec_metrics_counter_add (self->core.metrics, "core.transactions", 1);
+  if (g_strv_contains (names, "Webex_Metrics_Enable"))
+    phonesec_metrics_set_sending_allowed (self->core.metrics,
+                                          store_bool (self, "Webex_Metrics_Enable"));
   for (guint i = 0; names[i] != NULL; i++)
     if (is_tls_parameter (names[i]))
       {
@@ -215,6 +241,31 @@ configure_tls (PhonesecDaemon *self)
                                  store_bool (self, "FIPS_Mode"));
 }
 
+/* Every request of the shared HTTP client is counted, and so are its TLS
+ * failures: an untrusted certificate, or a connection the policy refused. */
+static void
+on_request_done (SoupSession *session, SoupMessage *message, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  phonesec_metrics_counter_add (self->core.metrics, "core.http.requests", 1);
+  if (soup_message_get_tls_peer_certificate_errors (message) != 0
+      || phonesec_tls_guard_get_error (message) != NULL)
+    phonesec_metrics_counter_add (self->core.metrics, "core.tls.failures", 1);
+}
+
+/* Runs in GDBus's worker thread: only counts (the registry is locked). */
+static GDBusMessage *
+count_method_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incoming,
+                    gpointer user_data)
+{
+  PhonesecMetrics *metrics = user_data;
+
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    phonesec_metrics_counter_add (metrics, "core.dbus.calls", 1);
+  return message;
+}
+
 /* glib-networking reads G_TLS_GNUTLS_PRIORITY once per process, at its first
  * TLS connection: it is set here, before any, and a policy change re-executes
  * the daemon (see tls_policy_changed). Our own GnuTLS sessions take the
@@ -236,6 +287,40 @@ setup_tls (PhonesecDaemon *self, GError **error)
       "proxy-resolver", self->core.proxy_slot, "user-agent", "phonesec/" PACKAGE_VERSION, "timeout",
       60, "tls-database", phonesec_tls_policy_get_database (self->core.tls), NULL);
   phonesec_tls_policy_guard_session (self->core.tls, self->core.soup_session);
+  g_signal_connect (self->core.soup_session, "request-unqueued", G_CALLBACK (on_request_done),
+                    self);
+  return TRUE;
+}
+
+/* The upload queue starts sending what earlier runs left at once: metrics
+ * only if they may still leave the phone. */
+static gboolean
+setup_uploads (PhonesecDaemon *self, GError **error)
+{
+  g_autofree char *dir = g_build_filename (self->core.state_dir, "uploads", NULL);
+
+  phonesec_metrics_set_sending_allowed (self->core.metrics,
+                                        store_bool (self, "Webex_Metrics_Enable"));
+  self->core.upload_queue
+      = phonesec_upload_queue_new (dir, self->core.soup_session, self->core.metrics, error);
+  if (self->core.upload_queue == NULL)
+    return FALSE;
+  if (self->options.upload_retry != NULL)
+    {
+      guint64 min_ms = 0, max_ms = 0;
+      g_auto (GStrv) parts = g_strsplit (self->options.upload_retry, ":", 2);
+
+      if (g_strv_length (parts) != 2
+          || !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXUINT, &min_ms, NULL)
+          || !g_ascii_string_to_unsigned (parts[1], 10, min_ms, G_MAXUINT, &max_ms, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _ ("--upload-retry wants MIN:MAX in milliseconds, MIN <= MAX, not %s"),
+                       self->options.upload_retry);
+          return FALSE;
+        }
+      phonesec_upload_queue_set_backoff (self->core.upload_queue, min_ms, max_ms);
+    }
   return TRUE;
 }
 
@@ -269,7 +354,9 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
     return NULL;
 
   self->core.network = phonesec_network_new ();
+  self->core.metrics = phonesec_metrics_new ();
   self->core.proxy_slot = phonesec_proxy_slot_new ();
+  phonesec_proxy_slot_set_metrics (self->core.proxy_slot, self->core.metrics);
 
   /* Plugin schema fragments must be known before the stored values are
    * read, or their values would look unknown. */
@@ -284,6 +371,8 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
   self->first_boot = !existed && self->store_error == NULL;
 
   if (!setup_tls (self, error))
+    return NULL;
+  if (!setup_uploads (self, error))
     return NULL;
   update_log_secrets (self);
   g_signal_connect (self->core.store, "changed", G_CALLBACK (on_store_changed), self);
@@ -570,6 +659,8 @@ phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart)
       return 1;
     }
   g_dbus_connection_set_exit_on_close (self->core.connection, FALSE);
+  g_dbus_connection_add_filter (self->core.connection, count_method_calls,
+                                g_object_ref (self->core.metrics), g_object_unref);
   if (!export_objects (self, &error))
     {
       g_printerr (_ ("phonesecd: cannot export objects: %s\n"), error->message);
@@ -612,8 +703,12 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_object (&self->plugins);
   g_clear_object (&self->callers);
   g_clear_object (&self->core.object_manager);
+  g_clear_object (&self->core.upload_queue);
   g_clear_object (&self->core.store);
   g_clear_object (&self->core.soup_session);
+  g_clear_object (&self->core.metrics);
+  g_clear_object (&self->core.crash_log);
+  g_free (self->core.log_path);
   g_clear_object (&self->core.proxy_slot);
   g_clear_object (&self->core.network);
   g_clear_object (&self->core.tls);

@@ -22,6 +22,7 @@ typedef struct
   char *admin_group;
   char *ca_file;
   int plugin_timeout;    /* seconds one plugin may take to activate; 0 = default */
+  char *upload_retry;    /* "MIN_MS:MAX_MS" retry delays of the upload queue, or NULL */
   gboolean verbose;
 } PhonesecDaemonOptions;
 

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec/phonesec-error.h"
+#include "phonesec-config-export.h"
 #include "phonesec-dbus-config.h"
 #include "phonesec-dbus-generated.h"
 #include "phonesec-profile.h"
@@ -480,12 +481,8 @@ export_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
   GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
   g_autoptr (GVariant) options = g_variant_get_child_value (parameters, 0);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GString) secrets_set = g_string_new (NULL);
-  const GPtrArray *all = phonesec_schema_get_all (self->schema);
-  PhonesecProfileWriter *writer;
-  gboolean changed_only;
+  g_autofree char *xml = NULL;
   PhonesecRole role;
-  char *xml;
 
   if (!check_options (options, allowed, &error)
       || !phonesec_caller_resolve_role (caller, options, &role, &error))
@@ -493,40 +490,8 @@ export_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
-  changed_only = option_bool (options, "changed-only");
-  writer = phonesec_profile_writer_new ();
-  for (guint i = 0; i < all->len; i++)
-    {
-      const PhonesecParamSpec *spec = all->pdata[i];
-      g_autofree char *text = NULL;
-
-      if (!phonesec_config_store_can_read (self->store, spec, role))
-        continue;
-      if (spec->secret)
-        {
-          /* Never exported; the comment tells the reader what to set again. */
-          if (g_variant_get_string (phonesec_config_store_get_value (self->store, spec), NULL)[0]
-              != '\0')
-            g_string_append_printf (secrets_set, " %s", spec->name);
-          continue;
-        }
-      if (changed_only && !phonesec_config_store_is_set (self->store, spec)
-          && phonesec_config_store_get_access (self->store, spec) == spec->access)
-        continue;
-      text = phonesec_param_spec_format (spec, phonesec_config_store_get_value (self->store, spec));
-      phonesec_profile_writer_add (
-          writer, spec->name, text,
-          phonesec_access_to_string (phonesec_config_store_get_access (self->store, spec)));
-    }
-  if (secrets_set->len > 0)
-    {
-      g_autofree char *comment
-          = g_strdup_printf ("Secrets are set but never exported:%s", secrets_set->str);
-      phonesec_profile_writer_add_comment (writer, comment);
-    }
-  xml = phonesec_profile_writer_finish (writer);
+  xml = phonesec_config_export_profile (self->store, role, option_bool (options, "changed-only"));
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", xml));
-  g_free (xml);
 }
 
 /* --- dispatch ------------------------------------------------------------- */

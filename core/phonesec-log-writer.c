@@ -6,7 +6,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "phonesec/phonesec-log.h"
 #include "phonesec-log-writer.h"
@@ -19,6 +23,10 @@ static GPtrArray *log_secrets;   /* of char*, guarded by log_lock */
 static char *recent[RECENT_MAX]; /* ring, guarded by log_lock */
 static guint recent_next;
 static gboolean log_verbose;
+static int persist_fd = -1;      /* the run's log file, guarded by log_lock */
+static char *persist_path;
+static goffset persist_size;
+#define PERSIST_MAX (256 * 1024)
 
 void
 phonesec_log_writer_set_secrets (const char *const *values)
@@ -62,6 +70,92 @@ phonesec_log_writer_mask (const char *text)
   masked = mask_locked (text);
   g_mutex_unlock (&log_lock);
   return masked;
+}
+
+/* The same records, appended to a file so that they outlive a crash (a
+ * write(2) per record is in the page cache at once: kill -9 loses nothing).
+ * Bounded: past PERSIST_MAX the file starts again, the older half kept in
+ * <file>.old. */
+static void
+persist_locked (const char *line)
+{
+  gsize len = strlen (line);
+
+  if (persist_fd < 0)
+    return;
+  if (persist_size + (goffset) len + 1 > PERSIST_MAX)
+    {
+      g_autofree char *old = g_strconcat (persist_path, ".old", NULL);
+      int fd;
+
+      g_rename (persist_path, old);
+      fd = g_open (persist_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+      if (fd >= 0)
+        {
+          close (persist_fd);
+          persist_fd = fd;
+        }
+      persist_size = 0;
+    }
+  if (write (persist_fd, line, len) == (gssize) len && write (persist_fd, "\n", 1) == 1)
+    persist_size += len + 1;
+}
+
+void
+phonesec_log_writer_persist (const char *path, gboolean keep_previous)
+{
+  g_autofree char *previous = g_strconcat (path, ".previous", NULL);
+  g_autofree char *old = g_strconcat (path, ".old", NULL);
+  g_autofree char *previous_old = g_strconcat (path, ".previous.old", NULL);
+  int fd;
+
+  /* The last run's records matter only when it crashed: they go into the
+   * crash report. */
+  if (keep_previous)
+    {
+      g_rename (path, previous);
+      g_rename (old, previous_old);
+    }
+  else
+    {
+      g_unlink (previous);
+      g_unlink (previous_old);
+      g_unlink (old);
+    }
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_warning ("Cannot keep the log in %s: %s", path, g_strerror (errno));
+      return;
+    }
+  g_mutex_lock (&log_lock);
+  if (persist_fd >= 0)
+    close (persist_fd);
+  persist_fd = fd;
+  persist_size = 0;
+  g_free (persist_path);
+  persist_path = g_strdup (path);
+  /* What was logged before the state folder was known. */
+  for (guint i = 0; i < RECENT_MAX; i++)
+    {
+      const char *line = recent[(recent_next + i) % RECENT_MAX];
+      if (line != NULL)
+        persist_locked (line);
+    }
+  g_mutex_unlock (&log_lock);
+}
+
+char *
+phonesec_log_writer_dup_previous (const char *path)
+{
+  g_autofree char *previous = g_strconcat (path, ".previous", NULL);
+  g_autofree char *previous_old = g_strconcat (path, ".previous.old", NULL);
+  g_autofree char *a = NULL, *b = NULL;
+
+  g_file_get_contents (previous_old, &a, NULL, NULL);
+  if (!g_file_get_contents (previous, &b, NULL, NULL) && a == NULL)
+    return NULL;
+  return g_strconcat (a != NULL ? a : "", b != NULL ? b : "", NULL);
 }
 
 static const char *
@@ -117,6 +211,7 @@ phonesec_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fiel
       g_free (recent[recent_next]);
       recent[recent_next] = g_strdup_printf ("%s %s %s: %s", stamp, level_name (level),
                                              domain != NULL ? domain : "phonesec", masked);
+      persist_locked (recent[recent_next]);
       recent_next = (recent_next + 1) % RECENT_MAX;
     }
   g_mutex_unlock (&log_lock);

@@ -20,3 +20,10 @@ GStrv phonesec_log_writer_dup_recent (void);
 
 /* Masks the current secrets in @text (also used by the writer). */
 char *phonesec_log_writer_mask (const char *text);
+
+/* Also appends every record to @path (bounded, 0600). With @keep_previous
+ * (the last run crashed), the last run's file is kept as @path.previous. */
+void phonesec_log_writer_persist (const char *path, gboolean keep_previous);
+
+/* The last run's records kept by phonesec_log_writer_persist(), or NULL. */
+char *phonesec_log_writer_dup_previous (const char *path);

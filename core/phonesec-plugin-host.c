@@ -24,6 +24,7 @@ typedef struct
   PhonesecDBusPlugin *iface;
   PhonesecPlugin *plugin;   /* NULL unless loaded */
   PhonesecContext *context; /* NULL unless activated or activating */
+  PhonesecMetrics *metrics; /* the core's */
   gboolean active;
 } Entry;
 
@@ -128,6 +129,17 @@ find_entry (PhonesecPluginHost *self, const char *name)
 static void
 set_state (Entry *entry, const char *state, const char *error)
 {
+  /* A number per state, for metrics: loaded 0, active 1, error 2, disabled 3. */
+  static const char *const states[] = { "loaded", "active", "error", "disabled", NULL };
+  g_autofree char *metric = g_strdup_printf ("core.plugins.%s.state", entry->info->name);
+
+  gint64 code = -1;
+
+  for (gint64 i = 0; states[i] != NULL; i++)
+    if (g_str_equal (states[i], state))
+      code = i;
+  if (entry->metrics != NULL)
+    phonesec_metrics_gauge_set (entry->metrics, metric, code);
   phonesec_dbus_plugin_set_state (entry->iface, state);
   phonesec_dbus_plugin_set_error (entry->iface, error != NULL ? error : "");
   if (error != NULL)
@@ -139,7 +151,7 @@ set_state (Entry *entry, const char *state, const char *error)
 }
 
 static Entry *
-entry_new (PhonesecPluginInfo *info)
+entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
 {
   Entry *entry = g_new0 (Entry, 1);
   g_autofree char *path_name = g_strdelimit (g_strdup (info->name), "-", '_');
@@ -147,6 +159,7 @@ entry_new (PhonesecPluginInfo *info)
   const char *none[] = { NULL };
 
   entry->info = info;
+  entry->metrics = metrics;
   entry->object = g_dbus_object_skeleton_new (path);
   entry->iface = phonesec_dbus_plugin_skeleton_new ();
   phonesec_dbus_plugin_set_name (entry->iface, info->name);
@@ -245,7 +258,7 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
           phonesec_plugin_info_free (info);
           continue;
         }
-      g_ptr_array_add (self->entries, entry_new (info));
+      g_ptr_array_add (self->entries, entry_new (info, self->core->metrics));
     }
   (void) found;
 }

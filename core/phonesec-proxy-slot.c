@@ -11,6 +11,7 @@ struct _PhonesecProxySlot
   GObject parent_instance;
   GMutex lock; /* lookups may come from GIO worker threads */
   GProxyResolver *resolver;
+  PhonesecMetrics *metrics;
 };
 
 static void phonesec_proxy_slot_iface_init (GProxyResolverInterface *iface);
@@ -24,6 +25,8 @@ dup_resolver (PhonesecProxySlot *self)
 {
   GProxyResolver *resolver;
 
+  if (self->metrics != NULL)
+    phonesec_metrics_counter_add (self->metrics, "core.proxy.lookups", 1);
   g_mutex_lock (&self->lock);
   resolver = self->resolver != NULL ? g_object_ref (self->resolver) : NULL;
   g_mutex_unlock (&self->lock);
@@ -108,6 +111,7 @@ phonesec_proxy_slot_finalize (GObject *object)
   PhonesecProxySlot *self = PHONESEC_PROXY_SLOT (object);
 
   g_clear_object (&self->resolver);
+  g_clear_object (&self->metrics);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (phonesec_proxy_slot_parent_class)->finalize (object);
 }
@@ -137,4 +141,11 @@ phonesec_proxy_slot_set_resolver (PhonesecProxySlot *self, GProxyResolver *resol
   g_mutex_lock (&self->lock);
   g_set_object (&self->resolver, resolver);
   g_mutex_unlock (&self->lock);
+}
+
+void
+phonesec_proxy_slot_set_metrics (PhonesecProxySlot *self, PhonesecMetrics *metrics)
+{
+  g_return_if_fail (PHONESEC_IS_PROXY_SLOT (self));
+  g_set_object (&self->metrics, metrics);
 }

@@ -32,6 +32,7 @@ options_clear (PhonesecDaemonOptions *options)
   g_clear_pointer (&options->schema_dir, g_free);
   g_clear_pointer (&options->admin_group, g_free);
   g_clear_pointer (&options->ca_file, g_free);
+  g_clear_pointer (&options->upload_retry, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PhonesecDaemonOptions, options_clear)
@@ -76,6 +77,10 @@ main (int argc, char **argv)
     { "plugin-timeout", 0, 0, G_OPTION_ARG_INT, &options.plugin_timeout,
       N_ ("Seconds a plugin may take to activate before it is marked failed (default 30)"),
       "SECONDS" },
+    { "upload-retry", 0, 0, G_OPTION_ARG_STRING, &options.upload_retry,
+      N_ ("Retry delays of the upload queue in milliseconds, first and longest "
+          "(default 30000:3600000)"),
+      "MIN:MAX" },
     { "lines", 0, 0, G_OPTION_ARG_INT, &options.lines,
       N_ ("Number of phone lines N (per-line parameters NAME_1_ .. NAME_N_; default 4)"), "N" },
     { "factory-profile", 0, 0, G_OPTION_ARG_FILENAME, &options.factory_profile,

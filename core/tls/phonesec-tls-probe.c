@@ -136,6 +136,12 @@ phonesec_tls_policy_guard_session (PhonesecTlsPolicy *policy, SoupSession *sessi
                          (GClosureNotify) (void (*) (void)) g_free, 0);
 }
 
+const char *
+phonesec_tls_guard_get_error (SoupMessage *message)
+{
+  return g_object_get_data (G_OBJECT (message), GUARD_ERROR_KEY);
+}
+
 /* --- probe through the shared session ------------------------------------ */
 
 typedef struct

@@ -31,6 +31,8 @@ GVariant *phonesec_tls_probe_finish (GAsyncResult *result, GError **error);
 /* Watches every message of @session: a handshake that ends on a protocol
  * or suite the policy does not allow is closed before any data flows. */
 void phonesec_tls_policy_guard_session (PhonesecTlsPolicy *policy, SoupSession *session);
+/* Why the guard refused @message's connection, or NULL. */
+const char *phonesec_tls_guard_get_error (SoupMessage *message);
 
 /* "TLS 1.2" for GNUTLS_TLS1_2... */
 const char *phonesec_tls_version_name (gnutls_protocol_t version);

@@ -7,8 +7,11 @@
 #include <gio/gio.h>
 #include <gnutls/gnutls.h>
 #include <libsoup/soup.h>
+#include <phonesec/phonesec-crash.h>
 #include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-metrics.h>
 #include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec-upload.h>
 
 G_BEGIN_DECLS
 
@@ -73,6 +76,32 @@ gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
  * domain s, addresses as, dns-servers as, dhcp-options a{us}. The context
  * emits "network-changed" (no arguments) when they change. */
 GVariant *phonesec_context_dup_network (PhonesecContext *self);
+
+/* --- Uploads, metrics, crashes, diagnostics --- */
+
+/* The durable upload queue (phonesec-upload.h); use the plugin name as owner. */
+PhonesecUploadQueue *phonesec_context_get_upload_queue (PhonesecContext *self);
+/* The core's metrics registry (phonesec-metrics.h). */
+PhonesecMetrics *phonesec_context_get_metrics (PhonesecContext *self);
+/* Counter and gauge of this plugin: @name is prefixed with "<plugin>.". */
+void phonesec_context_metric_add (PhonesecContext *self, const char *name, guint64 delta);
+void phonesec_context_metric_set (PhonesecContext *self, const char *name, gint64 value);
+/* The crash records (phonesec-crash.h). */
+PhonesecCrashLog *phonesec_context_get_crash_log (PhonesecContext *self);
+/* A helper process of this plugin died on @signum (0: abnormal exit, say
+ * how in @details). */
+void phonesec_context_report_crash (PhonesecContext *self, const char *process, int signum,
+                                    const char *details);
+/* The whole configuration as a cfg.xml, as an admin would export it:
+ * secrets are never in it. */
+char *phonesec_context_export_profile (PhonesecContext *self);
+/* The daemon's recent log records (secrets masked), oldest first. */
+GStrv phonesec_context_dup_recent_log (PhonesecContext *self);
+/* The previous run's log when it crashed, else %NULL. */
+char *phonesec_context_dup_previous_run_log (PhonesecContext *self);
+/* Every plugin object's interfaces and properties, a{oa{sa{sv}}} as
+ * ObjectManager.GetManagedObjects returns them. */
+GVariant *phonesec_context_dup_objects (PhonesecContext *self);
 
 /* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
  * @app_class: "default" (every client but the two below), "web-server" or

@@ -11,6 +11,9 @@
 #include <phonesec/phonesec-secret.h>
 #include <phonesec/phonesec-device.h>
 #include <phonesec/phonesec-macro.h>
+#include <phonesec/phonesec-crash.h>
+#include <phonesec/phonesec-metrics.h>
+#include <phonesec/phonesec-upload.h>
 #include <phonesec/phonesec-context.h>
 #include <phonesec/phonesec-plugin.h>
 #include <phonesec/phonesec-log.h>
