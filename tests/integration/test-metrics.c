@@ -1,0 +1,539 @@
+/* test-metrics.c: the webex-metrics plugin (org.phonesec.PhoneSec1.Metrics)
+ * against a real HTTP server in the test process (upload-fixture.c), through
+ * a real phonesecd on a private bus.
+ *
+ * Both plugins are copied from their build folders (PHONESEC_METRICS_PLUGIN_DIR,
+ * PHONESEC_PRT_PLUGIN_DIR): the prt-uploader produces metrics (and uploads to
+ * another path of the same server) while Webex_Metrics_Enable=No must keep
+ * every metric on the phone. Batches are parsed with json-glib.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "phonesec-test-bus.h"
+#include "upload-fixture.h"
+
+#define BUS_NAME "org.phonesec.PhoneSec1"
+#define METRICS_PATH "/org/phonesec/PhoneSec1/plugins/webex_metrics"
+#define METRICS_IFACE "org.phonesec.PhoneSec1.Metrics"
+#define PRT_PATH "/org/phonesec/PhoneSec1/plugins/prt_uploader"
+#define PRT_IFACE "org.phonesec.PhoneSec1.ProblemReport"
+#define CONFIG "org.phonesec.PhoneSec1.Config"
+#define ERROR_PREFIX "org.phonesec.PhoneSec1.Error."
+
+#define DEV_MA "001122334455"
+#define DEV_SERIAL "FCH0000DEV1"
+#define DEV_PRODUCT "CP-8841-3PCC"
+#define DEV_FIRMWARE "sip88xx.12-0-1MPP-0001"
+
+#define UPLOAD_TIMEOUT_MS 10000
+#define RETRY_OPTION "--upload-retry=200:1000"
+
+typedef struct
+{
+  PhonesecTestBus *bus;
+  PhonesecUploadServer *server;
+  char *collector; /* the server's /metrics/ URL */
+} Fixture;
+
+static void
+copy_plugin (PhonesecTestBus *bus, const char *env_name)
+{
+  const char *dir_path = g_getenv (env_name);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *name;
+  gboolean module = FALSE, plugin = FALSE;
+
+  if (dir_path == NULL)
+    g_error ("%s is not set: run the tests with meson test", env_name);
+  dir = g_dir_open (dir_path, 0, &error);
+  if (dir == NULL)
+    g_error ("the plugin is not built (%s): %s", dir_path, error->message);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (dir_path, name, NULL);
+      g_autofree char *to = g_build_filename (bus->plugin_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!(g_str_has_suffix (name, ".so") || g_str_has_suffix (name, ".plugin")
+            || g_str_has_suffix (name, ".schema"))
+          || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
+        continue;
+      module |= g_str_has_suffix (name, ".so");
+      plugin |= g_str_has_suffix (name, ".plugin");
+      g_file_get_contents (from, &contents, &length, &error);
+      g_assert_no_error (error);
+      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+      g_assert_no_error (error);
+      g_chmod (to, 0644);
+    }
+  if (!module || !plugin)
+    g_error ("%s holds no complete plugin (.so and .plugin)", dir_path);
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->bus = phonesec_test_bus_new ();
+  copy_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
+  copy_plugin (f->bus, "PHONESEC_PRT_PLUGIN_DIR");
+  g_ptr_array_add (f->bus->extra_args, g_strdup (RETRY_OPTION));
+  f->server = phonesec_upload_server_new (NULL, NULL);
+  f->collector = phonesec_upload_server_url (f->server, "/metrics/");
+  g_test_message ("collector %s", f->collector);
+  phonesec_test_bus_start_daemon (f->bus);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_pointer (&f->bus, phonesec_test_bus_free);
+  g_clear_pointer (&f->server, phonesec_upload_server_free);
+  g_clear_pointer (&f->collector, g_free);
+}
+
+/* --- D-Bus helpers ------------------------------------------------------- */
+
+static GVariant *
+metrics_call (Fixture *f, const char *method, const char *reply_type, GError **error)
+{
+  return g_dbus_connection_call_sync (f->bus->connection, BUS_NAME, METRICS_PATH, METRICS_IFACE,
+                                      method, NULL, reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
+                                      G_DBUS_CALL_FLAGS_NONE, 30000, NULL, error);
+}
+
+static GVariant *
+metrics_get (Fixture *f, const char *property)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, BUS_NAME, METRICS_PATH, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", METRICS_IFACE, property), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  GVariant *value = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return value;
+}
+
+static guint64
+metrics_get_u64 (Fixture *f, const char *property)
+{
+  g_autoptr (GVariant) value = metrics_get (f, property);
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64));
+  return g_variant_get_uint64 (value);
+}
+
+static gboolean
+metrics_get_enabled (Fixture *f)
+{
+  g_autoptr (GVariant) value = metrics_get (f, "Enabled");
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN));
+  return g_variant_get_boolean (value);
+}
+
+/* Flush(): NULL on success, else the remote error name. */
+static char *
+metrics_flush (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = metrics_call (f, "Flush", NULL, &error);
+
+  if (reply != NULL)
+    return NULL;
+  g_assert_nonnull (error);
+  return g_dbus_error_get_remote_error (error);
+}
+
+static void
+apply (Fixture *f, const char *name, const char *value)
+{
+  g_autoptr (GError) error = NULL;
+
+  phonesec_test_apply_strings (f->bus, &error, name, value, NULL);
+  g_assert_no_error (error);
+}
+
+/* D-Bus traffic the core counts (core.dbus.calls, core.transactions). */
+static void
+make_dbus_calls (Fixture *f, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GVariant) value = phonesec_test_get (f->bus, "Webex_Metrics_Enable");
+      g_autoptr (GVariant) snapshot = metrics_call (f, "Snapshot", "(a{sv})", NULL);
+
+      g_assert_nonnull (snapshot);
+    }
+}
+
+static void
+generate_prt (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, BUS_NAME, PRT_PATH, PRT_IFACE, "Generate", g_variant_new ("(s)", "user"),
+      G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+/* --- batches ------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64 seq;
+  gint64 time;
+  gint64 interval;
+  gint64 dbus_calls;
+  gint64 transactions;
+} Batch;
+
+/* Parses and checks one batch request; fills @batch. */
+static void
+check_batch (PhonesecUploadRequest *request, gint64 interval, Batch *batch)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root, *device, *metrics;
+  gsize size;
+  const char *data = g_bytes_get_data (request->body, &size);
+  g_autofree char *mac = NULL;
+  g_autoptr (GString) digits = g_string_new (NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_cmpstr (request->method, ==, "POST");
+  g_assert_cmpstr (request->path, ==, "/metrics/");
+  g_assert_cmpstr (soup_message_headers_get_content_type (request->headers, NULL), ==,
+                   "application/json");
+  json_parser_load_from_data (parser, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  g_assert_true (json_object_has_member (root, "device"));
+  device = json_object_get_object_member (root, "device");
+  g_assert_nonnull (device);
+  mac = g_ascii_strdown (json_object_get_string_member (device, "mac"), -1);
+  for (const char *p = mac; *p; p++)
+    if (*p != ':' && *p != '-')
+      g_string_append_c (digits, *p);
+  g_assert_cmpstr (digits->str, ==, DEV_MA);
+  g_assert_cmpstr (json_object_get_string_member (device, "serial"), ==, DEV_SERIAL);
+  g_assert_cmpstr (json_object_get_string_member (device, "product"), ==, DEV_PRODUCT);
+  g_assert_cmpstr (json_object_get_string_member (device, "firmware"), ==, DEV_FIRMWARE);
+
+  g_assert_true (json_object_has_member (root, "seq"));
+  batch->seq = json_object_get_int_member (root, "seq");
+  batch->time = json_object_get_int_member (root, "time");
+  batch->interval = json_object_get_int_member (root, "interval");
+  g_assert_cmpint (ABS (batch->time - now), <, 120);
+  if (interval > 0)
+    g_assert_cmpint (batch->interval, ==, interval);
+
+  g_assert_true (json_object_has_member (root, "metrics"));
+  metrics = json_object_get_object_member (root, "metrics");
+  g_assert_nonnull (metrics);
+  g_assert_true (json_object_has_member (metrics, "core.transactions"));
+  g_assert_true (json_object_has_member (metrics, "core.dbus.calls"));
+  g_assert_cmpint (json_node_get_value_type (json_object_get_member (metrics, "core.dbus.calls")),
+                   ==, G_TYPE_INT64);
+  batch->dbus_calls = json_object_get_int_member (metrics, "core.dbus.calls");
+  batch->transactions = json_object_get_int_member (metrics, "core.transactions");
+  g_assert_cmpint (batch->dbus_calls, >=, 0);
+  g_assert_cmpint (batch->transactions, >=, 0);
+}
+
+/* The accepted batches, in arrival order (Batch, checked). */
+static GArray *
+accepted_batches (Fixture *f, gint64 interval)
+{
+  GPtrArray *requests = phonesec_upload_server_get_requests (f->server);
+  GArray *batches = g_array_new (FALSE, TRUE, sizeof (Batch));
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      PhonesecUploadRequest *request = requests->pdata[i];
+      Batch batch;
+
+      if (!g_str_has_prefix (request->path, "/metrics/")
+          || !SOUP_STATUS_IS_SUCCESSFUL (request->status))
+        continue;
+      check_batch (request, interval, &batch);
+      g_array_append_val (batches, batch);
+    }
+  return batches;
+}
+
+/* The seq of every batch that reached the server (any status), sorted,
+ * without duplicates. */
+static GArray *
+seen_seqs (Fixture *f)
+{
+  GPtrArray *requests = phonesec_upload_server_get_requests (f->server);
+  GArray *seqs = g_array_new (FALSE, TRUE, sizeof (gint64));
+
+  for (guint i = 0; i < requests->len; i++)
+    {
+      PhonesecUploadRequest *request = requests->pdata[i];
+      Batch batch;
+      gboolean known = FALSE;
+
+      if (!g_str_has_prefix (request->path, "/metrics/"))
+        continue;
+      check_batch (request, 0, &batch);
+      for (guint k = 0; k < seqs->len; k++)
+        known |= g_array_index (seqs, gint64, k) == batch.seq;
+      if (!known)
+        g_array_append_val (seqs, batch.seq);
+    }
+  return seqs;
+}
+
+static void
+wait_batches (Fixture *f, guint n)
+{
+  if (!phonesec_upload_server_wait (f->server, "/metrics/", n, UPLOAD_TIMEOUT_MS))
+    {
+      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+      g_error ("%u batches expected, %u arrived; daemon log:\n%s", n,
+               phonesec_upload_server_count (f->server, "/metrics/", TRUE), log);
+    }
+}
+
+/* --- tests ------------------------------------------------------------------- */
+
+/* Webex_Metrics_Enable=No (the default): nothing reaches the collector
+ * over several intervals while the core and the prt-uploader count, and
+ * while the prt-uploader uploads to the same server. */
+static void
+test_disabled (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prt_rule = phonesec_upload_server_url (f->server, "/prt/");
+  g_autofree char *error_name = NULL;
+  g_autoptr (GVariant) snapshot = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 calls = 0;
+
+  phonesec_test_apply_strings (f->bus, &error, "Metrics_Collector_URL", f->collector,
+                               "Metrics_Upload_Interval", "1", "PRT_Upload_Rule", prt_rule, NULL);
+  g_assert_no_error (error);
+  g_assert_false (metrics_get_enabled (f));
+
+  for (guint round = 0; round < 3; round++)
+    {
+      make_dbus_calls (f, 10);
+      generate_prt (f);
+      phonesec_upload_server_run_for (f->server, 1000);
+    }
+  phonesec_upload_server_wait (f->server, "/prt/", 3, UPLOAD_TIMEOUT_MS);
+  phonesec_upload_server_run_for (f->server, 1500);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/prt/", TRUE), ==, 3);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/metrics/", FALSE), ==, 0);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 3);
+
+  error_name = metrics_flush (f);
+  g_assert_cmpstr (error_name, ==, ERROR_PREFIX "NotSupported");
+  g_assert_cmpuint (metrics_get_u64 (f, "Sent"), ==, 0);
+  {
+    g_autoptr (GVariant) last = metrics_get (f, "LastUpload");
+    g_assert_cmpint (g_variant_get_int64 (last), ==, 0);
+  }
+
+  /* The metrics are kept on the phone all the same. */
+  snapshot = metrics_call (f, "Snapshot", "(a{sv})", &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (GVariant) dict = g_variant_get_child_value (snapshot, 0);
+    g_assert_true (g_variant_lookup (dict, "core.dbus.calls", "t", &calls));
+    g_assert_cmpuint (calls, >=, 30);
+  }
+  phonesec_upload_server_run_for (f->server, 500);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/metrics/", FALSE), ==, 0);
+}
+
+/* Yes: batches arrive every interval, parse, count, and Flush() sends one
+ * at once; no secret in any of them. */
+static void
+test_enabled (Fixture *f, gconstpointer data)
+{
+  static const char *const secrets[]
+      = { "Prx-S3cret-7781", "Vpn-S3cret-4402", "Ldap-S3cret-9915", NULL };
+  g_autoptr (GArray) batches = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) last = NULL;
+  g_autoptr (GVariant) last_error = NULL;
+  g_autofree char *flush_error = NULL;
+  guint n;
+  gint64 now;
+
+  phonesec_test_apply_strings (f->bus, &error, "Proxy_Password", secrets[0], "VPN_Password",
+                               secrets[1], "LDAP_Password", secrets[2], "Metrics_Collector_URL",
+                               f->collector, "Metrics_Upload_Interval", "1", "Webex_Metrics_Enable",
+                               "Yes", NULL);
+  g_assert_no_error (error);
+  g_assert_true (metrics_get_enabled (f));
+
+  wait_batches (f, 1);
+  make_dbus_calls (f, 20);
+  wait_batches (f, 3);
+  batches = accepted_batches (f, 1);
+  n = batches->len;
+  g_assert_cmpuint (n, >=, 3);
+  for (guint i = 1; i < n; i++)
+    {
+      Batch *prev = &g_array_index (batches, Batch, i - 1);
+      Batch *cur = &g_array_index (batches, Batch, i);
+
+      g_assert_cmpint (cur->seq, >, prev->seq);
+      g_assert_cmpint (cur->time, >=, prev->time);
+      g_assert_cmpint (cur->dbus_calls, >=, prev->dbus_calls);
+    }
+  /* The 20 rounds of calls made between the first and the third batch. */
+  g_assert_cmpint (g_array_index (batches, Batch, n - 1).dbus_calls
+                       - g_array_index (batches, Batch, 0).dbus_calls,
+                   >=, 40);
+
+  /* No secret in any batch, raw bytes. */
+  for (guint i = 0; i < phonesec_upload_server_get_requests (f->server)->len; i++)
+    {
+      PhonesecUploadRequest *request = phonesec_upload_server_get_requests (f->server)->pdata[i];
+
+      for (guint k = 0; secrets[k] != NULL; k++)
+        g_assert_false (phonesec_test_bytes_contain (request->body, secrets[k]));
+    }
+
+  g_assert_cmpuint (metrics_get_u64 (f, "Sent"), >=, n);
+  last = metrics_get (f, "LastUpload");
+  now = g_get_real_time () / G_USEC_PER_SEC;
+  g_assert_cmpint (ABS (g_variant_get_int64 (last) - now), <, 30);
+  last_error = metrics_get (f, "LastError");
+  g_assert_cmpstr (g_variant_get_string (last_error, NULL), ==, "");
+
+  /* A long interval: only Flush() sends now. */
+  apply (f, "Metrics_Upload_Interval", "3600");
+  phonesec_upload_server_run_for (f->server, 1500);
+  phonesec_upload_server_clear (f->server);
+  phonesec_upload_server_run_for (f->server, 1500);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/metrics/", FALSE), ==, 0);
+  flush_error = metrics_flush (f);
+  g_assert_null (flush_error);
+  wait_batches (f, 1);
+  phonesec_upload_server_run_for (f->server, 1000);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/metrics/", FALSE), ==, 1);
+  {
+    g_autoptr (GArray) flushed = accepted_batches (f, 3600);
+    g_assert_cmpint (g_array_index (flushed, Batch, 0).seq, >,
+                     g_array_index (batches, Batch, n - 1).seq);
+  }
+  {
+    g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+    for (guint k = 0; secrets[k] != NULL; k++)
+      g_assert_null (strstr (log, secrets[k]));
+  }
+}
+
+/* The collector answers 500, then the daemon restarts (SIGTERM), then the
+ * collector accepts: every batch it saw refused arrives, exactly once. */
+static void
+test_retry_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) refused = NULL;
+  g_autoptr (GArray) batches = NULL;
+
+  phonesec_upload_server_set_status (f->server, 500, 0);
+  phonesec_test_apply_strings (f->bus, &error, "Metrics_Collector_URL", f->collector,
+                               "Metrics_Upload_Interval", "1", "Webex_Metrics_Enable", "Yes", NULL);
+  g_assert_no_error (error);
+  phonesec_upload_server_run_for (f->server, 3500);
+  refused = seen_seqs (f);
+  g_assert_cmpuint (refused->len, >=, 1);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, "/metrics/", TRUE), ==, 0);
+  {
+    g_autoptr (GVariant) last_error = metrics_get (f, "LastError");
+    g_assert_cmpstr (g_variant_get_string (last_error, NULL), !=, "");
+  }
+
+  phonesec_test_bus_stop_daemon (f->bus);
+  phonesec_upload_server_set_status (f->server, 200, 0);
+  phonesec_test_bus_start_daemon (f->bus);
+  wait_batches (f, refused->len);
+  phonesec_upload_server_run_for (f->server, 2500);
+
+  batches = accepted_batches (f, 1);
+  /* Each refused batch accepted once; no seq accepted twice. */
+  for (guint i = 0; i < refused->len; i++)
+    {
+      gint64 seq = g_array_index (refused, gint64, i);
+      guint n = 0;
+
+      for (guint k = 0; k < batches->len; k++)
+        n += g_array_index (batches, Batch, k).seq == seq;
+      if (n != 1)
+        g_error ("batch seq %" G_GINT64_FORMAT " accepted %u times", seq, n);
+    }
+  for (guint i = 0; i < batches->len; i++)
+    for (guint k = i + 1; k < batches->len; k++)
+      g_assert_cmpint (g_array_index (batches, Batch, i).seq, !=,
+                       g_array_index (batches, Batch, k).seq);
+}
+
+/* Batches waiting for a collector that is down are discarded when metrics
+ * are switched off: when it comes back, nothing arrives, and Dropped grew. */
+static void
+test_disable_discards (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  guint64 dropped_before, dropped_after;
+
+  phonesec_upload_server_down (f->server);
+  phonesec_test_apply_strings (f->bus, &error, "Metrics_Collector_URL", f->collector,
+                               "Metrics_Upload_Interval", "1", "Webex_Metrics_Enable", "Yes", NULL);
+  g_assert_no_error (error);
+  phonesec_upload_server_run_for (f->server, 2500);
+  {
+    g_autoptr (GVariant) last_error = metrics_get (f, "LastError");
+    g_assert_cmpstr (g_variant_get_string (last_error, NULL), !=, "");
+  }
+  dropped_before = metrics_get_u64 (f, "Dropped");
+
+  apply (f, "Webex_Metrics_Enable", "No");
+  g_assert_false (metrics_get_enabled (f));
+  dropped_after = metrics_get_u64 (f, "Dropped");
+  g_assert_cmpuint (dropped_after, >, dropped_before);
+
+  phonesec_upload_server_up (f->server);
+  make_dbus_calls (f, 5);
+  phonesec_upload_server_run_for (f->server, 3000);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 0);
+  g_assert_cmpuint (metrics_get_u64 (f, "Sent"), ==, 0);
+
+  /* Nothing waits either: back on, the next batches are new ones. */
+  apply (f, "Webex_Metrics_Enable", "Yes");
+  wait_batches (f, 1);
+  g_assert_cmpuint (metrics_get_u64 (f, "Dropped"), ==, dropped_after);
+}
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  ADD ("/metrics/disabled", test_disabled);
+  ADD ("/metrics/enabled", test_enabled);
+  ADD ("/metrics/retry-restart", test_retry_restart);
+  ADD ("/metrics/disable-discards", test_disable_discards);
+
+  return g_test_run ();
+}
