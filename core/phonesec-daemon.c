@@ -509,6 +509,7 @@ plugins_activated (GObject *source, GAsyncResult *result, gpointer user_data)
   phonesec_plugin_host_activate_finish (self->plugins, result);
   if (self->stopping)
     return;
+  phonesec_upload_queue_start (self->core.upload_queue);
   phonesec_dbus_manager_set_state (self->manager, "running");
   phonesec_notify ("READY=1\nSTATUS=Serving the phone's security parameters");
   g_message ("phonesecd %s ready on the bus as %s", PACKAGE_VERSION, BUS_NAME);

@@ -52,6 +52,7 @@ struct _PhonesecUploadQueue
   guint max_items;
   guint64 max_bytes;
   Item *in_flight;
+  gboolean started;
   GCancellable *cancellable;
   guint timer;
   gulong allowed_handler;
@@ -389,7 +390,7 @@ schedule (PhonesecUploadQueue *self)
   Item *next = NULL;
 
   g_clear_handle_id (&self->timer, g_source_remove);
-  if (self->in_flight != NULL || self->items == NULL)
+  if (!self->started || self->in_flight != NULL || self->items == NULL)
     return;
   g_ptr_array_sort (self->items, compare_seq);
   for (guint i = 0; i < self->items->len; i++)
@@ -555,6 +556,24 @@ phonesec_upload_queue_retry_now (PhonesecUploadQueue *self, const char *owner)
   schedule (self);
 }
 
+gboolean
+phonesec_upload_queue_has_item (PhonesecUploadQueue *self, const char *id)
+{
+  g_return_val_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self), FALSE);
+  for (guint i = 0; i < self->items->len; i++)
+    if (g_strcmp0 (((Item *) self->items->pdata[i])->id, id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+void
+phonesec_upload_queue_start (PhonesecUploadQueue *self)
+{
+  g_return_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self));
+  self->started = TRUE;
+  schedule (self);
+}
+
 guint
 phonesec_upload_queue_get_length (PhonesecUploadQueue *self, const char *owner)
 {
@@ -612,7 +631,6 @@ phonesec_upload_queue_new (const char *dir, SoupSession *session, PhonesecMetric
     return NULL;
   if (self->metrics != NULL && !phonesec_metrics_get_sending_allowed (self->metrics))
     phonesec_upload_queue_discard (self, NULL, PHONESEC_UPLOAD_METRICS);
-  schedule (self);
   return g_steal_pointer (&self);
 }
 

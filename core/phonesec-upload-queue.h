@@ -11,10 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* Loads the items left in @dir (created 0700) by earlier runs and starts
- * sending them. */
+/* Loads the items left in @dir (created 0700) by earlier runs. */
 PhonesecUploadQueue *phonesec_upload_queue_new (const char *dir, SoupSession *session,
                                                 PhonesecMetrics *metrics, GError **error);
+/* Sending starts when the plugins are active, so that their owners see
+ * every "item-done" of the items earlier runs left. */
+void phonesec_upload_queue_start (PhonesecUploadQueue *self);
 /* Retry delays: the first retry after @min_ms (with jitter), doubling up to
  * @max_ms. */
 void phonesec_upload_queue_set_backoff (PhonesecUploadQueue *self, guint min_ms, guint max_ms);

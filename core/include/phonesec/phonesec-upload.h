@@ -51,6 +51,9 @@ guint phonesec_upload_queue_discard (PhonesecUploadQueue *self, const char *owne
 /* Makes every waiting item of @owner (NULL: all) due now. */
 void phonesec_upload_queue_retry_now (PhonesecUploadQueue *self, const char *owner);
 
+/* Whether the item @id is still waiting (or being sent). */
+gboolean phonesec_upload_queue_has_item (PhonesecUploadQueue *self, const char *id);
+
 /* Items of @owner waiting (NULL: all). */
 guint phonesec_upload_queue_get_length (PhonesecUploadQueue *self, const char *owner);
 
