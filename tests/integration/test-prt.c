@@ -53,7 +53,9 @@ static struct
 {
   char *dir;
   PhonesecTestCa *ca;
-  PhonesecTestCert *server; /* IP SAN 127.0.0.1 */
+  PhonesecTestCert *server;       /* IP SAN 127.0.0.1 */
+  PhonesecTestCa *other_ca;       /* never trusted */
+  PhonesecTestCert *other_server; /* as server, issued by other_ca */
 } pki;
 
 static void
@@ -397,9 +399,21 @@ check_report_members (GHashTable *members, const char *id, const char *name, con
   g_assert_nonnull (strstr (objects, PRT_PATH " org.phonesec.PhoneSec1.Plugin.State = "));
   g_assert_nonnull (strstr (objects, PRT_PATH " " PRT_IFACE ".GenerationStatus = "));
 
-  /* The daemon's recent log: its own start-up is in it. */
+  /* The daemon's recent log. A report made while running has the start-up
+   * in it ("phonesecd X ready on the bus"); a crash report is made at start,
+   * so the start-up is in the crashed run's log instead. */
   g_assert_cmpuint (strlen (log), >, 0);
-  g_assert_nonnull (strstr (log, "prt"));
+  if (!crash && strstr (log, "ready on the bus") == NULL)
+    g_error ("log/phonesecd.log:\n%s", log);
+  if (crash)
+    {
+      g_autofree char *previous = member_text (members, "log/previous-run.log");
+
+      if (strstr (previous, "ready on the bus") == NULL)
+        g_error ("log/previous-run.log:\n%s", previous);
+      if (strstr (log, "did not stop cleanly") == NULL)
+        g_error ("log/phonesecd.log:\n%s", log);
+    }
 
   g_assert_nonnull (strstr (cfg, "<PRT_Upload_Method"));
   g_assert_nonnull (strstr (cfg, "<PRT_Upload_at_Crash"));
@@ -755,6 +769,59 @@ test_no_rule (Fixture *f, gconstpointer data)
                  || g_strcmp0 (remote, ERROR_PREFIX "UnknownObject") == 0);
 }
 
+/* HTTPS to a server whose certificate the phone does not trust: nothing
+ * is delivered, the report waits and LastError says why. */
+static void
+test_https_untrusted (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *last_error = NULL;
+  g_autoptr (PhonesecUploadServer) untrusted
+      = phonesec_upload_server_new (pki.other_server->cert_path, pki.other_server->key_path);
+
+  rule = phonesec_upload_server_url (untrusted, "/tls/");
+  apply (f, "PRT_Upload_Rule", rule);
+  id = prt_generate (f, "user");
+  phonesec_upload_server_run_for (untrusted, 3000);
+  g_assert_cmpuint (phonesec_upload_server_count (untrusted, NULL, FALSE), ==, 0);
+  assert_upload_status (f, id, "queued");
+  last_error = prt_get_string (f, "LastError");
+  g_assert_cmpstr (last_error, !=, "");
+}
+
+/* Credentials in the rule never show in LastError nor the log. */
+static void
+test_url_credentials (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = g_strdup_printf ("http://prt:Url-S3cret-5521@127.0.0.1:%u/cred/",
+                                           phonesec_upload_server_get_port (f->server));
+  g_autofree char *id = NULL;
+  g_autofree char *last_error = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr (GVariant) entry = NULL;
+
+  phonesec_upload_server_down (f->server);
+  apply (f, "PRT_Upload_Rule", rule);
+  id = prt_generate (f, "user");
+  phonesec_upload_server_run_for (f->server, 1500);
+  assert_upload_status (f, id, "queued");
+  last_error = prt_get_string (f, "LastError");
+  g_assert_cmpstr (last_error, !=, "");
+  g_assert_null (strstr (last_error, "Url-S3cret-5521"));
+  entry = prt_find (f, id);
+  {
+    g_autofree char *text = g_variant_print (entry, TRUE);
+    g_assert_null (strstr (text, "Url-S3cret-5521"));
+  }
+
+  phonesec_upload_server_up (f->server);
+  wait_requests (f, "/cred/", 1);
+  assert_upload_status (f, id, "uploaded");
+  log = phonesec_test_bus_dup_log (f->bus);
+  g_assert_null (strstr (log, "Url-S3cret-5521"));
+}
+
 /* --- tests: secrets ---------------------------------------------------------- */
 
 static const char *const secrets[]
@@ -782,6 +849,11 @@ test_secrets (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autofree char *log = NULL;
 
+  /* Every plugin there is, so their state is in the report too. */
+  phonesec_test_bus_stop_daemon (f->bus);
+  copy_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
+  copy_plugin (f->bus, "PHONESEC_LDAP_PLUGIN_DIR");
+  phonesec_test_bus_start_daemon (f->bus);
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Password", secrets[0], "VPN_Password",
                                secrets[1], "LDAP_Password", secrets[2], "PRT_Upload_Rule", rule,
                                NULL);
@@ -805,7 +877,11 @@ test_secrets (Fixture *f, gconstpointer data)
   /* The configuration export names them, without their values. */
   {
     g_autofree char *cfg = member_text (members, "config/cfg.xml");
+    g_autofree char *objects = member_text (members, "state/objects.txt");
+
     g_assert_null (strstr (cfg, secrets[0]));
+    g_assert_nonnull (strstr (objects, "/org/phonesec/PhoneSec1/plugins/ldap_starttls "));
+    g_assert_nonnull (strstr (objects, "/org/phonesec/PhoneSec1/plugins/webex_metrics "));
   }
 
   log = phonesec_test_bus_dup_log (f->bus);
@@ -1039,6 +1115,8 @@ pki_make (void)
   g_chmod (pki.dir, 0755);
   pki.ca = phonesec_test_ca_new (pki.dir, "phonesec PRT test CA");
   pki.server = phonesec_test_ca_issue (pki.ca, "prt-server", &spec);
+  pki.other_ca = phonesec_test_ca_new (pki.dir, "another PRT test CA");
+  pki.other_server = phonesec_test_ca_issue (pki.other_ca, "prt-other-server", &spec);
 }
 
 static void
@@ -1046,6 +1124,8 @@ pki_free (void)
 {
   g_clear_pointer (&pki.server, phonesec_test_cert_free);
   g_clear_pointer (&pki.ca, phonesec_test_ca_free);
+  g_clear_pointer (&pki.other_server, phonesec_test_cert_free);
+  g_clear_pointer (&pki.other_ca, phonesec_test_ca_free);
   if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
     phonesec_test_rm_rf (pki.dir);
   g_clear_pointer (&pki.dir, g_free);
@@ -1067,6 +1147,8 @@ main (int argc, char **argv)
   ADD ("/prt/put-folder", test_put_folder, setup);
   ADD ("/prt/put-exact", test_put_exact, setup);
   ADD ("/prt/https", test_https, setup_https);
+  ADD ("/prt/https-untrusted", test_https_untrusted, setup_https);
+  ADD ("/prt/url-credentials", test_url_credentials, setup);
   ADD ("/prt/no-rule", test_no_rule, setup);
   ADD ("/prt/secrets", test_secrets, setup);
   ADD ("/prt/crash-yes", test_crash_yes, setup);
