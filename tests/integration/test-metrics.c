@@ -591,11 +591,11 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  ADD ("/metrics/snapshot", test_snapshot);
   ADD ("/metrics/disabled", test_disabled);
   ADD ("/metrics/enabled", test_enabled);
   ADD ("/metrics/retry-restart", test_retry_restart);
   ADD ("/metrics/disable-discards", test_disable_discards);
+  ADD ("/metrics/snapshot", test_snapshot);
 
   return g_test_run ();
 }
