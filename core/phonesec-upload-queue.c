@@ -455,8 +455,8 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
   if (body_len > self->max_bytes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _ ("The upload is too large: %" G_GSIZE_FORMAT " bytes, at most %" G_GUINT64_FORMAT),
-                   body_len, self->max_bytes);
+                   _ ("The upload is too large: %lu bytes, at most %lu"), (unsigned long) body_len,
+                   (unsigned long) self->max_bytes);
       return NULL;
     }
 
