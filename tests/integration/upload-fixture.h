@@ -5,7 +5,10 @@
  * The server runs on the default main context: it answers only while the
  * test iterates it (phonesec_test_wait_until, phonesec_upload_server_wait),
  * which every wait in these tests does. The daemon's uploads are
- * asynchronous, so a test blocked in a D-Bus call never deadlocks it.
+ * asynchronous, so a test blocked in a D-Bus call never deadlocks it. But
+ * a request that arrives while the test blocks (stopping the daemon, say)
+ * is answered only later, possibly after its sender died: drain with
+ * phonesec_upload_server_run_for() before changing the status.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
