@@ -711,6 +711,34 @@ test_bad_values (Fixture *f, gconstpointer data)
   g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 0);
 }
 
+/* A batch the collector refuses for good (400) is dropped, not retried;
+ * the next ones are sent. */
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) seqs = NULL;
+  g_autoptr (GArray) batches = NULL;
+  gint64 refused_seq;
+  guint64 dropped_before = metrics_get_u64 (f, "Dropped");
+
+  phonesec_upload_server_set_status (f->server, 400, 1);
+  phonesec_test_apply_strings (f->bus, &error, "Metrics_Collector_URL", f->collector,
+                               "Metrics_Upload_Interval", "1", "Webex_Metrics_Enable", "Yes", NULL);
+  g_assert_no_error (error);
+  wait_batches (f, 2);
+  phonesec_upload_server_run_for (f->server, 500);
+  seqs = seen_seqs (f);
+  refused_seq = g_array_index (seqs, gint64, 0);
+  g_assert_cmpuint (
+      ((PhonesecUploadRequest *) phonesec_upload_server_get_requests (f->server)->pdata[0])->status,
+      ==, 400);
+  batches = accepted_batches (f, 1);
+  for (guint i = 0; i < batches->len; i++)
+    g_assert_cmpint (g_array_index (batches, Batch, i).seq, !=, refused_seq);
+  g_assert_cmpuint (metrics_get_u64 (f, "Dropped"), ==, dropped_before + 1);
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
 
 int
@@ -724,6 +752,7 @@ main (int argc, char **argv)
   ADD ("/metrics/enabled", test_enabled);
   ADD ("/metrics/retry-restart", test_retry_restart);
   ADD ("/metrics/disable-discards", test_disable_discards);
+  ADD ("/metrics/refused", test_refused);
   ADD ("/metrics/bad-values", test_bad_values);
   ADD ("/metrics/snapshot", test_snapshot);
 

@@ -1105,6 +1105,47 @@ test_retry_down_kill (Fixture *f, gconstpointer data)
   assert_upload_status (f, id, "uploaded");
 }
 
+/* A permanent refusal (403): no retry, the report says failed, and
+ * Upload() sends it again, once. */
+static void
+test_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = phonesec_upload_server_url (f->server, "/deny/");
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *property = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  apply (f, "PRT_Upload_Rule", rule);
+  phonesec_upload_server_set_status (f->server, 403, 0);
+  id = prt_generate (f, "user");
+  name = report_name (f, id);
+  assert_upload_status (f, id, "failed");
+  phonesec_upload_server_run_for (f->server, 2500);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 1);
+  property = prt_get_string (f, "UploadStatus");
+  g_assert_cmpstr (property, ==, "failed");
+  g_clear_pointer (&property, g_free);
+  property = prt_get_string (f, "LastError");
+  g_assert_nonnull (strstr (property, "403"));
+  {
+    g_autoptr (GVariant) entry = prt_find (f, id);
+    g_autofree char *upload_error = entry_string (entry, "upload-error");
+
+    g_assert_cmpstr (upload_error, !=, "");
+  }
+
+  phonesec_upload_server_set_status (f->server, 200, 0);
+  reply = prt_call (f, "Upload", g_variant_new ("(s)", id), NULL, &error);
+  g_assert_no_error (error);
+  wait_requests (f, "/deny/", 1);
+  assert_upload_status (f, id, "uploaded");
+  phonesec_upload_server_run_for (f->server, 1500);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 2);
+  g_assert_cmpuint (count_accepted_named (f, "/deny/", name), ==, 1);
+}
+
 /* --- tests: the periodic trigger ---------------------------------------------- */
 
 static void
@@ -1250,6 +1291,7 @@ main (int argc, char **argv)
   ADD ("/prt/crash-no", test_crash_no, setup);
   ADD ("/prt/retry-500-restart", test_retry_500_restart, setup);
   ADD ("/prt/retry-down-kill", test_retry_down_kill, setup);
+  ADD ("/prt/refused", test_refused, setup);
   ADD ("/prt/timer", test_timer, setup_no_daemon);
   ADD ("/prt/bad-values", test_bad_values, setup);
 
