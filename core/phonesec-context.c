@@ -491,8 +491,8 @@ phonesec_context_dup_objects (PhonesecContext *self)
         {
           GDBusInterfaceSkeleton *skeleton = i->data;
           GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (skeleton);
-          g_autoptr (GVariant) properties
-              = g_variant_ref_sink (g_dbus_interface_skeleton_get_properties (skeleton));
+          /* Returned as a full, non-floating reference. */
+          g_autoptr (GVariant) properties = g_dbus_interface_skeleton_get_properties (skeleton);
 
           g_variant_builder_add (&interfaces, "{s@a{sv}}", info->name, properties);
         }

@@ -37,6 +37,7 @@
 #define STORE_FILE "config.ini"
 #define RUNNING_MARKER "phonesecd.running"
 #define CRASH_RECORD "crash.record"
+#define UPLOAD_GRACE_US (2 * G_USEC_PER_SEC)
 
 struct _PhonesecDaemon
 {
@@ -58,6 +59,7 @@ struct _PhonesecDaemon
   guint name_id;
   gboolean name_acquired;
   gboolean stopping;
+  gint64 stop_started;
   gboolean restart;
   int exit_status;
 };
@@ -355,6 +357,17 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
 
   self->core.network = phonesec_network_new ();
   self->core.metrics = phonesec_metrics_new ();
+  /* The core's counters exist from the start, at 0, so a snapshot or a
+   * batch always has them. */
+  {
+    static const char *const core_counters[] = {
+      "core.transactions", "core.dbus.calls",         "core.http.requests",
+      "core.tls.failures", "core.proxy.lookups",      "core.uploads.queued",
+      "core.uploads.delivered", "core.uploads.failed", "core.uploads.dropped",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (core_counters); i++)
+      phonesec_metrics_counter_add (self->core.metrics, core_counters[i], 0);
+  }
   self->core.proxy_slot = phonesec_proxy_slot_new ();
   phonesec_proxy_slot_set_metrics (self->core.proxy_slot, self->core.metrics);
 
@@ -393,6 +406,11 @@ finish_stop (gpointer user_data)
    * reply and the file its new state. */
   if (phonesec_config_store_is_busy (self->core.store))
     return G_SOURCE_CONTINUE;
+  /* An upload on the wire may already be the server's: wait a little for
+   * its reply rather than send it again after the restart. */
+  if (self->core.upload_queue != NULL && phonesec_upload_queue_is_busy (self->core.upload_queue)
+      && g_get_monotonic_time () - self->stop_started < UPLOAD_GRACE_US)
+    return G_SOURCE_CONTINUE;
   phonesec_plugin_host_deactivate_all (self->plugins);
   if (self->core.connection != NULL)
     g_dbus_connection_flush_sync (self->core.connection, NULL, NULL);
@@ -407,6 +425,7 @@ begin_stop (PhonesecDaemon *self, const char *why)
   if (self->stopping)
     return;
   self->stopping = TRUE;
+  self->stop_started = g_get_monotonic_time ();
   g_message ("Stopping: %s", why);
   phonesec_notify ("STOPPING=1");
   if (self->manager != NULL)

@@ -566,6 +566,13 @@ phonesec_upload_queue_has_item (PhonesecUploadQueue *self, const char *id)
   return FALSE;
 }
 
+gboolean
+phonesec_upload_queue_is_busy (PhonesecUploadQueue *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self), FALSE);
+  return self->in_flight != NULL;
+}
+
 void
 phonesec_upload_queue_start (PhonesecUploadQueue *self)
 {

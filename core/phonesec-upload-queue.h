@@ -17,6 +17,8 @@ PhonesecUploadQueue *phonesec_upload_queue_new (const char *dir, SoupSession *se
 /* Sending starts when the plugins are active, so that their owners see
  * every "item-done" of the items earlier runs left. */
 void phonesec_upload_queue_start (PhonesecUploadQueue *self);
+/* Whether a request is on the wire. */
+gboolean phonesec_upload_queue_is_busy (PhonesecUploadQueue *self);
 /* Retry delays: the first retry after @min_ms (with jitter), doubling up to
  * @max_ms. */
 void phonesec_upload_queue_set_backoff (PhonesecUploadQueue *self, guint min_ms, guint max_ms);

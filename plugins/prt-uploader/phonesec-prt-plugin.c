@@ -578,7 +578,8 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
   r->upload_status = g_strdup ("not-configured");
   job->report = r;
   job->archive_path = report_path (self, r, ".tar.gz");
-  job->invocation = invocation != NULL ? g_object_ref (invocation) : NULL;
+  /* The handler's reference: the reply (or job_free) consumes it. */
+  job->invocation = invocation;
   job->archive = phonesec_prt_archive_new ();
 
   /* Everything that lives in the daemon is copied now, on the main thread. */
