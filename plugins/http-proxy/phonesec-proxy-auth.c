@@ -9,6 +9,15 @@
  * the request was the CONNECT of a tunnel), cancel it, and report a proxy
  * authentication failure. Every path answers once: no request loops.
  *
+ * libsoup keeps one proxy SoupAuth per session and sends it preemptively
+ * with every later request, to whatever proxy is in use;
+ * soup_auth_manager_clear_cached_credentials() does not forget it. So the
+ * object is remembered here and, when the settings change, given the new
+ * credentials at once — or an empty user name and password when
+ * authentication is off, so an old password never goes to a new proxy.
+ * A proxy challenge is never cancelled (that would poison the cached
+ * object for good): refusing is returning FALSE unanswered.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-proxy-auth.h"
@@ -28,8 +37,12 @@ struct _PhonesecProxyAuth
   char *username;
   PhonesecSecret *password;
   gboolean fips;
-  char *proxy_realm; /* the realm of the last proxy challenge */
+  char *proxy_realm;   /* the realm of the last proxy challenge */
+  GWeakRef proxy_auth; /* libsoup's cached proxy SoupAuth */
+  guint generation;    /* of the settings; bumped by configure() */
 };
+
+#define GENERATION_KEY "phonesec-proxy-auth-generation"
 
 G_DEFINE_FINAL_TYPE (PhonesecProxyAuth, phonesec_proxy_auth, G_TYPE_OBJECT)
 
@@ -49,35 +62,49 @@ sent_proxy_credentials (SoupMessage *message)
          != NULL;
 }
 
+static void
+give_credentials (PhonesecProxyAuth *self, SoupAuth *auth)
+{
+  gboolean usable = self->enabled && self->username != NULL && *self->username != '\0';
+
+  soup_auth_authenticate (auth, usable ? self->username : "",
+                          usable && self->password != NULL ? phonesec_secret_peek (self->password)
+                                                           : "");
+  g_object_set_data (G_OBJECT (auth), GENERATION_KEY, GUINT_TO_POINTER (self->generation));
+}
+
 static gboolean
 answer_proxy_challenge (PhonesecProxyAuth *self, SoupMessage *message, SoupAuth *auth,
                         gboolean retrying)
 {
   const char *scheme = soup_auth_get_scheme_name (auth);
+  guint given = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (auth), GENERATION_KEY));
 
+  g_weak_ref_set (&self->proxy_auth, auth);
   g_free (self->proxy_realm);
   self->proxy_realm = g_strdup (soup_auth_get_realm (auth));
   if (!self->enabled)
     report (self, _ ("The proxy asks for a user name and password (HTTP 407) but "
                      "Proxy_Server_Requires_Authentication is No (or Proxy_Mode is not "
                      "Manual): proxy authentication required"));
-  else if (retrying)
+  /* Refused although they are the current credentials: wrong ones. */
+  else if (retrying && given == self->generation)
     report (self, _ ("Proxy authentication failed: the proxy refused Proxy_Username and "
                      "Proxy_Password (HTTP 407)"));
   else if (self->username == NULL || *self->username == '\0')
-    report (self, _ ("The proxy asks for a user name and password but Proxy_Username is empty"));
+    report (self,
+            _ ("Proxy authentication required: the proxy asks for a user name and password but "
+               "Proxy_Username is empty"));
   else if (self->fips && g_ascii_strcasecmp (scheme, "Digest") == 0)
     report (self, _ ("The proxy asks for Digest authentication, which FIPS_Mode does not "
                      "allow (MD5); use Basic over a trusted network or turn FIPS_Mode off"));
   else
     {
       g_debug ("Answering the proxy's %s challenge as Proxy_Username", scheme);
-      soup_auth_authenticate (auth, self->username,
-                              self->password != NULL ? phonesec_secret_peek (self->password) : "");
+      give_credentials (self, auth);
       return TRUE;
     }
-  soup_auth_cancel (auth);
-  return TRUE;
+  return FALSE; /* unanswered: the request ends with the proxy's 407 */
 }
 
 static gboolean
@@ -93,11 +120,20 @@ on_authenticate (SoupMessage *message, SoupAuth *auth, gboolean retrying, gpoint
    * credentials the tinyproxy way. */
   connect = g_strcmp0 (soup_message_get_method (message), SOUP_METHOD_CONNECT) == 0;
   if (connect
-      || (self->enabled && sent_proxy_credentials (message) && self->proxy_realm != NULL
+      || (sent_proxy_credentials (message) && self->proxy_realm != NULL
           && g_strcmp0 (soup_auth_get_realm (auth), self->proxy_realm) == 0))
     {
-      report (self, _ ("Proxy authentication failed: the proxy refused Proxy_Username and "
-                       "Proxy_Password (HTTP 401)"));
+      if (!self->enabled)
+        report (self, _ ("The proxy asks for a user name and password (HTTP 401) but "
+                         "Proxy_Server_Requires_Authentication is No (or Proxy_Mode is not "
+                         "Manual): proxy authentication required"));
+      else if (self->username == NULL || *self->username == '\0')
+        report (self,
+                _ ("Proxy authentication required: the proxy asks for a user name and password but "
+                   "Proxy_Username is empty"));
+      else
+        report (self, _ ("Proxy authentication failed: the proxy refused Proxy_Username and "
+                         "Proxy_Password (HTTP 401)"));
       soup_auth_cancel (auth);
       return TRUE;
     }
@@ -128,7 +164,7 @@ void
 phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled, const char *username,
                                PhonesecSecret *password, gboolean fips)
 {
-  SoupSessionFeature *manager;
+  g_autoptr (SoupAuth) cached = NULL;
 
   g_return_if_fail (PHONESEC_IS_PROXY_AUTH (self));
   self->enabled = enabled;
@@ -137,12 +173,11 @@ phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled, const 
   g_clear_pointer (&self->password, phonesec_secret_unref);
   self->password = password != NULL ? phonesec_secret_ref (password) : NULL;
   self->fips = fips;
-  g_clear_pointer (&self->proxy_realm, g_free);
-  /* Cached credentials would go on being sent preemptively. */
-  manager = self->session != NULL ? soup_session_get_feature (self->session, SOUP_TYPE_AUTH_MANAGER)
-                                  : NULL;
-  if (manager != NULL)
-    soup_auth_manager_clear_cached_credentials (SOUP_AUTH_MANAGER (manager));
+  self->generation++;
+  /* What libsoup will send preemptively from now on. */
+  cached = g_weak_ref_get (&self->proxy_auth);
+  if (cached != NULL)
+    give_credentials (self, cached);
 }
 
 void
@@ -152,8 +187,8 @@ phonesec_proxy_auth_stop (PhonesecProxyAuth *self)
   if (self->session != NULL)
     g_clear_signal_handler (&self->queued_id, self->session);
   g_clear_object (&self->session);
-  self->enabled = FALSE;
-  g_clear_pointer (&self->password, phonesec_secret_unref);
+  /* libsoup's cached proxy auth outlives us: leave no password in it. */
+  phonesec_proxy_auth_configure (self, FALSE, NULL, NULL, FALSE);
 }
 
 static void
@@ -162,6 +197,7 @@ phonesec_proxy_auth_finalize (GObject *object)
   PhonesecProxyAuth *self = PHONESEC_PROXY_AUTH (object);
 
   phonesec_proxy_auth_stop (self);
+  g_weak_ref_clear (&self->proxy_auth);
   g_free (self->username);
   g_free (self->proxy_realm);
   G_OBJECT_CLASS (phonesec_proxy_auth_parent_class)->finalize (object);
@@ -176,6 +212,7 @@ phonesec_proxy_auth_class_init (PhonesecProxyAuthClass *klass)
 static void
 phonesec_proxy_auth_init (PhonesecProxyAuth *self)
 {
+  g_weak_ref_init (&self->proxy_auth, NULL);
 }
 
 PhonesecProxyAuth *

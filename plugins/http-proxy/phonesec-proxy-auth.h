@@ -35,8 +35,9 @@ PhonesecProxyAuth *phonesec_proxy_auth_new (SoupSession *session, PhonesecProxyA
  * @password: (nullable): Proxy_Password
  * @fips: FIPS_Mode: Digest (MD5) is refused
  *
- * Takes new settings and forgets the credentials libsoup cached, so the
- * next request answers a fresh challenge with the new ones.
+ * Takes new settings and puts them at once into the proxy auth libsoup
+ * cached (sent preemptively with every request): the new credentials, or
+ * empty ones when authentication is off.
  */
 void phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled, const char *username,
                                     PhonesecSecret *password, gboolean fips);

@@ -109,16 +109,21 @@ phonesec_proxy_check_url (const char *url, GError **error)
   return g_uri_to_string (bare);
 }
 
+/* GIO hands a resolver only scheme://host:port (GNetworkAddress builds
+ * the URI from the connectable, libsoup gives no path): such a URI stands
+ * for every path of that server. */
 static gboolean
 same_resource (GUri *a, GUri *b)
 {
-  const char *pa = *g_uri_get_path (a) != '\0' ? g_uri_get_path (a) : "/";
+  const char *pa = g_uri_get_path (a);
   const char *pb = *g_uri_get_path (b) != '\0' ? g_uri_get_path (b) : "/";
 
-  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
-         && g_uri_get_host (a) != NULL && g_uri_get_host (b) != NULL
-         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
-         && g_uri_get_port (a) == g_uri_get_port (b) && g_str_equal (pa, pb);
+  if (g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) != 0
+      || g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL
+      || g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) != 0
+      || g_uri_get_port (a) != g_uri_get_port (b))
+    return FALSE;
+  return *pa == '\0' || g_str_equal (pa, "/") || g_str_equal (pa, pb);
 }
 
 gboolean
@@ -126,12 +131,14 @@ phonesec_proxy_url_is_pac (const char *url, const char *const *pac_urls)
 {
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
   const char *host;
+  const char *path;
 
   if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
     return FALSE;
+  path = g_uri_get_path (uri);
   if (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0
       && g_ascii_strncasecmp (host, "wpad.", 5) == 0
-      && g_str_equal (g_uri_get_path (uri), "/wpad.dat"))
+      && (*path == '\0' || g_str_equal (path, "/") || g_str_equal (path, "/wpad.dat")))
     return TRUE;
   for (guint i = 0; pac_urls != NULL && pac_urls[i] != NULL; i++)
     {

@@ -27,7 +27,9 @@ char *phonesec_proxy_check_url (const char *url, GError **error);
 
 /* Whether @url is one of @pac_urls (same scheme, host, port and path,
  * ignoring the query) or a WPAD candidate (http://wpad.<...>/wpad.dat):
- * the PAC file itself is always fetched directly. */
+ * the PAC file itself is always fetched directly. A URL without a path
+ * (what GIO gives a resolver: scheme://host:port) matches any path of
+ * that server: the whole PAC server is reached directly. */
 gboolean phonesec_proxy_url_is_pac (const char *url, const char *const *pac_urls);
 
 G_END_DECLS

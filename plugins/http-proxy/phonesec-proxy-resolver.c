@@ -147,7 +147,7 @@ auto_call_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_mutex_lock (&call->wait->lock);
       call->wait->proxies = proxies;
-      call->wait->done = TRUE;
+      g_atomic_int_set (&call->wait->done, TRUE);
       g_cond_signal (&call->wait->cond);
       g_mutex_unlock (&call->wait->lock);
     }
@@ -242,6 +242,15 @@ phonesec_proxy_resolver_lookup (GProxyResolver *resolver, const char *uri,
   start_auto (self, func, object, uri, NULL, wait);
 
   deadline = g_get_monotonic_time () + SYNC_LOOKUP_TIMEOUT_US;
+  /* Nobody runs the plugin's context (a synchronous caller blocked the
+   * main thread, as a sync SoupSession call does): run it ourselves. */
+  if (g_main_context_acquire (self->context))
+    {
+      while (!g_atomic_int_get (&wait->done) && g_get_monotonic_time () < deadline
+             && !g_cancellable_is_cancelled (cancellable))
+        g_main_context_iteration (self->context, TRUE);
+      g_main_context_release (self->context);
+    }
   g_mutex_lock (&wait->lock);
   while (!wait->done && !g_cancellable_is_cancelled (cancellable))
     if (!g_cond_wait_until (&wait->cond, &wait->lock, deadline))

@@ -134,11 +134,20 @@ test_is_pac (void)
   g_assert_true (phonesec_proxy_url_is_pac ("http://wpad.example.com/wpad.dat", NULL));
   g_assert_true (phonesec_proxy_url_is_pac ("http://WPAD.corp/wpad.dat", NULL));
   g_assert_false (phonesec_proxy_url_is_pac ("http://pac.example.com/other", pac_urls));
+  g_assert_false (phonesec_proxy_url_is_pac ("http://wpad.example.com/x", NULL));
   g_assert_false (phonesec_proxy_url_is_pac ("https://pac.example.com/proxy.pac", pac_urls));
   g_assert_false (phonesec_proxy_url_is_pac ("http://h:8443/p.pac", pac_urls));
   g_assert_false (phonesec_proxy_url_is_pac ("http://wpad.example.com/other.dat", NULL));
   g_assert_false (phonesec_proxy_url_is_pac ("http://notwpad.example.com/wpad.dat", NULL));
   g_assert_false (phonesec_proxy_url_is_pac ("not a url", pac_urls));
+  /* What GIO asks a resolver: no path. */
+  g_assert_true (phonesec_proxy_url_is_pac ("http://pac.example.com:80", pac_urls));
+  g_assert_true (phonesec_proxy_url_is_pac ("http://pac.example.com", pac_urls));
+  g_assert_true (phonesec_proxy_url_is_pac ("https://h:8443", pac_urls));
+  g_assert_true (phonesec_proxy_url_is_pac ("http://wpad.example.com:80", NULL));
+  g_assert_false (phonesec_proxy_url_is_pac ("http://pac.example.com:8080", pac_urls));
+  g_assert_false (phonesec_proxy_url_is_pac ("https://pac.example.com", pac_urls));
+  g_assert_false (phonesec_proxy_url_is_pac ("https://wpad.example.com", NULL));
 }
 
 int

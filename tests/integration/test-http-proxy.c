@@ -1,0 +1,659 @@
+/* test-http-proxy.c: the http-proxy plugin (org.phonesec.PhoneSec1.HttpProxy)
+ * through a real phonesecd on a private bus, against a real tinyproxy, a
+ * target HTTP server, a gnutls-serv HTTPS server and a Digest proxy on
+ * loopback (proxy-fixture.c, tls-fixture.c).
+ *
+ * The request driver is the daemon's own shared SoupSession: TlsPolicy.Probe
+ * (client soup) fetches any http:// or https:// URL with it, and that
+ * session asks the core's proxy slot, where the plugin installs its
+ * resolver. "Via the proxy" is asserted on the peers: the target records the
+ * Via header tinyproxy adds (ViaProxyName phonesec-test-tinyproxy), and
+ * tinyproxy's log names every connection it made (CONNECT lines).
+ *
+ * Every D-Bus reply, error and property, and the daemon's log, are checked
+ * for the proxy passwords.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "phonesec-test-bus.h"
+#include "proxy-fixture.h"
+#include "tls-fixture.h"
+
+#define BUS_NAME "org.phonesec.PhoneSec1"
+#define TLS_POLICY "org.phonesec.PhoneSec1.TlsPolicy"
+#define PROXY_PATH "/org/phonesec/PhoneSec1/plugins/http_proxy"
+#define PROXY_IFACE "org.phonesec.PhoneSec1.HttpProxy"
+#define VIA_NAME "phonesec-test-tinyproxy"
+
+#define PROXY_USER "phone-7f3a"
+#define PROXY_PASSWORD "Pr0xy-Pass-4b7e"
+#define WRONG_PASSWORD "Wr0ng-Pr0xy-1c9d"
+#define DIGEST_PASSWORD "D1gest-Pr0xy-8e2f"
+
+#define CALL_TIMEOUT_MS 30000
+
+/* --- the run's PKI (for the https:// cases) -------------------------------- */
+
+static struct
+{
+  char *dir;
+  PhonesecTestCa *ca;
+  PhonesecTestCert *server; /* IP SAN 127.0.0.1 */
+} pki;
+
+static void
+pki_make (void)
+{
+  g_autoptr (GError) error = NULL;
+  const PhonesecTestCertSpec spec = { .cn = "https.test", .ip_address = "127.0.0.1" };
+
+  phonesec_test_require_gnutls_bin ();
+  phonesec_test_require_tinyproxy ();
+  pki.dir = g_dir_make_tmp ("phonesec-proxy-pki-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_chmod (pki.dir, 0755);
+  pki.ca = phonesec_test_ca_new (pki.dir, "phonesec proxy test CA");
+  pki.server = phonesec_test_ca_issue (pki.ca, "https-server", &spec);
+}
+
+static void
+pki_free (void)
+{
+  g_clear_pointer (&pki.server, phonesec_test_cert_free);
+  g_clear_pointer (&pki.ca, phonesec_test_ca_free);
+  if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
+    phonesec_test_rm_rf (pki.dir);
+  g_clear_pointer (&pki.dir, g_free);
+}
+
+/* --- fixture --------------------------------------------------------------- */
+
+typedef struct
+{
+  PhonesecTestBus *bus;
+  PhonesecTestHttpServer *target;
+  PhonesecTinyproxy *tinyproxy;
+  PhonesecTestHttpServer *digest_proxy;
+  PhonesecTlsServer *https;
+} Fixture;
+
+static void
+copy_plugin (PhonesecTestBus *bus)
+{
+  const char *dir_path = g_getenv ("PHONESEC_HTTP_PROXY_PLUGIN_DIR");
+  const char *const names[] = { "http-proxy.so", "http-proxy.plugin", NULL };
+
+  if (dir_path == NULL)
+    g_error ("PHONESEC_HTTP_PROXY_PLUGIN_DIR is not set: run the tests with meson test");
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *from = g_build_filename (dir_path, names[i], NULL);
+      g_autofree char *to = g_build_filename (bus->plugin_dir, names[i], NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr (GError) error = NULL;
+      gsize length;
+
+      if (!g_file_get_contents (from, &contents, &length, &error))
+        g_error ("the http-proxy plugin is not built (%s): %s", from, error->message);
+      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+      g_assert_no_error (error);
+      g_chmod (to, 0644);
+    }
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->bus = phonesec_test_bus_new ();
+  copy_plugin (f->bus);
+  g_ptr_array_add (f->bus->extra_args, g_strdup_printf ("--ca-file=%s", pki.ca->cert->cert_path));
+  phonesec_test_bus_start_daemon (f->bus);
+  f->target = phonesec_test_target_start ();
+}
+
+/* The configured secrets never show: not in @text, whatever it is. */
+static void
+assert_no_secret (const char *what, const char *text)
+{
+  const char *const secrets[] = { PROXY_PASSWORD, WRONG_PASSWORD, DIGEST_PASSWORD, NULL };
+
+  for (guint i = 0; text != NULL && secrets[i] != NULL; i++)
+    if (strstr (text, secrets[i]) != NULL)
+      g_error ("%s contains the password %s:\n%s", what, secrets[i], text);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  /* The daemon's whole log, after everything the test did. */
+  g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+
+  assert_no_secret ("the phonesecd log", log);
+  g_clear_pointer (&f->https, phonesec_tls_server_free);
+  g_clear_pointer (&f->digest_proxy, phonesec_test_http_server_free);
+  g_clear_pointer (&f->tinyproxy, phonesec_tinyproxy_free);
+  g_clear_pointer (&f->target, phonesec_test_http_server_free);
+  g_clear_pointer (&f->bus, phonesec_test_bus_free);
+}
+
+/* --- D-Bus helpers --------------------------------------------------------- */
+
+static GVariant *
+proxy_call (Fixture *f, const char *method, GVariant *args, const char *reply_type, GError **error)
+{
+  GVariant *reply = g_dbus_connection_call_sync (
+      f->bus->connection, BUS_NAME, PROXY_PATH, PROXY_IFACE, method, args,
+      G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, NULL, error);
+
+  if (reply != NULL)
+    {
+      g_autofree char *text = g_variant_print (reply, FALSE);
+      assert_no_secret ("an HttpProxy reply", text);
+    }
+  else
+    assert_no_secret ("an HttpProxy error", (*error)->message);
+  return reply;
+}
+
+static char *
+proxy_property (Fixture *f, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, BUS_NAME, PROXY_PATH, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", PROXY_IFACE, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+      10000, NULL, &error);
+  g_autoptr (GVariant) value = NULL;
+  char *text;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
+  text = g_variant_dup_string (value, NULL);
+  assert_no_secret (name, text);
+  return text;
+}
+
+static void
+assert_property (Fixture *f, const char *name, const char *expected)
+{
+  g_autofree char *value = proxy_property (f, name);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+static char *
+find_proxy (Fixture *f, const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = proxy_call (f, "FindProxyForURL", g_variant_new ("(s)", url), "(s)", &error);
+  char *result;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(s)", &result);
+  return result;
+}
+
+static char *
+get_proxies (Fixture *f, const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = proxy_call (f, "GetProxies", g_variant_new ("(s)", url), "(as)", &error);
+  g_autofree const char **proxies = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(^a&s)", &proxies);
+  return g_strjoinv (",", (char **) proxies);
+}
+
+static void
+apply_ok (Fixture *f, ...)
+{
+  g_autoptr (GError) error = NULL;
+  GVariantBuilder values;
+  va_list ap;
+  const char *name;
+
+  g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
+  va_start (ap, f);
+  while ((name = va_arg (ap, const char *)) != NULL)
+    g_variant_builder_add (&values, "{sv}", name, g_variant_new_string (va_arg (ap, const char *)));
+  va_end (ap);
+  phonesec_test_apply (f->bus, g_variant_builder_end (&values),
+                       g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0), &error);
+  g_assert_no_error (error);
+}
+
+static void
+apply_manual (Fixture *f, guint16 port, const char *requires_auth, const char *user,
+              const char *password)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  apply_ok (f, "Proxy_Mode", "Manual", "Proxy_Host", "127.0.0.1", "Proxy_Port", port_text,
+            "Proxy_Server_Requires_Authentication", requires_auth, "Proxy_Username", user,
+            "Proxy_Password", password, NULL);
+}
+
+/* TlsPolicy.Probe with the shared SoupSession: the HTTP status, or 0 with
+ * @error when the request failed. */
+static guint
+fetch (Fixture *f, const char *url, GError **error)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) result = NULL;
+  GVariantBuilder options;
+  guint32 status = 0;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&options, "{sv}", "client", g_variant_new_string ("soup"));
+  reply = phonesec_test_call (f->bus, TLS_POLICY, "Probe",
+                              g_variant_new ("(s@a{sv})", url, g_variant_builder_end (&options)),
+                              error);
+  if (reply == NULL)
+    {
+      assert_no_secret ("a Probe error", (*error)->message);
+      return 0;
+    }
+  {
+    g_autofree char *text = g_variant_print (reply, FALSE);
+    assert_no_secret ("a Probe reply", text);
+    g_test_message ("Probe %s -> %s", url, text);
+  }
+  result = g_variant_get_child_value (reply, 0);
+  g_assert_true (g_variant_lookup (result, "http-status", "u", &status));
+  return status;
+}
+
+static guint
+fetch_ok (Fixture *f, const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  guint status = fetch (f, url, &error);
+
+  if (status == 0)
+    {
+      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+      g_error ("Probe %s failed: %s\nphonesecd log:\n%s", url, error->message, log);
+    }
+  return status;
+}
+
+static char *
+target_url (Fixture *f, const char *path)
+{
+  return g_strdup_printf ("http://127.0.0.1:%u%s", phonesec_test_http_server_get_port (f->target),
+                          path);
+}
+
+/* The target saw @path through tinyproxy (its Via) — or directly. */
+static void
+assert_target_saw (Fixture *f, const char *path, gboolean via_proxy)
+{
+  g_autoptr (PhonesecSeenRequest) seen = phonesec_test_http_server_dup_request (f->target, path);
+
+  if (seen == NULL)
+    g_error ("the target server never saw %s", path);
+  if (via_proxy)
+    {
+      if (seen->via == NULL || strstr (seen->via, VIA_NAME) == NULL)
+        g_error ("%s reached the target without going through tinyproxy (Via: %s)", path,
+                 seen->via != NULL ? seen->via : "none");
+    }
+  else if (seen->via != NULL)
+    g_error ("%s went through a proxy (Via: %s), expected direct", path, seen->via);
+  /* tinyproxy never forwards the phone's proxy credentials. */
+  g_assert_null (seen->proxy_authorization);
+}
+
+static guint
+count_in_log (const char *log, const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (log, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+/* --- tests ----------------------------------------------------------------- */
+
+/* Off (the default): direct connections, DIRECT answers. */
+static void
+test_off_direct (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/off");
+  g_autofree char *pac = NULL;
+  g_autofree char *proxies = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *port = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  port = g_strdup_printf ("%u", f->tinyproxy->port);
+  /* A proxy is configured but the mode is Off: it must not be used. */
+  apply_ok (f, "Proxy_Host", "127.0.0.1", "Proxy_Port", port, NULL);
+  assert_property (f, "Mode", "Off");
+  assert_property (f, "State", "off");
+  assert_property (f, "LastError", "");
+  assert_property (f, "PacUrl", "");
+  assert_property (f, "PacSource", "");
+  pac = find_proxy (f, url);
+  g_assert_cmpstr (pac, ==, "DIRECT");
+  proxies = get_proxies (f, url);
+  g_assert_cmpstr (proxies, ==, "direct://");
+
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/off", FALSE);
+  log = phonesec_tinyproxy_dup_log (f->tinyproxy);
+  g_assert_cmpuint (count_in_log (log, "Established connection"), ==, 0);
+}
+
+/* Manual without authentication: every request goes through the proxy;
+ * going back to Off goes direct again. */
+static void
+test_manual_via_proxy (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/manual");
+  g_autofree char *url_off = target_url (f, "/manual-then-off");
+  g_autofree char *expected_pac = NULL;
+  g_autofree char *expected_uri = NULL;
+  g_autofree char *pac = NULL;
+  g_autofree char *proxies = NULL;
+  g_autofree char *log = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  apply_manual (f, f->tinyproxy->port, "No", "", "");
+  assert_property (f, "Mode", "Manual");
+  assert_property (f, "State", "manual");
+  assert_property (f, "LastError", "");
+
+  expected_pac = g_strdup_printf ("PROXY 127.0.0.1:%u", f->tinyproxy->port);
+  expected_uri = g_strdup_printf ("http://127.0.0.1:%u", f->tinyproxy->port);
+  pac = find_proxy (f, url);
+  g_assert_cmpstr (pac, ==, expected_pac);
+  proxies = get_proxies (f, "https://example.com/");
+  g_assert_cmpstr (proxies, ==, expected_uri);
+
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/manual", TRUE);
+  log = phonesec_tinyproxy_dup_log (f->tinyproxy);
+  g_assert_cmpuint (count_in_log (log, "Established connection"), ==, 1);
+
+  apply_ok (f, "Proxy_Mode", "Off", NULL);
+  assert_property (f, "State", "off");
+  g_assert_cmpuint (fetch_ok (f, url_off), ==, 200);
+  assert_target_saw (f, "/manual-then-off", FALSE);
+}
+
+/* Basic proxy authentication with the right credentials: 200 through the
+ * proxy, for http:// (absolute-URI request) and https:// (CONNECT). */
+static void
+test_basic_auth_right (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/basic-right");
+  g_autofree char *log = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, PROXY_USER, PROXY_PASSWORD);
+  apply_manual (f, f->tinyproxy->port, "Yes", PROXY_USER, PROXY_PASSWORD);
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/basic-right", TRUE);
+  assert_property (f, "LastError", "");
+
+  f->https = phonesec_tls_server_start (pki.server, "NORMAL", f->bus->tmpdir);
+  g_assert_cmpuint (fetch_ok (f, f->https->https_url), ==, 200);
+  log = phonesec_tinyproxy_dup_log (f->tinyproxy);
+  g_test_message ("tinyproxy log:\n%s", log);
+  /* The tunnel went through tinyproxy. */
+  g_assert_cmpuint (count_in_log (log, "Established connection"), ==, 2);
+  assert_property (f, "LastError", "");
+}
+
+static void
+assert_auth_failure (Fixture *f, const char *url, guint expected_status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *last_error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  guint status = fetch (f, url, &error);
+
+  /* A failure, with the proxy's status: never a 200, never a loop. */
+  if (status == 0)
+    g_test_message ("Probe failed: %s", error->message);
+  else if (expected_status == 0) /* the proxy's choice */
+    g_assert_true (status == 401 || status == 407);
+  else
+    g_assert_cmpuint (status, ==, expected_status);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_TIME_SPAN_SECOND);
+  last_error = proxy_property (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_nonnull (strstr (last_error, "roxy authentication"));
+}
+
+/* Wrong credentials: tinyproxy answers 401 (not 407). The request fails
+ * once, clearly, and the target is never reached. */
+static void
+test_basic_auth_wrong (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/basic-wrong");
+  g_autofree char *last_error = NULL;
+  g_autofree char *log = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, PROXY_USER, PROXY_PASSWORD);
+  apply_manual (f, f->tinyproxy->port, "Yes", PROXY_USER, WRONG_PASSWORD);
+  assert_auth_failure (f, url, 401);
+  last_error = proxy_property (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "refused"));
+  /* Again: the cached (wrong) credentials fail the same way. */
+  assert_auth_failure (f, url, 401);
+  g_assert_cmpuint (phonesec_test_http_server_count (f->target, "/basic-wrong"), ==, 0);
+
+  /* https:// (CONNECT) fails the same way. */
+  f->https = phonesec_tls_server_start (pki.server, "NORMAL", f->bus->tmpdir);
+  assert_auth_failure (f, f->https->https_url, 401);
+
+  /* Correcting the password works at once (the cache was forgotten). */
+  apply_ok (f, "Proxy_Password", PROXY_PASSWORD, NULL);
+  assert_property (f, "LastError", "");
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/basic-wrong", TRUE);
+  log = phonesec_tinyproxy_dup_log (f->tinyproxy);
+  g_assert_cmpuint (count_in_log (log, "Established connection"), ==, 1);
+}
+
+/* The proxy wants credentials the phone was not given: 407, and LastError
+ * says authentication is required. */
+static void
+test_auth_none (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/auth-none");
+  g_autofree char *last_error = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, PROXY_USER, PROXY_PASSWORD);
+  /* The password is set but authentication is off: it must not be sent. */
+  apply_manual (f, f->tinyproxy->port, "No", PROXY_USER, PROXY_PASSWORD);
+  assert_auth_failure (f, url, 407);
+  last_error = proxy_property (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "Proxy_Server_Requires_Authentication"));
+  g_assert_cmpuint (phonesec_test_http_server_count (f->target, "/auth-none"), ==, 0);
+
+  /* Required but no user name: 407 as well, saying so. */
+  apply_ok (f, "Proxy_Server_Requires_Authentication", "Yes", "Proxy_Username", "", NULL);
+  assert_auth_failure (f, url, 0);
+  g_free (last_error);
+  last_error = proxy_property (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "Proxy_Username is empty"));
+}
+
+/* Digest proxy authentication, when the proxy asks for it. */
+static void
+test_digest_auth (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecSeenRequest) seen = NULL;
+
+  f->digest_proxy = phonesec_test_digest_proxy_start (PROXY_USER, DIGEST_PASSWORD);
+  apply_manual (f, phonesec_test_http_server_get_port (f->digest_proxy), "Yes", PROXY_USER,
+                DIGEST_PASSWORD);
+  g_assert_cmpuint (fetch_ok (f, "http://digest-target.test/digest"), ==, 200);
+  seen = phonesec_test_http_server_dup_request (f->digest_proxy, "/digest");
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (seen->auth_user, ==, PROXY_USER);
+  g_assert_nonnull (seen->proxy_authorization);
+  g_assert_true (g_str_has_prefix (seen->proxy_authorization, "Digest "));
+  assert_no_secret ("the Digest Proxy-Authorization", seen->proxy_authorization);
+  /* Challenged once (407), then accepted. */
+  g_assert_cmpuint (phonesec_test_http_server_count (f->digest_proxy, "/digest"), ==, 2);
+  assert_property (f, "LastError", "");
+
+  /* Wrong Digest password: a second 407 (retrying) ends it, clearly. */
+  apply_ok (f, "Proxy_Password", WRONG_PASSWORD, NULL);
+  assert_auth_failure (f, "http://digest-target.test/digest-wrong", 407);
+  /* One 407 (the cached Digest auth carries the new, wrong password
+   * preemptively) or two (challenge, then refusal): never more. */
+  g_assert_cmpuint (phonesec_test_http_server_count (f->digest_proxy, "/digest-wrong"), >=, 1);
+  g_assert_cmpuint (phonesec_test_http_server_count (f->digest_proxy, "/digest-wrong"), <=, 2);
+}
+
+/* Manual mode with no host: nothing to use, State=error saying why. */
+static void
+test_manual_empty_host (Fixture *f, gconstpointer data)
+{
+  g_autofree char *last_error = NULL;
+  g_autofree char *url = target_url (f, "/empty-host");
+
+  apply_ok (f, "Proxy_Mode", "Manual", NULL);
+  assert_property (f, "State", "error");
+  last_error = proxy_property (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "Proxy_Host is empty"));
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/empty-host", FALSE);
+}
+
+/* An invalid Proxy_Host is refused by Apply and nothing changes. */
+static void
+test_invalid_host_rejected (Fixture *f, gconstpointer data)
+{
+  const char *const bad[] = { "http://proxy.example.com",
+                              "proxy.example.com:3128",
+                              "user:" PROXY_PASSWORD "@proxy.example.com",
+                              "proxy/path",
+                              "bad host",
+                              NULL };
+  guint16 port;
+  g_autofree char *port_text = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  port = f->tinyproxy->port;
+  port_text = g_strdup_printf ("%u", port);
+  apply_ok (f, "Proxy_Mode", "Manual", "Proxy_Host", "127.0.0.1", "Proxy_Port", port_text, NULL);
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) host = NULL;
+      g_autofree char *remote = NULL;
+      g_autofree char *expected = g_strdup_printf ("http://127.0.0.1:%u", port);
+      g_autofree char *proxies = NULL;
+
+      phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Off", "Proxy_Host", bad[i], NULL);
+      g_assert_nonnull (error);
+      remote = g_dbus_error_get_remote_error (error);
+      g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+      g_assert_nonnull (strstr (error->message, "Proxy_Host"));
+      assert_no_secret ("the Apply error", error->message);
+      /* Nothing changed: neither the host nor the mode given with it. */
+      host = phonesec_test_get (f->bus, "Proxy_Host");
+      g_assert_cmpstr (g_variant_get_string (host, NULL), ==, "127.0.0.1");
+      assert_property (f, "Mode", "Manual");
+      proxies = get_proxies (f, "http://example.com/");
+      g_assert_cmpstr (proxies, ==, expected);
+    }
+}
+
+/* Bad URL arguments: InvalidArgs, the URL (it may hold a password) never
+ * echoed; credentials in a good URL are dropped. */
+static void
+test_bad_url (Fixture *f, gconstpointer data)
+{
+  const char *const bad[] = { "",        "not a url",  "example.com",
+                              "http://", "/path/only", "http://user:" PROXY_PASSWORD "@",
+                              NULL };
+  g_autofree char *pac = NULL;
+
+  for (guint i = 0; bad[i] != NULL; i++)
+    for (guint m = 0; m < 2; m++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GVariant) reply
+            = proxy_call (f, m == 0 ? "FindProxyForURL" : "GetProxies",
+                          g_variant_new ("(s)", bad[i]), m == 0 ? "(s)" : "(as)", &error);
+
+        g_assert_null (reply);
+        g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+      }
+  pac = find_proxy (f, "http://user:" PROXY_PASSWORD "@example.com/x");
+  g_assert_cmpstr (pac, ==, "DIRECT");
+}
+
+/* Auto mode: without the PAC components built, it says so and goes direct. */
+static void
+test_auto_state (Fixture *f, gconstpointer data)
+{
+  g_autofree char *state = NULL;
+  g_autofree char *proxies = NULL;
+  g_autofree char *url = target_url (f, "/auto");
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL",
+            "http://127.0.0.1:9/none.pac", NULL);
+  assert_property (f, "Mode", "Auto");
+  state = proxy_property (f, "State");
+#ifdef PHONESEC_HAVE_PAC
+  g_assert_true (g_str_equal (state, "discovering") || g_str_equal (state, "error"));
+#else
+  {
+    g_autofree char *last_error = proxy_property (f, "LastError");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) reply = NULL;
+
+    g_assert_cmpstr (state, ==, "error");
+    g_assert_nonnull (strstr (last_error, "PAC support is not built"));
+    reply = proxy_call (f, "Rediscover", NULL, "()", &error);
+    g_autofree char *remote = NULL;
+
+    g_assert_null (reply);
+    remote = g_dbus_error_get_remote_error (error);
+    g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.NotSupported");
+  }
+#endif
+  proxies = get_proxies (f, url);
+  g_assert_cmpstr (proxies, ==, "direct://");
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/auto", FALSE);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  pki_make ();
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/http-proxy/off/direct", test_off_direct);
+  ADD ("/http-proxy/manual/via-proxy", test_manual_via_proxy);
+  ADD ("/http-proxy/manual/empty-host", test_manual_empty_host);
+  ADD ("/http-proxy/auth/basic-right", test_basic_auth_right);
+  ADD ("/http-proxy/auth/basic-wrong-401", test_basic_auth_wrong);
+  ADD ("/http-proxy/auth/none-407", test_auth_none);
+  ADD ("/http-proxy/auth/digest", test_digest_auth);
+  ADD ("/http-proxy/config/invalid-host-rejected", test_invalid_host_rejected);
+  ADD ("/http-proxy/dbus/bad-url", test_bad_url);
+  ADD ("/http-proxy/auto/state", test_auto_state);
+#undef ADD
+  status = g_test_run ();
+  pki_free ();
+  return status;
+}
