@@ -68,6 +68,17 @@ phonesec_proxy_list_to_pac (const char *const *uris)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+static gboolean
+host_is_plain (const char *host)
+{
+  if (g_hostname_is_ip_address (host))
+    return TRUE;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 char *
 phonesec_proxy_check_url (const char *url, GError **error)
 {
@@ -102,6 +113,15 @@ phonesec_proxy_check_url (const char *url, GError **error)
       g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
                            _ ("The URL is not an absolute URL with a host; give one such as "
                               "http://example.com/"));
+      return NULL;
+    }
+  /* GUri hands the host back percent-decoded ("h%08" is "h\b", "6%25" is
+   * "6%") and lets an '@' after the first be part of it ("http://u:@@x@h"):
+   * only a DNS name (IDNs come out as xn--) or an IP address is a host. */
+  if (!host_is_plain (host))
+    {
+      g_set_error_literal (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                           _ ("The URL's host is not a host name or an IP address"));
       return NULL;
     }
   bare = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, host, g_uri_get_port (uri),
