@@ -19,6 +19,7 @@
 #include <phonesec/phonesec.h>
 
 #include "phonesec-proxy-auth.h"
+#include "phonesec-proxy-fresh.h"
 #include "phonesec-proxy-generated.h"
 #include "phonesec-proxy-list.h"
 #include "phonesec-proxy-resolver.h"
@@ -50,6 +51,7 @@ struct _PhonesecProxyPlugin
   PhonesecProxyDBusHttpProxy *iface;
   PhonesecProxyResolver *resolver;
   PhonesecProxyAuth *auth;
+  PhonesecProxyFresh *fresh;
   Mode mode;
   gboolean auth_error_shown; /* LastError holds an authentication problem */
 
@@ -198,6 +200,7 @@ on_script_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_object (&self->load_cancel);
   self->script_ready = TRUE;
+  phonesec_proxy_fresh_proxy_changed (self->fresh);
   set_last_error (self, NULL);
   show_source (self);
 }
@@ -230,6 +233,7 @@ on_source_changed (PhonesecPacSource *source, gpointer user_data)
       g_clear_pointer (&self->script, g_bytes_unref);
       self->script_ready = FALSE;
       phonesec_pac_runner_load_script_async (self->runner, NULL, NULL, NULL, NULL);
+      phonesec_proxy_fresh_proxy_changed (self->fresh);
     }
   show_source (self);
 }
@@ -389,14 +393,32 @@ configure_auth (PhonesecProxyPlugin *self)
                                  phonesec_context_get_fips_mode (self->context));
 }
 
+/* Whether a change of @names means looking for the PAC script again
+ * (NULL: everything changed, at activation). Credentials, Manual's host
+ * and FIPS_Mode do not. */
+static gboolean
+touches_discovery (const char *const *names)
+{
+  static const char *const discovery[]
+      = { "Proxy_Mode", "PAC_URL", "Use_Auto_Discovery__WPAD_", NULL };
+
+  if (names == NULL)
+    return TRUE;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strv_contains (discovery, names[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static void
-update_from_config (PhonesecProxyPlugin *self)
+update_from_config (PhonesecProxyPlugin *self, const char *const *names)
 {
   Mode old_mode = self->mode;
 
   self->mode = read_mode (self);
   phonesec_proxy_dbus_http_proxy_set_mode (self->iface, mode_name (self->mode));
-  set_last_error (self, NULL);
+  if (self->mode != MODE_AUTO || touches_discovery (names))
+    set_last_error (self, NULL);
   configure_auth (self);
   if (old_mode == MODE_AUTO && self->mode != MODE_AUTO)
     stop_auto (self);
@@ -438,9 +460,13 @@ update_from_config (PhonesecProxyPlugin *self)
           break;
         }
       case MODE_AUTO:
-        start_auto (self);
+        /* A running discovery is not restarted for a password change. */
+        if (old_mode != MODE_AUTO || touches_discovery (names))
+          start_auto (self);
         break;
     }
+  /* Connections made under the old answers are not reused. */
+  phonesec_proxy_fresh_proxy_changed (self->fresh);
   g_message ("HTTP proxy mode: %s (state %s)", mode_name (self->mode),
              phonesec_proxy_dbus_http_proxy_get_state (self->iface));
 }
@@ -564,6 +590,13 @@ stop_feature (PhonesecProxyPlugin *self)
   if (self->auth != NULL)
     phonesec_proxy_auth_stop (self->auth);
   g_clear_object (&self->auth);
+  if (self->fresh != NULL)
+    {
+      /* Back to direct: the proxied connections are old now. */
+      phonesec_proxy_fresh_proxy_changed (self->fresh);
+      phonesec_proxy_fresh_stop (self->fresh);
+    }
+  g_clear_object (&self->fresh);
   if (self->iface != NULL && self->context != NULL)
     phonesec_context_unexport_interface (self->context, G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
@@ -606,11 +639,12 @@ phonesec_proxy_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *c
   self->resolver = phonesec_proxy_resolver_new (g_main_context_get_thread_default ());
   self->auth
       = phonesec_proxy_auth_new (phonesec_context_get_soup_session (context), on_auth_report, self);
+  self->fresh = phonesec_proxy_fresh_new (phonesec_context_get_soup_session (context));
 #ifdef PHONESEC_HAVE_PAC
   self->network_changed_id
       = g_signal_connect (context, "network-changed", G_CALLBACK (on_network_changed), self);
 #endif
-  update_from_config (self);
+  update_from_config (self, NULL);
   phonesec_context_set_proxy_resolver (context, G_PROXY_RESOLVER (self->resolver));
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   g_task_attach_source (task, idle, finish_activation);
@@ -636,7 +670,7 @@ phonesec_proxy_plugin_config_changed (PhonesecPlugin *plugin, const char *const 
 
   if (self->iface == NULL)
     return;
-  update_from_config (self);
+  update_from_config (self, names);
 }
 
 static void

@@ -66,7 +66,9 @@ test_check_url_good (void)
     { "http://user:s3cret@example.com/p", "http://example.com/p" },
     { "http://[2001:db8::1]:8080/", "http://[2001:db8::1]:8080/" },
     { "ftp://files.example.com/f", "ftp://files.example.com/f" },
-    { "http://b\xc3\xbc" "cher.example/", "http://xn--bcher-kva.example/" },
+    { "http://b\xc3\xbc"
+      "cher.example/",
+      "http://xn--bcher-kva.example/" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

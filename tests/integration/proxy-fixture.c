@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -177,7 +178,8 @@ struct _PhonesecTestHttpServer
   GMutex lock;
   GCond started;
   gboolean ready;
-  GPtrArray *seen; /* of PhonesecSeenRequest */
+  GPtrArray *seen;   /* of PhonesecSeenRequest */
+  GHashTable *files; /* path → (content type, body) as "type\0body" */
 };
 
 void
@@ -228,10 +230,22 @@ handle_any (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 {
   PhonesecTestHttpServer *self = user_data;
   g_autofree char *body = g_strdup_printf ("%s:%s", self->body_prefix, path);
+  g_autofree char *file = NULL;
 
+  g_mutex_lock (&self->lock);
+  file = g_strdup (g_hash_table_lookup (self->files, path));
+  g_mutex_unlock (&self->lock);
   /* The Digest domain calls the handler only once authenticated. */
   record (self, msg, self->digest_user != NULL ? self->digest_user : NULL);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  if (file != NULL)
+    {
+      const char *type = file;
+      const char *content = file + strlen (file) + 1;
+
+      soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, content, strlen (content));
+      return;
+    }
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, body, strlen (body));
 }
 
@@ -291,6 +305,9 @@ server_thread (gpointer user_data)
   g_main_loop_run (self->loop);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  /* Closed connections finish in idle callbacks. */
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
   g_main_context_pop_thread_default (self->context);
   return NULL;
 }
@@ -306,6 +323,7 @@ server_start (const char *body_prefix, const char *user, const char *password)
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) phonesec_seen_request_free);
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_mutex_init (&self->lock);
   g_cond_init (&self->started);
   self->thread = g_thread_new ("test-http-server", server_thread, self);
@@ -354,6 +372,21 @@ phonesec_test_http_server_dup_request (PhonesecTestHttpServer *self, const char 
   return found;
 }
 
+void
+phonesec_test_http_server_serve (PhonesecTestHttpServer *self, const char *path,
+                                 const char *content_type, const char *body)
+{
+  gsize type_len = strlen (content_type);
+  gsize body_len = strlen (body);
+  char *file = g_malloc (type_len + 1 + body_len + 1);
+
+  memcpy (file, content_type, type_len + 1);
+  memcpy (file + type_len + 1, body, body_len + 1);
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->files, g_strdup (path), file);
+  g_mutex_unlock (&self->lock);
+}
+
 guint
 phonesec_test_http_server_count (PhonesecTestHttpServer *self, const char *path)
 {
@@ -384,6 +417,7 @@ phonesec_test_http_server_free (PhonesecTestHttpServer *self)
   g_main_loop_unref (self->loop);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->seen);
+  g_hash_table_unref (self->files);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->started);
   g_free (self->digest_user);

@@ -55,6 +55,10 @@ PhonesecTestHttpServer *phonesec_test_target_start (void);
  * until @user/@password are given, then 200 "digest-proxy:<path>". */
 PhonesecTestHttpServer *phonesec_test_digest_proxy_start (const char *user, const char *password);
 guint16 phonesec_test_http_server_get_port (PhonesecTestHttpServer *self);
+/* From now on @path answers 200 with @body (a PAC file, say) instead of
+ * "target:<path>". */
+void phonesec_test_http_server_serve (PhonesecTestHttpServer *self, const char *path,
+                                      const char *content_type, const char *body);
 /* A copy of the last request for @path seen so far, or NULL. */
 PhonesecSeenRequest *phonesec_test_http_server_dup_request (PhonesecTestHttpServer *self,
                                                             const char *path);

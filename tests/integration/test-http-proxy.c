@@ -390,6 +390,22 @@ test_manual_via_proxy (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/manual-then-off", FALSE);
 }
 
+/* A keep-alive connection made directly before Manual was set must not
+ * carry the next request past the proxy. */
+static void
+test_mode_change_no_stale_connection (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url_direct = target_url (f, "/stale-direct");
+  g_autofree char *url_proxied = target_url (f, "/stale-proxied");
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  g_assert_cmpuint (fetch_ok (f, url_direct), ==, 200);
+  assert_target_saw (f, "/stale-direct", FALSE);
+  apply_manual (f, f->tinyproxy->port, "No", "", "");
+  g_assert_cmpuint (fetch_ok (f, url_proxied), ==, 200);
+  assert_target_saw (f, "/stale-proxied", TRUE);
+}
+
 /* Basic proxy authentication with the right credentials: 200 through the
  * proxy, for http:// (absolute-URI request) and https:// (CONNECT). */
 static void
@@ -634,6 +650,122 @@ test_auto_state (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto", FALSE);
 }
 
+#ifdef PHONESEC_HAVE_PAC
+
+typedef struct
+{
+  Fixture *f;
+  const char *name;
+  const char *const *wanted;
+} WaitProperty;
+
+static gboolean
+property_is (gpointer user_data)
+{
+  WaitProperty *w = user_data;
+  g_autofree char *value = proxy_property (w->f, w->name);
+
+  return g_strv_contains (w->wanted, value);
+}
+
+/* Waits until State is one of @wanted (10 s); returns it. */
+static char *
+wait_state (Fixture *f, const char *const *wanted)
+{
+  WaitProperty w = { f, "State", wanted };
+
+  phonesec_test_wait_until (property_is, &w, 10000);
+  return proxy_property (f, "State");
+}
+
+/* A PAC server of its own: the PAC server itself is always reached
+ * directly, so it must not be the target. */
+static char *
+serve_pac (Fixture *f, PhonesecTestHttpServer *pac_server, const char *script)
+{
+  phonesec_test_http_server_serve (pac_server, "/proxy.pac", "application/x-ns-proxy-autoconfig",
+                                   script);
+  return g_strdup_printf ("http://127.0.0.1:%u/proxy.pac",
+                          phonesec_test_http_server_get_port (pac_server));
+}
+
+/* PAC_URL over http: the script's list is used in order, with failover
+ * from a closed proxy to tinyproxy, through the daemon's shared session. */
+static void
+test_auto_pac_url_failover (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  guint16 closed = phonesec_test_pick_free_port ();
+  g_autofree char *script = NULL;
+  g_autofree char *pac_url = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *expected_pac = NULL;
+  g_autofree char *expected_uris = NULL;
+  g_autofree char *pac = NULL;
+  g_autofree char *proxies = NULL;
+  g_autofree char *url = target_url (f, "/auto-failover");
+  g_autofree char *direct_pac = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  script = g_strdup_printf ("function FindProxyForURL(url, host) {\n"
+                            "  if (host == \"127.0.0.1\")\n"
+                            "    return \"PROXY 127.0.0.1:%u; PROXY 127.0.0.1:%u; DIRECT\";\n"
+                            "  return \"DIRECT\";\n}\n",
+                            closed, f->tinyproxy->port);
+  pac_url = serve_pac (f, pac_server, script);
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, ready);
+  if (!g_str_equal (state, "ready"))
+    {
+      g_autofree char *last_error = proxy_property (f, "LastError");
+      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+      g_error ("State %s, LastError %s\n%s", state, last_error, log);
+    }
+  assert_property (f, "PacUrl", pac_url);
+  assert_property (f, "PacSource", "configured");
+
+  expected_pac = g_strdup_printf ("PROXY 127.0.0.1:%u; PROXY 127.0.0.1:%u; DIRECT", closed,
+                                  f->tinyproxy->port);
+  expected_uris = g_strdup_printf ("http://127.0.0.1:%u,http://127.0.0.1:%u,direct://", closed,
+                                   f->tinyproxy->port);
+  pac = find_proxy (f, url);
+  g_assert_cmpstr (pac, ==, expected_pac);
+  proxies = get_proxies (f, url);
+  g_assert_cmpstr (proxies, ==, expected_uris);
+  direct_pac = find_proxy (f, "http://elsewhere.example/");
+  g_assert_cmpstr (direct_pac, ==, "DIRECT");
+
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/auto-failover", TRUE);
+}
+
+/* A broken script: State=error saying why, and everything goes direct. */
+static void
+test_auto_broken_script (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const settled[] = { "ready", "error", NULL };
+  g_autofree char *pac_url = serve_pac (f, pac_server, "function FindProxyForURL(url, host) {");
+  g_autofree char *state = NULL;
+  g_autofree char *last_error = NULL;
+  g_autofree char *url = target_url (f, "/auto-broken");
+  g_autofree char *pac = NULL;
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, settled);
+  g_assert_cmpstr (state, ==, "error");
+  last_error = proxy_property (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_cmpstr (last_error, !=, "");
+  pac = find_proxy (f, url);
+  g_assert_cmpstr (pac, ==, "DIRECT");
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/auto-broken", FALSE);
+}
+
+#endif
+
 int
 main (int argc, char **argv)
 {
@@ -645,6 +777,7 @@ main (int argc, char **argv)
   ADD ("/http-proxy/off/direct", test_off_direct);
   ADD ("/http-proxy/manual/via-proxy", test_manual_via_proxy);
   ADD ("/http-proxy/manual/empty-host", test_manual_empty_host);
+  ADD ("/http-proxy/manual/no-stale-connection", test_mode_change_no_stale_connection);
   ADD ("/http-proxy/auth/basic-right", test_basic_auth_right);
   ADD ("/http-proxy/auth/basic-wrong-401", test_basic_auth_wrong);
   ADD ("/http-proxy/auth/none-407", test_auth_none);
@@ -652,6 +785,10 @@ main (int argc, char **argv)
   ADD ("/http-proxy/config/invalid-host-rejected", test_invalid_host_rejected);
   ADD ("/http-proxy/dbus/bad-url", test_bad_url);
   ADD ("/http-proxy/auto/state", test_auto_state);
+#ifdef PHONESEC_HAVE_PAC
+  ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
+  ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
+#endif
 #undef ADD
   status = g_test_run ();
   pki_free ();
