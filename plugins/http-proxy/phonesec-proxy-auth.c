@@ -46,11 +46,10 @@ struct _PhonesecProxyAuth
 
 G_DEFINE_FINAL_TYPE (PhonesecProxyAuth, phonesec_proxy_auth, G_TYPE_OBJECT)
 
+/* The plugin logs what it shows in LastError (once per new message). */
 static void
 report (PhonesecProxyAuth *self, const char *problem)
 {
-  if (problem != NULL)
-    g_message ("Proxy authentication: %s", problem);
   self->report (problem, self->report_data);
 }
 

@@ -17,6 +17,7 @@
  */
 #include <glib/gi18n-lib.h>
 #include <phonesec/phonesec.h>
+#include <unistd.h>
 
 #include "phonesec-proxy-auth.h"
 #include "phonesec-proxy-fresh.h"
@@ -538,28 +539,96 @@ on_handle_get_proxies (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation 
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-static gboolean
-on_handle_rediscover (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
-                      gpointer user_data)
+static void
+rediscover (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation)
 {
-  PhonesecProxyPlugin *self = user_data;
-
+  if (self->iface == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("The HTTP proxy is shutting down"));
+      return;
+    }
   if (self->mode != MODE_AUTO)
     {
-      phonesec_proxy_dbus_http_proxy_complete_rediscover (iface, invocation);
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
+      phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
+      return;
     }
 #ifdef PHONESEC_HAVE_PAC
   g_message ("HTTP proxy: rediscovering the PAC script on request");
   set_last_error (self, NULL);
   phonesec_pac_source_rediscover (self->source);
   on_source_changed (self->source, self);
-  phonesec_proxy_dbus_http_proxy_complete_rediscover (iface, invocation);
+  phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
 #else
   g_dbus_method_invocation_return_error_literal (
       invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
       _ ("PAC support is not built into this firmware: there is nothing to rediscover"));
 #endif
+}
+
+typedef struct
+{
+  PhonesecProxyPlugin *self;
+  GDBusMethodInvocation *invocation;
+} RediscoverCall;
+
+/* The SDK has no caller classes: Rediscover() (network traffic on demand)
+ * is for uid 0 and the daemon's own uid (the web UI), as the bus daemon
+ * reports them. */
+static void
+on_caller_uid (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RediscoverCall *call = user_data;
+  g_autoptr (PhonesecProxyPlugin) self = call->self;
+  g_autoptr (GDBusMethodInvocation) invocation = call->invocation;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  guint32 uid;
+
+  g_free (call);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_dbus_method_invocation_return_error (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Could not identify the caller: %s"), error->message);
+      return;
+    }
+  g_variant_get (reply, "(u)", &uid);
+  if (uid != 0 && uid != getuid ())
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only an administrator may start the proxy discovery again"));
+      return;
+    }
+  rediscover (self, g_steal_pointer (&invocation));
+}
+
+static gboolean
+on_handle_rediscover (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
+                      gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  RediscoverCall *call;
+
+  if (sender == NULL)
+    {
+      /* Peer-to-peer: no bus daemon to ask. */
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only an administrator may start the proxy discovery again"));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  call = g_new0 (RediscoverCall, 1);
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
+                          "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "GetConnectionUnixUser", g_variant_new ("(s)", sender),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid,
+                          call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -650,6 +650,28 @@ test_auto_state (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto", FALSE);
 }
 
+/* Rediscover() makes network traffic on demand: administrators only. */
+static void
+test_rediscover_admin_only (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *address = g_strdup_printf ("--address=%s", f->bus->address);
+  const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                         "busctl", address, "call", BUS_NAME, PROXY_PATH, PROXY_IFACE,
+                         "Rediscover", NULL };
+  gint status = 0;
+
+  apply_ok (f, "Proxy_Mode", "Auto", NULL);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_test_message ("busctl as nobody: %s %s", out, err);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "administrator"));
+}
+
 #ifdef PHONESEC_HAVE_PAC
 
 typedef struct
@@ -785,6 +807,7 @@ main (int argc, char **argv)
   ADD ("/http-proxy/config/invalid-host-rejected", test_invalid_host_rejected);
   ADD ("/http-proxy/dbus/bad-url", test_bad_url);
   ADD ("/http-proxy/auto/state", test_auto_state);
+  ADD ("/http-proxy/dbus/rediscover-admin-only", test_rediscover_admin_only);
 #ifdef PHONESEC_HAVE_PAC
   ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
