@@ -73,8 +73,10 @@ function FindProxyForURL(url, host) {
     return "SOCKS5 socks.corp.example:1080";
   if (shExpMatch(url, "http://*/downloads/*.iso") || shExpMatch(url, "http://*/file-?.bin"))
     return "PROXY bulk.corp.example:3128";
-  // Private networks go direct.
-  if (isInNet(host, "10.0.0.0", "255.0.0.0") || isInNet(host, "192.168.0.0", "255.255.0.0"))
+  // Private networks go direct (only addresses are tested: resolving every
+  // name here would put a DNS query in front of every request).
+  if (/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/.test(host) &&
+      (isInNet(host, "10.0.0.0", "255.0.0.0") || isInNet(host, "192.168.0.0", "255.255.0.0")))
     return "DIRECT";
   // Branch offices (the phone's own address says where it is).
   if (isInNet(myIpAddress(), "172.16.0.0", "255.240.0.0"))
