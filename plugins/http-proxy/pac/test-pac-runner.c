@@ -631,7 +631,7 @@ kill_helper (gpointer user_data)
   int pid = helper_pid ();
 
   g_assert_cmpint (pid, >, 0);
-  kill (pid, SIGSEGV);
+  kill (pid, SIGKILL); /* SIGSEGV would be caught by ASan in that build */
   return G_SOURCE_REMOVE;
 }
 
@@ -653,8 +653,8 @@ test_crash_respawn (void)
   got = find (runner, "http://slow.example/", &error);
   g_assert_null (got);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
-  g_assert_nonnull (strstr (error->message, "signal 11"));
-  g_assert_cmpint (crashed, ==, SIGSEGV);
+  g_assert_nonnull (strstr (error->message, "signal 9"));
+  g_assert_cmpint (crashed, ==, SIGKILL);
   g_test_assert_expected_messages ();
   /* Respawned with the script reloaded. */
   assert_find (runner, "http://a.example/", "PROXY good.example:1");
@@ -689,7 +689,13 @@ test_sandbox (void)
   status_path = g_strdup_printf ("/proc/%d/status", pid);
   g_assert_true (g_file_get_contents (status_path, &status, NULL, NULL));
   g_assert_nonnull (strstr (status, "NoNewPrivs:\t1"));
+#if defined(__SANITIZE_ADDRESS__)
+  /* The ASan runtime needs system calls the filter refuses: the helper
+   * installs it only in normal builds (see sandbox() there). */
+  g_assert_nonnull (strstr (status, "Seccomp:\t0"));
+#else
   g_assert_nonnull (strstr (status, "Seccomp:\t2"));
+#endif
   fd_path = g_strdup_printf ("/proc/%d/fd", pid);
   fds = g_dir_open (fd_path, 0, NULL);
   g_assert_nonnull (fds);
