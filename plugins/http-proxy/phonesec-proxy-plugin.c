@@ -26,9 +26,9 @@
 #include "phonesec-proxy-resolver.h"
 
 #ifdef PHONESEC_HAVE_PAC
-#include "discovery/phonesec-pac-source.h"
-#include "pac/phonesec-pac-result.h"
-#include "pac/phonesec-pac-runner.h"
+#include "phonesec-pac-result.h"
+#include "phonesec-pac-runner.h"
+#include "phonesec-pac-source.h"
 #endif
 
 /* Lookups per host are cached by the runner for this long. */
@@ -140,7 +140,7 @@ helper_path (void)
 
   if (env != NULL && *env != '\0')
     return g_strdup (env);
-  return g_build_filename (PHONESEC_LIBEXECDIR, "phonesec-pac-helper", NULL);
+  return g_strdup (PHONESEC_PAC_HELPER_PATH);
 }
 
 static void
