@@ -1,0 +1,1 @@
+int phonesec_placeholder_pac_test_util_c;
