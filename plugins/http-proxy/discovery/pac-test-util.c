@@ -205,8 +205,11 @@ pac_test_session_new (GTlsDatabase *database)
 {
   g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
 
-  return soup_session_new_with_options ("proxy-resolver", direct, "tls-database", database,
-                                        NULL);
+  SoupSession *session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
+
+  if (database != NULL)
+    g_object_set (session, "tls-database", database, NULL);
+  return session;
 }
 
 void
