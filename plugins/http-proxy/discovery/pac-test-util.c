@@ -188,8 +188,8 @@ pac_test_fetch (SoupSession *session, const char *url, const PhonesecPacFetchOpt
 }
 
 GBytes *
-pac_test_tftp (const char *host, guint16 port, const char *file,
-               const PhonesecTftpOptions *options, GError **error)
+pac_test_tftp (const char *host, guint16 port, const char *file, const PhonesecTftpOptions *options,
+               GError **error)
 {
   GAsyncResult *result = NULL;
   GBytes *bytes;

@@ -13,7 +13,7 @@
 typedef struct
 {
   PhonesecPacFetchOptions options;
-  char *shown_url;          /* without credentials */
+  char *shown_url;           /* without credentials */
   GCancellable *cancellable; /* ours: the caller's and the timeout both cancel it */
   gulong caller_handler;
   GCancellable *caller_cancellable;
@@ -110,8 +110,8 @@ on_read (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Fetch *f = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                              &error);
+  g_autoptr (GBytes) chunk
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
 
   if (chunk == NULL)
     {
@@ -168,11 +168,10 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
         if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
           *p = '?';
       g_cancellable_cancel (f->cancellable);
-      return_error (task,
-                    g_error_new (G_IO_ERROR,
-                                 status == SOUP_STATUS_NOT_FOUND ? G_IO_ERROR_NOT_FOUND
-                                                                 : G_IO_ERROR_FAILED,
-                                 _ ("the server answered HTTP %u %s"), status, safe_reason));
+      return_error (task, g_error_new (G_IO_ERROR,
+                                       status == SOUP_STATUS_NOT_FOUND ? G_IO_ERROR_NOT_FOUND
+                                                                       : G_IO_ERROR_FAILED,
+                                       _ ("the server answered HTTP %u %s"), status, safe_reason));
       return;
     }
   length = soup_message_headers_get_content_length (soup_message_get_response_headers (f->message));

@@ -15,10 +15,10 @@ G_BEGIN_DECLS
 /* Zero fields take the defaults in brackets. */
 typedef struct
 {
-  gsize max_size;                /* [1 MiB] */
-  guint timeout_ms;              /* the whole fetch [20000] */
-  guint tftp_packet_timeout_ms;  /* [1000] */
-  guint tftp_retries;            /* [4] */
+  gsize max_size;               /* [1 MiB] */
+  guint timeout_ms;             /* the whole fetch [20000] */
+  guint tftp_packet_timeout_ms; /* [1000] */
+  guint tftp_retries;           /* [4] */
 } PhonesecPacFetchOptions;
 
 #define PHONESEC_PAC_FETCH_DEFAULT_MAX_SIZE (1024 * 1024)

@@ -373,13 +373,13 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   if (addresses != NULL)
     fetch_candidate (self, c);
   else if (step->timed_out)
-    next_candidate (self, g_strdup_printf (_ ("%s: the DNS lookup timed out after %u ms"),
-                                           c->host, self->dns_timeout_ms));
+    next_candidate (self, g_strdup_printf (_ ("%s: the DNS lookup timed out after %u ms"), c->host,
+                                           self->dns_timeout_ms));
   else if (g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND))
     next_candidate (self, g_strdup_printf (_ ("%s: no such DNS name"), c->host));
   else
-    next_candidate (self, g_strdup_printf (_ ("%s: the DNS lookup failed: %s"), c->host,
-                                           error->message));
+    next_candidate (self,
+                    g_strdup_printf (_ ("%s: the DNS lookup failed: %s"), c->host, error->message));
 out:
   g_resolver_free_addresses (addresses);
   step_free (step);
@@ -457,8 +457,8 @@ begin_attempt (PhonesecPacSource *self)
             }
         }
       if (self->candidates->len == 0 && self->setup_problem == NULL)
-        self->setup_problem = g_strdup (
-            _ ("the network gave neither DHCP option 252 nor a DNS domain"));
+        self->setup_problem
+            = g_strdup (_ ("the network gave neither DHCP option 252 nor a DNS domain"));
     }
   try_candidate (self);
 }
@@ -578,24 +578,24 @@ knob (PhonesecPacSource *self, guint prop_id)
 {
   switch (prop_id)
     {
-    case PROP_REFRESH_INTERVAL_MS:
-      return &self->refresh_ms;
-    case PROP_RETRY_INTERVAL_MS:
-      return &self->retry_initial_ms;
-    case PROP_MAX_RETRY_INTERVAL_MS:
-      return &self->retry_max_ms;
-    case PROP_DNS_TIMEOUT_MS:
-      return &self->dns_timeout_ms;
-    case PROP_FETCH_TIMEOUT_MS:
-      return &self->fetch_timeout_ms;
-    case PROP_TFTP_PACKET_TIMEOUT_MS:
-      return &self->tftp_packet_timeout_ms;
-    case PROP_TFTP_RETRIES:
-      return &self->tftp_retries;
-    case PROP_MAX_SIZE:
-      return &self->max_size;
-    default:
-      return NULL;
+      case PROP_REFRESH_INTERVAL_MS:
+        return &self->refresh_ms;
+      case PROP_RETRY_INTERVAL_MS:
+        return &self->retry_initial_ms;
+      case PROP_MAX_RETRY_INTERVAL_MS:
+        return &self->retry_max_ms;
+      case PROP_DNS_TIMEOUT_MS:
+        return &self->dns_timeout_ms;
+      case PROP_FETCH_TIMEOUT_MS:
+        return &self->fetch_timeout_ms;
+      case PROP_TFTP_PACKET_TIMEOUT_MS:
+        return &self->tftp_packet_timeout_ms;
+      case PROP_TFTP_RETRIES:
+        return &self->tftp_retries;
+      case PROP_MAX_SIZE:
+        return &self->max_size;
+      default:
+        return NULL;
     }
 }
 
@@ -619,8 +619,7 @@ phonesec_pac_source_set_property (GObject *object, guint prop_id, const GValue *
 }
 
 static void
-phonesec_pac_source_get_property (GObject *object, guint prop_id, GValue *value,
-                                  GParamSpec *pspec)
+phonesec_pac_source_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   PhonesecPacSource *self = PHONESEC_PAC_SOURCE (object);
   guint *field = knob (self, prop_id);
@@ -700,24 +699,24 @@ phonesec_pac_source_class_init (PhonesecPacSourceClass *klass)
   object_class->dispose = phonesec_pac_source_dispose;
   object_class->finalize = phonesec_pac_source_finalize;
 
-  props[PROP_SESSION] = g_param_spec_object (
-      "session", NULL, "The HTTP(S) client", SOUP_TYPE_SESSION,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  props[PROP_SESSION]
+      = g_param_spec_object ("session", NULL, "The HTTP(S) client", SOUP_TYPE_SESSION,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* Values are read when the next timer or request starts. */
-  props[PROP_REFRESH_INTERVAL_MS] = uint_prop ("refresh-interval-ms", "Time between refreshes",
-                                               1, G_MAXUINT, DEFAULT_REFRESH_MS);
-  props[PROP_RETRY_INTERVAL_MS] = uint_prop (
-      "retry-interval-ms", "First delay after a failure (then doubled)", 1, G_MAXUINT,
-      DEFAULT_RETRY_MS);
+  props[PROP_REFRESH_INTERVAL_MS] = uint_prop ("refresh-interval-ms", "Time between refreshes", 1,
+                                               G_MAXUINT, DEFAULT_REFRESH_MS);
+  props[PROP_RETRY_INTERVAL_MS]
+      = uint_prop ("retry-interval-ms", "First delay after a failure (then doubled)", 1, G_MAXUINT,
+                   DEFAULT_RETRY_MS);
   props[PROP_MAX_RETRY_INTERVAL_MS] = uint_prop (
       "max-retry-interval-ms", "Longest delay after failures", 1, G_MAXUINT, DEFAULT_MAX_RETRY_MS);
   props[PROP_DNS_TIMEOUT_MS] = uint_prop ("dns-timeout-ms", "Time for one wpad name lookup", 1,
                                           G_MAXUINT, DEFAULT_DNS_TIMEOUT_MS);
   props[PROP_FETCH_TIMEOUT_MS] = uint_prop ("fetch-timeout-ms", "Time for one download", 1,
                                             G_MAXUINT, PHONESEC_PAC_FETCH_DEFAULT_TIMEOUT_MS);
-  props[PROP_TFTP_PACKET_TIMEOUT_MS] = uint_prop (
-      "tftp-packet-timeout-ms", "TFTP: wait for each answer before retransmitting", 1, 60000,
-      DEFAULT_TFTP_PACKET_TIMEOUT_MS);
+  props[PROP_TFTP_PACKET_TIMEOUT_MS]
+      = uint_prop ("tftp-packet-timeout-ms", "TFTP: wait for each answer before retransmitting", 1,
+                   60000, DEFAULT_TFTP_PACKET_TIMEOUT_MS);
   props[PROP_TFTP_RETRIES] = uint_prop ("tftp-retries", "TFTP: retransmissions of one packet", 1,
                                         100, DEFAULT_TFTP_RETRIES);
   props[PROP_MAX_SIZE] = uint_prop ("max-size", "Largest script accepted, in bytes", 1,

@@ -23,14 +23,14 @@ typedef struct
   char *host;
   guint16 port;
   char *filename;
-  char *server_name;        /* "host:port", for messages */
-  GInetAddress *server;     /* where the RRQ goes; answers must come from it */
-  guint16 tid;              /* the server's transfer port, 0 until its first answer */
+  char *server_name;    /* "host:port", for messages */
+  GInetAddress *server; /* where the RRQ goes; answers must come from it */
+  guint16 tid;          /* the server's transfer port, 0 until its first answer */
   GSocket *socket;
   GSource *read_source;
   GSource *packet_timer;
   GSource *total_timer;
-  GBytes *last_sent;        /* what a timeout retransmits */
+  GBytes *last_sent; /* what a timeout retransmits */
   guint tries;
   guint16 expected_block;
   GByteArray *data;
@@ -163,14 +163,14 @@ server_error (Transfer *t, const PhonesecTftpPacket *packet)
 
   switch (packet->error_code)
     {
-    case PHONESEC_TFTP_ERR_NOT_FOUND:
-      code = G_IO_ERROR_NOT_FOUND;
-      break;
-    case PHONESEC_TFTP_ERR_ACCESS:
-      code = G_IO_ERROR_PERMISSION_DENIED;
-      break;
-    default:
-      code = G_IO_ERROR_FAILED;
+      case PHONESEC_TFTP_ERR_NOT_FOUND:
+        code = G_IO_ERROR_NOT_FOUND;
+        break;
+      case PHONESEC_TFTP_ERR_ACCESS:
+        code = G_IO_ERROR_PERMISSION_DENIED;
+        break;
+      default:
+        code = G_IO_ERROR_FAILED;
     }
   if (packet->error_message != NULL && *packet->error_message != '\0')
     return g_error_new (G_IO_ERROR, code, _ ("the TFTP server %s answered: %s (\"%s\")"),

@@ -70,8 +70,8 @@ phonesec_tftp_encode_error (guint16 code, const char *message)
 static gboolean
 fail (GError **error, const char *what)
 {
-  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-               _ ("Malformed TFTP packet: %s"), what);
+  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE, _ ("Malformed TFTP packet: %s"),
+               what);
   return FALSE;
 }
 
@@ -117,63 +117,63 @@ phonesec_tftp_decode (const guint8 *buf, gsize len, PhonesecTftpPacket *packet, 
   p = buf + 2;
   switch (opcode)
     {
-    case PHONESEC_TFTP_RRQ:
-    case PHONESEC_TFTP_WRQ:
-      {
-        gsize flen, mlen;
-        const char *file = take_string (&p, end, MAX_FILENAME, &flen);
-        const char *mode = file != NULL ? take_string (&p, end, 8, &mlen) : NULL;
+      case PHONESEC_TFTP_RRQ:
+      case PHONESEC_TFTP_WRQ:
+        {
+          gsize flen, mlen;
+          const char *file = take_string (&p, end, MAX_FILENAME, &flen);
+          const char *mode = file != NULL ? take_string (&p, end, 8, &mlen) : NULL;
 
-        if (file == NULL || flen == 0)
-          return fail (error, _ ("request without a valid file name"));
-        if (mode == NULL)
-          return fail (error, _ ("request without a valid mode"));
-        packet->mode = g_ascii_strdown (mode, mlen);
-        if (!g_str_equal (packet->mode, "octet") && !g_str_equal (packet->mode, "netascii")
-            && !g_str_equal (packet->mode, "mail"))
-          {
-            phonesec_tftp_packet_clear (packet);
-            return fail (error, _ ("unknown transfer mode"));
-          }
-        packet->filename = g_strndup (file, flen);
-        /* RFC 2347 options may follow; they are not used. */
-        break;
-      }
-    case PHONESEC_TFTP_DATA:
-      if (len < PHONESEC_TFTP_HEADER_SIZE)
-        return fail (error, _ ("DATA without a block number"));
-      if (len > PHONESEC_TFTP_MAX_PACKET)
-        return fail (error, _ ("DATA larger than 512 bytes"));
-      packet->block = get16 (p);
-      packet->data = buf + PHONESEC_TFTP_HEADER_SIZE;
-      packet->data_len = len - PHONESEC_TFTP_HEADER_SIZE;
-      break;
-    case PHONESEC_TFTP_ACK:
-      if (len != PHONESEC_TFTP_HEADER_SIZE)
-        return fail (error, _ ("ACK not 4 bytes long"));
-      packet->block = get16 (p);
-      break;
-    case PHONESEC_TFTP_ERROR:
-      {
-        const guint8 *nul;
-
+          if (file == NULL || flen == 0)
+            return fail (error, _ ("request without a valid file name"));
+          if (mode == NULL)
+            return fail (error, _ ("request without a valid mode"));
+          packet->mode = g_ascii_strdown (mode, mlen);
+          if (!g_str_equal (packet->mode, "octet") && !g_str_equal (packet->mode, "netascii")
+              && !g_str_equal (packet->mode, "mail"))
+            {
+              phonesec_tftp_packet_clear (packet);
+              return fail (error, _ ("unknown transfer mode"));
+            }
+          packet->filename = g_strndup (file, flen);
+          /* RFC 2347 options may follow; they are not used. */
+          break;
+        }
+      case PHONESEC_TFTP_DATA:
         if (len < PHONESEC_TFTP_HEADER_SIZE)
-          return fail (error, _ ("ERROR without a code"));
-        packet->error_code = get16 (p);
-        p += 2;
-        /* Some servers leave out the final NUL: the text is still worth
-         * showing, so the rest of the packet is taken. */
-        nul = memchr (p, '\0', end - p);
-        packet->error_message
-            = printable ((const char *) p, nul != NULL ? (gsize) (nul - p) : (gsize) (end - p));
+          return fail (error, _ ("DATA without a block number"));
+        if (len > PHONESEC_TFTP_MAX_PACKET)
+          return fail (error, _ ("DATA larger than 512 bytes"));
+        packet->block = get16 (p);
+        packet->data = buf + PHONESEC_TFTP_HEADER_SIZE;
+        packet->data_len = len - PHONESEC_TFTP_HEADER_SIZE;
         break;
-      }
-    case PHONESEC_TFTP_OACK:
-      if (len > 2 && buf[len - 1] != '\0')
-        return fail (error, _ ("OACK options not terminated"));
-      break;
-    default:
-      return fail (error, _ ("unknown opcode"));
+      case PHONESEC_TFTP_ACK:
+        if (len != PHONESEC_TFTP_HEADER_SIZE)
+          return fail (error, _ ("ACK not 4 bytes long"));
+        packet->block = get16 (p);
+        break;
+      case PHONESEC_TFTP_ERROR:
+        {
+          const guint8 *nul;
+
+          if (len < PHONESEC_TFTP_HEADER_SIZE)
+            return fail (error, _ ("ERROR without a code"));
+          packet->error_code = get16 (p);
+          p += 2;
+          /* Some servers leave out the final NUL: the text is still worth
+           * showing, so the rest of the packet is taken. */
+          nul = memchr (p, '\0', end - p);
+          packet->error_message
+              = printable ((const char *) p, nul != NULL ? (gsize) (nul - p) : (gsize) (end - p));
+          break;
+        }
+      case PHONESEC_TFTP_OACK:
+        if (len > 2 && buf[len - 1] != '\0')
+          return fail (error, _ ("OACK options not terminated"));
+        break;
+      default:
+        return fail (error, _ ("unknown opcode"));
     }
   packet->opcode = opcode;
   return TRUE;
@@ -194,25 +194,25 @@ phonesec_tftp_error_code_describe (guint16 code)
 {
   switch (code)
     {
-    case PHONESEC_TFTP_ERR_UNDEFINED:
-      return _ ("error");
-    case PHONESEC_TFTP_ERR_NOT_FOUND:
-      return _ ("file not found");
-    case PHONESEC_TFTP_ERR_ACCESS:
-      return _ ("access violation");
-    case PHONESEC_TFTP_ERR_DISK_FULL:
-      return _ ("disk full or allocation exceeded");
-    case PHONESEC_TFTP_ERR_ILLEGAL_OP:
-      return _ ("illegal TFTP operation");
-    case PHONESEC_TFTP_ERR_UNKNOWN_TID:
-      return _ ("unknown transfer ID");
-    case PHONESEC_TFTP_ERR_EXISTS:
-      return _ ("file already exists");
-    case PHONESEC_TFTP_ERR_NO_USER:
-      return _ ("no such user");
-    case PHONESEC_TFTP_ERR_OPTION:
-      return _ ("option negotiation refused");
-    default:
-      return _ ("unknown error code");
+      case PHONESEC_TFTP_ERR_UNDEFINED:
+        return _ ("error");
+      case PHONESEC_TFTP_ERR_NOT_FOUND:
+        return _ ("file not found");
+      case PHONESEC_TFTP_ERR_ACCESS:
+        return _ ("access violation");
+      case PHONESEC_TFTP_ERR_DISK_FULL:
+        return _ ("disk full or allocation exceeded");
+      case PHONESEC_TFTP_ERR_ILLEGAL_OP:
+        return _ ("illegal TFTP operation");
+      case PHONESEC_TFTP_ERR_UNKNOWN_TID:
+        return _ ("unknown transfer ID");
+      case PHONESEC_TFTP_ERR_EXISTS:
+        return _ ("file already exists");
+      case PHONESEC_TFTP_ERR_NO_USER:
+        return _ ("no such user");
+      case PHONESEC_TFTP_ERR_OPTION:
+        return _ ("option negotiation refused");
+      default:
+        return _ ("unknown error code");
     }
 }

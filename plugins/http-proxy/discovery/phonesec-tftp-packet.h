@@ -48,13 +48,13 @@ typedef enum
 typedef struct
 {
   PhonesecTftpOpcode opcode;
-  guint16 block;        /* DATA, ACK */
-  const guint8 *data;   /* DATA payload, inside the decoded buffer */
-  gsize data_len;       /* 0..512 */
-  guint16 error_code;   /* ERROR */
-  char *error_message;  /* ERROR: printable ASCII, at most 120 characters */
-  char *filename;       /* RRQ, WRQ */
-  char *mode;           /* RRQ, WRQ: lower case */
+  guint16 block;       /* DATA, ACK */
+  const guint8 *data;  /* DATA payload, inside the decoded buffer */
+  gsize data_len;      /* 0..512 */
+  guint16 error_code;  /* ERROR */
+  char *error_message; /* ERROR: printable ASCII, at most 120 characters */
+  char *filename;      /* RRQ, WRQ */
+  char *mode;          /* RRQ, WRQ: lower case */
 } PhonesecTftpPacket;
 
 /**

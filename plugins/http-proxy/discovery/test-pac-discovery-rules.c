@@ -31,9 +31,9 @@ assert_candidates (const char *domain, const char *const *expected)
 static void
 test_wpad_walk (void)
 {
-  assert_candidates ("a.b.example.com",
-                     (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com",
-                                       "wpad.example.com", NULL });
+  assert_candidates (
+      "a.b.example.com",
+      (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com", "wpad.example.com", NULL });
   assert_candidates ("example.com", (const char *[]){ "wpad.example.com", NULL });
   /* A trailing dot and capitals are the same name. */
   assert_candidates ("B.Example.COM.",
@@ -65,9 +65,20 @@ test_wpad_bad_domains (void)
   g_autofree char *long_label_domain = g_strconcat (long_label, ".example.com", NULL);
   g_autoptr (GString) long_name = g_string_new (NULL);
   const char *bad[] = {
-    "", ".", "..", "a..example.com", ".example.com", "-a.example.com", "a-.example.com",
-    "a b.example.com", "a/b.example.com", "ex\xc3\xa9.com", "a.example.com..", "a\tb.com",
-    "a@b.com", "a:80.example.com",
+    "",
+    ".",
+    "..",
+    "a..example.com",
+    ".example.com",
+    "-a.example.com",
+    "a-.example.com",
+    "a b.example.com",
+    "a/b.example.com",
+    "ex\xc3\xa9.com",
+    "a.example.com..",
+    "a\tb.com",
+    "a@b.com",
+    "a:80.example.com",
   };
 
   while (long_name->len < 260)
@@ -76,7 +87,7 @@ test_wpad_bad_domains (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad) + 2; i++)
     {
-      const char *domain = i < G_N_ELEMENTS (bad) ? bad[i]
+      const char *domain = i < G_N_ELEMENTS (bad)    ? bad[i]
                            : i == G_N_ELEMENTS (bad) ? long_label_domain
                                                      : long_name->str;
       g_autoptr (GError) error = NULL;
@@ -377,16 +388,15 @@ test_tftp_decode_good (void)
   g_assert_cmpuint (p.block, ==, 2);
   phonesec_tftp_packet_clear (&p);
 
-  g_assert_true (phonesec_tftp_decode ((const guint8 *) "\0\5\0\1File not found\0", 19, &p,
-                                       &error));
+  g_assert_true (
+      phonesec_tftp_decode ((const guint8 *) "\0\5\0\1File not found\0", 19, &p, &error));
   g_assert_cmpint (p.opcode, ==, PHONESEC_TFTP_ERROR);
   g_assert_cmpuint (p.error_code, ==, 1);
   g_assert_cmpstr (p.error_message, ==, "File not found");
   phonesec_tftp_packet_clear (&p);
 
   /* Server text is made printable; an unterminated one is still read. */
-  g_assert_true (
-      phonesec_tftp_decode ((const guint8 *) "\0\5\0\2bad\x1b[31m\xff", 13, &p, &error));
+  g_assert_true (phonesec_tftp_decode ((const guint8 *) "\0\5\0\2bad\x1b[31m\xff", 13, &p, &error));
   g_assert_cmpstr (p.error_message, ==, "bad?[31m?");
   phonesec_tftp_packet_clear (&p);
   g_assert_true (phonesec_tftp_decode ((const guint8 *) "\0\5\0\0", 4, &p, &error));
@@ -415,19 +425,19 @@ test_tftp_decode_bad (void)
   } cases[] = {
     { "", 0 },
     { "\0", 1 },
-    { "\0\3", 2 },         /* DATA without a block number */
+    { "\0\3", 2 }, /* DATA without a block number */
     { "\0\3\0", 3 },
-    { "\0\4\0\1\0", 5 },   /* ACK too long */
-    { "\0\4\0", 3 },       /* ACK too short */
-    { "\0\5\0", 3 },       /* ERROR without a code */
-    { "\0\0\0\1", 4 },     /* opcode 0 */
-    { "\0\7\0\1", 4 },     /* opcode 7 */
+    { "\0\4\0\1\0", 5 }, /* ACK too long */
+    { "\0\4\0", 3 },     /* ACK too short */
+    { "\0\5\0", 3 },     /* ERROR without a code */
+    { "\0\0\0\1", 4 },   /* opcode 0 */
+    { "\0\7\0\1", 4 },   /* opcode 7 */
     { "\xff\xff", 2 },
-    { "\0\1\0octet\0", 9 },  /* RRQ without a name */
-    { "\0\1a.pac", 7 },      /* no NUL */
+    { "\0\1\0octet\0", 9 }, /* RRQ without a name */
+    { "\0\1a.pac", 7 },     /* no NUL */
     { "\0\1a.pac\0octet", 13 },
     { "\0\1a.pac\0binary\0", 15 },
-    { "\0\6tsize", 7 },      /* OACK not terminated */
+    { "\0\6tsize", 7 }, /* OACK not terminated */
   };
   PhonesecTftpPacket p;
 

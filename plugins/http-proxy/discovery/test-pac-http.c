@@ -29,15 +29,14 @@ typedef struct
 } Fixture;
 
 static void
-reply (SoupServerMessage *msg, guint status, const char *content_type, const char *body,
-       gsize len)
+reply (SoupServerMessage *msg, guint status, const char *content_type, const char *body, gsize len)
 {
   soup_server_message_set_status (msg, status, NULL);
   if (body != NULL && content_type != NULL)
     soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, body, len);
   else if (body != NULL)
-    soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_COPY,
-                              body, len);
+    soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_COPY, body,
+                              len);
 }
 
 static void
@@ -227,7 +226,8 @@ test_https (Fixture *f, gconstpointer data)
     g_assert_null (phonesec_pac_source_get_script (refused));
     g_assert_nonnull (strstr (error, url));
     g_test_message ("untrusted: %s", error);
-    g_assert_nonnull (strstr (error, "TLS") ? strstr (error, "TLS") : strstr (error, "certificate"));
+    g_assert_nonnull (strstr (error, "TLS") ? strstr (error, "TLS")
+                                            : strstr (error, "certificate"));
   }
 }
 
@@ -257,7 +257,7 @@ test_too_big (Fixture *f, gconstpointer data)
     const char *path;
     gboolean ok;
   } cases[] = {
-    { "/size/4096", TRUE },    { "/size/4097", FALSE },     { "/chunked/4096", TRUE },
+    { "/size/4096", TRUE },     { "/size/4097", FALSE },       { "/chunked/4096", TRUE },
     { "/chunked/4097", FALSE }, { "/chunked/3000000", FALSE },
   };
 
@@ -378,7 +378,8 @@ static void
 test_no_credentials_anywhere (Fixture *f, gconstpointer data)
 {
   g_autofree char *authority = g_strdup (f->http_base + strlen ("http://"));
-  g_autofree char *bad = g_strdup_printf ("http://phoneadmin:Sup3rSecret@%s/nothing.pac", authority);
+  g_autofree char *bad
+      = g_strdup_printf ("http://phoneadmin:Sup3rSecret@%s/nothing.pac", authority);
   g_autofree char *good = g_strdup_printf ("http://phoneadmin:Sup3rSecret@%s/proxy.pac", authority);
   g_autofree char *good_shown = g_strdup_printf ("http://%s/proxy.pac", authority);
 

@@ -61,7 +61,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 {
   pac_test_require_program ("in.tftpd", "tftpd-hpa");
   f->dir = pac_test_make_dir ("pac-tftp-XXXXXX");
-  f->log_path = g_build_filename (g_get_tmp_dir (), "pac-tftpd.log", NULL);
+  f->log_path = g_build_filename (f->dir, "in.tftpd.log", NULL);
   f->session = pac_test_session_new (NULL);
   for (guint attempt = 0; attempt < 5 && f->tftpd == NULL; attempt++)
     {
@@ -244,8 +244,8 @@ test_server_down (Fixture *f, gconstpointer data)
 
   /* The total timeout bounds it too. */
   {
-    PhonesecTftpOptions patient = { .packet_timeout_ms = 300, .retries = 50,
-                                    .total_timeout_ms = 1000 };
+    PhonesecTftpOptions patient
+        = { .packet_timeout_ms = 300, .retries = 50, .total_timeout_ms = 1000 };
 
     g_clear_error (&error);
     start = g_get_monotonic_time ();
@@ -398,8 +398,8 @@ test_transfer_id_checked (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (got, expected));
-  g_test_message ("%d forged packets sent, %d answered \"unknown transfer ID\"",
-                  rogue.forged_sent, rogue.tid_errors);
+  g_test_message ("%d forged packets sent, %d answered \"unknown transfer ID\"", rogue.forged_sent,
+                  rogue.tid_errors);
   g_assert_cmpint (rogue.client_port, !=, 0);
   g_assert_cmpint (rogue.forged_sent, >, 0);
   g_assert_cmpint (rogue.tid_errors, >, 0);

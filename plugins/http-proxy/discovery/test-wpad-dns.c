@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <phonesec/phonesec.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -31,6 +32,19 @@ static struct
 } world;
 
 #define DHCP_SCRIPT "function FindProxyForURL(u, h) { return \"PROXY dhcp.example:3128\"; }\n"
+
+/* dnsmasq drops capabilities at start, which clears the parent-death signal
+ * the fixture sets: a failed assertion kills it by hand. */
+static volatile pid_t dnsmasq_pid;
+
+static void
+kill_dnsmasq_and_die (int sig)
+{
+  if (dnsmasq_pid > 0)
+    kill (dnsmasq_pid, SIGKILL);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
 
 static char *
 script_for_host (const char *host)
@@ -51,8 +65,8 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
 
       world.wpad_requests++;
       soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/x-ns-proxy-autoconfig",
-                                        SOUP_MEMORY_COPY, script, strlen (script));
+      soup_server_message_set_response (msg, "application/x-ns-proxy-autoconfig", SOUP_MEMORY_COPY,
+                                        script, strlen (script));
     }
   else if (g_str_equal (path, "/dhcp.pac"))
     {
@@ -131,34 +145,28 @@ world_set_up (void)
 
   resolv = g_build_filename (world.dir, "resolv.conf", NULL);
   /* No search list: only the names asked for are looked up. */
-  g_file_set_contents (resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n", -1,
-                       &error);
+  g_file_set_contents (resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n", -1, &error);
   g_assert_no_error (error);
   if (mount (resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
     g_error ("bind-mounting %s over /etc/resolv.conf: %s", resolv, g_strerror (errno));
 
   log_arg = g_strconcat ("--log-facility=", world.log_path, NULL);
   {
-    const char *argv[] = { "dnsmasq",
-                           "--keep-in-foreground",
-                           "--conf-file=/dev/null",
-                           "--no-resolv",
-                           "--no-hosts",
-                           "--bind-interfaces",
-                           "--listen-address=127.0.0.1",
-                           "--port=53",
-                           "--user=root",
-                           "--pid-file",
-                           "--log-queries",
-                           log_arg,
-                           "--address=/wpad.b.example.com/127.0.0.1",
-                           "--address=/wpad.example.net/127.0.0.1",
-                           /* Everything else: no such name. */
-                           "--address=/#/",
-                           NULL };
+    const char *argv[]
+        = { "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+            "--bind-interfaces", "--listen-address=127.0.0.1", "--port=53", "--user=root",
+            "--pid-file", "--log-queries", log_arg, "--address=/wpad.b.example.com/127.0.0.1",
+            "--address=/wpad.example.net/127.0.0.1",
+            /* Everything else: no such name. */
+            "--address=/#/", NULL };
     g_autofree char *out = g_build_filename (world.dir, "dnsmasq.out", NULL);
 
     world.dnsmasq = pac_test_spawn (argv, out);
+    dnsmasq_pid = atoi (g_subprocess_get_identifier (world.dnsmasq));
+    signal (SIGABRT, kill_dnsmasq_and_die);
+    signal (SIGTRAP, kill_dnsmasq_and_die);
+    signal (SIGSEGV, kill_dnsmasq_and_die);
+    signal (SIGTERM, kill_dnsmasq_and_die);
   }
 
   world.http = soup_server_new (NULL, NULL);
@@ -188,6 +196,7 @@ world_tear_down (void)
 {
   pac_test_kill (world.dnsmasq);
   g_clear_object (&world.dnsmasq);
+  dnsmasq_pid = 0;
   soup_server_disconnect (world.http);
   g_clear_object (&world.http);
   g_clear_object (&world.session);
@@ -330,8 +339,8 @@ test_walk_finds_nearest (void)
   g_autoptr (PhonesecPacSource) source = discover ("a.b.example.com", NULL, &names);
 
   assert_script_from (source, "wpad.b.example.com");
-  assert_wpad_queries (names, (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com",
-                                                NULL });
+  assert_wpad_queries (names,
+                       (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com", NULL });
 }
 
 /* The walk goes up one label at a time to the registrable domain. */
@@ -374,8 +383,8 @@ test_walk_stops_before_public_suffix (void)
   g_autoptr (PhonesecPacSource) source = discover ("x.example.co.uk", NULL, &names);
 
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
-  assert_wpad_queries (names, (const char *[]){ "wpad.x.example.co.uk", "wpad.example.co.uk",
-                                                NULL });
+  assert_wpad_queries (names,
+                       (const char *[]){ "wpad.x.example.co.uk", "wpad.example.co.uk", NULL });
 }
 
 /* DHCP option 252 comes first: no wpad name is looked up at all. */
@@ -406,8 +415,8 @@ test_dhcp_option_failing_falls_back_to_dns (void)
       = discover ("a.b.example.com", "http://127.0.0.1/gone.pac", &names);
 
   assert_script_from (source, "wpad.b.example.com");
-  assert_wpad_queries (names, (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com",
-                                                NULL });
+  assert_wpad_queries (names,
+                       (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com", NULL });
 }
 
 /* A domain that is no DNS name: nothing is queried, the error says why. */
