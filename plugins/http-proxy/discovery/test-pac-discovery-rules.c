@@ -134,7 +134,7 @@ test_wpad_dhcp_option (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      GVariant *options = g_variant_parse (NULL, cases[i].options, NULL, NULL, &error);
+      g_autoptr (GVariant) options = g_variant_parse (NULL, cases[i].options, NULL, NULL, &error);
       g_autoptr (GVariant) network = NULL;
       g_autofree char *url = NULL;
 

@@ -102,22 +102,29 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
     reply (msg, 404, "text/plain", "not here", 8);
 }
 
+/* Listens on 127.0.0.1, a free port, through a socket of ours: the port is
+ * read from it (soup_server_get_uris() leaks in libsoup 3.2). */
 static char *
 listen_on_loopback (SoupServer *server, SoupServerListenOptions options, const char *scheme)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  GSList *uris;
-  char *base;
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GSocket) socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
 
-  soup_server_listen (server, address, options, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  g_assert_nonnull (uris);
-  base = g_strdup_printf ("%s://127.0.0.1:%d", scheme, g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return base;
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (socket, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  soup_server_listen_socket (server, socket, options, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("%s://127.0.0.1:%u", scheme,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 }
 
 static void
@@ -156,6 +163,9 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   for (guint i = 0; i < f->paused->len; i++)
     soup_server_message_unpause (g_ptr_array_index (f->paused, i));
   g_ptr_array_unref (f->paused);
+  /* Closes the kept-alive connections, so both ends free them. */
+  soup_session_abort (f->session);
+  pac_test_run_for (50);
   soup_server_disconnect (f->http);
   soup_server_disconnect (f->https);
   g_clear_object (&f->http);

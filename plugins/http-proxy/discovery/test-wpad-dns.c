@@ -197,6 +197,8 @@ world_tear_down (void)
   pac_test_kill (world.dnsmasq);
   g_clear_object (&world.dnsmasq);
   dnsmasq_pid = 0;
+  soup_session_abort (world.session);
+  pac_test_run_for (50);
   soup_server_disconnect (world.http);
   g_clear_object (&world.http);
   g_clear_object (&world.session);
