@@ -61,7 +61,8 @@ struct _PhonesecPacSource
 
   /* The running attempt. */
   guint generation;
-  GCancellable *cancellable;
+  GCancellable *cancellable;      /* the attempt's: set while one runs */
+  GCancellable *step_cancellable; /* the running step's: a timeout cancels only it */
   GPtrArray *candidates;
   guint index;
   GPtrArray *failures; /* why each candidate failed */
@@ -156,7 +157,10 @@ step_new (PhonesecPacSource *self)
 
   g_weak_ref_init (&step->self, self);
   step->generation = self->generation;
-  step->cancellable = g_object_ref (self->cancellable);
+  /* Each step its own: a lookup that times out must not cancel the
+   * candidates after it. */
+  step->cancellable = g_cancellable_new ();
+  g_set_object (&self->step_cancellable, step->cancellable);
   return step;
 }
 
@@ -197,7 +201,10 @@ cancel_attempt (PhonesecPacSource *self)
   self->generation++;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->step_cancellable != NULL)
+    g_cancellable_cancel (self->step_cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->step_cancellable);
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_clear_pointer (&self->failures, g_ptr_array_unref);
   g_clear_pointer (&self->setup_problem, g_free);
@@ -490,15 +497,20 @@ phonesec_pac_source_configure (PhonesecPacSource *self, const char *configured_u
 {
   g_autofree char *domain = phonesec_wpad_network_domain (network);
   g_autofree char *dhcp_url = phonesec_wpad_dhcp_url (network);
-  gboolean changed = !self->configured;
+  gboolean changed = !self->configured || self->use_wpad != !!use_wpad;
+  gboolean url_changed, domain_changed, dhcp_changed;
 
   g_return_if_fail (PHONESEC_IS_PAC_SOURCE (self));
-  changed |= set_string (&self->configured_url, configured_url);
-  changed |= (self->use_wpad != !!use_wpad);
+  url_changed = set_string (&self->configured_url, configured_url);
+  domain_changed = set_string (&self->domain, domain);
+  dhcp_changed = set_string (&self->dhcp_url, dhcp_url);
   self->use_wpad = !!use_wpad;
-  changed |= set_string (&self->domain, domain);
-  changed |= set_string (&self->dhcp_url, dhcp_url);
   self->configured = TRUE;
+  /* Only what the mode uses counts: a new domain does not refetch PAC_URL. */
+  if (self->use_wpad)
+    changed |= domain_changed || dhcp_changed;
+  else
+    changed |= url_changed;
 
   /* The same settings again (other network facts changed): keep what was
    * found, but retry now if the last attempt failed. */

@@ -28,6 +28,7 @@ static struct
   GSubprocess *dnsmasq;
   SoupServer *http;
   SoupSession *session;
+  GSocket *silent; /* a DNS "server" that never answers */
   guint wpad_requests;
 } world;
 
@@ -123,6 +124,7 @@ world_set_up (void)
 {
   g_autofree char *resolv = NULL;
   g_autofree char *log_arg = NULL;
+  g_autofree char *silent_arg = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) port80 = g_inet_socket_address_new (loopback, 80);
@@ -152,11 +154,27 @@ world_set_up (void)
 
   log_arg = g_strconcat ("--log-facility=", world.log_path, NULL);
   {
+    g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+    g_autoptr (GSocketAddress) bound = NULL;
+
+    world.silent = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                 G_SOCKET_PROTOCOL_UDP, &error);
+    g_assert_no_error (error);
+    g_socket_bind (world.silent, any_port, FALSE, &error);
+    g_assert_no_error (error);
+    bound = g_socket_get_local_address (world.silent, &error);
+    g_assert_no_error (error);
+    silent_arg = g_strdup_printf ("--server=/wpad.s.b.example.com/127.0.0.1#%u",
+                                  g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  }
+  {
     const char *argv[]
         = { "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
             "--bind-interfaces", "--listen-address=127.0.0.1", "--port=53", "--user=root",
             "--pid-file", "--log-queries", log_arg, "--address=/wpad.b.example.com/127.0.0.1",
             "--address=/wpad.example.net/127.0.0.1",
+            /* Lookups of this name hang. */
+            silent_arg,
             /* Everything else: no such name. */
             "--address=/#/", NULL };
     g_autofree char *out = g_build_filename (world.dir, "dnsmasq.out", NULL);
@@ -202,8 +220,10 @@ world_tear_down (void)
   soup_server_disconnect (world.http);
   g_clear_object (&world.http);
   g_clear_object (&world.session);
+  g_clear_object (&world.silent);
   umount ("/etc/resolv.conf");
-  pac_test_rm_rf (world.dir);
+  if (g_getenv ("PAC_TEST_KEEP") == NULL)
+    pac_test_rm_rf (world.dir);
   g_free (world.dir);
   g_free (world.log_path);
 }
@@ -421,6 +441,32 @@ test_dhcp_option_failing_falls_back_to_dns (void)
                        (const char *[]){ "wpad.a.b.example.com", "wpad.b.example.com", NULL });
 }
 
+/* A lookup that hangs is given up after dns-timeout-ms; the walk goes on. */
+static void
+test_dns_timeout_moves_on (void)
+{
+  g_autoptr (GPtrArray) names = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (PhonesecPacSource) source = NULL;
+  g_autoptr (GVariant) facts = network ("s.b.example.com", NULL);
+  double elapsed;
+  gsize offset = log_size ();
+  const char *const expected[] = { "wpad.s.b.example.com", "wpad.b.example.com", NULL };
+
+  source = phonesec_pac_source_new (world.session);
+  g_object_set (source, "dns-timeout-ms", 500, NULL);
+  phonesec_pac_source_configure (source, NULL, TRUE, facts);
+  pac_test_wait_settled (source, 20000);
+  elapsed = (g_get_monotonic_time () - start) / 1e6;
+  names = names_queried_since (offset);
+  assert_script_from (source, "wpad.b.example.com");
+  assert_wpad_queries (names, expected);
+  g_test_message ("settled after %.2f s", elapsed);
+  g_assert_cmpfloat (elapsed, >=, 0.45);
+  /* glibc alone would wait timeout:1 x attempts:2. */
+  g_assert_cmpfloat (elapsed, <, 1.8);
+}
+
 /* A domain that is no DNS name: nothing is queried, the error says why. */
 static void
 test_bad_domain (void)
@@ -465,6 +511,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wpad-dns/dhcp-option-first", test_dhcp_option_first);
   g_test_add_func ("/wpad-dns/dhcp-option-failing-falls-back-to-dns",
                    test_dhcp_option_failing_falls_back_to_dns);
+  g_test_add_func ("/wpad-dns/dns-timeout-moves-on", test_dns_timeout_moves_on);
   g_test_add_func ("/wpad-dns/bad-domain", test_bad_domain);
   g_test_add_func ("/wpad-dns/network-change", test_network_change);
   status = g_test_run ();
