@@ -512,6 +512,42 @@ test_stop_and_rediscover (Fixture *f, gconstpointer data)
   phonesec_pac_source_stop (source);
 }
 
+/* configure() with what it already has does not fetch again (the plugin
+ * calls it on every network change); after a failure it retries at once. */
+static void
+test_configure_again (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = g_strconcat (f->http_base, "/flaky", NULL);
+  g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
+  g_autoptr (GVariant) other_network = g_variant_ref_sink (
+      g_variant_new_parsed ("{'domain': <'corp.example.com'>, 'dhcp-options': <{uint32 252: "
+                            "'http://127.0.0.1:1/x'}>}"));
+
+  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  pac_test_wait_settled (source, 5000);
+  assert_script (source, SCRIPT);
+  g_assert_cmpuint (f->flaky_times->len, ==, 1);
+
+  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  /* WPAD facts do not matter while PAC_URL is used. */
+  phonesec_pac_source_configure (source, url, FALSE, other_network);
+  pac_test_run_for (300);
+  g_assert_cmpuint (f->flaky_times->len, ==, 1);
+  assert_script (source, SCRIPT);
+
+  /* A failed attempt: the next configure() retries now, not in 10 s. */
+  f->fail_next = 1;
+  phonesec_pac_source_rediscover (source);
+  pac_test_wait_settled (source, 5000);
+  g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
+  g_assert_cmpuint (f->flaky_times->len, ==, 2);
+  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  while (g_strcmp0 (phonesec_pac_source_get_state (source), "ready") != 0)
+    pac_test_wait_changed (source, 1, 3000);
+  g_assert_cmpuint (f->flaky_times->len, ==, 3);
+  assert_script (source, SCRIPT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -531,5 +567,6 @@ main (int argc, char **argv)
   ADD ("/pac-http/retry-with-backoff", test_retry_with_backoff);
   ADD ("/pac-http/failed-refresh-keeps-script", test_failed_refresh_keeps_script);
   ADD ("/pac-http/stop-and-rediscover", test_stop_and_rediscover);
+  ADD ("/pac-http/configure-again", test_configure_again);
   return g_test_run ();
 }
