@@ -259,8 +259,8 @@ succeed (PhonesecPacSource *self, const Candidate *c, GBytes *script)
   self->timer_id = g_timeout_add (self->refresh_ms, on_timer, self);
   if (changed)
     {
-      g_info ("PAC script of %" G_GSIZE_FORMAT " bytes from %s (%s)",
-              g_bytes_get_size (self->script), self->url, self->origin);
+      g_message ("PAC script of %" G_GSIZE_FORMAT " bytes from %s (%s)",
+                 g_bytes_get_size (self->script), self->url, self->origin);
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
     }
 }
@@ -276,7 +276,11 @@ fail (PhonesecPacSource *self, char *message /* taken */)
   cancel_attempt (self);
   clear_timer (self);
   self->timer_id = g_timeout_add (self->retry_ms, on_timer, self);
-  g_info ("%s; next try in %u ms", self->error, self->retry_ms);
+  /* Said once per new error, not at every retry. */
+  if (changed)
+    g_message ("%s; next try in %u ms", self->error, self->retry_ms);
+  else
+    g_debug ("%s; next try in %u ms", self->error, self->retry_ms);
   /* Exponential backoff with a ceiling. */
   self->retry_ms = MIN ((guint64) self->retry_ms * 2, (guint64) self->retry_max_ms);
   if (changed)

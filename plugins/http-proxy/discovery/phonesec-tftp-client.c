@@ -11,6 +11,7 @@
 #include "phonesec-tftp-packet.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #define DEFAULT_PACKET_TIMEOUT_MS 1000
 #define DEFAULT_RETRIES 4
