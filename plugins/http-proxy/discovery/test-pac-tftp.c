@@ -70,8 +70,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
       f->port = pick_udp_port ();
       address = g_strdup_printf ("127.0.0.1:%u", f->port);
       {
-        /* -L: foreground; -s: chroot to the folder (runs as nobody). */
-        const char *argv[] = { "in.tftpd", "-L", "-a", address, "-s", f->dir, NULL };
+        /* -L: foreground; -s: chroot to the folder (runs as nobody); -T:
+         * retransmit after 100 ms (the lossy test). */
+        const char *argv[]
+            = { "in.tftpd", "-L", "-a", address, "-T", "100000", "-s", f->dir, NULL };
 
         f->tftpd = pac_test_spawn (argv, f->log_path);
       }
@@ -405,6 +407,138 @@ test_transfer_id_checked (Fixture *f, gconstpointer data)
   g_assert_cmpint (rogue.tid_errors, >, 0);
 }
 
+/* --- packet loss ---------------------------------------------------------- */
+
+/* A UDP relay between the client and tftpd that drops a share of the
+ * packets each way: the client sends its RRQ to `front`, the relay forwards
+ * it from `back` to the server; the server's answers (from its transfer
+ * port) go to the client from `tid`, the client's ACKs to `tid` go back to
+ * the server's transfer port. */
+typedef struct
+{
+  GSocket *front;
+  GSocket *tid;
+  GSocket *back;
+  guint16 server_port;
+  GSocketAddress *client;
+  GSocketAddress *server_tid;
+  GRand *rand;
+  guint drop_percent;
+  volatile gint stop;
+  volatile gint dropped;
+  volatile gint forwarded;
+} Relay;
+
+static GSocket *
+udp_on_loopback (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  GSocket *socket
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+
+  g_assert_no_error (error);
+  g_socket_bind (socket, any_port, FALSE, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
+static guint16
+port_of (GSocket *socket)
+{
+  g_autoptr (GSocketAddress) address = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+static void
+relay_forward (Relay *r, GSocket *from_socket, GSocket *out, GSocketAddress **remember,
+               GSocketAddress *to)
+{
+  guint8 buf[PHONESEC_TFTP_MAX_PACKET + 64];
+  GSocketAddress *sender = NULL;
+  gssize n;
+
+  while ((n = g_socket_receive_from (from_socket, &sender, (char *) buf, sizeof buf, NULL, NULL))
+         > 0)
+    {
+      if (remember != NULL)
+        {
+          g_clear_object (remember);
+          *remember = g_object_ref (sender);
+          if (to == NULL)
+            to = *remember;
+        }
+      g_clear_object (&sender);
+      if (to == NULL)
+        continue;
+      if ((guint) g_rand_int_range (r->rand, 0, 100) < r->drop_percent)
+        {
+          g_atomic_int_inc (&r->dropped);
+          continue;
+        }
+      g_socket_send_to (out, to, (const char *) buf, n, NULL, NULL);
+      g_atomic_int_inc (&r->forwarded);
+    }
+  g_clear_object (&sender);
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  Relay *r = data;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) server = g_inet_socket_address_new (loopback, r->server_port);
+
+  while (!g_atomic_int_get (&r->stop))
+    {
+      /* Short waits: simple, and the thread notices stop soon. */
+      g_socket_condition_timed_wait (r->front, G_IO_IN, 2000, NULL, NULL);
+      relay_forward (r, r->front, r->back, &r->client, server);
+      relay_forward (r, r->back, r->tid, &r->server_tid, r->client);
+      relay_forward (r, r->tid, r->back, NULL, r->server_tid);
+    }
+  return NULL;
+}
+
+/* 15% of the packets lost each way: the client's retransmissions and its
+ * answers to the server's retransmissions still give the exact file. */
+static void
+test_packet_loss (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) expected = put_file (f, "lossy.pac", 512 * 40 + 100);
+  PhonesecTftpOptions patient
+      = { .packet_timeout_ms = 150, .retries = 20, .total_timeout_ms = 60000 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) got = NULL;
+  Relay relay = { 0 };
+  GThread *thread;
+
+  relay.front = udp_on_loopback ();
+  relay.tid = udp_on_loopback ();
+  relay.back = udp_on_loopback ();
+  relay.server_port = f->port;
+  relay.rand = g_rand_new_with_seed (1350);
+  relay.drop_percent = 15;
+  thread = g_thread_new ("relay", relay_thread, &relay);
+  got = pac_test_tftp ("127.0.0.1", port_of (relay.front), "lossy.pac", &patient, &error);
+  g_atomic_int_set (&relay.stop, 1);
+  g_thread_join (thread);
+
+  g_test_message ("relay: %d packets forwarded, %d dropped", relay.forwarded, relay.dropped);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, expected));
+  g_assert_cmpint (relay.dropped, >, 0);
+  g_clear_object (&relay.front);
+  g_clear_object (&relay.tid);
+  g_clear_object (&relay.back);
+  g_clear_object (&relay.client);
+  g_clear_object (&relay.server_tid);
+  g_rand_free (relay.rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -418,5 +552,6 @@ main (int argc, char **argv)
   ADD ("/pac-tftp/server-down", test_server_down);
   ADD ("/pac-tftp/no-credentials-in-messages", test_no_credentials_in_messages);
   ADD ("/pac-tftp/transfer-id-checked", test_transfer_id_checked);
+  ADD ("/pac-tftp/packet-loss", test_packet_loss);
   return g_test_run ();
 }
