@@ -6,7 +6,8 @@
  * every query (--log-queries), so the tests see which names were looked up.
  *
  * dnsmasq knows wpad.b.example.com and wpad.example.net (127.0.0.1) and
- * answers NXDOMAIN for everything else.
+ * answers NXDOMAIN for everything else. PAC_TEST_KEEP=1 keeps the temp
+ * folder (dnsmasq's log) for a look after a failure.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -29,6 +30,8 @@ static struct
   SoupServer *http;
   SoupSession *session;
   GSocket *silent; /* a DNS "server" that never answers */
+  GSubprocess *tftpd;
+  guint16 tftp_port;
   guint wpad_requests;
 } world;
 
@@ -212,6 +215,8 @@ world_set_up (void)
 static void
 world_tear_down (void)
 {
+  pac_test_kill (world.tftpd);
+  g_clear_object (&world.tftpd);
   pac_test_kill (world.dnsmasq);
   g_clear_object (&world.dnsmasq);
   dnsmasq_pid = 0;
@@ -467,6 +472,44 @@ test_dns_timeout_moves_on (void)
   g_assert_cmpfloat (elapsed, <, 3.0);
 }
 
+/* Option 252 may name a TFTP URL by host name: the TFTP client resolves it. */
+static void
+test_dhcp_option_tftp_by_name (void)
+{
+  g_autofree char *tftp_dir = g_build_filename (world.dir, "tftp", NULL);
+  g_autofree char *pac = g_build_filename (tftp_dir, "proxy.pac", NULL);
+  g_autofree char *address = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *log = g_build_filename (world.dir, "in.tftpd.log", NULL);
+  g_autoptr (GBytes) expected = pac_test_make_script (1500, 252);
+  g_autoptr (GPtrArray) names = NULL;
+  g_autoptr (PhonesecPacSource) source = NULL;
+  GBytes *script;
+
+  pac_test_require_program ("in.tftpd", "tftpd-hpa");
+  g_assert_cmpint (g_mkdir_with_parents (tftp_dir, 0755), ==, 0);
+  pac_test_write_file (pac, g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
+  /* Port 69 of 127.0.0.1 is free: this namespace is ours. */
+  world.tftp_port = 69;
+  address = g_strdup_printf ("127.0.0.1:%u", world.tftp_port);
+  {
+    const char *argv[] = { "in.tftpd", "-L", "-a", address, "-s", tftp_dir, NULL };
+
+    world.tftpd = pac_test_spawn (argv, log);
+  }
+  pac_test_run_for (200);
+  url = g_strdup ("tftp://wpad.b.example.com/proxy.pac");
+  source = discover ("a.b.example.com", url, &names);
+  script = phonesec_pac_source_get_script (source);
+
+  g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "ready");
+  g_assert_cmpstr (phonesec_pac_source_get_origin (source), ==, "dhcp");
+  g_assert_cmpstr (phonesec_pac_source_get_url (source), ==, url);
+  g_assert_true (g_bytes_equal (script, expected));
+  /* The one name looked up is the server's, not a wpad walk. */
+  assert_wpad_queries (names, (const char *[]){ "wpad.b.example.com", NULL });
+}
+
 /* A domain that is no DNS name: nothing is queried, the error says why. */
 static void
 test_bad_domain (void)
@@ -512,6 +555,7 @@ main (int argc, char **argv)
   g_test_add_func ("/wpad-dns/dhcp-option-failing-falls-back-to-dns",
                    test_dhcp_option_failing_falls_back_to_dns);
   g_test_add_func ("/wpad-dns/dns-timeout-moves-on", test_dns_timeout_moves_on);
+  g_test_add_func ("/wpad-dns/dhcp-option-tftp-by-name", test_dhcp_option_tftp_by_name);
   g_test_add_func ("/wpad-dns/bad-domain", test_bad_domain);
   g_test_add_func ("/wpad-dns/network-change", test_network_change);
   status = g_test_run ();
