@@ -179,7 +179,7 @@ struct _PhonesecTestHttpServer
   GCond started;
   gboolean ready;
   GPtrArray *seen;   /* of PhonesecSeenRequest */
-  GHashTable *files; /* path → (content type, body) as "type\0body" */
+  GHashTable *files; /* path → GStrv { content type, body } */
 };
 
 void
@@ -230,20 +230,17 @@ handle_any (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 {
   PhonesecTestHttpServer *self = user_data;
   g_autofree char *body = g_strdup_printf ("%s:%s", self->body_prefix, path);
-  g_autofree char *file = NULL;
+  g_auto (GStrv) file = NULL;
 
   g_mutex_lock (&self->lock);
-  file = g_strdup (g_hash_table_lookup (self->files, path));
+  file = g_strdupv (g_hash_table_lookup (self->files, path));
   g_mutex_unlock (&self->lock);
   /* The Digest domain calls the handler only once authenticated. */
   record (self, msg, self->digest_user != NULL ? self->digest_user : NULL);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   if (file != NULL)
     {
-      const char *type = file;
-      const char *content = file + strlen (file) + 1;
-
-      soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, content, strlen (content));
+      soup_server_message_set_response (msg, file[0], SOUP_MEMORY_COPY, file[1], strlen (file[1]));
       return;
     }
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_COPY, body, strlen (body));
@@ -323,7 +320,8 @@ server_start (const char *body_prefix, const char *user, const char *password)
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) phonesec_seen_request_free);
-  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->files
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   g_mutex_init (&self->lock);
   g_cond_init (&self->started);
   self->thread = g_thread_new ("test-http-server", server_thread, self);
@@ -376,14 +374,10 @@ void
 phonesec_test_http_server_serve (PhonesecTestHttpServer *self, const char *path,
                                  const char *content_type, const char *body)
 {
-  gsize type_len = strlen (content_type);
-  gsize body_len = strlen (body);
-  char *file = g_malloc (type_len + 1 + body_len + 1);
+  const char *file[] = { content_type, body, NULL };
 
-  memcpy (file, content_type, type_len + 1);
-  memcpy (file + type_len + 1, body, body_len + 1);
   g_mutex_lock (&self->lock);
-  g_hash_table_replace (self->files, g_strdup (path), file);
+  g_hash_table_replace (self->files, g_strdup (path), g_strdupv ((char **) file));
   g_mutex_unlock (&self->lock);
 }
 
