@@ -658,9 +658,9 @@ test_rediscover_admin_only (Fixture *f, gconstpointer data)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *address = g_strdup_printf ("--address=%s", f->bus->address);
-  const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                         "busctl", address, "call", BUS_NAME, PROXY_PATH, PROXY_IFACE,
-                         "Rediscover", NULL };
+  const char *argv[]
+      = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "busctl",     address,
+          "call",    BUS_NAME,        PROXY_PATH,      PROXY_IFACE,      "Rediscover", NULL };
   gint status = 0;
 
   apply_ok (f, "Proxy_Mode", "Auto", NULL);
@@ -786,6 +786,115 @@ test_auto_broken_script (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto-broken", FALSE);
 }
 
+/* Network.Update as the DHCP client would call it. */
+static void
+network_update (Fixture *f, GVariant *facts)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = phonesec_test_call (
+      f->bus, "org.phonesec.PhoneSec1.Network", "Update", g_variant_new_tuple (&facts, 1), &error);
+
+  g_assert_no_error (error);
+}
+
+/* WPAD from DHCP option 252 (pushed through Network.Update): found,
+ * fetched, evaluated; myIpAddress() answers the address the network facts
+ * give; a new address is seen after a network change. */
+static void
+test_auto_wpad_dhcp_my_ip (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *script = NULL;
+  g_autofree char *wpad_url = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *pac = NULL;
+  g_autofree char *url = target_url (f, "/wpad-dhcp");
+  GVariantBuilder options;
+  GVariantBuilder facts;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  script = g_strdup_printf ("function FindProxyForURL(url, host) {\n"
+                            "  if (myIpAddress() == \"10.20.30.40\")\n"
+                            "    return \"PROXY 127.0.0.1:%u\";\n"
+                            "  return \"DIRECT\";\n}\n",
+                            f->tinyproxy->port);
+  phonesec_test_http_server_serve (pac_server, "/wpad.dat", "application/x-ns-proxy-autoconfig",
+                                   script);
+  wpad_url = g_strdup_printf ("http://127.0.0.1:%u/wpad.dat",
+                              phonesec_test_http_server_get_port (pac_server));
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{us}"));
+  g_variant_builder_add (&options, "{us}", 252, wpad_url);
+  g_variant_builder_init (&facts, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&facts, "{sv}", "dhcp-options", g_variant_builder_end (&options));
+  g_variant_builder_add (&facts, "{sv}", "addresses",
+                         g_variant_new_strv ((const char *const[]){ "10.20.30.40" }, 1));
+  network_update (f, g_variant_builder_end (&facts));
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "Yes", NULL);
+  state = wait_state (f, ready);
+  if (!g_str_equal (state, "ready"))
+    {
+      g_autofree char *last_error = proxy_property (f, "LastError");
+      g_error ("State %s, LastError %s", state, last_error);
+    }
+  assert_property (f, "PacSource", "dhcp");
+  assert_property (f, "PacUrl", wpad_url);
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/wpad-dhcp", TRUE);
+
+  /* The phone's address changes: myIpAddress() follows, DIRECT now. */
+  g_variant_builder_init (&facts, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&facts, "{sv}", "addresses",
+                         g_variant_new_strv ((const char *const[]){ "10.99.99.99" }, 1));
+  network_update (f, g_variant_builder_end (&facts));
+  wait_state (f, ready);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+    /* The runner's per-host cache may answer for its short lifetime; the
+     * answer for a host never asked is new. */
+    do
+      {
+        g_free (pac);
+        pac = find_proxy (f, "http://never-asked.example/");
+      }
+    while (!g_str_equal (pac, "DIRECT") && g_get_monotonic_time () < deadline
+           && (g_usleep (100000), TRUE));
+    g_assert_cmpstr (pac, ==, "DIRECT");
+  }
+}
+
+/* A script that throws for one host: DIRECT for it, LastError says why;
+ * other hosts still follow the script. */
+static void
+test_auto_evaluation_error (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *pac_url
+      = serve_pac (f, pac_server,
+                   "function FindProxyForURL(url, host) {\n"
+                   "  if (host == \"boom.example\") throw new Error(\"no way\");\n"
+                   "  return \"PROXY 192.0.2.1:3128\";\n}\n");
+  g_autofree char *state = NULL;
+  g_autofree char *pac = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *last_error = NULL;
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  pac = find_proxy (f, "http://boom.example/");
+  g_assert_cmpstr (pac, ==, "DIRECT");
+  last_error = proxy_property (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_nonnull (strstr (last_error, "boom.example"));
+  other = find_proxy (f, "http://fine.example/");
+  g_assert_cmpstr (other, ==, "PROXY 192.0.2.1:3128");
+}
+
 #endif
 
 int
@@ -811,6 +920,8 @@ main (int argc, char **argv)
 #ifdef PHONESEC_HAVE_PAC
   ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
+  ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
+  ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
 #endif
 #undef ADD
   status = g_test_run ();
