@@ -849,7 +849,7 @@ test_auto_wpad_dhcp_my_ip (Fixture *f, gconstpointer data)
   g_variant_builder_add (&facts, "{sv}", "addresses",
                          g_variant_new_strv ((const char *const[]){ "10.99.99.99" }, 1));
   network_update (f, g_variant_builder_end (&facts));
-  wait_state (f, ready);
+  g_free (wait_state (f, ready));
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
 
@@ -895,6 +895,64 @@ test_auto_evaluation_error (Fixture *f, gconstpointer data)
   g_assert_cmpstr (other, ==, "PROXY 192.0.2.1:3128");
 }
 
+static void
+got_reply (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* A PAC script that never returns: the daemon goes on answering (a
+ * Config.Get within 100 ms while the script spins), the helper is stopped
+ * at its time limit, the answer is DIRECT and LastError says why; live
+ * traffic still flows (direct). */
+static void
+test_auto_hostile_loop (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *pac_url = serve_pac (
+      f, pac_server, "function FindProxyForURL(url, host) { while (true) {} return \"DIRECT\"; }");
+  g_autofree char *state = NULL;
+  g_autofree char *last_error = NULL;
+  g_autofree char *url = target_url (f, "/hostile-loop");
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  /* Under valgrind everything is ten times slower. */
+  gint64 limit_us = (g_getenv ("PHONESEC_DAEMON_WRAPPER") != NULL ? 1000 : 100) * 1000;
+  const char *answer = NULL;
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+
+  g_dbus_connection_call (f->bus->connection, BUS_NAME, PROXY_PATH, PROXY_IFACE, "FindProxyForURL",
+                          g_variant_new ("(s)", "http://spin.example/"), G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, NULL, got_reply, &result);
+  for (guint i = 0; i < 5; i++)
+    {
+      gint64 start;
+      g_autoptr (GVariant) value = NULL;
+
+      g_usleep (50 * 1000);
+      start = g_get_monotonic_time ();
+      value = phonesec_test_get (f->bus, "Proxy_Mode");
+      g_assert_cmpint (g_get_monotonic_time () - start, <, limit_us);
+      g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "Auto");
+    }
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = g_dbus_connection_call_finish (f->bus->connection, result, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(&s)", &answer);
+  g_assert_cmpstr (answer, ==, "DIRECT");
+  last_error = proxy_property (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_nonnull (strstr (last_error, "spin.example"));
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/hostile-loop", FALSE);
+}
+
 #endif
 
 int
@@ -922,6 +980,7 @@ main (int argc, char **argv)
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
   ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
   ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
+  ADD ("/http-proxy/auto/hostile-loop", test_auto_hostile_loop);
 #endif
 #undef ADD
   status = g_test_run ();
