@@ -288,7 +288,7 @@ server_thread (gpointer user_data)
       soup_auth_domain_digest_set_auth_callback (domain, digest_password, self, NULL);
       soup_server_add_auth_domain (self->server, domain);
     }
-  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
   self->port = g_uri_get_port (uris->data);
@@ -310,9 +310,11 @@ server_thread (gpointer user_data)
 }
 
 static PhonesecTestHttpServer *
-server_start (const char *body_prefix, const char *user, const char *password)
+server_start (const char *body_prefix, const char *user, const char *password, guint16 port)
 {
   PhonesecTestHttpServer *self = g_new0 (PhonesecTestHttpServer, 1);
+
+  self->port = port; /* 0: any; the thread sets the real one */
 
   self->body_prefix = body_prefix;
   self->digest_user = g_strdup (user);
@@ -335,13 +337,19 @@ server_start (const char *body_prefix, const char *user, const char *password)
 PhonesecTestHttpServer *
 phonesec_test_target_start (void)
 {
-  return server_start ("target", NULL, NULL);
+  return server_start ("target", NULL, NULL, 0);
+}
+
+PhonesecTestHttpServer *
+phonesec_test_target_start_on (guint16 port)
+{
+  return server_start ("target", NULL, NULL, port);
 }
 
 PhonesecTestHttpServer *
 phonesec_test_digest_proxy_start (const char *user, const char *password)
 {
-  return server_start ("digest-proxy", user, password);
+  return server_start ("digest-proxy", user, password, 0);
 }
 
 guint16

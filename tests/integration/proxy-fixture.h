@@ -51,6 +51,8 @@ typedef struct _PhonesecTestHttpServer PhonesecTestHttpServer;
 
 /* The target: answers 200 "target:<path>" to every GET. */
 PhonesecTestHttpServer *phonesec_test_target_start (void);
+/* The same on 127.0.0.1:@port (80 for WPAD, in a test's own namespace). */
+PhonesecTestHttpServer *phonesec_test_target_start_on (guint16 port);
 /* A Digest-authenticating proxy stand-in: 407 + Proxy-Authenticate: Digest
  * until @user/@password are given, then 200 "digest-proxy:<path>". */
 PhonesecTestHttpServer *phonesec_test_digest_proxy_start (const char *user, const char *password);

@@ -13,10 +13,25 @@
  * Every D-Bus reply, error and property, and the daemon's log, are checked
  * for the proxy passwords.
  *
+ * The whole run happens in a network and mount namespace the program makes
+ * for itself at start (root, before any thread): loopback only, a
+ * resolv.conf bind-mounted over /etc/resolv.conf pointing at a dnsmasq on
+ * 127.0.0.1:53 that knows wpad.b.example.com (127.0.0.1) and answers
+ * NXDOMAIN for everything else, and a WPAD server on 127.0.0.1:80. Every
+ * process the tests start (dbus-daemon, phonesecd, tinyproxy, gnutls-serv)
+ * lives there too: nothing reaches the machine's network or DNS.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <glib/gstdio.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include "phonesec-test-bus.h"
 #include "proxy-fixture.h"
@@ -67,6 +82,158 @@ pki_free (void)
   if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
     phonesec_test_rm_rf (pki.dir);
   g_clear_pointer (&pki.dir, g_free);
+}
+
+/* --- the run's namespace, DNS and WPAD server --------------------------------- */
+
+#define WPAD_NAME "wpad.b.example.com"
+
+static struct
+{
+  char *dir;
+  char *dnsmasq_log;
+  GSubprocess *dnsmasq;
+  PhonesecTestHttpServer *wpad; /* 127.0.0.1:80 */
+} world;
+
+/* dnsmasq drops its capabilities at start, which clears the parent-death
+ * signal: a failing test kills it on the way out. */
+static volatile pid_t dnsmasq_pid;
+
+static void
+kill_dnsmasq_and_die (int sig)
+{
+  if (dnsmasq_pid > 0)
+    kill (dnsmasq_pid, SIGKILL);
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* Before any thread: unshare() refuses a multi-threaded process. */
+static void
+enter_namespace (void)
+{
+  if (getuid () != 0)
+    g_error ("test-http-proxy needs root: it runs in a network namespace of its own");
+  if (unshare (CLONE_NEWNS | CLONE_NEWNET) != 0)
+    g_error ("unshare(CLONE_NEWNS | CLONE_NEWNET): %s", g_strerror (errno));
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    g_error ("making the mounts private: %s", g_strerror (errno));
+}
+
+static void
+run_or_die (const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  gint status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("%s failed: %s %s", argv[0], error != NULL ? error->message : "", err);
+}
+
+static gboolean
+wpad_resolves (void)
+{
+  g_autoptr (GResolver) resolver = g_resolver_get_default ();
+  GList *addresses = g_resolver_lookup_by_name (resolver, WPAD_NAME, NULL, NULL);
+  gboolean found = addresses != NULL;
+
+  g_resolver_free_addresses (addresses);
+  return found;
+}
+
+static void
+world_make (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *resolv = NULL;
+  g_autofree char *log_arg = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *dnsmasq = g_find_program_in_path ("dnsmasq");
+  const char *const lo_up[] = { "ip", "link", "set", "lo", "up", NULL };
+  /* getaddrinfo's AI_ADDRCONFIG finds no IPv4 address on a host whose only
+   * one is 127.0.0.1; a second loopback address is enough. */
+  const char *const lo_addr[] = { "ip", "addr", "add", "127.0.0.53/8", "dev", "lo", NULL };
+
+  if (dnsmasq == NULL && !g_file_test ("/usr/sbin/dnsmasq", G_FILE_TEST_IS_EXECUTABLE))
+    g_error ("dnsmasq is not installed (apt-get install dnsmasq): never skipped");
+  world.dir = g_dir_make_tmp ("phonesec-proxy-world-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_chmod (world.dir, 0755);
+  run_or_die (lo_up);
+  run_or_die (lo_addr);
+
+  /* No search list: only the names asked for are looked up. */
+  resolv = g_build_filename (world.dir, "resolv.conf", NULL);
+  g_file_set_contents (resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n", -1, &error);
+  g_assert_no_error (error);
+  g_chmod (resolv, 0644);
+  if (mount (resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+    g_error ("bind-mounting %s over /etc/resolv.conf: %s", resolv, g_strerror (errno));
+
+  world.dnsmasq_log = g_build_filename (world.dir, "dnsmasq.log", NULL);
+  log_arg = g_strconcat ("--log-facility=", world.dnsmasq_log, NULL);
+  out = g_build_filename (world.dir, "dnsmasq.out", NULL);
+  {
+    const char *argv[]
+        = { dnsmasq != NULL ? dnsmasq : "/usr/sbin/dnsmasq", "--keep-in-foreground",
+            "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--bind-interfaces",
+            "--listen-address=127.0.0.1", "--port=53", "--user=root", "--pid-file", "--log-queries",
+            log_arg, "--address=/" WPAD_NAME "/127.0.0.1",
+            /* Everything else: no such name. */
+            "--address=/#/", NULL };
+    g_autoptr (GSubprocessLauncher) launcher
+        = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+
+    g_subprocess_launcher_set_stdout_file_path (launcher, out);
+    world.dnsmasq = g_subprocess_launcher_spawnv (launcher, argv, &error);
+    g_assert_no_error (error);
+    dnsmasq_pid = atoi (g_subprocess_get_identifier (world.dnsmasq));
+    signal (SIGABRT, kill_dnsmasq_and_die);
+    signal (SIGTRAP, kill_dnsmasq_and_die);
+    signal (SIGSEGV, kill_dnsmasq_and_die);
+    signal (SIGTERM, kill_dnsmasq_and_die);
+  }
+  for (guint i = 0; i < 100 && !wpad_resolves (); i++)
+    g_usleep (50 * 1000);
+  if (!wpad_resolves ())
+    {
+      g_autofree char *output = NULL;
+      g_file_get_contents (out, &output, NULL, NULL);
+      g_error ("dnsmasq does not answer %s:\n%s", WPAD_NAME, output);
+    }
+  world.wpad = phonesec_test_target_start_on (80);
+}
+
+static char *
+dnsmasq_log (void)
+{
+  char *contents = NULL;
+
+  if (!g_file_get_contents (world.dnsmasq_log, &contents, NULL, NULL))
+    return g_strdup ("");
+  return contents;
+}
+
+static void
+world_free (void)
+{
+  g_clear_pointer (&world.wpad, phonesec_test_http_server_free);
+  if (world.dnsmasq != NULL)
+    {
+      g_subprocess_force_exit (world.dnsmasq);
+      g_subprocess_wait (world.dnsmasq, NULL, NULL);
+      dnsmasq_pid = 0;
+      g_clear_object (&world.dnsmasq);
+    }
+  umount ("/etc/resolv.conf");
+  if (g_getenv ("PHONESEC_TEST_KEEP") == NULL)
+    phonesec_test_rm_rf (world.dir);
+  g_clear_pointer (&world.dir, g_free);
+  g_clear_pointer (&world.dnsmasq_log, g_free);
 }
 
 /* --- fixture --------------------------------------------------------------- */
@@ -953,6 +1120,139 @@ test_auto_hostile_loop (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/hostile-loop", FALSE);
 }
 
+static void
+network_update_domain (Fixture *f, const char *domain, const char *option_252)
+{
+  GVariantBuilder facts;
+
+  g_variant_builder_init (&facts, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&facts, "{sv}", "domain", g_variant_new_string (domain));
+  if (option_252 != NULL)
+    {
+      GVariantBuilder options;
+
+      g_variant_builder_init (&options, G_VARIANT_TYPE ("a{us}"));
+      g_variant_builder_add (&options, "{us}", 252, option_252);
+      g_variant_builder_add (&facts, "{sv}", "dhcp-options", g_variant_builder_end (&options));
+    }
+  network_update (f, g_variant_builder_end (&facts));
+}
+
+static char *
+wpad_script (Fixture *f)
+{
+  return g_strdup_printf ("function FindProxyForURL(url, host) {\n"
+                          "  if (host == \"127.0.0.1\") return \"PROXY 127.0.0.1:%u\";\n"
+                          "  return \"DIRECT\";\n}\n",
+                          f->tinyproxy->port);
+}
+
+/* WPAD by DNS: the domain from Network.Update is walked up (wpad.a.b.example.com
+ * does not exist, wpad.b.example.com does), http://wpad.b.example.com/wpad.dat
+ * is fetched directly and its proxy used for live traffic. */
+static void
+test_wpad_dns_walk (Fixture *f, gconstpointer data)
+{
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *script = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *url = target_url (f, "/wpad-dns");
+  g_autoptr (PhonesecSeenRequest) fetched = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  script = wpad_script (f);
+  phonesec_test_http_server_serve (world.wpad, "/wpad.dat", "application/x-ns-proxy-autoconfig",
+                                   script);
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "Yes", NULL);
+  network_update_domain (f, "a.b.example.com", NULL);
+  state = wait_state (f, ready);
+  if (!g_str_equal (state, "ready"))
+    {
+      g_autofree char *last_error = proxy_property (f, "LastError");
+      g_autofree char *dns = dnsmasq_log ();
+      g_error ("State %s, LastError %s\ndnsmasq:\n%s", state, last_error, dns);
+    }
+  assert_property (f, "PacSource", "dns");
+  assert_property (f, "PacUrl", "http://" WPAD_NAME "/wpad.dat");
+  log = dnsmasq_log ();
+  g_assert_nonnull (strstr (log, "wpad.a.b.example.com"));
+  g_assert_nonnull (strstr (log, WPAD_NAME));
+  /* The WPAD file itself came directly (no tinyproxy Via). */
+  fetched = phonesec_test_http_server_dup_request (world.wpad, "/wpad.dat");
+  g_assert_nonnull (fetched);
+  g_assert_null (fetched->via);
+
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/wpad-dns", TRUE);
+}
+
+/* DHCP option 252 comes first: with both a domain and option 252, the
+ * DHCP URL is used and no wpad.* name is looked up. */
+static void
+test_wpad_dhcp_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) dhcp_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *script = NULL;
+  g_autofree char *dhcp_url = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *before = dnsmasq_log ();
+  g_autofree char *after = NULL;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  script = wpad_script (f);
+  phonesec_test_http_server_serve (dhcp_server, "/dhcp.pac", "application/x-ns-proxy-autoconfig",
+                                   script);
+  dhcp_url = g_strdup_printf ("http://127.0.0.1:%u/dhcp.pac",
+                              phonesec_test_http_server_get_port (dhcp_server));
+  network_update_domain (f, "dhcp.b.example.com", dhcp_url);
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "Yes", NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  assert_property (f, "PacSource", "dhcp");
+  assert_property (f, "PacUrl", dhcp_url);
+  after = dnsmasq_log ();
+  g_assert_null (strstr (after + strlen (before), "wpad.dhcp.b.example.com"));
+}
+
+/* Rediscover() fetches the WPAD file again. */
+static void
+test_wpad_rediscover (Fixture *f, gconstpointer data)
+{
+  const char *const ready[] = { "ready", "error", NULL };
+  const char *const any[] = { "discovering", "ready", "error", NULL };
+  g_autofree char *script = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  guint fetched;
+
+  f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, NULL, NULL);
+  script = wpad_script (f);
+  phonesec_test_http_server_serve (world.wpad, "/wpad.dat", "application/x-ns-proxy-autoconfig",
+                                   script);
+  network_update_domain (f, "b.example.com", NULL);
+  apply_ok (f, "Proxy_Mode", "Auto", NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  fetched = phonesec_test_http_server_count (world.wpad, "/wpad.dat");
+  reply = proxy_call (f, "Rediscover", NULL, "()", &error);
+  g_assert_no_error (error);
+  g_free (wait_state (f, any));
+  g_free (state);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+    while (phonesec_test_http_server_count (world.wpad, "/wpad.dat") == fetched
+           && g_get_monotonic_time () < deadline)
+      g_usleep (50 * 1000);
+  }
+  g_assert_cmpuint (phonesec_test_http_server_count (world.wpad, "/wpad.dat"), >, fetched);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+}
+
 #endif
 
 int
@@ -960,7 +1260,9 @@ main (int argc, char **argv)
 {
   int status;
 
+  enter_namespace ();
   g_test_init (&argc, &argv, NULL);
+  world_make ();
   pki_make ();
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/http-proxy/off/direct", test_off_direct);
@@ -981,9 +1283,13 @@ main (int argc, char **argv)
   ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
   ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
   ADD ("/http-proxy/auto/hostile-loop", test_auto_hostile_loop);
+  ADD ("/http-proxy/wpad/dns-walk", test_wpad_dns_walk);
+  ADD ("/http-proxy/wpad/dhcp-first", test_wpad_dhcp_first);
+  ADD ("/http-proxy/wpad/rediscover", test_wpad_rediscover);
 #endif
 #undef ADD
   status = g_test_run ();
   pki_free ();
+  world_free ();
   return status;
 }
