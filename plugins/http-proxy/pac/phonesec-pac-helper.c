@@ -16,7 +16,7 @@
  * - the script's heap is capped at PAC_HEAP_MAX_MIB by the allocator
  *   (duktape turns a refused allocation into a catchable RangeError);
  * - each request runs under an ITIMER_VIRTUAL of PAC_CPU_LIMIT_S: a backstop
- *   only, the daemon kills the helper much earlier (1 s wall clock), since
+ *   only, the daemon kills the helper much earlier (1 s wall clock per call, 3 s per load), since
  *   Debian's duktape has no execution-timeout hook.
  *
  * The script sees only the ECMAScript built-ins and the PAC helpers
@@ -53,7 +53,7 @@
 #include "phonesec-pac-protocol.h"
 
 #define PAC_AS_LIMIT_MIB 512
-#define PAC_CPU_LIMIT_S 3
+#define PAC_CPU_LIMIT_S 5
 #define PAC_ALERTS_PER_CALL 32
 #define PAC_MESSAGE_MAX 512
 

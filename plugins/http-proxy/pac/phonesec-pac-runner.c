@@ -3,10 +3,10 @@
  * Requests (load, unload, find) queue in self->queue in the order they were
  * written to the helper; the helper answers them one at a time, so a reply
  * always belongs to the queue head. Only the head runs against the clock:
- * CALL_LIMIT_MS of wall time (paused while the daemon resolves a name for
- * the script). Past it the helper is killed, the head fails, a new helper
- * is spawned, the script reloaded and the rest of the queue resent. A crash
- * does the same and emits "helper-crashed".
+ * CALL_LIMIT_MS of wall time, LOAD_LIMIT_MS for a load (paused while the
+ * daemon resolves a name for the script). Past it the helper is killed, the head fails, a new
+ * helper is spawned, the script reloaded and the rest of the queue resent. A crash does the same
+ * and emits "helper-crashed".
  *
  * Nothing here blocks: the pipes are read and written asynchronously, DNS
  * goes through GResolver (its own threads), the spawn is one fork+exec.
@@ -27,6 +27,9 @@
 #include "phonesec-pac-result.h"
 
 #define CALL_LIMIT_MS 1000
+/* Compiling and running a script's top level (up to 1 MiB) may take
+ * longer on a phone's CPU than one call. */
+#define LOAD_LIMIT_MS 3000
 #define DNS_LIMIT_MS 1000
 #define CACHE_MAX_ENTRIES 1024
 #define ALERTS_PER_MINUTE 20
@@ -89,6 +92,7 @@ struct _Helper
   GByteArray *out; /* bytes to write, not yet handed to the stream */
   GBytes *writing; /* bytes the stream is writing */
   guint deadline_id;
+  guint deadline_ms;
   guint dns_timeout_id;
   GCancellable *dns_cancellable;
 };
@@ -221,8 +225,9 @@ on_deadline (gpointer user_data)
 
   h->deadline_id = 0;
   g_object_ref (self);
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       _ ("The PAC script ran for more than %u ms and was stopped"), CALL_LIMIT_MS);
+  error
+      = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                     _ ("The PAC script ran for more than %u ms and was stopped"), h->deadline_ms);
   runner_helper_died (self, error);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
@@ -237,7 +242,10 @@ helper_arm_deadline (Helper *h)
 
   g_clear_handle_id (&h->deadline_id, g_source_remove);
   if (head != NULL && head->sent)
-    h->deadline_id = g_timeout_add (CALL_LIMIT_MS, on_deadline, h);
+    {
+      h->deadline_ms = head->kind == REQ_FIND ? CALL_LIMIT_MS : LOAD_LIMIT_MS;
+      h->deadline_id = g_timeout_add (h->deadline_ms, on_deadline, h);
+    }
 }
 
 static void
@@ -284,10 +292,23 @@ cache_entry_free (CacheEntry *e)
   g_free (e);
 }
 
+/* Text from the script, made fit for a log line or a D-Bus error: valid
+ * UTF-8, bounded, no control characters. */
+static char *
+clean_text (const char *text, gsize len, gsize max)
+{
+  char *valid = g_utf8_make_valid (text, MIN (len, max));
+
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return valid;
+}
+
 static GError *
 error_from_helper (char kind, const char *message, gsize len)
 {
-  g_autofree char *msg = g_utf8_make_valid (message, MIN (len, 512));
+  g_autofree char *msg = clean_text (message, len, 512);
 
   switch (kind)
     {
@@ -415,11 +436,8 @@ runner_log_alert (PhonesecPacRunner *self, const char *text, gsize len)
       self->alerts_dropped++;
       return;
     }
-  valid = g_utf8_make_valid (text, MIN (len, PAC_ALERT_MAX));
   /* No control characters reach the log: one alert is one line. */
-  for (char *p = valid; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
+  valid = clean_text (text, len, PAC_ALERT_MAX);
   g_message ("PAC alert(): %s", valid);
 }
 
@@ -856,24 +874,41 @@ runner_load_pending (PhonesecPacRunner *self)
   return FALSE;
 }
 
-/* The host handed to the script: lower case, IDN in ASCII (punycode), an
- * IPv6 literal without brackets. */
+/* What the script gets. The host: lower case, IDN in ASCII (punycode), an
+ * IPv6 literal without brackets. The URL: as given, except that user
+ * information (a password may be there) and the fragment are removed, and
+ * an https:// or wss:// URL is cut to its origin, as browsers do since
+ * PAC scripts could leak them (alert() reaches the log, and a script can
+ * encode any of it in a proxy name). */
 static gboolean
-split_url (const char *url, char **host, char **cache_key, GError **error)
+split_url (const char *url, char **script_url, char **host, char **cache_key, GError **error)
 {
   g_autofree char *scheme = NULL;
+  g_autofree char *userinfo = NULL;
   g_autofree char *raw_host = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *fragment = NULL;
   g_autofree char *ascii = NULL;
+  gboolean origin_only;
   int port = -1;
 
-  if (!g_uri_split_network (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, &raw_host,
-                            &port, NULL)
-      || raw_host == NULL || raw_host[0] == '\0')
+  if (!g_uri_split (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, &userinfo, &raw_host,
+                    &port, &path, &query, &fragment, NULL)
+      || scheme == NULL || raw_host == NULL || raw_host[0] == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The URL has no host name"));
       return FALSE;
     }
+  origin_only
+      = g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0;
+  if (userinfo != NULL || fragment != NULL || (origin_only && (strcmp (path, "/") != 0 || query)))
+    *script_url = g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, scheme, NULL, raw_host,
+                              port, origin_only ? "/" : path, origin_only ? NULL : query, NULL);
+  else
+    *script_url = g_strdup (url);
+
   if (strchr (raw_host, '%') != NULL && strchr (raw_host, ':') == NULL)
     {
       char *unescaped = g_uri_unescape_string (raw_host, NULL);
@@ -898,6 +933,7 @@ split_url (const char *url, char **host, char **cache_key, GError **error)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The URL's host name is not valid"));
+      g_clear_pointer (script_url, g_free);
       return FALSE;
     }
   *host = g_ascii_strdown (ascii, -1);
@@ -913,6 +949,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
   g_autoptr (GTask) task = NULL;
   g_autofree char *host = NULL;
   g_autofree char *cache_key = NULL;
+  g_autofree char *script_url = NULL;
   g_autoptr (GError) error = NULL;
   Request *r;
   gsize url_len;
@@ -935,7 +972,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
                                _ ("The URL is not valid UTF-8"));
       return;
     }
-  if (!split_url (url, &host, &cache_key, &error))
+  if (!split_url (url, &script_url, &host, &cache_key, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -969,7 +1006,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
   r = g_new0 (Request, 1);
   r->kind = REQ_FIND;
   r->task = g_steal_pointer (&task);
-  r->frame = frame_new ('F', url, url_len + 1, host, strlen (host));
+  r->frame = frame_new ('F', script_url, strlen (script_url) + 1, host, strlen (host));
   r->cache_key = g_steal_pointer (&cache_key);
   runner_submit (self, r);
 }
