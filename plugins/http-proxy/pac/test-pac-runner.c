@@ -316,8 +316,9 @@ test_global_object (void)
            "       'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape',\n"
            "       'unescape'].indexOf(n) < 0;\n"
            "  }, this);\n"
-           "  var bad = typeof Duktape + typeof N + typeof require + typeof print;\n"
-           "  return 'PROXY ' + (own.length === 0 && bad === 'undefinedundefinedundefinedundefined'"
+           "  var bad = [typeof Duktape, typeof N, typeof require, typeof print, typeof CBOR,\n"
+           "    typeof TextEncoder, typeof TextDecoder, typeof performance].join('');\n"
+           "  return 'PROXY ' + (own.length === 0 && bad === new Array(9).join('undefined')"
            " ? 'clean' : 'dirty-' + own.join('-') + bad) + '.example:1';\n"
            "}\n");
   assert_find (runner, "http://a.example/", "PROXY clean.example:1");
