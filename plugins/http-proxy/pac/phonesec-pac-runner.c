@@ -693,6 +693,8 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
 {
   Helper *h = self->helper;
   Request *head;
+  GQueue same_host = G_QUEUE_INIT;
+  gboolean hung;
   g_autoptr (GError) spawn_error = NULL;
 
   if (h == NULL)
@@ -706,7 +708,11 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
   else
     head = NULL;
   /* The queue is made consistent before any callback runs (a callback may
-   * queue a new request): nothing is sent, no stale RELOAD remains. */
+   * queue a new request): nothing is sent, no stale RELOAD remains. When
+   * the script hung on a host, the calls queued for the same host would
+   * hang too: they fail now rather than one second at a time. */
+  hung = head != NULL && head->kind == REQ_FIND
+         && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   for (GList *l = self->queue.head; l != NULL;)
     {
       GList *next = l->next;
@@ -716,6 +722,11 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
         {
           g_queue_delete_link (&self->queue, l);
           request_free (r);
+        }
+      else if (hung && r->kind == REQ_FIND && g_strcmp0 (r->cache_key, head->cache_key) == 0)
+        {
+          g_queue_delete_link (&self->queue, l);
+          g_queue_push_tail (&same_host, r);
         }
       l = next;
     }
@@ -728,6 +739,8 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
     }
   else if (head != NULL)
     request_complete (self, head, 'E', NULL, 0, error);
+  while (!g_queue_is_empty (&same_host))
+    request_complete (self, g_queue_pop_head (&same_host), 'E', NULL, 0, error);
 
   /* Respawn now when there is work or a script to get back to (unless a
    * callback above already did). */

@@ -550,6 +550,83 @@ test_hostile_infinite_loop (void)
                       G_IO_ERROR_TIMED_OUT, "1000 ms");
 }
 
+typedef struct
+{
+  guint done;
+  guint timed_out;
+  guint good;
+} Burst;
+
+static void
+on_burst (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Burst *b = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *got
+      = phonesec_pac_runner_find_proxy_finish (PHONESEC_PAC_RUNNER (source), result, &error);
+
+  b->done++;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    b->timed_out++;
+  else if (g_strcmp0 (got, "PROXY good.example:1") == 0)
+    b->good++;
+}
+
+/* Ten calls for a host the script hangs on, queued with two for another
+ * host: one second for all ten, not ten; the others still answered. */
+static void
+test_hostile_loop_same_host (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  Burst b = { 0, 0, 0 };
+  gint64 start;
+
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  if (h == 'slow.example') while (true) {}\n"
+                   "  return 'PROXY good.example:1';\n"
+                   "}\n");
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 10; i++)
+    {
+      phonesec_pac_runner_find_proxy_async (runner, "http://slow.example/x", NULL, on_burst, &b);
+      if (i == 4 || i == 8)
+        phonesec_pac_runner_find_proxy_async (runner, "http://fast.example/", NULL, on_burst, &b);
+    }
+  while (b.done < 12)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (b.timed_out, ==, 10);
+  g_assert_cmpuint (b.good, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
+}
+
+static void
+on_cancelled_find (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *got
+      = phonesec_pac_runner_find_proxy_finish (PHONESEC_PAC_RUNNER (source), result, &error);
+
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  load_ok (runner, good_script);
+  phonesec_pac_runner_find_proxy_async (runner, "http://a.example/", cancellable, on_cancelled_find,
+                                        &done);
+  g_cancellable_cancel (cancellable);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  assert_find (runner, "http://a.example/", "PROXY good.example:1");
+}
+
 static void
 test_hostile_memory_bomb (void)
 {
@@ -850,6 +927,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/url-privacy", test_url_privacy);
   g_test_add_func ("/pac-runner/bad-urls", test_bad_urls);
   g_test_add_func ("/pac-runner/hostile/infinite-loop", test_hostile_infinite_loop);
+  g_test_add_func ("/pac-runner/hostile/loop-same-host", test_hostile_loop_same_host);
   g_test_add_func ("/pac-runner/hostile/memory-bomb", test_hostile_memory_bomb);
   g_test_add_func ("/pac-runner/hostile/non-string", test_hostile_non_string);
   g_test_add_func ("/pac-runner/hostile/bad-entry", test_hostile_bad_entry);
@@ -867,5 +945,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/sandbox", test_sandbox);
   g_test_add_func ("/pac-runner/cache", test_cache);
   g_test_add_func ("/pac-runner/unload", test_unload);
+  g_test_add_func ("/pac-runner/cancelled", test_cancelled);
   return g_test_run ();
 }
