@@ -978,6 +978,8 @@ main (int argc, char **argv)
               arm_cpu_limit (0);
               break;
             }
+          case 'd':
+            break; /* a late DNS answer: nothing waits for it */
           default:
             send_error (PAC_ERR_PROTOCOL, "unknown request");
             break;

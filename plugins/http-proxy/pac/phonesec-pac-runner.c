@@ -445,6 +445,7 @@ typedef struct
 {
   Helper *helper;
   char *name;
+  GCancellable *cancellable; /* cancelled once the question was answered */
 } DnsQuestion;
 
 static void
@@ -461,6 +462,8 @@ dns_answer (Helper *h, GList *addresses)
   frame = frame_new ('d', payload->data, payload->len, NULL, 0);
   g_byte_array_unref (payload);
   g_clear_handle_id (&h->dns_timeout_id, g_source_remove);
+  if (h->dns_cancellable != NULL)
+    g_cancellable_cancel (h->dns_cancellable);
   g_clear_object (&h->dns_cancellable);
   helper_send (h, frame);
   helper_arm_deadline (h);
@@ -474,10 +477,13 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   GList *addresses;
 
   addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
-  if (q->helper->runner != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* A lookup finishing after its timeout answered must not answer twice:
+   * the helper would take it for the next request. */
+  if (q->helper->runner != NULL && !g_cancellable_is_cancelled (q->cancellable))
     dns_answer (q->helper, addresses);
   g_resolver_free_addresses (addresses);
   helper_unref (q->helper);
+  g_object_unref (q->cancellable);
   g_free (q->name);
   g_free (q);
 }
@@ -516,6 +522,7 @@ helper_resolve (Helper *h, const char *payload, gsize len)
   q->helper = helper_ref (h);
   q->name = g_steal_pointer (&name);
   h->dns_cancellable = g_cancellable_new ();
+  q->cancellable = g_object_ref (h->dns_cancellable);
   h->dns_timeout_id = g_timeout_add (DNS_LIMIT_MS, on_dns_timeout, h);
   {
     g_autoptr (GResolver) resolver = g_resolver_get_default ();
