@@ -446,6 +446,7 @@ typedef struct
   Helper *helper;
   char *name;
   GCancellable *cancellable; /* cancelled once the question was answered */
+  gboolean ipv4_only;
 } DnsQuestion;
 
 static void
@@ -476,11 +477,20 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   GList *addresses;
 
-  addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
   /* A lookup finishing after its timeout answered must not answer twice:
    * the helper would take it for the next request. */
   if (q->helper->runner != NULL && !g_cancellable_is_cancelled (q->cancellable))
-    dns_answer (q->helper, addresses);
+    {
+      GList *answer = NULL;
+
+      for (GList *l = addresses; l != NULL; l = l->next)
+        if (!q->ipv4_only || g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
+          answer = g_list_prepend (answer, l->data);
+      answer = g_list_reverse (answer);
+      dns_answer (q->helper, answer);
+      g_list_free (answer);
+    }
   g_resolver_free_addresses (addresses);
   helper_unref (q->helper);
   g_object_unref (q->cancellable);
@@ -504,7 +514,6 @@ static void
 helper_resolve (Helper *h, const char *payload, gsize len)
 {
   g_autofree char *name = g_strndup (payload + 1, len - 1);
-  GResolverNameLookupFlags flags = G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT;
   DnsQuestion *q;
 
   g_clear_handle_id (&h->deadline_id, g_source_remove);
@@ -516,9 +525,11 @@ helper_resolve (Helper *h, const char *payload, gsize len)
       dns_answer (h, NULL);
       return;
     }
-  if (payload[0] == '4')
-    flags = G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY;
   q = g_new0 (DnsQuestion, 1);
+  /* Asked for any family and filtered here: IPV4_ONLY means AI_ADDRCONFIG
+   * with AF_INET, which finds nothing while the phone has no IPv4 address
+   * besides loopback. */
+  q->ipv4_only = payload[0] == '4';
   q->helper = helper_ref (h);
   q->name = g_steal_pointer (&name);
   h->dns_cancellable = g_cancellable_new ();
@@ -526,8 +537,7 @@ helper_resolve (Helper *h, const char *payload, gsize len)
   h->dns_timeout_id = g_timeout_add (DNS_LIMIT_MS, on_dns_timeout, h);
   {
     g_autoptr (GResolver) resolver = g_resolver_get_default ();
-    g_resolver_lookup_by_name_with_flags_async (resolver, q->name, flags, h->dns_cancellable,
-                                                on_resolved, q);
+    g_resolver_lookup_by_name_async (resolver, q->name, h->dns_cancellable, on_resolved, q);
   }
 }
 
