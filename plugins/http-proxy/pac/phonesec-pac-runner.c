@@ -3,10 +3,10 @@
  * Requests (load, unload, find) queue in self->queue in the order they were
  * written to the helper; the helper answers them one at a time, so a reply
  * always belongs to the queue head. Only the head runs against the clock:
- * CALL_LIMIT_MS of wall time (paused while the daemon resolves a name for
- * the script). Past it the helper is killed, the head fails, a new helper
- * is spawned, the script reloaded and the rest of the queue resent. A crash
- * does the same and emits "helper-crashed".
+ * CALL_LIMIT_MS of wall time, LOAD_LIMIT_MS for a load (paused while the
+ * daemon resolves a name for the script). Past it the helper is killed, the head fails, a new
+ * helper is spawned, the script reloaded and the rest of the queue resent. A crash does the same
+ * and emits "helper-crashed".
  *
  * Nothing here blocks: the pipes are read and written asynchronously, DNS
  * goes through GResolver (its own threads), the spawn is one fork+exec.
@@ -27,6 +27,9 @@
 #include "phonesec-pac-result.h"
 
 #define CALL_LIMIT_MS 1000
+/* Compiling and running a script's top level (up to 1 MiB) may take
+ * longer on a phone's CPU than one call. */
+#define LOAD_LIMIT_MS 3000
 #define DNS_LIMIT_MS 1000
 #define CACHE_MAX_ENTRIES 1024
 #define ALERTS_PER_MINUTE 20
@@ -89,6 +92,7 @@ struct _Helper
   GByteArray *out; /* bytes to write, not yet handed to the stream */
   GBytes *writing; /* bytes the stream is writing */
   guint deadline_id;
+  guint deadline_ms;
   guint dns_timeout_id;
   GCancellable *dns_cancellable;
 };
@@ -221,8 +225,9 @@ on_deadline (gpointer user_data)
 
   h->deadline_id = 0;
   g_object_ref (self);
-  error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                       _ ("The PAC script ran for more than %u ms and was stopped"), CALL_LIMIT_MS);
+  error
+      = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                     _ ("The PAC script ran for more than %u ms and was stopped"), h->deadline_ms);
   runner_helper_died (self, error);
   g_object_unref (self);
   return G_SOURCE_REMOVE;
@@ -237,7 +242,10 @@ helper_arm_deadline (Helper *h)
 
   g_clear_handle_id (&h->deadline_id, g_source_remove);
   if (head != NULL && head->sent)
-    h->deadline_id = g_timeout_add (CALL_LIMIT_MS, on_deadline, h);
+    {
+      h->deadline_ms = head->kind == REQ_FIND ? CALL_LIMIT_MS : LOAD_LIMIT_MS;
+      h->deadline_id = g_timeout_add (h->deadline_ms, on_deadline, h);
+    }
 }
 
 static void
@@ -284,10 +292,23 @@ cache_entry_free (CacheEntry *e)
   g_free (e);
 }
 
+/* Text from the script, made fit for a log line or a D-Bus error: valid
+ * UTF-8, bounded, no control characters. */
+static char *
+clean_text (const char *text, gsize len, gsize max)
+{
+  char *valid = g_utf8_make_valid (text, MIN (len, max));
+
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return valid;
+}
+
 static GError *
 error_from_helper (char kind, const char *message, gsize len)
 {
-  g_autofree char *msg = g_utf8_make_valid (message, MIN (len, 512));
+  g_autofree char *msg = clean_text (message, len, 512);
 
   switch (kind)
     {
@@ -415,11 +436,8 @@ runner_log_alert (PhonesecPacRunner *self, const char *text, gsize len)
       self->alerts_dropped++;
       return;
     }
-  valid = g_utf8_make_valid (text, MIN (len, PAC_ALERT_MAX));
   /* No control characters reach the log: one alert is one line. */
-  for (char *p = valid; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
+  valid = clean_text (text, len, PAC_ALERT_MAX);
   g_message ("PAC alert(): %s", valid);
 }
 
@@ -427,6 +445,8 @@ typedef struct
 {
   Helper *helper;
   char *name;
+  GCancellable *cancellable; /* cancelled once the question was answered */
+  gboolean ipv4_only;
 } DnsQuestion;
 
 static void
@@ -443,6 +463,8 @@ dns_answer (Helper *h, GList *addresses)
   frame = frame_new ('d', payload->data, payload->len, NULL, 0);
   g_byte_array_unref (payload);
   g_clear_handle_id (&h->dns_timeout_id, g_source_remove);
+  if (h->dns_cancellable != NULL)
+    g_cancellable_cancel (h->dns_cancellable);
   g_clear_object (&h->dns_cancellable);
   helper_send (h, frame);
   helper_arm_deadline (h);
@@ -455,11 +477,23 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   GList *addresses;
 
-  addresses = g_resolver_lookup_by_name_with_flags_finish (G_RESOLVER (source), result, &error);
-  if (q->helper->runner != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    dns_answer (q->helper, addresses);
+  addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+  /* A lookup finishing after its timeout answered must not answer twice:
+   * the helper would take it for the next request. */
+  if (q->helper->runner != NULL && !g_cancellable_is_cancelled (q->cancellable))
+    {
+      GList *answer = NULL;
+
+      for (GList *l = addresses; l != NULL; l = l->next)
+        if (!q->ipv4_only || g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV4)
+          answer = g_list_prepend (answer, l->data);
+      answer = g_list_reverse (answer);
+      dns_answer (q->helper, answer);
+      g_list_free (answer);
+    }
   g_resolver_free_addresses (addresses);
   helper_unref (q->helper);
+  g_object_unref (q->cancellable);
   g_free (q->name);
   g_free (q);
 }
@@ -480,7 +514,6 @@ static void
 helper_resolve (Helper *h, const char *payload, gsize len)
 {
   g_autofree char *name = g_strndup (payload + 1, len - 1);
-  GResolverNameLookupFlags flags = G_RESOLVER_NAME_LOOKUP_FLAGS_DEFAULT;
   DnsQuestion *q;
 
   g_clear_handle_id (&h->deadline_id, g_source_remove);
@@ -492,17 +525,19 @@ helper_resolve (Helper *h, const char *payload, gsize len)
       dns_answer (h, NULL);
       return;
     }
-  if (payload[0] == '4')
-    flags = G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY;
   q = g_new0 (DnsQuestion, 1);
+  /* Asked for any family and filtered here: IPV4_ONLY means AI_ADDRCONFIG
+   * with AF_INET, which finds nothing while the phone has no IPv4 address
+   * besides loopback. */
+  q->ipv4_only = payload[0] == '4';
   q->helper = helper_ref (h);
   q->name = g_steal_pointer (&name);
   h->dns_cancellable = g_cancellable_new ();
+  q->cancellable = g_object_ref (h->dns_cancellable);
   h->dns_timeout_id = g_timeout_add (DNS_LIMIT_MS, on_dns_timeout, h);
   {
     g_autoptr (GResolver) resolver = g_resolver_get_default ();
-    g_resolver_lookup_by_name_with_flags_async (resolver, q->name, flags, h->dns_cancellable,
-                                                on_resolved, q);
+    g_resolver_lookup_by_name_async (resolver, q->name, h->dns_cancellable, on_resolved, q);
   }
 }
 
@@ -675,6 +710,8 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
 {
   Helper *h = self->helper;
   Request *head;
+  GQueue same_host = G_QUEUE_INIT;
+  gboolean hung;
   g_autoptr (GError) spawn_error = NULL;
 
   if (h == NULL)
@@ -688,7 +725,11 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
   else
     head = NULL;
   /* The queue is made consistent before any callback runs (a callback may
-   * queue a new request): nothing is sent, no stale RELOAD remains. */
+   * queue a new request): nothing is sent, no stale RELOAD remains. When
+   * the script hung on a host, the calls queued for the same host would
+   * hang too: they fail now rather than one second at a time. */
+  hung = head != NULL && head->kind == REQ_FIND
+         && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   for (GList *l = self->queue.head; l != NULL;)
     {
       GList *next = l->next;
@@ -698,6 +739,11 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
         {
           g_queue_delete_link (&self->queue, l);
           request_free (r);
+        }
+      else if (hung && r->kind == REQ_FIND && g_strcmp0 (r->cache_key, head->cache_key) == 0)
+        {
+          g_queue_delete_link (&self->queue, l);
+          g_queue_push_tail (&same_host, r);
         }
       l = next;
     }
@@ -710,6 +756,8 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
     }
   else if (head != NULL)
     request_complete (self, head, 'E', NULL, 0, error);
+  while (!g_queue_is_empty (&same_host))
+    request_complete (self, g_queue_pop_head (&same_host), 'E', NULL, 0, error);
 
   /* Respawn now when there is work or a script to get back to (unless a
    * callback above already did). */
@@ -856,24 +904,41 @@ runner_load_pending (PhonesecPacRunner *self)
   return FALSE;
 }
 
-/* The host handed to the script: lower case, IDN in ASCII (punycode), an
- * IPv6 literal without brackets. */
+/* What the script gets. The host: lower case, IDN in ASCII (punycode), an
+ * IPv6 literal without brackets. The URL: as given, except that user
+ * information (a password may be there) and the fragment are removed, and
+ * an https:// or wss:// URL is cut to its origin, as browsers do since
+ * PAC scripts could leak them (alert() reaches the log, and a script can
+ * encode any of it in a proxy name). */
 static gboolean
-split_url (const char *url, char **host, char **cache_key, GError **error)
+split_url (const char *url, char **script_url, char **host, char **cache_key, GError **error)
 {
   g_autofree char *scheme = NULL;
+  g_autofree char *userinfo = NULL;
   g_autofree char *raw_host = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *fragment = NULL;
   g_autofree char *ascii = NULL;
+  gboolean origin_only;
   int port = -1;
 
-  if (!g_uri_split_network (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, &raw_host,
-                            &port, NULL)
-      || raw_host == NULL || raw_host[0] == '\0')
+  if (!g_uri_split (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, &userinfo, &raw_host,
+                    &port, &path, &query, &fragment, NULL)
+      || scheme == NULL || raw_host == NULL || raw_host[0] == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The URL has no host name"));
       return FALSE;
     }
+  origin_only
+      = g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0;
+  if (userinfo != NULL || fragment != NULL || (origin_only && (strcmp (path, "/") != 0 || query)))
+    *script_url = g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, scheme, NULL, raw_host,
+                              port, origin_only ? "/" : path, origin_only ? NULL : query, NULL);
+  else
+    *script_url = g_strdup (url);
+
   if (strchr (raw_host, '%') != NULL && strchr (raw_host, ':') == NULL)
     {
       char *unescaped = g_uri_unescape_string (raw_host, NULL);
@@ -898,6 +963,7 @@ split_url (const char *url, char **host, char **cache_key, GError **error)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The URL's host name is not valid"));
+      g_clear_pointer (script_url, g_free);
       return FALSE;
     }
   *host = g_ascii_strdown (ascii, -1);
@@ -913,6 +979,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
   g_autoptr (GTask) task = NULL;
   g_autofree char *host = NULL;
   g_autofree char *cache_key = NULL;
+  g_autofree char *script_url = NULL;
   g_autoptr (GError) error = NULL;
   Request *r;
   gsize url_len;
@@ -935,7 +1002,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
                                _ ("The URL is not valid UTF-8"));
       return;
     }
-  if (!split_url (url, &host, &cache_key, &error))
+  if (!split_url (url, &script_url, &host, &cache_key, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -969,7 +1036,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
   r = g_new0 (Request, 1);
   r->kind = REQ_FIND;
   r->task = g_steal_pointer (&task);
-  r->frame = frame_new ('F', url, url_len + 1, host, strlen (host));
+  r->frame = frame_new ('F', script_url, strlen (script_url) + 1, host, strlen (host));
   r->cache_key = g_steal_pointer (&cache_key);
   runner_submit (self, r);
 }

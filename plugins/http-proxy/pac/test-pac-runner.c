@@ -194,6 +194,42 @@ test_corporate_table (void)
   g_test_assert_expected_messages ();
 }
 
+static void
+count_alerts (const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+  GPtrArray *seen = user_data;
+
+  g_ptr_array_add (seen, g_strdup (message));
+}
+
+/* alert() reaches the log one bounded line at a time, at most 20 a minute:
+ * a script cannot flood the log or forge lines. */
+static void
+test_alert_bounded (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  guint id = g_log_set_handler ("phonesec-http-proxy", G_LOG_LEVEL_MESSAGE, count_alerts, seen);
+
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  for (var i = 0; i < 100; i++)\n"
+                   "    alert('one\\ntwo\\x1b[31m' + new Array(5000).join('x'));\n"
+                   "  return 'DIRECT';\n"
+                   "}\n");
+  assert_find (runner, "http://a.example/", "DIRECT");
+  assert_find (runner, "http://a.example/", "DIRECT");
+  g_log_remove_handler ("phonesec-http-proxy", id);
+  g_assert_cmpuint (seen->len, ==, 20);
+  for (guint i = 0; i < seen->len; i++)
+    {
+      const char *m = seen->pdata[i];
+      g_assert_true (g_str_has_prefix (m, "PAC alert(): one two [31mxxx"));
+      g_assert_null (strchr (m, '\n'));
+      g_assert_null (strchr (m, '\x1b'));
+      g_assert_cmpuint (strlen (m), <=, 1100);
+    }
+}
+
 typedef struct
 {
   guint done;
@@ -280,8 +316,9 @@ test_global_object (void)
            "       'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape',\n"
            "       'unescape'].indexOf(n) < 0;\n"
            "  }, this);\n"
-           "  var bad = typeof Duktape + typeof N + typeof require + typeof print;\n"
-           "  return 'PROXY ' + (own.length === 0 && bad === 'undefinedundefinedundefinedundefined'"
+           "  var bad = [typeof Duktape, typeof N, typeof require, typeof print, typeof CBOR,\n"
+           "    typeof TextEncoder, typeof TextDecoder, typeof performance].join('');\n"
+           "  return 'PROXY ' + (own.length === 0 && bad === new Array(9).join('undefined')"
            " ? 'clean' : 'dirty-' + own.join('-') + bad) + '.example:1';\n"
            "}\n");
   assert_find (runner, "http://a.example/", "PROXY clean.example:1");
@@ -295,7 +332,8 @@ static const char *checksum_script
     = "function FindProxyForURL(url, host) {\n"
       "  var s = 0;\n"
       "  for (var i = 0; i < url.length; i++) s = (s + url.charCodeAt(i)) % 1000000;\n"
-      "  return 'PROXY l' + url.length + '-s' + s + '.' + host + ':1';\n"
+      "  return 'PROXY l' + url.length + '-s' + s + '.' + (host.indexOf(':') < 0 ? host : 'v6')"
+      " + ':1';\n"
       "}\n";
 
 static char *
@@ -354,6 +392,43 @@ test_host_forms (void)
   assert_find (runner, "http://xn--caf-dma.example/", "PROXY xn--caf-dma.example:1");
   assert_find (runner, "https://[2001:DB8::1]:8443/", "PROXY [2001:db8::1]:1");
   assert_find (runner, "http://user:pw@Host.Example:81/", "PROXY host.example:1");
+}
+
+/* No password, fragment, or https path reaches the script (which could log
+ * it with alert() or encode it in a proxy name). */
+static void
+test_url_privacy (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  static const struct
+  {
+    const char *url;
+    const char *seen;
+  } cases[] = {
+    { "http://user:s3cret@a.example:81/p?q=1#frag", "http://a.example:81/p?q=1" },
+    { "http://a.example/p#frag", "http://a.example/p" },
+    { "https://a.example/secret/path?token=s3cret", "https://a.example/" },
+    { "https://user:s3cret@a.example:8443/x", "https://a.example:8443/" },
+    { "wss://a.example/chat?id=1", "wss://a.example/" },
+    { "https://[2001:db8::1]:8443/x", "https://[2001:db8::1]:8443/" },
+    { "http://a.example/kept?as=is", "http://a.example/kept?as=is" },
+  };
+
+  load_ok (runner, checksum_script);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (cases[i].seen, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *host = g_strdup (g_uri_get_host (uri));
+      g_autofree char *expected = NULL;
+
+      if (strchr (host, ':') != NULL)
+        {
+          g_free (host);
+          host = g_strdup ("v6");
+        }
+      expected = expected_checksum (cases[i].seen, host);
+      assert_find (runner, cases[i].url, expected);
+    }
 }
 
 static void
@@ -475,6 +550,83 @@ test_hostile_infinite_loop (void)
                       G_IO_ERROR_TIMED_OUT, "1000 ms");
 }
 
+typedef struct
+{
+  guint done;
+  guint timed_out;
+  guint good;
+} Burst;
+
+static void
+on_burst (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Burst *b = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *got
+      = phonesec_pac_runner_find_proxy_finish (PHONESEC_PAC_RUNNER (source), result, &error);
+
+  b->done++;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    b->timed_out++;
+  else if (g_strcmp0 (got, "PROXY good.example:1") == 0)
+    b->good++;
+}
+
+/* Ten calls for a host the script hangs on, queued with two for another
+ * host: one second for all ten, not ten; the others still answered. */
+static void
+test_hostile_loop_same_host (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  Burst b = { 0, 0, 0 };
+  gint64 start;
+
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  if (h == 'slow.example') while (true) {}\n"
+                   "  return 'PROXY good.example:1';\n"
+                   "}\n");
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 10; i++)
+    {
+      phonesec_pac_runner_find_proxy_async (runner, "http://slow.example/x", NULL, on_burst, &b);
+      if (i == 4 || i == 8)
+        phonesec_pac_runner_find_proxy_async (runner, "http://fast.example/", NULL, on_burst, &b);
+    }
+  while (b.done < 12)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (b.timed_out, ==, 10);
+  g_assert_cmpuint (b.good, ==, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
+}
+
+static void
+on_cancelled_find (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *got
+      = phonesec_pac_runner_find_proxy_finish (PHONESEC_PAC_RUNNER (source), result, &error);
+
+  g_assert_null (got);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  load_ok (runner, good_script);
+  phonesec_pac_runner_find_proxy_async (runner, "http://a.example/", cancellable, on_cancelled_find,
+                                        &done);
+  g_cancellable_cancel (cancellable);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  assert_find (runner, "http://a.example/", "PROXY good.example:1");
+}
+
 static void
 test_hostile_memory_bomb (void)
 {
@@ -541,7 +693,7 @@ check_hostile_load (const char *script, gssize len, int code, const char *says)
 static void
 test_hostile_load_loop (void)
 {
-  check_hostile_load ("while (true) {}", -1, G_IO_ERROR_TIMED_OUT, "1000 ms");
+  check_hostile_load ("while (true) {}", -1, G_IO_ERROR_TIMED_OUT, "3000 ms");
 }
 
 static void
@@ -765,14 +917,17 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pac-runner/corporate-table", test_corporate_table);
+  g_test_add_func ("/pac-runner/alert-bounded", test_alert_bounded);
   g_test_add_func ("/pac-runner/pipelined", test_pipelined);
   g_test_add_func ("/pac-runner/my-ip-address", test_my_ip_address);
   g_test_add_func ("/pac-runner/ex-preferred", test_ex_preferred);
   g_test_add_func ("/pac-runner/global-object", test_global_object);
   g_test_add_func ("/pac-runner/url-as-value", test_url_as_value);
   g_test_add_func ("/pac-runner/host-forms", test_host_forms);
+  g_test_add_func ("/pac-runner/url-privacy", test_url_privacy);
   g_test_add_func ("/pac-runner/bad-urls", test_bad_urls);
   g_test_add_func ("/pac-runner/hostile/infinite-loop", test_hostile_infinite_loop);
+  g_test_add_func ("/pac-runner/hostile/loop-same-host", test_hostile_loop_same_host);
   g_test_add_func ("/pac-runner/hostile/memory-bomb", test_hostile_memory_bomb);
   g_test_add_func ("/pac-runner/hostile/non-string", test_hostile_non_string);
   g_test_add_func ("/pac-runner/hostile/bad-entry", test_hostile_bad_entry);
@@ -790,5 +945,6 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/sandbox", test_sandbox);
   g_test_add_func ("/pac-runner/cache", test_cache);
   g_test_add_func ("/pac-runner/unload", test_unload);
+  g_test_add_func ("/pac-runner/cancelled", test_cancelled);
   return g_test_run ();
 }
