@@ -117,7 +117,7 @@ enter_namespace (void)
     g_error ("test-http-proxy needs root: it runs in a network namespace of its own");
   if (unshare (CLONE_NEWNS | CLONE_NEWNET) != 0)
     g_error ("unshare(CLONE_NEWNS | CLONE_NEWNET): %s", g_strerror (errno));
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+  if (mount ("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
     g_error ("making the mounts private: %s", g_strerror (errno));
 }
 
@@ -171,7 +171,7 @@ world_make (void)
   g_file_set_contents (resolv, "nameserver 127.0.0.1\noptions timeout:1 attempts:2\n", -1, &error);
   g_assert_no_error (error);
   g_chmod (resolv, 0644);
-  if (mount (resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0)
+  if (mount (resolv, "/etc/resolv.conf", "none", MS_BIND, NULL) != 0)
     g_error ("bind-mounting %s over /etc/resolv.conf: %s", resolv, g_strerror (errno));
 
   world.dnsmasq_log = g_build_filename (world.dir, "dnsmasq.log", NULL);
