@@ -426,13 +426,65 @@ n_now (duk_context *ctx)
   return 1;
 }
 
-/* Shell expression match: '*' any run, '?' one character, everything else
- * literal. Iterative with a single backtrack point, so linear-ish and never
- * exponential whatever the pattern. */
+/* One pattern element against character @c: '?', a bracket class
+ * ([abc], [a-z], [!x] or [^x]) or a literal. Sets *@next past the element;
+ * an unclosed '[' is a literal. */
+static int
+match_one (const char *p, char c, const char **next)
+{
+  if (*p == '?')
+    {
+      *next = p + 1;
+      return 1;
+    }
+  if (*p == '[')
+    {
+      const char *q = p + 1;
+      int negate = 0, hit = 0;
+
+      if (*q == '!' || *q == '^')
+        {
+          negate = 1;
+          q++;
+        }
+      /* A ']' right after the opening is a member, not the end. */
+      do
+        {
+          if (*q == '\0')
+            break;
+          if (q[1] == '-' && q[2] != ']' && q[2] != '\0')
+            {
+              if ((unsigned char) c >= (unsigned char) q[0]
+                  && (unsigned char) c <= (unsigned char) q[2])
+                hit = 1;
+              q += 3;
+            }
+          else
+            {
+              if (c == *q)
+                hit = 1;
+              q++;
+            }
+        }
+      while (*q != ']');
+      if (*q == ']')
+        {
+          *next = q + 1;
+          return hit != negate;
+        }
+    }
+  *next = p + 1;
+  return *p == c;
+}
+
+/* Shell expression match: '*' any run, '?' one character, [...] a class,
+ * everything else literal (browsers turn the pattern into a regular
+ * expression, where a class works too). Iterative with a single backtrack
+ * point: never exponential, whatever the pattern. */
 static int
 glob_match (const char *s, const char *p)
 {
-  const char *star = NULL, *retry = NULL;
+  const char *star = NULL, *retry = NULL, *next;
 
   while (*s != '\0')
     {
@@ -441,9 +493,9 @@ glob_match (const char *s, const char *p)
           star = p++;
           retry = s;
         }
-      else if (*p != '\0' && (*p == '?' || *p == *s))
+      else if (*p != '\0' && match_one (p, *s, &next))
         {
-          p++;
+          p = next;
           s++;
         }
       else if (star != NULL)

@@ -284,6 +284,70 @@ test_my_ip_address (void)
   assert_find (bare, "http://a.example/", "PROXY 172.16.5.10:1");
 }
 
+/* The helpers' edge cases, as a table the script itself checks: it answers
+ * "PROXY ok.example:1" or names the first failing row. */
+static void
+test_helper_semantics (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+
+  load_ok (runner,
+           "var rows = [\n"
+           "  [shExpMatch('www.example.com', '*.example.com'), true],\n"
+           "  [shExpMatch('example.com', '*.example.com'), false],\n"
+           "  [shExpMatch('a.b', 'a?b'), true],\n"
+           "  [shExpMatch('axxb', 'a?b'), false],\n"
+           "  [shExpMatch('http://x/a+b(c)', 'http://x/a+b(c)'), true],\n"
+           "  [shExpMatch('host7', 'host[0-9]'), true],\n"
+           "  [shExpMatch('hostx', 'host[0-9]'), false],\n"
+           "  [shExpMatch('hostx', 'host[!0-9]'), true],\n"
+           "  [shExpMatch('ab', 'a[bc]'), true],\n"
+           "  [shExpMatch('a[b', 'a[b'), true],\n"
+           "  [shExpMatch('', '*'), true],\n"
+           "  [shExpMatch('aaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '*a*a*a*a*a*a*a*a*a*c'), false],\n"
+           "  [isPlainHostName('www'), true],\n"
+           "  [isPlainHostName('www.example'), false],\n"
+           "  [isPlainHostName('::1'), false],\n"
+           "  [dnsDomainIs('www.example.com', '.example.com'), true],\n"
+           "  [dnsDomainIs('www', '.example.com'), false],\n"
+           "  [dnsDomainIs('WWW.Example.COM', '.example.com'), true],\n"
+           "  [localHostOrDomainIs('www', 'www.example.com'), true],\n"
+           "  [localHostOrDomainIs('www.example.com', 'www.example.com'), true],\n"
+           "  [localHostOrDomainIs('www.other.com', 'www.example.com'), false],\n"
+           "  [localHostOrDomainIs('home', 'www.example.com'), false],\n"
+           "  [dnsDomainLevels('www'), 0],\n"
+           "  [dnsDomainLevels('www.example.com'), 2],\n"
+           "  [isInNet('198.51.100.7', '198.51.100.0', '255.255.255.0'), true],\n"
+           "  [isInNet('198.51.101.7', '198.51.100.0', '255.255.255.0'), false],\n"
+           "  [isInNet('198.51.100.7', '198.51.100.0', 'not-a-mask'), false],\n"
+           "  [dnsResolve('192.0.2.1'), '192.0.2.1'],\n"
+           "  [isResolvable('192.0.2.1'), true],\n"
+           "  [isResolvable(''), false],\n"
+           "  [isInNetEx('2001:db8::1', '2001:db8::/32'), true],\n"
+           "  [isInNetEx('2001:db9::1', '2001:db8::/32'), false],\n"
+           "  [isInNetEx('2001:db8::1', '2001:db8::/129'), false],\n"
+           "  [isInNetEx('10.0.0.1', '2001:db8::/32'), false],\n"
+           "  [isInNetEx('10.1.2.3', '10.0.0.0/8'), true],\n"
+           "  [isInNetEx('10.1.2.3', '10.0.0.0/x'), false],\n"
+           "  [sortIpAddressList('10.0.0.1'), '10.0.0.1'],\n"
+           "  [sortIpAddressList(''), false],\n"
+           "  [weekdayRange('NOPE', 'FRI'), false],\n"
+           "  [dateRange(), false],\n"
+           "  [dateRange(32), false],\n"
+           "  [dateRange(0), false],\n"
+           "  [dateRange('MAR', 2026), false],\n"
+           "  [timeRange(), false],\n"
+           "  [timeRange(25), false],\n"
+           "  [timeRange('x', 2), false],\n"
+           "];\n"
+           "function FindProxyForURL(u, h) {\n"
+           "  for (var i = 0; i < rows.length; i++)\n"
+           "    if (rows[i][0] !== rows[i][1]) return 'PROXY row' + i + '.example:1';\n"
+           "  return 'PROXY ok.example:1';\n"
+           "}\n");
+  assert_find (runner, "http://a.example/", "PROXY ok.example:1");
+}
+
 static void
 test_ex_preferred (void)
 {
@@ -920,6 +984,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/alert-bounded", test_alert_bounded);
   g_test_add_func ("/pac-runner/pipelined", test_pipelined);
   g_test_add_func ("/pac-runner/my-ip-address", test_my_ip_address);
+  g_test_add_func ("/pac-runner/helper-semantics", test_helper_semantics);
   g_test_add_func ("/pac-runner/ex-preferred", test_ex_preferred);
   g_test_add_func ("/pac-runner/global-object", test_global_object);
   g_test_add_func ("/pac-runner/url-as-value", test_url_as_value);
