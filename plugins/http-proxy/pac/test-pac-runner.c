@@ -663,6 +663,37 @@ test_hostile_loop_same_host (void)
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
 }
 
+/* While the helper hangs, 600 KB of requests wait for it: far more than a
+ * pipe holds. Writing them must not stall the main loop (the pipe is
+ * non-blocking on our side), and they are answered after the kill. */
+static void
+test_hostile_hang_big_queue (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (GString) url = g_string_new ("http://fast.example/");
+  Burst b = { 0, 0, 0 };
+  Ticker ticker;
+  guint id;
+  gint64 start;
+
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  if (h == 'slow.example') while (true) {}\n"
+                   "  return 'PROXY good.example:1';\n"
+                   "}\n");
+  while (url->len < 60000)
+    g_string_append_c (url, 'x');
+  id = ticker_start (&ticker);
+  start = g_get_monotonic_time ();
+  phonesec_pac_runner_find_proxy_async (runner, "http://slow.example/", NULL, on_burst, &b);
+  for (guint i = 0; i < 10; i++)
+    phonesec_pac_runner_find_proxy_async (runner, url->str, NULL, on_burst, &b);
+  while (b.done < 11)
+    g_main_context_iteration (NULL, TRUE);
+  ticker_check (&ticker, id, g_get_monotonic_time () - start);
+  g_assert_cmpuint (b.timed_out, ==, 1);
+  g_assert_cmpuint (b.good, ==, 10);
+}
+
 static void
 on_cancelled_find (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -993,6 +1024,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/bad-urls", test_bad_urls);
   g_test_add_func ("/pac-runner/hostile/infinite-loop", test_hostile_infinite_loop);
   g_test_add_func ("/pac-runner/hostile/loop-same-host", test_hostile_loop_same_host);
+  g_test_add_func ("/pac-runner/hostile/hang-big-queue", test_hostile_hang_big_queue);
   g_test_add_func ("/pac-runner/hostile/memory-bomb", test_hostile_memory_bomb);
   g_test_add_func ("/pac-runner/hostile/non-string", test_hostile_non_string);
   g_test_add_func ("/pac-runner/hostile/bad-entry", test_hostile_bad_entry);
