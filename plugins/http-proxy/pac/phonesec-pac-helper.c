@@ -5,7 +5,7 @@
  * framed protocol of phonesec-pac-protocol.h. Plain C without GLib: the
  * less code runs next to the script, the better.
  *
- * Sandbox, in the order it is set up (see sandbox()):
+ * Sandbox (phonesec-pac-sandbox.c), in the order it is set up:
  * - every fd but 0, 1, 2 closed; dies with its parent (PR_SET_PDEATHSIG);
  * - rlimits: address space (PAC_AS_LIMIT_MIB), no core, no file writes,
  *   no new files (RLIMIT_NOFILE = 3); CPU time is limited per request
@@ -16,9 +16,10 @@
  *   execve(): DNS questions go to the daemon over the pipe.
  * - the script's heap is capped at PAC_HEAP_MAX_MIB by the allocator
  *   (duktape turns a refused allocation into a catchable RangeError);
- * - each request runs under an ITIMER_VIRTUAL of PAC_CPU_LIMIT_S: a backstop
- *   only, the daemon kills the helper much earlier (1 s wall clock per call, 3 s per load), since
- *   Debian's duktape has no execution-timeout hook.
+ * - each request runs under an ITIMER_VIRTUAL of PAC_CPU_LIMIT_S: a
+ *   backstop only, the daemon kills the helper much earlier (1 s of wall
+ *   clock per call, 3 s per load), since Debian's duktape has no
+ *   execution-timeout hook.
  *
  * The script sees only the ECMAScript built-ins and the PAC helpers
  * (phonesec-pac-library.h); the URL and host reach FindProxyForURL as
@@ -33,38 +34,21 @@
 #include <arpa/inet.h>
 #include <duktape.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "phonesec-pac-library.h"
 #include "phonesec-pac-protocol.h"
+#include "phonesec-pac-sandbox.h"
 
-#define PAC_AS_LIMIT_MIB 512
-#define PAC_CPU_LIMIT_S 5
 #define PAC_ALERTS_PER_CALL 32
 #define PAC_MESSAGE_MAX 512
-
-#if defined(__SANITIZE_ADDRESS__)
-#define PAC_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PAC_UNDER_ASAN 1
-#endif
-#endif
 
 /* ---- I/O ------------------------------------------------------------- */
 
@@ -426,13 +410,65 @@ n_now (duk_context *ctx)
   return 1;
 }
 
-/* Shell expression match: '*' any run, '?' one character, everything else
- * literal. Iterative with a single backtrack point, so linear-ish and never
- * exponential whatever the pattern. */
+/* One pattern element against character @c: '?', a bracket class
+ * ([abc], [a-z], [!x] or [^x]) or a literal. Sets *@next past the element;
+ * an unclosed '[' is a literal. */
+static int
+match_one (const char *p, char c, const char **next)
+{
+  if (*p == '?')
+    {
+      *next = p + 1;
+      return 1;
+    }
+  if (*p == '[')
+    {
+      const char *q = p + 1;
+      int negate = 0, hit = 0;
+
+      if (*q == '!' || *q == '^')
+        {
+          negate = 1;
+          q++;
+        }
+      /* A ']' right after the opening is a member, not the end. */
+      do
+        {
+          if (*q == '\0')
+            break;
+          if (q[1] == '-' && q[2] != ']' && q[2] != '\0')
+            {
+              if ((unsigned char) c >= (unsigned char) q[0]
+                  && (unsigned char) c <= (unsigned char) q[2])
+                hit = 1;
+              q += 3;
+            }
+          else
+            {
+              if (c == *q)
+                hit = 1;
+              q++;
+            }
+        }
+      while (*q != ']');
+      if (*q == ']')
+        {
+          *next = q + 1;
+          return hit != negate;
+        }
+    }
+  *next = p + 1;
+  return *p == c;
+}
+
+/* Shell expression match: '*' any run, '?' one character, [...] a class,
+ * everything else literal (browsers turn the pattern into a regular
+ * expression, where a class works too). Iterative with a single backtrack
+ * point: never exponential, whatever the pattern. */
 static int
 glob_match (const char *s, const char *p)
 {
-  const char *star = NULL, *retry = NULL;
+  const char *star = NULL, *retry = NULL, *next;
 
   while (*s != '\0')
     {
@@ -441,9 +477,9 @@ glob_match (const char *s, const char *p)
           star = p++;
           retry = s;
         }
-      else if (*p != '\0' && (*p == '?' || *p == *s))
+      else if (*p != '\0' && match_one (p, *s, &next))
         {
-          p++;
+          p = next;
           s++;
         }
       else if (star != NULL)
@@ -817,122 +853,10 @@ find_proxy (const char *url, size_t url_len, const char *host, size_t host_len)
   duk_set_top (ctx, 0);
 }
 
-/* ---- sandbox --------------------------------------------------------- */
-
-#if defined(__x86_64__)
-#define PAC_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define PAC_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__arm__)
-#define PAC_AUDIT_ARCH AUDIT_ARCH_ARM
-#elif defined(__i386__)
-#define PAC_AUDIT_ARCH AUDIT_ARCH_I386
-#endif
-
-#define ALLOW(nr)                                                                                  \
-  BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-
-static int
-install_seccomp (void)
-{
-#if defined(PAC_AUDIT_ARCH) && !defined(PAC_UNDER_ASAN)
-  struct sock_filter filter[] =
-  {
-    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PAC_AUDIT_ARCH, 1, 0),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
-#if defined(__x86_64__)
-    /* x32 system calls share the architecture value: refuse them. */
-    BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-#endif
-    ALLOW (__NR_read),
-    ALLOW (__NR_write),
-    ALLOW (__NR_exit),
-    ALLOW (__NR_exit_group),
-    ALLOW (__NR_brk),
-    ALLOW (__NR_mmap),
-    ALLOW (__NR_munmap),
-    ALLOW (__NR_mremap),
-    ALLOW (__NR_madvise),
-    ALLOW (__NR_mprotect),
-    ALLOW (__NR_rt_sigreturn),
-    ALLOW (__NR_setitimer),
-    ALLOW (__NR_clock_gettime),
-    ALLOW (__NR_gettimeofday),
-    ALLOW (__NR_futex),
-#ifdef __NR_time
-    ALLOW (__NR_time),
-#endif
-#ifdef __NR_clock_gettime64
-    ALLOW (__NR_clock_gettime64),
-#endif
-#ifdef __NR_mmap2
-    ALLOW (__NR_mmap2),
-#endif
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-  };
-  struct sock_fprog prog = { sizeof filter / sizeof filter[0], filter };
-
-  return prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
-#else
-  return 0;
-#endif
-}
-
-static void
-on_cpu_limit (int sig)
-{
-  _exit (69);
-}
-
-static void
-sandbox (void)
-{
-  struct rlimit zero = { 0, 0 }, three = { 3, 3 };
-  struct sigaction sa;
-  struct tm tm;
-  time_t t = 0;
-
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () == 1)
-    _exit (0);
-#ifdef SYS_close_range
-  if (syscall (SYS_close_range, 3, ~0U, 0) != 0)
-#endif
-    for (int fd = 3; fd < 1024; fd++)
-      close (fd);
-
-  setrlimit (RLIMIT_CORE, &zero);
-  setrlimit (RLIMIT_FSIZE, &zero);
-  setrlimit (RLIMIT_NOFILE, &three);
-#ifndef PAC_UNDER_ASAN
-  {
-    struct rlimit as = { (rlim_t) PAC_AS_LIMIT_MIB << 20, (rlim_t) PAC_AS_LIMIT_MIB << 20 };
-    setrlimit (RLIMIT_AS, &as);
-  }
-#endif
-  prctl (PR_SET_DUMPABLE, 0);
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_cpu_limit;
-  sigaction (SIGVTALRM, &sa, NULL);
-
-  /* Reads TZ or /etc/localtime now, while files can still be opened. */
-  tzset ();
-  localtime_r (&t, &tm);
-
-  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-    _exit (72);
-  if (getenv ("PHONESEC_PAC_NO_SECCOMP") == NULL && install_seccomp () != 0)
-    _exit (73);
-}
-
 int
 main (int argc, char **argv)
 {
-  sandbox ();
+  phonesec_pac_sandbox_enter ();
   frame_buf = malloc (PAC_FRAME_MAX + 1);
   if (frame_buf == NULL)
     _exit (71);

@@ -26,7 +26,9 @@
  * 'F' gets exactly one reply, so the daemon may pipeline requests and match
  * replies in order. While evaluating, the helper may send 'D' and then waits
  * for the single 'd' answering it (DNS is resolved by the daemon: the helper
- * has no network access at all). 'L' frames need no answer.
+ * has no network access at all); requests arriving meanwhile are kept and
+ * handled in order afterwards, and a 'd' nobody waits for is ignored. 'L'
+ * frames need no answer.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -19,6 +19,8 @@
  */
 #include "phonesec-pac-runner.h"
 
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
@@ -667,6 +669,11 @@ runner_ensure_helper (PhonesecPacRunner *self, GError **error)
       h->runner = self;
       h->process = process;
       h->to_helper = g_object_ref (g_subprocess_get_stdin_pipe (process));
+      /* Our end of the pipe must not block: a frame larger than the room
+       * left in the pipe would otherwise stall the main loop until a busy
+       * (or hung) helper reads it. */
+      g_unix_set_fd_nonblocking (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (h->to_helper)),
+                                 TRUE, NULL);
       h->from_helper = g_object_ref (g_subprocess_get_stdout_pipe (process));
       h->cancellable = g_cancellable_new ();
       h->in = g_byte_array_new ();

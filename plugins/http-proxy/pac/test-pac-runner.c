@@ -284,6 +284,70 @@ test_my_ip_address (void)
   assert_find (bare, "http://a.example/", "PROXY 172.16.5.10:1");
 }
 
+/* The helpers' edge cases, as a table the script itself checks: it answers
+ * "PROXY ok.example:1" or names the first failing row. */
+static void
+test_helper_semantics (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+
+  load_ok (runner,
+           "var rows = [\n"
+           "  [shExpMatch('www.example.com', '*.example.com'), true],\n"
+           "  [shExpMatch('example.com', '*.example.com'), false],\n"
+           "  [shExpMatch('a.b', 'a?b'), true],\n"
+           "  [shExpMatch('axxb', 'a?b'), false],\n"
+           "  [shExpMatch('http://x/a+b(c)', 'http://x/a+b(c)'), true],\n"
+           "  [shExpMatch('host7', 'host[0-9]'), true],\n"
+           "  [shExpMatch('hostx', 'host[0-9]'), false],\n"
+           "  [shExpMatch('hostx', 'host[!0-9]'), true],\n"
+           "  [shExpMatch('ab', 'a[bc]'), true],\n"
+           "  [shExpMatch('a[b', 'a[b'), true],\n"
+           "  [shExpMatch('', '*'), true],\n"
+           "  [shExpMatch('aaaaaaaaaaaaaaaaaaaaaaaaaaaaab', '*a*a*a*a*a*a*a*a*a*c'), false],\n"
+           "  [isPlainHostName('www'), true],\n"
+           "  [isPlainHostName('www.example'), false],\n"
+           "  [isPlainHostName('::1'), false],\n"
+           "  [dnsDomainIs('www.example.com', '.example.com'), true],\n"
+           "  [dnsDomainIs('www', '.example.com'), false],\n"
+           "  [dnsDomainIs('WWW.Example.COM', '.example.com'), true],\n"
+           "  [localHostOrDomainIs('www', 'www.example.com'), true],\n"
+           "  [localHostOrDomainIs('www.example.com', 'www.example.com'), true],\n"
+           "  [localHostOrDomainIs('www.other.com', 'www.example.com'), false],\n"
+           "  [localHostOrDomainIs('home', 'www.example.com'), false],\n"
+           "  [dnsDomainLevels('www'), 0],\n"
+           "  [dnsDomainLevels('www.example.com'), 2],\n"
+           "  [isInNet('198.51.100.7', '198.51.100.0', '255.255.255.0'), true],\n"
+           "  [isInNet('198.51.101.7', '198.51.100.0', '255.255.255.0'), false],\n"
+           "  [isInNet('198.51.100.7', '198.51.100.0', 'not-a-mask'), false],\n"
+           "  [dnsResolve('192.0.2.1'), '192.0.2.1'],\n"
+           "  [isResolvable('192.0.2.1'), true],\n"
+           "  [isResolvable(''), false],\n"
+           "  [isInNetEx('2001:db8::1', '2001:db8::/32'), true],\n"
+           "  [isInNetEx('2001:db9::1', '2001:db8::/32'), false],\n"
+           "  [isInNetEx('2001:db8::1', '2001:db8::/129'), false],\n"
+           "  [isInNetEx('10.0.0.1', '2001:db8::/32'), false],\n"
+           "  [isInNetEx('10.1.2.3', '10.0.0.0/8'), true],\n"
+           "  [isInNetEx('10.1.2.3', '10.0.0.0/x'), false],\n"
+           "  [sortIpAddressList('10.0.0.1'), '10.0.0.1'],\n"
+           "  [sortIpAddressList(''), false],\n"
+           "  [weekdayRange('NOPE', 'FRI'), false],\n"
+           "  [dateRange(), false],\n"
+           "  [dateRange(32), false],\n"
+           "  [dateRange(0), false],\n"
+           "  [dateRange('MAR', 2026), false],\n"
+           "  [timeRange(), false],\n"
+           "  [timeRange(25), false],\n"
+           "  [timeRange('x', 2), false],\n"
+           "];\n"
+           "function FindProxyForURL(u, h) {\n"
+           "  for (var i = 0; i < rows.length; i++)\n"
+           "    if (rows[i][0] !== rows[i][1]) return 'PROXY row' + i + '.example:1';\n"
+           "  return 'PROXY ok.example:1';\n"
+           "}\n");
+  assert_find (runner, "http://a.example/", "PROXY ok.example:1");
+}
+
 static void
 test_ex_preferred (void)
 {
@@ -597,6 +661,38 @@ test_hostile_loop_same_host (void)
   g_assert_cmpuint (b.timed_out, ==, 10);
   g_assert_cmpuint (b.good, ==, 2);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2500 * 1000);
+}
+
+/* While the helper hangs, 600 KB of requests wait for it: far more than a
+ * pipe holds. Writing them must not stall the main loop (the pipe is
+ * non-blocking on our side), and they are answered after the kill. */
+static void
+test_hostile_hang_big_queue (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (GString) url = g_string_new ("http://fast.example/");
+  Burst b = { 0, 0, 0 };
+  Ticker ticker;
+  guint id;
+  gint64 start;
+
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  if (h == 'slow.example') while (true) {}\n"
+                   "  return 'PROXY good.example:1';\n"
+                   "}\n");
+  while (url->len < 60000)
+    g_string_append_c (url, 'x');
+  phonesec_pac_runner_find_proxy_async (runner, "http://slow.example/", NULL, on_burst, &b);
+  for (guint i = 0; i < 10; i++)
+    phonesec_pac_runner_find_proxy_async (runner, url->str, NULL, on_burst, &b);
+  /* Timed from here: the calls above are the caller's own work. */
+  id = ticker_start (&ticker);
+  start = g_get_monotonic_time ();
+  while (b.done < 11)
+    g_main_context_iteration (NULL, TRUE);
+  ticker_check (&ticker, id, g_get_monotonic_time () - start);
+  g_assert_cmpuint (b.timed_out, ==, 1);
+  g_assert_cmpuint (b.good, ==, 10);
 }
 
 static void
@@ -920,6 +1016,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/alert-bounded", test_alert_bounded);
   g_test_add_func ("/pac-runner/pipelined", test_pipelined);
   g_test_add_func ("/pac-runner/my-ip-address", test_my_ip_address);
+  g_test_add_func ("/pac-runner/helper-semantics", test_helper_semantics);
   g_test_add_func ("/pac-runner/ex-preferred", test_ex_preferred);
   g_test_add_func ("/pac-runner/global-object", test_global_object);
   g_test_add_func ("/pac-runner/url-as-value", test_url_as_value);
@@ -928,6 +1025,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/bad-urls", test_bad_urls);
   g_test_add_func ("/pac-runner/hostile/infinite-loop", test_hostile_infinite_loop);
   g_test_add_func ("/pac-runner/hostile/loop-same-host", test_hostile_loop_same_host);
+  g_test_add_func ("/pac-runner/hostile/hang-big-queue", test_hostile_hang_big_queue);
   g_test_add_func ("/pac-runner/hostile/memory-bomb", test_hostile_memory_bomb);
   g_test_add_func ("/pac-runner/hostile/non-string", test_hostile_non_string);
   g_test_add_func ("/pac-runner/hostile/bad-entry", test_hostile_bad_entry);
