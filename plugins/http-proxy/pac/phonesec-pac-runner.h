@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (PhonesecPacRunner, phonesec_pac_runner, PHONESEC, PAC_RUNN
 
 /* @helper_path: the phonesec-pac-helper executable. The helper is spawned
  * lazily and respawned after a hang (killed at the per-call limit) or crash.
- * "helper-crashed" (int signal_or_status) is emitted when it dies abnormally. */
+ * "helper-crashed" (int signum or 0, const char *how) is emitted when it dies abnormally. */
 PhonesecPacRunner *phonesec_pac_runner_new (const char *helper_path);
 
 /* Loads @script (NULL unloads). Fails with a clear message for a script too

@@ -1,0 +1,147 @@
+/* phonesec-pac-sandbox.c: what phonesec-pac-helper gives up before it
+ * reads a script: every fd but 0-2, core dumps, file writes, new files,
+ * most of its address space, new privileges, and all system calls but the
+ * few a running duktape needs on its two pipes (seccomp-bpf allow-list;
+ * anything else fails with EPERM, a foreign architecture is killed).
+ *
+ * Under AddressSanitizer the filter and RLIMIT_AS are left out: the
+ * sanitizer runtime reserves terabytes of shadow memory and reads /proc.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define _GNU_SOURCE
+#include "phonesec-pac-sandbox.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAC_AS_LIMIT_MIB 512
+
+#if defined(__SANITIZE_ADDRESS__)
+#define PAC_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PAC_UNDER_ASAN 1
+#endif
+#endif
+
+#if defined(__x86_64__)
+#define PAC_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PAC_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__arm__)
+#define PAC_AUDIT_ARCH AUDIT_ARCH_ARM
+#elif defined(__i386__)
+#define PAC_AUDIT_ARCH AUDIT_ARCH_I386
+#endif
+
+#define ALLOW(nr)                                                                                  \
+  BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+static int
+install_seccomp (void)
+{
+#if defined(PAC_AUDIT_ARCH) && !defined(PAC_UNDER_ASAN)
+  struct sock_filter filter[] =
+  {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PAC_AUDIT_ARCH, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+#if defined(__x86_64__)
+    /* x32 system calls share the architecture value: refuse them. */
+    BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+#endif
+    ALLOW (__NR_read),
+    ALLOW (__NR_write),
+    ALLOW (__NR_exit),
+    ALLOW (__NR_exit_group),
+    ALLOW (__NR_brk),
+    ALLOW (__NR_mmap),
+    ALLOW (__NR_munmap),
+    ALLOW (__NR_mremap),
+    ALLOW (__NR_madvise),
+    ALLOW (__NR_mprotect),
+    ALLOW (__NR_rt_sigreturn),
+    ALLOW (__NR_setitimer),
+    ALLOW (__NR_clock_gettime),
+    ALLOW (__NR_gettimeofday),
+    ALLOW (__NR_futex),
+#ifdef __NR_time
+    ALLOW (__NR_time),
+#endif
+#ifdef __NR_clock_gettime64
+    ALLOW (__NR_clock_gettime64),
+#endif
+#ifdef __NR_mmap2
+    ALLOW (__NR_mmap2),
+#endif
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+  };
+  struct sock_fprog prog = { sizeof filter / sizeof filter[0], filter };
+
+  return prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+#else
+  return 0;
+#endif
+}
+
+static void
+on_cpu_limit (int sig)
+{
+  _exit (69);
+}
+
+void
+phonesec_pac_sandbox_enter (void)
+{
+  struct rlimit zero = { 0, 0 }, three = { 3, 3 };
+  struct sigaction sa;
+  struct tm tm;
+  time_t t = 0;
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () == 1)
+    _exit (0);
+#ifdef SYS_close_range
+  if (syscall (SYS_close_range, 3, ~0U, 0) != 0)
+#endif
+    for (int fd = 3; fd < 1024; fd++)
+      close (fd);
+
+  setrlimit (RLIMIT_CORE, &zero);
+  setrlimit (RLIMIT_FSIZE, &zero);
+  setrlimit (RLIMIT_NOFILE, &three);
+#ifndef PAC_UNDER_ASAN
+  {
+    struct rlimit as = { (rlim_t) PAC_AS_LIMIT_MIB << 20, (rlim_t) PAC_AS_LIMIT_MIB << 20 };
+    setrlimit (RLIMIT_AS, &as);
+  }
+#endif
+  prctl (PR_SET_DUMPABLE, 0);
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_cpu_limit;
+  sigaction (SIGVTALRM, &sa, NULL);
+
+  /* Reads TZ or /etc/localtime now, while files can still be opened. */
+  tzset ();
+  localtime_r (&t, &tm);
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    _exit (72);
+  if (getenv ("PHONESEC_PAC_NO_SECCOMP") == NULL && install_seccomp () != 0)
+    _exit (73);
+}

@@ -1,0 +1,48 @@
+/* phonesec-proxy-auth.h: answers proxy authentication challenges (Basic,
+ * Digest) on the core's shared SoupSession with Proxy_Username and
+ * Proxy_Password, and says clearly when the proxy refuses them.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <phonesec/phonesec-secret.h>
+
+G_BEGIN_DECLS
+
+#define PHONESEC_TYPE_PROXY_AUTH (phonesec_proxy_auth_get_type ())
+G_DECLARE_FINAL_TYPE (PhonesecProxyAuth, phonesec_proxy_auth, PHONESEC, PROXY_AUTH, GObject)
+
+/**
+ * PhonesecProxyAuthReport:
+ * @problem: (nullable): what went wrong (no secret in it), or %NULL when a
+ *   request authenticated with the proxy went through
+ *
+ * Called in the session's context.
+ */
+typedef void (*PhonesecProxyAuthReport) (const char *problem, gpointer user_data);
+
+/* Watches every request of @session; @report is called as described above. */
+PhonesecProxyAuth *phonesec_proxy_auth_new (SoupSession *session, PhonesecProxyAuthReport report,
+                                            gpointer user_data);
+
+/**
+ * phonesec_proxy_auth_configure:
+ * @enabled: whether to answer proxy challenges at all (Manual mode and
+ *   Proxy_Server_Requires_Authentication=Yes)
+ * @username: Proxy_Username
+ * @password: (nullable): Proxy_Password
+ * @fips: FIPS_Mode: Digest (MD5) is refused
+ *
+ * Takes new settings and puts them at once into the proxy auth libsoup
+ * cached (sent preemptively with every request): the new credentials, or
+ * empty ones when authentication is off.
+ */
+void phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled, const char *username,
+                                    PhonesecSecret *password, gboolean fips);
+
+/* Disconnects from the session (the plugin stops). */
+void phonesec_proxy_auth_stop (PhonesecProxyAuth *self);
+
+G_END_DECLS

@@ -1,0 +1,789 @@
+/* phonesec-proxy-plugin.c: the http-proxy plugin: org.phonesec.PhoneSec1.HttpProxy.
+ *
+ * Proxy_Mode decides what the plugin's resolver (installed in the core's
+ * proxy slot, which the shared SoupSession asks) answers: Off → direct,
+ * Manual → Proxy_Host:Proxy_Port with proxy authentication when required,
+ * Auto → the PAC script's answer. In Auto mode a PhonesecPacSource finds and
+ * fetches the script (WPAD or PAC_URL) and a PhonesecPacRunner evaluates it
+ * in a sandboxed helper; the plugin feeds one into the other:
+ *
+ *   config / network-changed → source_configure → "changed" → load_script
+ *   → ready (lookups go to the runner) or error (lookups go direct)
+ *
+ * Auto needs pac/ and discovery/ (built when present: PHONESEC_HAVE_PAC);
+ * without them Auto says so in State/LastError and goes direct.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <phonesec/phonesec.h>
+#include <unistd.h>
+
+#include "phonesec-proxy-auth.h"
+#include "phonesec-proxy-fresh.h"
+#include "phonesec-proxy-generated.h"
+#include "phonesec-proxy-list.h"
+#include "phonesec-proxy-resolver.h"
+
+#ifdef PHONESEC_HAVE_PAC
+#include "phonesec-pac-result.h"
+#include "phonesec-pac-runner.h"
+#include "phonesec-pac-source.h"
+#endif
+
+/* Lookups per host are cached by the runner for this long. */
+#define PAC_CACHE_LIFETIME_S 30
+
+typedef enum
+{
+  MODE_OFF,
+  MODE_MANUAL,
+  MODE_AUTO,
+} Mode;
+
+#define PHONESEC_TYPE_PROXY_PLUGIN (phonesec_proxy_plugin_get_type ())
+G_DECLARE_FINAL_TYPE (PhonesecProxyPlugin, phonesec_proxy_plugin, PHONESEC, PROXY_PLUGIN, GObject)
+
+struct _PhonesecProxyPlugin
+{
+  GObject parent_instance;
+
+  PhonesecContext *context;
+  PhonesecProxyDBusHttpProxy *iface;
+  PhonesecProxyResolver *resolver;
+  PhonesecProxyAuth *auth;
+  PhonesecProxyFresh *fresh;
+  Mode mode;
+  gboolean auth_error_shown; /* LastError holds an authentication problem */
+
+#ifdef PHONESEC_HAVE_PAC
+  PhonesecPacSource *source;
+  PhonesecPacRunner *runner;
+  gulong source_changed_id;
+  gulong network_changed_id;
+  GBytes *script;            /* loaded in the runner, or being loaded */
+  gboolean script_ready;     /* the runner accepted it */
+  GCancellable *load_cancel; /* of the running load */
+#endif
+};
+
+static void phonesec_proxy_plugin_iface_init (PhonesecPluginInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecProxyPlugin, phonesec_proxy_plugin, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
+                                                      phonesec_proxy_plugin_iface_init))
+
+/* --- state ------------------------------------------------------------------ */
+
+static void
+set_last_error (PhonesecProxyPlugin *self, const char *message)
+{
+  const char *old = phonesec_proxy_dbus_http_proxy_get_last_error (self->iface);
+
+  self->auth_error_shown = FALSE;
+  if (g_strcmp0 (old, message != NULL ? message : "") == 0)
+    return;
+  if (message != NULL && *message != '\0')
+    g_message ("HTTP proxy: %s", message);
+  phonesec_proxy_dbus_http_proxy_set_last_error (self->iface, message != NULL ? message : "");
+}
+
+static void
+set_state (PhonesecProxyPlugin *self, const char *state)
+{
+  if (g_strcmp0 (phonesec_proxy_dbus_http_proxy_get_state (self->iface), state) != 0)
+    phonesec_proxy_dbus_http_proxy_set_state (self->iface, state);
+}
+
+static void
+on_auth_report (const char *problem, gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+
+  if (self->iface == NULL)
+    return;
+  if (problem != NULL)
+    {
+      set_last_error (self, problem);
+      self->auth_error_shown = TRUE;
+    }
+  else if (self->auth_error_shown)
+    set_last_error (self, NULL);
+}
+
+static Mode
+read_mode (PhonesecProxyPlugin *self)
+{
+  g_autofree char *mode = phonesec_context_dup_string (self->context, "Proxy_Mode");
+
+  if (g_strcmp0 (mode, "Manual") == 0)
+    return MODE_MANUAL;
+  if (g_strcmp0 (mode, "Auto") == 0)
+    return MODE_AUTO;
+  return MODE_OFF;
+}
+
+static const char *
+mode_name (Mode mode)
+{
+  return mode == MODE_MANUAL ? "Manual" : mode == MODE_AUTO ? "Auto" : "Off";
+}
+
+/* --- Auto ------------------------------------------------------------------- */
+
+#ifdef PHONESEC_HAVE_PAC
+
+static char *
+helper_path (void)
+{
+  const char *env = g_getenv ("PHONESEC_PAC_HELPER");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_strdup (PHONESEC_PAC_HELPER_PATH);
+}
+
+static void
+update_pac_urls (PhonesecProxyPlugin *self)
+{
+  g_autofree char *configured = phonesec_context_dup_string (self->context, "PAC_URL");
+  const char *found = phonesec_pac_source_get_url (self->source);
+  const char *urls[3] = { NULL, NULL, NULL };
+  guint n = 0;
+
+  if (configured != NULL && *configured != '\0')
+    urls[n++] = configured;
+  if (found != NULL && *found != '\0')
+    urls[n++] = found;
+  phonesec_proxy_resolver_set_pac_urls (self->resolver, urls);
+}
+
+static void
+show_source (PhonesecProxyPlugin *self)
+{
+  const char *url = phonesec_pac_source_get_url (self->source);
+  const char *origin = phonesec_pac_source_get_origin (self->source);
+  const char *state = phonesec_pac_source_get_state (self->source);
+  const char *error = phonesec_pac_source_get_error (self->source);
+
+  phonesec_proxy_dbus_http_proxy_set_pac_url (self->iface, url != NULL ? url : "");
+  phonesec_proxy_dbus_http_proxy_set_pac_source (self->iface, origin != NULL ? origin : "");
+  if (self->script_ready)
+    set_state (self, "ready");
+  else if (self->script != NULL)
+    set_state (self, "discovering"); /* being loaded */
+  else
+    set_state (self, g_strcmp0 (state, "error") == 0 ? "error" : "discovering");
+  if (error != NULL && *error != '\0')
+    set_last_error (self, error);
+}
+
+static void
+on_script_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PhonesecProxyPlugin) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!phonesec_pac_runner_load_script_finish (PHONESEC_PAC_RUNNER (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->iface == NULL)
+        return;
+      g_clear_object (&self->load_cancel);
+      self->script_ready = FALSE;
+      g_clear_pointer (&self->script, g_bytes_unref);
+      set_state (self, "error");
+      {
+        g_autofree char *message = g_strdup_printf (
+            _ ("The PAC script was rejected (connections go direct): %s"), error->message);
+        set_last_error (self, message);
+      }
+      return;
+    }
+  g_clear_object (&self->load_cancel);
+  self->script_ready = TRUE;
+  phonesec_proxy_fresh_proxy_changed (self->fresh);
+  set_last_error (self, NULL);
+  show_source (self);
+}
+
+static void
+on_source_changed (PhonesecPacSource *source, gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+  GBytes *script = phonesec_pac_source_get_script (source);
+
+  if (self->mode != MODE_AUTO || self->iface == NULL)
+    return;
+  update_pac_urls (self);
+  if (script != NULL && (self->script == NULL || !g_bytes_equal (script, self->script)))
+    {
+      g_cancellable_cancel (self->load_cancel);
+      g_clear_object (&self->load_cancel);
+      self->load_cancel = g_cancellable_new ();
+      g_clear_pointer (&self->script, g_bytes_unref);
+      self->script = g_bytes_ref (script);
+      self->script_ready = FALSE;
+      phonesec_pac_runner_load_script_async (self->runner, script, self->load_cancel,
+                                             on_script_loaded, g_object_ref (self));
+    }
+  else if (script == NULL && self->script != NULL)
+    {
+      /* The source lost its script (discovery restarted): go direct. */
+      g_cancellable_cancel (self->load_cancel);
+      g_clear_object (&self->load_cancel);
+      g_clear_pointer (&self->script, g_bytes_unref);
+      self->script_ready = FALSE;
+      phonesec_pac_runner_load_script_async (self->runner, NULL, NULL, NULL, NULL);
+      phonesec_proxy_fresh_proxy_changed (self->fresh);
+    }
+  show_source (self);
+}
+
+static void
+configure_source (PhonesecProxyPlugin *self)
+{
+  g_autoptr (GVariant) network = phonesec_context_dup_network (self->context);
+  g_autofree char *pac_url = phonesec_context_dup_string (self->context, "PAC_URL");
+  g_autofree const char **addresses = NULL;
+
+  if (network != NULL)
+    g_variant_lookup (network, "addresses", "^a&s", &addresses);
+  phonesec_pac_runner_set_my_addresses (self->runner, addresses);
+  phonesec_pac_source_configure (
+      self->source, pac_url, phonesec_context_get_bool (self->context, "Use_Auto_Discovery__WPAD_"),
+      network);
+  update_pac_urls (self);
+}
+
+static void
+on_network_changed (PhonesecContext *context, gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+
+  if (self->mode == MODE_AUTO && self->iface != NULL)
+    configure_source (self);
+}
+
+typedef struct
+{
+  GTask *task;
+  char *host;
+} PacLookup;
+
+static void
+on_pac_answer (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PacLookup *lookup = user_data;
+  PhonesecProxyPlugin *self = g_task_get_source_object (lookup->task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *answer
+      = phonesec_pac_runner_find_proxy_finish (PHONESEC_PAC_RUNNER (source), result, &error);
+  char **proxies = answer != NULL ? phonesec_pac_result_parse (answer, &error) : NULL;
+
+  if (proxies != NULL)
+    g_task_return_pointer (lookup->task, proxies, (GDestroyNotify) g_strfreev);
+  else
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->iface != NULL)
+        {
+          g_autofree char *message
+              = g_strdup_printf (_ ("The PAC script failed for %s (connections to it go "
+                                    "direct): %s"),
+                                 lookup->host, error->message);
+          set_last_error (self, message);
+        }
+      /* The resolver turns any error but a cancellation into direct://. */
+      g_task_return_error (lookup->task, g_steal_pointer (&error));
+    }
+  g_object_unref (lookup->task);
+  g_free (lookup->host);
+  g_free (lookup);
+}
+
+/* PhonesecProxyAutoFunc: in the main context. */
+static void
+auto_lookup (const char *url, GTask *task, gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  PacLookup *lookup;
+
+  if (self->runner == NULL || !self->script_ready)
+    {
+      char *direct[] = { (char *) "direct://", NULL };
+      g_task_return_pointer (task, g_strdupv (direct), (GDestroyNotify) g_strfreev);
+      return;
+    }
+  lookup = g_new0 (PacLookup, 1);
+  lookup->task = g_object_ref (task);
+  lookup->host
+      = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : "?");
+  phonesec_pac_runner_find_proxy_async (self->runner, url, g_task_get_cancellable (task),
+                                        on_pac_answer, lookup);
+}
+
+/* A PAC helper that died on its own (not one killed for running too long)
+ * is a crash worth a problem report, like any other helper of the phone. */
+static void
+on_helper_crashed (PhonesecPacRunner *runner, int signum, const char *how, gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+
+  phonesec_context_metric_add (self->context, "pac_helper_crashes", 1);
+  phonesec_context_report_crash (self->context, "phonesec-pac-helper", signum, how);
+}
+
+static void
+start_auto (PhonesecProxyPlugin *self)
+{
+  if (self->runner == NULL)
+    {
+      g_autofree char *helper = helper_path ();
+
+      self->runner = phonesec_pac_runner_new (helper);
+      phonesec_pac_runner_set_cache_lifetime (self->runner, PAC_CACHE_LIFETIME_S);
+      g_signal_connect (self->runner, "helper-crashed", G_CALLBACK (on_helper_crashed), self);
+    }
+  if (self->source == NULL)
+    {
+      self->source = phonesec_pac_source_new (phonesec_context_get_soup_session (self->context));
+      self->source_changed_id
+          = g_signal_connect (self->source, "changed", G_CALLBACK (on_source_changed), self);
+    }
+  phonesec_proxy_resolver_set_auto (self->resolver, auto_lookup, G_OBJECT (self));
+  set_state (self, "discovering");
+  configure_source (self);
+  on_source_changed (self->source, self);
+}
+
+static void
+stop_auto (PhonesecProxyPlugin *self)
+{
+  g_cancellable_cancel (self->load_cancel);
+  g_clear_object (&self->load_cancel);
+  g_clear_pointer (&self->script, g_bytes_unref);
+  self->script_ready = FALSE;
+  if (self->source != NULL)
+    phonesec_pac_source_stop (self->source);
+  if (self->runner != NULL)
+    phonesec_pac_runner_load_script_async (self->runner, NULL, NULL, NULL, NULL);
+  if (self->resolver != NULL)
+    phonesec_proxy_resolver_set_pac_urls (self->resolver, NULL);
+}
+
+#else /* !PHONESEC_HAVE_PAC */
+
+static void
+start_auto (PhonesecProxyPlugin *self)
+{
+  phonesec_proxy_resolver_set_off (self->resolver);
+  set_state (self, "error");
+  set_last_error (self, _ ("Proxy_Mode is Auto but PAC support is not built into this "
+                           "firmware: connections go direct"));
+}
+
+static void
+stop_auto (PhonesecProxyPlugin *self)
+{
+}
+
+#endif
+
+/* --- configuration ---------------------------------------------------------- */
+
+static void
+configure_auth (PhonesecProxyPlugin *self)
+{
+  g_autofree char *username = phonesec_context_dup_string (self->context, "Proxy_Username");
+  g_autoptr (PhonesecSecret) password
+      = phonesec_context_dup_secret (self->context, "Proxy_Password");
+  /* The guide: authentication applies in Manual mode. */
+  gboolean enabled
+      = self->mode == MODE_MANUAL
+        && phonesec_context_get_bool (self->context, "Proxy_Server_Requires_Authentication");
+
+  phonesec_proxy_auth_configure (self->auth, enabled, username, password,
+                                 phonesec_context_get_fips_mode (self->context));
+}
+
+/* Whether a change of @names means looking for the PAC script again
+ * (NULL: everything changed, at activation). Credentials, Manual's host
+ * and FIPS_Mode do not. */
+static gboolean
+touches_discovery (const char *const *names)
+{
+  static const char *const discovery[]
+      = { "Proxy_Mode", "PAC_URL", "Use_Auto_Discovery__WPAD_", NULL };
+
+  if (names == NULL)
+    return TRUE;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strv_contains (discovery, names[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+update_from_config (PhonesecProxyPlugin *self, const char *const *names)
+{
+  Mode old_mode = self->mode;
+
+  self->mode = read_mode (self);
+  phonesec_proxy_dbus_http_proxy_set_mode (self->iface, mode_name (self->mode));
+  if (self->mode != MODE_AUTO || touches_discovery (names))
+    set_last_error (self, NULL);
+  configure_auth (self);
+  if (old_mode == MODE_AUTO && self->mode != MODE_AUTO)
+    stop_auto (self);
+  if (self->mode != MODE_AUTO)
+    {
+      phonesec_proxy_dbus_http_proxy_set_pac_url (self->iface, "");
+      phonesec_proxy_dbus_http_proxy_set_pac_source (self->iface, "");
+    }
+
+  switch (self->mode)
+    {
+      case MODE_OFF:
+        phonesec_proxy_resolver_set_off (self->resolver);
+        set_state (self, "off");
+        break;
+      case MODE_MANUAL:
+        {
+          g_autofree char *host
+              = g_strstrip (phonesec_context_dup_string (self->context, "Proxy_Host"));
+          gint64 port = phonesec_context_get_int (self->context, "Proxy_Port");
+
+          if (*host == '\0' || port <= 0 || port > G_MAXUINT16)
+            {
+              phonesec_proxy_resolver_set_off (self->resolver);
+              set_state (self, "error");
+              set_last_error (self, *host == '\0'
+                                        ? _ ("Proxy_Mode is Manual but Proxy_Host is empty: "
+                                             "connections go direct")
+                                        : _ ("Proxy_Mode is Manual but Proxy_Port is 0: "
+                                             "connections go direct"));
+            }
+          else
+            {
+              g_autofree char *uri = phonesec_proxy_manual_uri (host, (guint16) port);
+
+              phonesec_proxy_resolver_set_manual (self->resolver, uri);
+              set_state (self, "manual");
+            }
+          break;
+        }
+      case MODE_AUTO:
+        /* A running discovery is not restarted for a password change. */
+        if (old_mode != MODE_AUTO || touches_discovery (names))
+          start_auto (self);
+        break;
+    }
+  /* Connections made under the old answers are not reused. */
+  phonesec_proxy_fresh_proxy_changed (self->fresh);
+  g_message ("HTTP proxy mode: %s (state %s)", mode_name (self->mode),
+             phonesec_proxy_dbus_http_proxy_get_state (self->iface));
+}
+
+/* --- D-Bus ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GDBusMethodInvocation *invocation;
+  gboolean as_pac;
+} LookupCall;
+
+static void
+on_lookup_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LookupCall *call = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) proxies
+      = g_proxy_resolver_lookup_finish (G_PROXY_RESOLVER (source), result, &error);
+
+  if (proxies == NULL)
+    {
+      char *direct[] = { (char *) "direct://", NULL };
+      proxies = g_strdupv (direct);
+    }
+  if (call->as_pac)
+    {
+      g_autofree char *pac = phonesec_proxy_list_to_pac ((const char *const *) proxies);
+      g_dbus_method_invocation_return_value (call->invocation, g_variant_new ("(s)", pac));
+    }
+  else
+    g_dbus_method_invocation_return_value (call->invocation, g_variant_new ("(^as)", proxies));
+  g_free (call);
+}
+
+static void
+handle_lookup (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation, const char *url,
+               gboolean as_pac)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *clean = phonesec_proxy_check_url (url, &error);
+  LookupCall *call;
+
+  if (clean == NULL)
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  call = g_new0 (LookupCall, 1);
+  call->invocation = invocation;
+  call->as_pac = as_pac;
+  g_proxy_resolver_lookup_async (G_PROXY_RESOLVER (self->resolver), clean, NULL, on_lookup_done,
+                                 call);
+}
+
+static gboolean
+on_handle_find_proxy (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
+                      const char *url, gpointer user_data)
+{
+  handle_lookup (user_data, invocation, url, TRUE);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_get_proxies (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
+                       const char *url, gpointer user_data)
+{
+  handle_lookup (user_data, invocation, url, FALSE);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+rediscover (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation)
+{
+  if (self->iface == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("The HTTP proxy is shutting down"));
+      return;
+    }
+  if (self->mode != MODE_AUTO)
+    {
+      phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
+      return;
+    }
+#ifdef PHONESEC_HAVE_PAC
+  g_message ("HTTP proxy: rediscovering the PAC script on request");
+  set_last_error (self, NULL);
+  phonesec_pac_source_rediscover (self->source);
+  on_source_changed (self->source, self);
+  phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
+#else
+  g_dbus_method_invocation_return_error_literal (
+      invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+      _ ("PAC support is not built into this firmware: there is nothing to rediscover"));
+#endif
+}
+
+typedef struct
+{
+  PhonesecProxyPlugin *self;
+  GDBusMethodInvocation *invocation;
+} RediscoverCall;
+
+/* The SDK has no caller classes: Rediscover() (network traffic on demand)
+ * is for uid 0 and the daemon's own uid (the web UI), as the bus daemon
+ * reports them. */
+static void
+on_caller_uid (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  RediscoverCall *call = user_data;
+  g_autoptr (PhonesecProxyPlugin) self = call->self;
+  g_autoptr (GDBusMethodInvocation) invocation = call->invocation;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  guint32 uid;
+
+  g_free (call);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_dbus_method_invocation_return_error (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Could not identify the caller: %s"), error->message);
+      return;
+    }
+  g_variant_get (reply, "(u)", &uid);
+  if (uid != 0 && uid != getuid ())
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only an administrator may start the proxy discovery again"));
+      return;
+    }
+  rediscover (self, g_steal_pointer (&invocation));
+}
+
+static gboolean
+on_handle_rediscover (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
+                      gpointer user_data)
+{
+  PhonesecProxyPlugin *self = user_data;
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  RediscoverCall *call;
+
+  if (sender == NULL)
+    {
+      /* Peer-to-peer: no bus daemon to ask. */
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only an administrator may start the proxy discovery again"));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+  call = g_new0 (RediscoverCall, 1);
+  call->self = g_object_ref (self);
+  call->invocation = g_object_ref (invocation);
+  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
+                          "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                          "GetConnectionUnixUser", g_variant_new ("(s)", sender),
+                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid,
+                          call);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* --- PhonesecPlugin ----------------------------------------------------------- */
+
+static void
+stop_feature (PhonesecProxyPlugin *self)
+{
+  if (self->mode == MODE_AUTO)
+    stop_auto (self);
+  self->mode = MODE_OFF;
+#ifdef PHONESEC_HAVE_PAC
+  if (self->source != NULL)
+    {
+      phonesec_pac_source_stop (self->source);
+      g_clear_signal_handler (&self->source_changed_id, self->source);
+    }
+  g_clear_object (&self->source);
+  /* Pending calls keep the runner alive a little longer. */
+  if (self->runner != NULL)
+    g_signal_handlers_disconnect_by_data (self->runner, self);
+  g_clear_object (&self->runner);
+  if (self->context != NULL)
+    g_clear_signal_handler (&self->network_changed_id, self->context);
+#endif
+  if (self->context != NULL && self->resolver != NULL)
+    phonesec_context_set_proxy_resolver (self->context, NULL);
+  if (self->resolver != NULL)
+    phonesec_proxy_resolver_set_off (self->resolver); /* drops its reference on us */
+  g_clear_object (&self->resolver);
+  if (self->auth != NULL)
+    phonesec_proxy_auth_stop (self->auth);
+  g_clear_object (&self->auth);
+  if (self->fresh != NULL)
+    {
+      /* Back to direct: the proxied connections are old now. */
+      phonesec_proxy_fresh_proxy_changed (self->fresh);
+      phonesec_proxy_fresh_stop (self->fresh);
+    }
+  g_clear_object (&self->fresh);
+  if (self->iface != NULL && self->context != NULL)
+    phonesec_context_unexport_interface (self->context, G_DBUS_INTERFACE_SKELETON (self->iface));
+  g_clear_object (&self->iface);
+  g_clear_object (&self->context);
+}
+
+static gboolean
+finish_activation (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      stop_feature (g_task_get_source_object (task));
+      return G_SOURCE_REMOVE;
+    }
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+phonesec_proxy_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  PhonesecProxyPlugin *self = PHONESEC_PROXY_PLUGIN (plugin);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GSource) idle = g_idle_source_new ();
+
+  g_task_set_source_tag (task, phonesec_proxy_plugin_activate_async);
+  g_set_object (&self->context, context);
+  self->iface = phonesec_proxy_dbus_http_proxy_skeleton_new ();
+  g_signal_connect (self->iface, "handle-find-proxy-for-url", G_CALLBACK (on_handle_find_proxy),
+                    self);
+  g_signal_connect (self->iface, "handle-get-proxies", G_CALLBACK (on_handle_get_proxies), self);
+  g_signal_connect (self->iface, "handle-rediscover", G_CALLBACK (on_handle_rediscover), self);
+  phonesec_proxy_dbus_http_proxy_set_mode (self->iface, "Off");
+  phonesec_proxy_dbus_http_proxy_set_state (self->iface, "off");
+
+  self->resolver = phonesec_proxy_resolver_new (g_main_context_get_thread_default ());
+  self->auth
+      = phonesec_proxy_auth_new (phonesec_context_get_soup_session (context), on_auth_report, self);
+  self->fresh = phonesec_proxy_fresh_new (phonesec_context_get_soup_session (context));
+#ifdef PHONESEC_HAVE_PAC
+  self->network_changed_id
+      = g_signal_connect (context, "network-changed", G_CALLBACK (on_network_changed), self);
+#endif
+  update_from_config (self, NULL);
+  phonesec_context_set_proxy_resolver (context, G_PROXY_RESOLVER (self->resolver));
+  phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
+  g_task_attach_source (task, idle, finish_activation);
+}
+
+static gboolean
+phonesec_proxy_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+phonesec_proxy_plugin_deactivate (PhonesecPlugin *plugin)
+{
+  stop_feature (PHONESEC_PROXY_PLUGIN (plugin));
+}
+
+static void
+phonesec_proxy_plugin_config_changed (PhonesecPlugin *plugin, const char *const *names)
+{
+  PhonesecProxyPlugin *self = PHONESEC_PROXY_PLUGIN (plugin);
+
+  if (self->iface == NULL)
+    return;
+  update_from_config (self, names);
+}
+
+static void
+phonesec_proxy_plugin_iface_init (PhonesecPluginInterface *iface)
+{
+  iface->activate_async = phonesec_proxy_plugin_activate_async;
+  iface->activate_finish = phonesec_proxy_plugin_activate_finish;
+  iface->deactivate = phonesec_proxy_plugin_deactivate;
+  iface->config_changed = phonesec_proxy_plugin_config_changed;
+}
+
+/* --- GObject ---------------------------------------------------------------- */
+
+static void
+phonesec_proxy_plugin_dispose (GObject *object)
+{
+  stop_feature (PHONESEC_PROXY_PLUGIN (object));
+  G_OBJECT_CLASS (phonesec_proxy_plugin_parent_class)->dispose (object);
+}
+
+static void
+phonesec_proxy_plugin_class_init (PhonesecProxyPluginClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = phonesec_proxy_plugin_dispose;
+}
+
+static void
+phonesec_proxy_plugin_init (PhonesecProxyPlugin *self)
+{
+}
+
+PHONESEC_PLUGIN_DEFINE (phonesec_proxy_plugin_get_type)
