@@ -8,8 +8,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <phonesec/phonesec.h>
@@ -68,24 +66,16 @@ safe_executable (const char *path)
   return st.st_uid == 0 || st.st_uid == getuid ();
 }
 
-/* PHONESEC_VPN_SCRIPT (development, tests), next to the module, then the
- * installed copy. */
+/* PHONESEC_VPN_SCRIPT (development, tests), else the installed copy. (The
+ * loader opens modules through /proc/self/fd, so a module cannot find its
+ * own folder.) */
 static char *
 find_script (void)
 {
   const char *env = g_getenv ("PHONESEC_VPN_SCRIPT");
-  Dl_info info;
 
   if (env != NULL && env[0] != '\0')
     return g_strdup (env);
-  if (dladdr ((void *) find_script, &info) != 0 && info.dli_fname != NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (info.dli_fname);
-      g_autofree char *path = g_build_filename (dir, SCRIPT_NAME, NULL);
-
-      if (safe_executable (path))
-        return g_steal_pointer (&path);
-    }
   return g_strdup (PHONESEC_VPN_SCRIPT_INSTALLED);
 }
 
