@@ -141,6 +141,18 @@ phonesec_vpn_output_classify (const char *line, char **detail)
     }
   else if (g_str_has_prefix (line, "Established DTLS connection"))
     kind = PHONESEC_VPN_OUTPUT_DTLS_UP;
+  else if ((d = after_prefix (line, "Auth choice \"")) != NULL)
+    {
+      /* Auth choice "GROUP" not available */
+      char *end = g_strrstr (d, "\" not available");
+      if (end == NULL)
+        g_clear_pointer (&d, g_free);
+      else
+        {
+          *end = '\0';
+          kind = PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE;
+        }
+    }
   else if (g_str_has_prefix (line, "Login failed"))
     kind = PHONESEC_VPN_OUTPUT_AUTH_FAILED;
   else if (g_str_has_prefix (line, "User input required in non-interactive mode"))
@@ -189,7 +201,14 @@ gboolean
 phonesec_vpn_output_is_fatal (PhonesecVpnOutputKind kind)
 {
   return kind == PHONESEC_VPN_OUTPUT_AUTH_FAILED || kind == PHONESEC_VPN_OUTPUT_INPUT_REQUIRED
-         || kind == PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED || kind == PHONESEC_VPN_OUTPUT_CERT_HOSTNAME;
+         || kind == PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED || kind == PHONESEC_VPN_OUTPUT_CERT_HOSTNAME
+         || kind == PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE;
+}
+
+gboolean
+phonesec_vpn_output_must_abort (PhonesecVpnOutputKind kind)
+{
+  return kind == PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE;
 }
 
 char *
@@ -199,38 +218,44 @@ phonesec_vpn_output_describe (PhonesecVpnOutputKind kind, const char *detail, co
 
   switch (kind)
     {
-    case PHONESEC_VPN_OUTPUT_AUTH_FAILED:
-      return g_strdup_printf (_ ("The VPN server %s refused the user name or the password "
-                                 "(VPN_User_Name, VPN_Password)"),
-                              server);
-    case PHONESEC_VPN_OUTPUT_INPUT_REQUIRED:
-      return g_strdup_printf (_ ("The VPN server %s asked for more than a user name and a "
-                                 "password (another tunnel group, a second factor...): check "
-                                 "VPN_Tunnel_Group and the account"),
-                              server);
-    case PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED:
-      return g_strdup_printf (_ ("The certificate of the VPN server %s is not trusted (%s): add "
-                                 "the CA that issued it to the phone's trusted CAs"),
-                              server, d);
-    case PHONESEC_VPN_OUTPUT_CERT_HOSTNAME:
-      return g_strdup_printf (_ ("The certificate of the VPN server is not valid for the name %s "
-                                 "(VPN_Server): use a name or address that the certificate lists"),
-                              server);
-    case PHONESEC_VPN_OUTPUT_TLS_FAILED:
-      return g_strdup_printf (_ ("The TLS connection to the VPN server %s failed (%s): check the "
-                                 "phone's TLS settings (TLS_Min_Version, TLS_Cipher_List)"),
-                              server, d);
-    case PHONESEC_VPN_OUTPUT_UNREACHABLE:
-      return g_strdup_printf (_ ("Could not reach the VPN server %s (%s)"), server, d);
-    case PHONESEC_VPN_OUTPUT_SESSION_ENDED:
-      return g_strdup_printf (_ ("The VPN server %s ended the session"), server);
-    case PHONESEC_VPN_OUTPUT_CONNECTION_LOST:
-      return g_strdup_printf (_ ("The connection to the VPN server %s was lost"), server);
-    case PHONESEC_VPN_OUTPUT_NONE:
-    case PHONESEC_VPN_OUTPUT_CONFIGURED:
-    case PHONESEC_VPN_OUTPUT_DTLS_UP:
-    default:
-      return g_strdup_printf (_ ("The VPN client stopped unexpectedly while talking to %s"), server);
+      case PHONESEC_VPN_OUTPUT_AUTH_FAILED:
+        return g_strdup_printf (_ ("The VPN server %s refused the user name or the password "
+                                   "(VPN_User_Name, VPN_Password)"),
+                                server);
+      case PHONESEC_VPN_OUTPUT_INPUT_REQUIRED:
+        return g_strdup_printf (_ ("The VPN server %s asked for more than a user name and a "
+                                   "password (another tunnel group, a second factor...): check "
+                                   "VPN_Tunnel_Group and the account"),
+                                server);
+      case PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE:
+        return g_strdup_printf (_ ("The VPN server %s does not offer the tunnel group '%s' "
+                                   "(VPN_Tunnel_Group)"),
+                                server, d);
+      case PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED:
+        return g_strdup_printf (_ ("The certificate of the VPN server %s is not trusted (%s): add "
+                                   "the CA that issued it to the phone's trusted CAs"),
+                                server, d);
+      case PHONESEC_VPN_OUTPUT_CERT_HOSTNAME:
+        return g_strdup_printf (
+            _ ("The certificate of the VPN server is not valid for the name %s "
+               "(VPN_Server): use a name or address that the certificate lists"),
+            server);
+      case PHONESEC_VPN_OUTPUT_TLS_FAILED:
+        return g_strdup_printf (_ ("The TLS connection to the VPN server %s failed (%s): check the "
+                                   "phone's TLS settings (TLS_Min_Version, TLS_Cipher_List)"),
+                                server, d);
+      case PHONESEC_VPN_OUTPUT_UNREACHABLE:
+        return g_strdup_printf (_ ("Could not reach the VPN server %s (%s)"), server, d);
+      case PHONESEC_VPN_OUTPUT_SESSION_ENDED:
+        return g_strdup_printf (_ ("The VPN server %s ended the session"), server);
+      case PHONESEC_VPN_OUTPUT_CONNECTION_LOST:
+        return g_strdup_printf (_ ("The connection to the VPN server %s was lost"), server);
+      case PHONESEC_VPN_OUTPUT_NONE:
+      case PHONESEC_VPN_OUTPUT_CONFIGURED:
+      case PHONESEC_VPN_OUTPUT_DTLS_UP:
+      default:
+        return g_strdup_printf (_ ("The VPN client stopped unexpectedly while talking to %s"),
+                                server);
     }
 }
 
@@ -295,7 +320,8 @@ phonesec_vpn_netmask_prefix (const char *netmask)
   if (a == NULL || g_inet_address_get_family (a) != G_SOCKET_FAMILY_IPV4)
     return -1;
   bytes = g_inet_address_to_bytes (a);
-  m = ((guint32) bytes[0] << 24) | ((guint32) bytes[1] << 16) | ((guint32) bytes[2] << 8) | bytes[3];
+  m = ((guint32) bytes[0] << 24) | ((guint32) bytes[1] << 16) | ((guint32) bytes[2] << 8)
+      | bytes[3];
   while (n < 32 && (m & (0x80000000u >> n)) != 0)
     n++;
   if (n < 32 && (m << n) != 0)

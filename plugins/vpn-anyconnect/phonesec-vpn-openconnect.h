@@ -24,13 +24,13 @@ G_BEGIN_DECLS
 /* One connection attempt's settings, read from the configuration. */
 typedef struct
 {
-  char *openconnect;  /* the program */
-  char *server;       /* VPN_Server: host name or IP address, no port */
-  char *user;         /* VPN_User_Name */
-  char *group;        /* VPN_Tunnel_Group, "" for none */
-  char *cafile;       /* the phone's trust bundle */
-  char *priority;     /* GnuTLS priority string, NULL: openconnect's own */
-  char *script;       /* phonesec-vpn-script */
+  char *openconnect; /* the program */
+  char *server;      /* VPN_Server: host name or IP address, no port */
+  char *user;        /* VPN_User_Name */
+  char *group;       /* VPN_Tunnel_Group, "" for none */
+  char *cafile;      /* the phone's trust bundle */
+  char *priority;    /* GnuTLS priority string, NULL: openconnect's own */
+  char *script;      /* phonesec-vpn-script */
 } PhonesecVpnSettings;
 
 void phonesec_vpn_settings_free (PhonesecVpnSettings *settings);
@@ -65,6 +65,10 @@ typedef enum
   PHONESEC_VPN_OUTPUT_AUTH_FAILED,     /* "Login failed." */
   PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED,  /* chain not verified (detail: reason) */
   PHONESEC_VPN_OUTPUT_CERT_HOSTNAME,   /* certificate not valid for the name */
+  /* VPN_Tunnel_Group is not among the server's groups (detail: the group).
+   * openconnect would go on with the server's default group: the plugin
+   * stops it at once instead. */
+  PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE,
 } PhonesecVpnOutputKind;
 
 /**
@@ -76,6 +80,8 @@ PhonesecVpnOutputKind phonesec_vpn_output_classify (const char *line, char **det
 
 /* Failures that retrying with the same settings cannot fix. */
 gboolean phonesec_vpn_output_is_fatal (PhonesecVpnOutputKind kind);
+/* Failures after which openconnect would carry on wrongly: stop it now. */
+gboolean phonesec_vpn_output_must_abort (PhonesecVpnOutputKind kind);
 
 /* The admin's explanation of a failure (translated), naming @server. */
 char *phonesec_vpn_output_describe (PhonesecVpnOutputKind kind, const char *detail,

@@ -226,7 +226,8 @@ on_script_event (PhonesecVpnTunnel *tunnel, gpointer event_ptr, gpointer user_da
   PhonesecVpnPlugin *self = user_data;
   const PhonesecVpnScriptEvent *event = event_ptr;
 
-  if (tunnel != self->tunnel || phonesec_vpn_tunnel_get_stopping (tunnel))
+  if (tunnel != self->tunnel || phonesec_vpn_tunnel_get_stopping (tunnel)
+      || phonesec_vpn_output_is_fatal (phonesec_vpn_tunnel_get_failure (tunnel, NULL)))
     return;
   if (strcmp (event->reason, "connect") == 0 || strcmp (event->reason, "reconnect") == 0)
     {
@@ -277,10 +278,9 @@ static void
 schedule_retry (PhonesecVpnPlugin *self, const char *why)
 {
   guint delay = self->retry_delay;
-  g_autofree char *msg = g_strdup_printf (
-      g_dngettext (GETTEXT_PACKAGE, "%s; retrying in %u second", "%s; retrying in %u seconds",
-                   delay),
-      why, delay);
+  g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s; retrying in %u second",
+                                                       "%s; retrying in %u seconds", delay),
+                                          why, delay);
 
   g_message ("VPN: %s", msg);
   set_last_error (self, msg);
@@ -425,8 +425,8 @@ start_attempt (PhonesecVpnPlugin *self)
   set_state (self, "connecting");
   if (!phonesec_vpn_tunnel_start (self->tunnel, &error))
     {
-      g_autofree char *msg
-          = g_strdup_printf (_ ("Could not start the VPN client (openconnect): %s"), error->message);
+      g_autofree char *msg = g_strdup_printf (
+          _ ("Could not start the VPN client (openconnect): %s"), error->message);
 
       g_warning ("%s", msg);
       g_clear_object (&self->tunnel);
@@ -452,8 +452,7 @@ stop_tunnel (PhonesecVpnPlugin *self, gboolean restart)
 /* --- D-Bus ------------------------------------------------------------------- */
 
 static gboolean
-on_handle_connect (PhonesecVpnDBusVpn *iface, GDBusMethodInvocation *invocation,
-                   gpointer user_data)
+on_handle_connect (PhonesecVpnDBusVpn *iface, GDBusMethodInvocation *invocation, gpointer user_data)
 {
   PhonesecVpnPlugin *self = user_data;
   g_autoptr (PhonesecVpnSettings) settings = read_settings (self);

@@ -64,6 +64,8 @@ typedef struct
   StreamKind kind;
 } StreamReader;
 
+static gboolean on_kill_timeout (gpointer user_data);
+
 static void
 maybe_finish (PhonesecVpnTunnel *self)
 {
@@ -97,6 +99,13 @@ handle_output_line (PhonesecVpnTunnel *self, const char *line)
       self->failure = kind;
       g_free (self->failure_detail);
       self->failure_detail = g_steal_pointer (&detail);
+      if (phonesec_vpn_output_must_abort (kind) && !self->reaped && !self->stopping)
+        {
+          g_message ("Stopping openconnect (pid %s): %s", self->pid, masked);
+          g_subprocess_send_signal (self->process, SIGTERM);
+          if (self->kill_source == 0)
+            self->kill_source = g_timeout_add_seconds (KILL_AFTER_S, on_kill_timeout, self);
+        }
     }
   remember_line (self, masked);
 }
@@ -155,8 +164,8 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 read_next_line (StreamReader *reader)
 {
-  g_data_input_stream_read_line_async (reader->lines, G_PRIORITY_DEFAULT,
-                                       reader->self->cancellable, on_line, reader);
+  g_data_input_stream_read_line_async (reader->lines, G_PRIORITY_DEFAULT, reader->self->cancellable,
+                                       on_line, reader);
 }
 
 static void
@@ -253,8 +262,8 @@ phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error)
       return FALSE;
     }
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_take_stdin_fd (launcher, input[0]);
   g_subprocess_launcher_take_fd (launcher, report[1], PHONESEC_VPN_REPORT_FD);
   /* A minimal environment: nothing of the daemon's leaks to openconnect
@@ -440,11 +449,11 @@ phonesec_vpn_tunnel_class_init (PhonesecVpnTunnelClass *klass)
 
   object_class->dispose = phonesec_vpn_tunnel_dispose;
   object_class->finalize = phonesec_vpn_tunnel_finalize;
-  signals[SIGNAL_SCRIPT_EVENT] = g_signal_new ("script-event", G_TYPE_FROM_CLASS (klass),
-                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                               G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[SIGNAL_EXITED] = g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_SCRIPT_EVENT]
+      = g_signal_new ("script-event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIGNAL_EXITED] = g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

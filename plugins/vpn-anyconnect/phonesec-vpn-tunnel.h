@@ -25,8 +25,8 @@ G_DECLARE_FINAL_TYPE (PhonesecVpnTunnel, phonesec_vpn_tunnel, PHONESEC, VPN_TUNN
  */
 
 /* Takes @settings. @runtime_dir: a private folder for the script. */
-PhonesecVpnTunnel *phonesec_vpn_tunnel_new (PhonesecVpnSettings *settings,
-                                            PhonesecSecret *password, const char *runtime_dir);
+PhonesecVpnTunnel *phonesec_vpn_tunnel_new (PhonesecVpnSettings *settings, PhonesecSecret *password,
+                                            const char *runtime_dir);
 gboolean phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error);
 /* SIGTERM (openconnect says goodbye to the server and closes the tunnel),
  * SIGKILL after 5 s. "exited" follows. */

@@ -123,6 +123,8 @@ test_classify (void)
     { "Established DTLS connection (using GnuTLS). Ciphersuite (DTLS1.2)-(PSK)-(AES-256-GCM).",
       PHONESEC_VPN_OUTPUT_DTLS_UP, NULL },
     { "Login failed.", PHONESEC_VPN_OUTPUT_AUTH_FAILED, NULL },
+    { "Auth choice \"sales\" not available", PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE, "sales" },
+    { "Auth choice \"sales", PHONESEC_VPN_OUTPUT_NONE, NULL },
     { "User input required in non-interactive mode", PHONESEC_VPN_OUTPUT_INPUT_REQUIRED, NULL },
     { "Reason: signer not found", PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED, "signer not found" },
     { "Server certificate verify failed: signer not found", PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED,
@@ -159,6 +161,9 @@ test_classify (void)
   g_assert_cmpint (PHONESEC_VPN_OUTPUT_TLS_FAILED, >, PHONESEC_VPN_OUTPUT_UNREACHABLE);
   g_assert_true (phonesec_vpn_output_is_fatal (PHONESEC_VPN_OUTPUT_AUTH_FAILED));
   g_assert_true (phonesec_vpn_output_is_fatal (PHONESEC_VPN_OUTPUT_CERT_HOSTNAME));
+  g_assert_true (phonesec_vpn_output_is_fatal (PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE));
+  g_assert_true (phonesec_vpn_output_must_abort (PHONESEC_VPN_OUTPUT_GROUP_UNAVAILABLE));
+  g_assert_false (phonesec_vpn_output_must_abort (PHONESEC_VPN_OUTPUT_AUTH_FAILED));
   g_assert_false (phonesec_vpn_output_is_fatal (PHONESEC_VPN_OUTPUT_UNREACHABLE));
   g_assert_false (phonesec_vpn_output_is_fatal (PHONESEC_VPN_OUTPUT_CONNECTION_LOST));
 }
@@ -168,9 +173,8 @@ test_describe (void)
 {
   g_autofree char *auth
       = phonesec_vpn_output_describe (PHONESEC_VPN_OUTPUT_AUTH_FAILED, NULL, "vpn.test");
-  g_autofree char *ca
-      = phonesec_vpn_output_describe (PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED, "signer not found",
-                                      "vpn.test");
+  g_autofree char *ca = phonesec_vpn_output_describe (PHONESEC_VPN_OUTPUT_CERT_UNTRUSTED,
+                                                      "signer not found", "vpn.test");
   g_autofree char *name
       = phonesec_vpn_output_describe (PHONESEC_VPN_OUTPUT_CERT_HOSTNAME, NULL, "other.test");
 
@@ -269,7 +273,8 @@ test_script_reports (void)
   g_assert_nonnull (script);
   for (guint i = 0; reasons[i] != NULL; i++)
     {
-      g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+      g_autoptr (GSubprocessLauncher) l
+          = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
       g_autoptr (GSubprocess) p = NULL;
       g_autoptr (GError) error = NULL;
       g_autofree char *out = NULL;

@@ -44,9 +44,9 @@
 static struct
 {
   char *dir;
-  PhonesecTestCa *ca;               /* given to the daemon with --ca-file */
-  PhonesecTestCa *other_ca;         /* never trusted */
-  PhonesecTestCert *server;         /* IP SAN 10.201.0.1, DNS SAN vpn.test */
+  PhonesecTestCa *ca;                /* given to the daemon with --ca-file */
+  PhonesecTestCa *other_ca;          /* never trusted */
+  PhonesecTestCert *server;          /* IP SAN 10.201.0.1, DNS SAN vpn.test */
   PhonesecTestCert *other_ca_server; /* the same names, issued by other_ca */
 } pki;
 
@@ -173,6 +173,9 @@ setup (Fixture *f, gconstpointer data)
   f->states = g_ptr_array_new_with_free_func (g_free);
   copy_plugin (f->bus);
   g_ptr_array_add (f->bus->extra_args, g_strdup_printf ("--ca-file=%s", pki.ca->cert->cert_path));
+  /* Debug messages (openconnect's output) in the log: for the failure
+   * messages and for the secrecy test. */
+  g_ptr_array_add (f->bus->extra_args, g_strdup ("--verbose"));
   f->subscription = g_dbus_connection_signal_subscribe (
       f->bus->connection, NULL, "org.freedesktop.DBus.Properties", "PropertiesChanged", VPN_PATH,
       VPN_IFACE, G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, f, NULL);
@@ -328,8 +331,9 @@ server_side_peer (Fixture *f)
 static gboolean
 ping_through_tunnel (Fixture *f)
 {
-  const char *argv[] = { "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", IFNAME,
-                         PHONESEC_VPN_SERVER_TUNNEL_IP, NULL };
+  const char *argv[]
+      = { "ping", "-c", "3", "-i", "0.2", "-W", "2", "-I", IFNAME, PHONESEC_VPN_SERVER_TUNNEL_IP,
+          NULL };
   g_autofree char *out = NULL;
   int status = phonesec_vpn_net_run (f->net->client_ns, &out, argv);
 
@@ -382,9 +386,9 @@ file_contains (const char *path, const char *needle)
 /* Whether a PropertiesChanged gave State=@state, letting the signals that
  * follow the property reads arrive for up to 5 s. */
 static gboolean
-saw_state (Fixture *f, const char *state)
+saw_state_within (Fixture *f, const char *state, guint ms)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
 
   while (!g_ptr_array_find_with_equal_func (f->states, state, g_str_equal, NULL))
     {
@@ -394,6 +398,12 @@ saw_state (Fixture *f, const char *state)
       g_usleep (1000);
     }
   return TRUE;
+}
+
+static gboolean
+saw_state (Fixture *f, const char *state)
+{
+  return saw_state_within (f, state, 5000);
 }
 
 static double
@@ -503,7 +513,8 @@ test_connect (Fixture *f, gconstpointer data)
   /* The DNS server ocserv pushes changed no resolver file. */
   {
     g_autofree char *resolv = NULL;
-    g_autofree char *ns_resolv = g_build_filename ("/etc/netns", f->net->client_ns, "resolv.conf", NULL);
+    g_autofree char *ns_resolv
+        = g_build_filename ("/etc/netns", f->net->client_ns, "resolv.conf", NULL);
 
     g_assert_true (g_file_get_contents (ns_resolv, &resolv, NULL, NULL));
     g_assert_null (strstr (resolv, PHONESEC_VPN_SERVER_TUNNEL_IP));
@@ -698,16 +709,37 @@ static void
 test_tunnel_group (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
 
   start_ocserv (f, pki.server, GROUP);
   apply_settings (f, PHONESEC_VPN_SERVER_IP, PASSWORD);
   phonesec_test_apply_strings (f->bus, &error, "VPN_Tunnel_Group", GROUP, NULL);
   g_assert_no_error (error);
   connect_and_time (f);
-  {
-    g_autofree char *log = phonesec_ocserv_dup_log (f->ocserv);
-    g_test_message ("ocserv log:\n%s", log);
-  }
+  /* The group's pool, not the default one: the group was selected. */
+  address = vpn_get_string (f, "IpAddress");
+  g_assert_true (g_str_has_prefix (address, "10.78.0."));
+}
+
+static void
+test_tunnel_group_wrong (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *last_error = NULL;
+
+  start_ocserv (f, pki.server, GROUP);
+  apply_settings (f, PHONESEC_VPN_SERVER_IP, PASSWORD);
+  phonesec_test_apply_strings (f->bus, &error, "VPN_Tunnel_Group", "sales", NULL);
+  g_assert_no_error (error);
+  vpn_connect (f);
+  wait_state (f, "failed", CONNECT_TIMEOUT_MS);
+  last_error = vpn_get_string (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_nonnull (strstr (last_error, "does not offer the tunnel group 'sales'"));
+  g_assert_false (has_tunnel (f));
+  /* Never connected with another group instead. */
+  g_assert_true (saw_state (f, "failed"));
+  g_assert_false (saw_state_within (f, "connected", 200));
 }
 
 static void
@@ -798,10 +830,10 @@ test_password_never_shown (Fixture *f, gconstpointer data)
         g_variant_new ("(s)", VPN_IFACE), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
     g_autofree char *text = NULL;
     g_autoptr (GVariant) value = phonesec_test_get (f->bus, "VPN_Password");
-    g_autoptr (GVariant) objects = g_dbus_connection_call_sync (
-        f->bus->connection, BUS_NAME, "/org/phonesec/PhoneSec1",
-        "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL, NULL,
-        G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+    g_autoptr (GVariant) objects
+        = g_dbus_connection_call_sync (f->bus->connection, BUS_NAME, "/org/phonesec/PhoneSec1",
+                                       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                       NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
     g_autofree char *objects_text = NULL;
 
     g_assert_no_error (error);
@@ -812,8 +844,8 @@ test_password_never_shown (Fixture *f, gconstpointer data)
     g_assert_null (strstr (objects_text, PASSWORD));
     g_assert_null (strstr (objects_text, WRONG_PASSWORD));
   }
-  g_assert_cmpint (phonesec_test_apply_strings (f->bus, &error, "VPN_Password", PASSWORD, NULL),
-                   !=, G_MAXUINT64);
+  g_assert_cmpint (phonesec_test_apply_strings (f->bus, &error, "VPN_Password", PASSWORD, NULL), !=,
+                   G_MAXUINT64);
   /* The daemon's log, with debug messages on. */
   {
     g_autoptr (GVariant) reply = NULL;
@@ -839,9 +871,6 @@ main (int argc, char **argv)
   /* start_daemon() puts `ip netns exec` in front of any wrapper. */
   if (wrapper != NULL && g_getenv ("PHONESEC_VPN_OUTER_WRAPPER") == NULL)
     g_setenv ("PHONESEC_VPN_OUTER_WRAPPER", wrapper, TRUE);
-  /* The daemon's debug messages (openconnect's output) go to its log, so
-   * the secrecy test reads them too. */
-  g_setenv ("G_MESSAGES_DEBUG", "phonesec-vpn-anyconnect", TRUE);
   pki_make ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
@@ -855,7 +884,8 @@ main (int argc, char **argv)
   ADD ("/vpn/disconnect", test_disconnect);
   ADD ("/vpn/connect-on-bootup", test_connect_on_bootup);
   ADD ("/vpn/config-change-reconnects", test_config_change_reconnects);
-  ADD ("/vpn/tunnel-group", test_tunnel_group);
+  ADD ("/vpn/tunnel-group/selected", test_tunnel_group);
+  ADD ("/vpn/tunnel-group/unknown", test_tunnel_group_wrong);
   ADD ("/vpn/child-crash", test_child_crash);
   ADD ("/vpn/secrets/password-never-shown", test_password_never_shown);
 #undef ADD

@@ -136,9 +136,9 @@ phonesec_vpn_net_new (void)
   self->veth_server = g_strdup_printf ("pvs%05dx%u", pid, n % 1000);
 
   /* First the reaper, so nothing is left behind whatever happens next. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                   | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_subprocess_launcher_set_child_setup (launcher, reaper_setup, NULL, NULL);
   self->reaper = g_subprocess_launcher_spawn (launcher, &error, "/bin/sh", "-c", reaper_script,
                                               "reaper", self->client_ns, self->server_ns, NULL);
@@ -147,15 +147,31 @@ phonesec_vpn_net_new (void)
   {
     const char *add_c[] = { "ip", "netns", "add", self->client_ns, NULL };
     const char *add_s[] = { "ip", "netns", "add", self->server_ns, NULL };
-    const char *veth[] = { "ip",   "link", "add",           self->veth_client, "netns",
-                           self->client_ns, "type", "veth", "peer",            "name",
-                           self->veth_server, "netns", self->server_ns, NULL };
-    const char *addr_c[] = { "ip", "-n", self->client_ns, "addr", "add",
-                             PHONESEC_VPN_CLIENT_IP "/24", "dev", self->veth_client, NULL };
-    const char *addr_s[] = { "ip", "-n", self->server_ns, "addr", "add",
-                             PHONESEC_VPN_SERVER_IP "/24", "dev", self->veth_server, NULL };
-    const char *up_c[] = { "ip", "-n", self->client_ns, "link", "set", self->veth_client, "up", NULL };
-    const char *up_s[] = { "ip", "-n", self->server_ns, "link", "set", self->veth_server, "up", NULL };
+    const char *veth[]
+        = { "ip",   "link", "add",  self->veth_client, "netns", self->client_ns, "type",
+            "veth", "peer", "name", self->veth_server, "netns", self->server_ns, NULL };
+    const char *addr_c[] = { "ip",
+                             "-n",
+                             self->client_ns,
+                             "addr",
+                             "add",
+                             PHONESEC_VPN_CLIENT_IP "/24",
+                             "dev",
+                             self->veth_client,
+                             NULL };
+    const char *addr_s[] = { "ip",
+                             "-n",
+                             self->server_ns,
+                             "addr",
+                             "add",
+                             PHONESEC_VPN_SERVER_IP "/24",
+                             "dev",
+                             self->veth_server,
+                             NULL };
+    const char *up_c[]
+        = { "ip", "-n", self->client_ns, "link", "set", self->veth_client, "up", NULL };
+    const char *up_s[]
+        = { "ip", "-n", self->server_ns, "link", "set", self->veth_server, "up", NULL };
     const char *lo_c[] = { "ip", "-n", self->client_ns, "link", "set", "lo", "up", NULL };
     const char *lo_s[] = { "ip", "-n", self->server_ns, "link", "set", "lo", "up", NULL };
 
@@ -238,8 +254,7 @@ ocserv_spawn (PhonesecOcserv *self)
       if (strlen (log) > mark && strstr (log + mark, "listening (TCP) on") != NULL
           && strstr (log + mark, "sec-mod initialized") != NULL)
         break;
-      if (g_subprocess_get_identifier (self->process) == NULL
-          || g_get_monotonic_time () > deadline)
+      if (g_subprocess_get_identifier (self->process) == NULL || g_get_monotonic_time () > deadline)
         g_error ("ocserv did not start; its log:\n%s", log);
       g_usleep (10000);
     }
@@ -301,7 +316,23 @@ phonesec_ocserv_start (PhonesecVpnNet *net, const PhonesecOcservSpec *spec, cons
                           * resolv.conf with it. */
                          "dns = " PHONESEC_VPN_SERVER_TUNNEL_IP "\n");
   if (spec->group != NULL)
-    g_string_append_printf (conf, "select-group = %s\n", spec->group);
+    {
+      /* The group's own pool: a client that selected it gets an address
+       * there, which is how the tests see the selection worked. */
+      g_autofree char *groups = g_build_filename (self->dir, "groups", NULL);
+      g_autofree char *group_conf = g_build_filename (groups, spec->group, NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (groups, 0755), ==, 0);
+      g_file_set_contents (group_conf,
+                           "ipv4-network = " PHONESEC_VPN_GROUP_POOL_NETWORK "\n"
+                           "ipv4-netmask = " PHONESEC_VPN_POOL_NETMASK "\n"
+                           "route = " PHONESEC_VPN_GROUP_POOL_NETWORK "/" PHONESEC_VPN_POOL_NETMASK
+                           "\n",
+                           -1, &error);
+      g_assert_no_error (error);
+      g_string_append_printf (conf, "select-group = %s\nconfig-per-group = %s/\n", spec->group,
+                              groups);
+    }
   g_file_set_contents (self->conf_path, conf->str, -1, &error);
   g_assert_no_error (error);
 

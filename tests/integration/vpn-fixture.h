@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 #define PHONESEC_VPN_CLIENT_IP "10.201.0.2"
 #define PHONESEC_VPN_POOL_NETWORK "10.77.0.0"
 #define PHONESEC_VPN_POOL_NETMASK "255.255.255.0"
+/* The pool of the tunnel group (PhonesecOcservSpec.group). */
+#define PHONESEC_VPN_GROUP_POOL_NETWORK "10.78.0.0"
 /* ocserv's end of every tunnel: the first address of the pool. */
 #define PHONESEC_VPN_SERVER_TUNNEL_IP "10.77.0.1"
 /* Names the client namespace's /etc/hosts gives the server. */
@@ -57,8 +59,9 @@ typedef struct
   const PhonesecTestCert *cert; /* server certificate and key */
   const char *user;
   const char *password;
-  /* NULL: no group selection; else the user is in this group and ocserv
-   * offers it (select-group). */
+  /* NULL: no group selection; else the user is in this group, ocserv
+   * offers it (select-group) and gives it its own address pool
+   * (PHONESEC_VPN_GROUP_POOL_NETWORK, config-per-group). */
   const char *group;
 } PhonesecOcservSpec;
 
