@@ -8,6 +8,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <phonesec/phonesec.h>
@@ -100,6 +101,59 @@ runtime_dir (PhonesecVpnPlugin *self)
 
   g_mkdir_with_parents (dir, 0700);
   return dir;
+}
+
+/* --- "enabled" across daemon restarts --------------------------------------- */
+
+/* Connect() is remembered until Disconnect() for the current boot only: a
+ * daemon restart (a crash, Manager.Restart, a TLS policy change) resumes the
+ * VPN, a reboot does not (that is Connect_on_Bootup's job). The file holds
+ * the kernel's boot id. */
+static char *
+dup_boot_id (void)
+{
+  char *id = NULL;
+
+  if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &id, NULL, NULL))
+    return NULL;
+  return g_strstrip (id);
+}
+
+static char *
+enabled_file (PhonesecVpnPlugin *self)
+{
+  return g_build_filename (phonesec_context_get_state_dir (self->context), "enabled-boot-id", NULL);
+}
+
+static void
+remember_enabled (PhonesecVpnPlugin *self, gboolean enabled)
+{
+  g_autofree char *path = enabled_file (self);
+  g_autofree char *boot_id = dup_boot_id ();
+  g_autoptr (GError) error = NULL;
+
+  if (!enabled)
+    {
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        g_warning ("Could not remove %s: %s", path, g_strerror (errno));
+      return;
+    }
+  if (boot_id == NULL)
+    return;
+  if (!g_file_set_contents_full (path, boot_id, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    g_warning ("Could not remember the VPN connection request: %s", error->message);
+}
+
+static gboolean
+enabled_this_boot (PhonesecVpnPlugin *self)
+{
+  g_autofree char *path = enabled_file (self);
+  g_autofree char *saved = NULL;
+  g_autofree char *boot_id = dup_boot_id ();
+
+  if (boot_id == NULL || !g_file_get_contents (path, &saved, NULL, NULL))
+    return FALSE;
+  return strcmp (g_strstrip (saved), boot_id) == 0;
 }
 
 /* --- status ------------------------------------------------------------------ */
@@ -464,6 +518,7 @@ on_handle_connect (PhonesecVpnDBusVpn *iface, GDBusMethodInvocation *invocation,
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   self->enabled = TRUE;
+  remember_enabled (self, TRUE);
   self->retry_delay = RETRY_MIN_S;
   if (self->tunnel != NULL)
     {
@@ -484,6 +539,7 @@ on_handle_disconnect (PhonesecVpnDBusVpn *iface, GDBusMethodInvocation *invocati
   PhonesecVpnPlugin *self = user_data;
 
   self->enabled = FALSE;
+  remember_enabled (self, FALSE);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->tunnel == NULL)
     {
@@ -537,6 +593,12 @@ finish_activation (gpointer user_data)
   if (phonesec_context_get_bool (self->context, "Connect_on_Bootup"))
     {
       g_message ("Connect_on_Bootup=Yes: connecting the VPN");
+      self->enabled = TRUE;
+      start_attempt (self);
+    }
+  else if (enabled_this_boot (self))
+    {
+      g_message ("The VPN was connected before the daemon restarted: connecting again");
       self->enabled = TRUE;
       start_attempt (self);
     }

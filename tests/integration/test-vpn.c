@@ -194,6 +194,16 @@ teardown (Fixture *f, gconstpointer data)
 }
 
 static void
+start_ocserv_full (Fixture *f, const PhonesecTestCert *cert, const char *group,
+                   const char *priority)
+{
+  const PhonesecOcservSpec spec
+      = { .cert = cert, .user = USER, .password = PASSWORD, .group = group, .priority = priority };
+
+  f->ocserv = phonesec_ocserv_start (f->net, &spec, f->bus->tmpdir);
+}
+
+static void
 start_ocserv (Fixture *f, const PhonesecTestCert *cert, const char *group)
 {
   const PhonesecOcservSpec spec
@@ -861,6 +871,132 @@ test_password_never_shown (Fixture *f, gconstpointer data)
   }
 }
 
+static char *
+dup_name_owner (Fixture *f)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      "GetNameOwner", g_variant_new ("(s)", BUS_NAME), G_VARIANT_TYPE ("(s)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  char *owner = NULL;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(s)", &owner);
+  return owner;
+}
+
+static gboolean
+vpn_object_present (Fixture *f)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, BUS_NAME, VPN_PATH, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", VPN_IFACE, "State"), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+      10000, NULL, NULL);
+
+  return reply != NULL;
+}
+
+/* A TLS policy parameter: phonesecd re-executes itself after the reply;
+ * returns once the new process has the plugin's object on the bus. */
+static void
+apply_policy (Fixture *f, const char *name, const char *value)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *owner_before = dup_name_owner (f);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  phonesec_test_apply_strings (f->bus, &error, name, value, NULL);
+  g_assert_no_error (error);
+  for (;;)
+    {
+      g_autofree char *owner = dup_name_owner (f);
+
+      if (owner != NULL && g_strcmp0 (owner, owner_before) != 0 && vpn_object_present (f))
+        break;
+      if (g_subprocess_get_identifier (f->bus->daemon) == NULL
+          || g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+          g_error ("phonesecd did not come back after %s=%s; its log:\n%s", name, value, log);
+        }
+      g_usleep (5000);
+    }
+}
+
+typedef struct
+{
+  Fixture *f;
+  const char *needle;
+} ErrorWait;
+
+static gboolean
+last_error_contains (gpointer data)
+{
+  ErrorWait *w = data;
+  g_autofree char *last_error = vpn_get_string (w->f, "LastError");
+
+  g_usleep (5000);
+  return strstr (last_error, w->needle) != NULL;
+}
+
+/* The TLS policy applies to the VPN: a server below TLS_Min_Version is
+ * refused; and a Connect() survives the daemon's re-execution. */
+static void
+test_tls_policy (Fixture *f, gconstpointer data)
+{
+  ErrorWait w = { f, "The TLS connection to the VPN server" };
+  g_autofree char *last_error = NULL;
+
+  start_ocserv_full (f, pki.server, NULL, "NORMAL:%SERVER_PRECEDENCE:-VERS-ALL:+VERS-TLS1.2");
+  apply_settings (f, PHONESEC_VPN_SERVER_IP, PASSWORD);
+  apply_policy (f, "TLS_Min_Version", "TLS 1.3");
+  vpn_connect (f);
+  if (!phonesec_test_wait_until (last_error_contains, &w, CONNECT_TIMEOUT_MS))
+    {
+      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+      g_error ("no TLS failure reported; daemon log:\n%s", log);
+    }
+  last_error = vpn_get_string (f, "LastError");
+  g_test_message ("LastError: %s", last_error);
+  g_assert_false (saw_state_within (f, "connected", 100));
+  g_assert_false (has_tunnel (f));
+
+  /* Back to TLS 1.2: the new process resumes the connection by itself
+   * (Connect() holds until Disconnect() within a boot). */
+  g_ptr_array_set_size (f->states, 0);
+  apply_policy (f, "TLS_Min_Version", "TLS 1.2");
+  wait_state (f, "connected", CONNECT_TIMEOUT_MS);
+  g_assert_true (has_tunnel (f));
+}
+
+/* Connect() is not forgotten by a daemon restart; Disconnect() is not
+ * either. */
+static void
+test_daemon_restart_resumes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  start_ocserv (f, pki.server, NULL);
+  apply_settings (f, PHONESEC_VPN_SERVER_IP, PASSWORD);
+  connect_and_time (f);
+  phonesec_test_bus_stop_daemon (f->bus);
+  g_assert_false (has_tunnel (f));
+  start_daemon (f);
+  wait_state (f, "connected", CONNECT_TIMEOUT_MS);
+
+  reply = vpn_call (f, "Disconnect", &error);
+  g_assert_no_error (error);
+  phonesec_test_bus_stop_daemon (f->bus);
+  start_daemon (f);
+  g_usleep (1000 * 1000);
+  {
+    g_autofree char *state = vpn_get_string (f, "State");
+    g_assert_cmpstr (state, ==, "disconnected");
+  }
+  g_assert_false (has_tunnel (f));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -887,6 +1023,8 @@ main (int argc, char **argv)
   ADD ("/vpn/tunnel-group/selected", test_tunnel_group);
   ADD ("/vpn/tunnel-group/unknown", test_tunnel_group_wrong);
   ADD ("/vpn/child-crash", test_child_crash);
+  ADD ("/vpn/tls-policy/min-version", test_tls_policy);
+  ADD ("/vpn/daemon-restart-resumes", test_daemon_restart_resumes);
   ADD ("/vpn/secrets/password-never-shown", test_password_never_shown);
 #undef ADD
 

@@ -315,6 +315,8 @@ phonesec_ocserv_start (PhonesecVpnNet *net, const PhonesecOcservSpec *spec, cons
                          /* Pushed DNS: the client must not rewrite any
                           * resolv.conf with it. */
                          "dns = " PHONESEC_VPN_SERVER_TUNNEL_IP "\n");
+  if (spec->priority != NULL)
+    g_string_append_printf (conf, "tls-priorities = \"%s\"\n", spec->priority);
   if (spec->group != NULL)
     {
       /* The group's own pool: a client that selected it gets an address

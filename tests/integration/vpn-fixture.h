@@ -63,6 +63,8 @@ typedef struct
    * offers it (select-group) and gives it its own address pool
    * (PHONESEC_VPN_GROUP_POOL_NETWORK, config-per-group). */
   const char *group;
+  /* tls-priorities (a GnuTLS priority string); NULL: ocserv's default. */
+  const char *priority;
 } PhonesecOcservSpec;
 
 typedef struct
