@@ -277,6 +277,11 @@ phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error)
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
   argv = phonesec_vpn_build_argv (self->settings);
+  {
+    /* No secret on the command line: it can be shown. */
+    g_autofree char *joined = g_strjoinv (" ", argv);
+    g_debug ("Running %s", joined);
+  }
   self->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv, error);
   /* The launcher owns the child's ends; dropping it closes our copies (so
    * EOF comes when the child and its script are done). */

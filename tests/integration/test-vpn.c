@@ -14,8 +14,12 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -997,6 +1001,123 @@ test_daemon_restart_resumes (Fixture *f, gconstpointer data)
   g_assert_false (has_tunnel (f));
 }
 
+/* --- benchmark ----------------------------------------------------------------- */
+
+#define BENCH_ROUNDS 9
+
+static int bench_netns_fd = -1;
+
+/* Child setup of the bare openconnect: straight into the client namespace,
+ * without an extra program (ip netns exec) in front of it. */
+static void
+enter_client_netns (gpointer user_data)
+{
+  if (setns (bench_netns_fd, CLONE_NEWNET) != 0)
+    _exit (127);
+}
+
+static double
+median (double *v, guint n)
+{
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && v[j - 1] > v[j]; j--)
+      {
+        double t = v[j];
+        v[j] = v[j - 1];
+        v[j - 1] = t;
+      }
+  return v[n / 2];
+}
+
+/* The bare program as an admin would run it (the system's CAs and the
+ * test CA, as the plugin's bundle holds), with the plugin's script: spawn
+ * to the script's "connect" report (the tunnel configured). */
+static double
+bare_openconnect_ms (Fixture *f)
+{
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr (GSubprocess) p = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autofree char *cafile = g_strdup_printf ("--cafile=%s", pki.ca->cert->cert_path);
+  g_autofree char *script = g_strdup_printf ("--script=%s", g_getenv ("PHONESEC_VPN_SCRIPT"));
+  gint64 start;
+  double ms = -1;
+
+  g_subprocess_launcher_set_child_setup (launcher, enter_client_netns, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "PHONESEC_VPN_RUNTIME_DIR", f->bus->tmpdir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C", TRUE);
+  start = g_get_monotonic_time ();
+  p = g_subprocess_launcher_spawn (
+      launcher, &error, "/usr/sbin/openconnect", "--protocol=anyconnect", "--non-inter",
+      "--passwd-on-stdin", "--user=" USER, cafile, "--interface=" IFNAME, script, "--disable-ipv6",
+      "--reconnect-timeout=0", "--", "https://" PHONESEC_VPN_SERVER_IP "/", NULL);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_subprocess_get_stdin_pipe (p), PASSWORD "\n", strlen (PASSWORD) + 1,
+                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (g_subprocess_get_stdin_pipe (p), NULL, NULL);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+
+      if (line == NULL)
+        break;
+      if (strstr (line, "reason=connect") != NULL)
+        {
+          ms = (g_get_monotonic_time () - start) / 1000.0;
+          break;
+        }
+    }
+  g_assert_cmpfloat (ms, >, 0);
+  g_subprocess_send_signal (p, SIGTERM);
+  g_subprocess_wait (p, NULL, NULL);
+  for (int i = 0; i < 200 && has_tunnel (f); i++)
+    g_usleep (5000);
+  g_assert_false (has_tunnel (f));
+  return ms;
+}
+
+static void
+test_bench_connect_time (Fixture *f, gconstpointer data)
+{
+  g_autofree char *ns_path = g_build_filename ("/run/netns", f->net->client_ns, NULL);
+  double plugin[BENCH_ROUNDS], bare[BENCH_ROUNDS];
+  double mp, mb;
+
+  bench_netns_fd = open (ns_path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (bench_netns_fd, >=, 0);
+  start_ocserv (f, pki.server, NULL);
+  apply_settings (f, PHONESEC_VPN_SERVER_IP, PASSWORD);
+  /* Interleaved, so both see the same machine load. */
+  for (guint i = 0; i < BENCH_ROUNDS; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) reply = NULL;
+      gint64 start;
+
+      g_ptr_array_set_size (f->states, 0);
+      start = g_get_monotonic_time ();
+      vpn_connect (f);
+      g_assert_true (saw_state_within (f, "connected", CONNECT_TIMEOUT_MS));
+      plugin[i] = (g_get_monotonic_time () - start) / 1000.0;
+      reply = vpn_call (f, "Disconnect", &error);
+      g_assert_no_error (error);
+      g_assert_false (has_tunnel (f));
+      bare[i] = bare_openconnect_ms (f);
+    }
+  close (bench_netns_fd);
+  mp = median (plugin, BENCH_ROUNDS);
+  mb = median (bare, BENCH_ROUNDS);
+  g_test_message ("Connect() to State=connected: median %.1f ms; bare openconnect to its "
+                  "tunnel configured: median %.1f ms; ratio %.2f (goal <= 1.2) over %d rounds",
+                  mp, mb, mp / mb, BENCH_ROUNDS);
+  g_test_minimized_result (mp / mb, "plugin/bare connect time ratio");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1026,6 +1147,9 @@ main (int argc, char **argv)
   ADD ("/vpn/tls-policy/min-version", test_tls_policy);
   ADD ("/vpn/daemon-restart-resumes", test_daemon_restart_resumes);
   ADD ("/vpn/secrets/password-never-shown", test_password_never_shown);
+  /* meson benchmark (-m perf): against the bare openconnect program. */
+  if (g_test_perf ())
+    ADD ("/vpn/bench/connect-time", test_bench_connect_time);
 #undef ADD
 
   status = g_test_run ();
