@@ -191,6 +191,13 @@ teardown (Fixture *f, gconstpointer data)
 {
   if (f->subscription != 0)
     g_dbus_connection_signal_unsubscribe (f->bus->connection, f->subscription);
+  /* Every test ends with a clean daemon stop (exit status 0: under
+   * valgrind or ASan that includes no error), and the tunnel is gone. */
+  if (f->bus->daemon != NULL)
+    {
+      phonesec_test_bus_stop_daemon (f->bus);
+      g_assert_false (phonesec_vpn_net_has_link (f->net->client_ns, IFNAME));
+    }
   g_clear_pointer (&f->bus, phonesec_test_bus_free);
   g_clear_pointer (&f->ocserv, phonesec_ocserv_free);
   g_clear_pointer (&f->net, phonesec_vpn_net_free);
