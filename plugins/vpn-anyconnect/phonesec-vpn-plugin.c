@@ -308,10 +308,10 @@ on_script_event (PhonesecVpnTunnel *tunnel, gpointer event_ptr, gpointer user_da
 
       g_warning ("%s", msg);
       set_last_error (self, msg);
-      /* Counted as a failure of this attempt: see on_exited. */
+      /* A local problem retrying cannot fix: stop, stay failed (still
+       * enabled: a configuration change or Connect() tries again). */
       phonesec_vpn_tunnel_stop (tunnel);
       self->restart = FALSE;
-      self->enabled = FALSE;
       clear_connection (self);
       set_state (self, "failed");
     }

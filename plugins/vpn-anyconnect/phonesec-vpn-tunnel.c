@@ -4,6 +4,7 @@
  */
 #include <gio/gunixinputstream.h>
 #include <glib-unix.h>
+#include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -250,7 +251,7 @@ phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error)
   if (write (input[1], pw, len) != (gssize) len || write (input[1], "\n", 1) != 1)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           "could not hand the password to openconnect");
+                           _ ("could not hand the password to openconnect"));
       close (input[0]);
       close (input[1]);
       return FALSE;
