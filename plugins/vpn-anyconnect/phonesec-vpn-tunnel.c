@@ -16,6 +16,9 @@
 #define LINE_MAX_CHARS 300
 #define KILL_AFTER_S 5
 #define DRAIN_AFTER_EXIT_MS 2000
+/* If "Configured as" never comes (another openconnect wording), the
+ * script's report is accepted after this long. */
+#define CONFIGURED_WAIT_MS 2000
 
 struct _PhonesecVpnTunnel
 {
@@ -28,7 +31,7 @@ struct _PhonesecVpnTunnel
   GSubprocess *process;
   char *pid;
   GCancellable *cancellable;
-  guint open_streams; /* stdout, stderr, the report pipe */
+  guint open_streams; /* output (stdout + stderr), the report pipe */
   gboolean reaped;
   gboolean finished; /* "exited" emitted (or shut down): nothing more */
   gboolean stopping;
@@ -39,6 +42,12 @@ struct _PhonesecVpnTunnel
   GQueue tail;
   guint kill_source;
   guint drain_source;
+  /* The script's "connect" waits for openconnect's "Configured as" line:
+   * openconnect prints everything before it (a refused tunnel group, for
+   * one) earlier in the same pipe, so by then we know whether to accept. */
+  gboolean configured_seen;
+  PhonesecVpnScriptEvent *pending_connect;
+  guint pending_source;
 };
 
 enum
@@ -53,8 +62,7 @@ G_DEFINE_FINAL_TYPE (PhonesecVpnTunnel, phonesec_vpn_tunnel, G_TYPE_OBJECT)
 
 typedef enum
 {
-  STREAM_STDOUT,
-  STREAM_STDERR,
+  STREAM_OUTPUT,
   STREAM_REPORT,
 } StreamKind;
 
@@ -75,6 +83,7 @@ maybe_finish (PhonesecVpnTunnel *self)
   self->finished = TRUE;
   g_clear_handle_id (&self->kill_source, g_source_remove);
   g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_handle_id (&self->pending_source, g_source_remove);
   g_signal_emit (self, signals[SIGNAL_EXITED], 0);
 }
 
@@ -84,6 +93,28 @@ remember_line (PhonesecVpnTunnel *self, char *masked)
   g_queue_push_tail (&self->tail, masked);
   while (g_queue_get_length (&self->tail) > TAIL_LINES)
     g_free (g_queue_pop_head (&self->tail));
+}
+
+static void
+release_pending_connect (PhonesecVpnTunnel *self)
+{
+  g_autoptr (PhonesecVpnScriptEvent) event = g_steal_pointer (&self->pending_connect);
+
+  g_clear_handle_id (&self->pending_source, g_source_remove);
+  if (event == NULL || self->finished || phonesec_vpn_output_is_fatal (self->failure))
+    return;
+  g_signal_emit (self, signals[SIGNAL_SCRIPT_EVENT], 0, event);
+}
+
+static gboolean
+on_pending_timeout (gpointer user_data)
+{
+  PhonesecVpnTunnel *self = user_data;
+
+  self->pending_source = 0;
+  g_debug ("No \"Configured as\" line from openconnect: accepting the tunnel");
+  release_pending_connect (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -109,6 +140,11 @@ handle_output_line (PhonesecVpnTunnel *self, const char *line)
         }
     }
   remember_line (self, masked);
+  if (kind == PHONESEC_VPN_OUTPUT_CONFIGURED)
+    {
+      self->configured_seen = TRUE;
+      release_pending_connect (self);
+    }
 }
 
 static void
@@ -125,8 +161,17 @@ handle_report_line (PhonesecVpnTunnel *self, const char *line)
       return;
     }
   g_debug ("VPN script: %s on %s", event->reason, event->ifname != NULL ? event->ifname : "-");
-  if (!self->finished)
-    g_signal_emit (self, signals[SIGNAL_SCRIPT_EVENT], 0, event);
+  if (self->finished)
+    return;
+  if (strcmp (event->reason, "connect") == 0 && !self->configured_seen)
+    {
+      phonesec_vpn_script_event_free (self->pending_connect);
+      self->pending_connect = g_steal_pointer (&event);
+      g_clear_handle_id (&self->pending_source, g_source_remove);
+      self->pending_source = g_timeout_add (CONFIGURED_WAIT_MS, on_pending_timeout, self);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_SCRIPT_EVENT], 0, event);
 }
 
 static void read_next_line (StreamReader *reader);
@@ -263,8 +308,8 @@ phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error)
       return FALSE;
     }
 
-  launcher
-      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_take_stdin_fd (launcher, input[0]);
   g_subprocess_launcher_take_fd (launcher, report[1], PHONESEC_VPN_REPORT_FD);
   /* A minimal environment: nothing of the daemon's leaks to openconnect
@@ -297,8 +342,8 @@ phonesec_vpn_tunnel_start (PhonesecVpnTunnel *self, GError **error)
              self->settings->user, self->settings->group[0] != '\0' ? ", tunnel group " : "",
              self->settings->group);
 
-  start_reader (self, g_subprocess_get_stdout_pipe (self->process), STREAM_STDOUT);
-  start_reader (self, g_subprocess_get_stderr_pipe (self->process), STREAM_STDERR);
+  /* One pipe for both: the order of openconnect's lines is kept. */
+  start_reader (self, g_subprocess_get_stdout_pipe (self->process), STREAM_OUTPUT);
   {
     g_autoptr (GInputStream) r = g_unix_input_stream_new (report[0], TRUE);
     start_reader (self, r, STREAM_REPORT);
@@ -339,6 +384,7 @@ phonesec_vpn_tunnel_stop_sync (PhonesecVpnTunnel *self, guint timeout_ms)
 
   self->finished = TRUE; /* no more signals */
   self->stopping = TRUE;
+  g_clear_handle_id (&self->pending_source, g_source_remove);
   g_clear_handle_id (&self->kill_source, g_source_remove);
   g_clear_handle_id (&self->drain_source, g_source_remove);
   if (self->process != NULL && g_subprocess_get_identifier (self->process) != NULL)
@@ -429,6 +475,7 @@ phonesec_vpn_tunnel_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->kill_source, g_source_remove);
   g_clear_handle_id (&self->drain_source, g_source_remove);
+  g_clear_handle_id (&self->pending_source, g_source_remove);
   g_clear_object (&self->process);
   G_OBJECT_CLASS (phonesec_vpn_tunnel_parent_class)->dispose (object);
 }
@@ -443,6 +490,7 @@ phonesec_vpn_tunnel_finalize (GObject *object)
   g_free (self->runtime_dir);
   g_free (self->pid);
   g_free (self->failure_detail);
+  phonesec_vpn_script_event_free (self->pending_connect);
   g_queue_clear_full (&self->tail, g_free);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (phonesec_vpn_tunnel_parent_class)->finalize (object);
