@@ -1,0 +1,273 @@
+/* phonesec-web: the phone's web administration UI over phonesecd's D-Bus
+ * API. It keeps no configuration: pages come from Config.Describe, changes
+ * go through Config.Apply acting for the logged-in account.
+ *
+ *   phonesec-web [--bus system|session|ADDRESS] [--listen ADDR:PORT] [--http]
+ *                [--state-dir DIR]
+ *   phonesec-web --set-password admin|user [--state-dir DIR]   (password on stdin)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "phonesec-web.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "phonesec-web-cert.h"
+
+static char *opt_bus = NULL;
+static char *opt_listen = NULL;
+static gboolean opt_http = FALSE;
+static char *opt_state_dir = NULL;
+static char *opt_set_password = NULL;
+
+static const GOptionEntry entries[] = {
+  { "bus", 0, 0, G_OPTION_ARG_STRING, &opt_bus, N_ ("system (default), session or a D-Bus address"),
+    "BUS" },
+  { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
+    N_ ("address and port to listen on (default 0.0.0.0:443, or :80 with --http); port 0 picks one"),
+    "ADDR:PORT" },
+  { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http, N_ ("plain HTTP instead of HTTPS (tests, development)"),
+    NULL },
+  { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
+    N_ ("folder of the certificate and account hashes (default $STATE_DIRECTORY or /var/lib/phonesec-web)"),
+    "DIR" },
+  { "set-password", 0, 0, G_OPTION_ARG_STRING, &opt_set_password,
+    N_ ("set the password of ACCOUNT (admin or user) from stdin, then exit"), "ACCOUNT" },
+  { NULL }
+};
+
+static const char *
+locale_dir (void)
+{
+  const char *dir = g_getenv ("PHONESEC_LOCALEDIR");
+  return dir != NULL ? dir : LOCALEDIR;
+}
+
+static GDBusConnection *
+connect_bus (GError **error)
+{
+  if (opt_bus == NULL || strcmp (opt_bus, "system") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
+  if (strcmp (opt_bus, "session") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  return g_dbus_connection_new_for_address_sync (
+      opt_bus, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, error);
+}
+
+/* The web-server class of the phone's TLS policy. glib-networking reads
+ * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
+ * any TLS object exists; a later policy change needs a restart of
+ * phonesec-web (phonesecd re-executes itself likewise). */
+static void
+apply_tls_policy (GDBusConnection *bus)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  const char *priority = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+                                       "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
+                                       g_variant_new ("(s)", "web-server"), G_VARIANT_TYPE ("(sas)"),
+                                       G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  if (reply != NULL)
+    g_variant_get (reply, "(&sas)", &priority, NULL);
+  if (priority == NULL || priority[0] == '\0')
+    {
+      g_warning ("cannot read the web-server TLS policy (%s); using NORMAL",
+                 error != NULL ? error->message : "empty");
+      priority = "NORMAL";
+    }
+  g_message ("TLS priority: %s", priority);
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+}
+
+static gboolean
+parse_listen (const char *text, GSocketAddress **out, GError **error)
+{
+  const char *colon = text != NULL ? strrchr (text, ':') : NULL;
+  g_autofree char *host = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  guint64 port = 0;
+
+  if (colon == NULL
+      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen: expected ADDRESS:PORT, got '%s'", text != NULL ? text : "");
+      return FALSE;
+    }
+  host = g_strndup (text, colon - text);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      memmove (host, host + 1, strlen (host));
+      host[strlen (host) - 1] = '\0';
+    }
+  address = host[0] == '\0' ? g_inet_address_new_any (G_SOCKET_FAMILY_IPV4)
+                            : g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen: '%s' is not an IP address", host);
+      return FALSE;
+    }
+  *out = g_inet_socket_address_new (address, (guint16) port);
+  return TRUE;
+}
+
+static int
+set_password (const char *state_dir)
+{
+  char line[256];
+  g_autoptr (GError) error = NULL;
+  gsize len;
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      g_printerr ("phonesec-web: no password on stdin\n");
+      return 2;
+    }
+  len = strlen (line);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  if (g_mkdir_with_parents (state_dir, 0700) != 0
+      || !phonesec_web_accounts_set_password (state_dir, phonesec_web_role_from_string (opt_set_password),
+                                              line, &error))
+    {
+      memset (line, 0, sizeof line);
+      g_printerr ("phonesec-web: %s\n", error != NULL ? error->message : g_strerror (errno));
+      return 1;
+    }
+  memset (line, 0, sizeof line);
+  printf ("phonesec-web: password of %s set\n", opt_set_password);
+  return 0;
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GSocketAddress) listen_address = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autofree char *mo_path = NULL;
+  g_autofree char *state_dir = NULL;
+  GSList *uris;
+  PhonesecWeb web = { 0 };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _ ("The phone's web administration pages."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("phonesec-web: %s\n", error->message);
+      return 2;
+    }
+  state_dir = g_strdup (opt_state_dir != NULL         ? opt_state_dir
+                        : g_getenv ("STATE_DIRECTORY") ? g_getenv ("STATE_DIRECTORY")
+                                                        : "/var/lib/phonesec-web");
+  if (opt_set_password != NULL)
+    return set_password (state_dir);
+
+  if (!parse_listen (opt_listen != NULL ? opt_listen : (opt_http ? "0.0.0.0:80" : "0.0.0.0:443"),
+                     &listen_address, &error))
+    {
+      g_printerr ("phonesec-web: %s\n", error->message);
+      return 2;
+    }
+  if (g_mkdir_with_parents (state_dir, 0700) != 0)
+    {
+      g_printerr ("phonesec-web: cannot create %s: %s\n", state_dir, g_strerror (errno));
+      return 1;
+    }
+
+  web.https = !opt_http;
+  web.state_dir = state_dir;
+  web.bus = connect_bus (&error);
+  if (web.bus == NULL)
+    {
+      g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
+      return 1;
+    }
+  g_dbus_connection_set_exit_on_close (web.bus, TRUE);
+
+  web.accounts = phonesec_web_accounts_load (state_dir, &error);
+  if (web.accounts == NULL)
+    {
+      g_printerr ("phonesec-web: accounts: %s\n", error->message);
+      return 1;
+    }
+  mo_path = g_build_filename (locale_dir (), "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  web.fr = phonesec_web_mo_new_from_file (mo_path, &error);
+  if (web.fr == NULL)
+    {
+      g_warning ("French pages will show English: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (web.https)
+    {
+      apply_tls_policy (web.bus);
+      certificate = phonesec_web_cert_ensure (state_dir, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("phonesec-web: %s\n", error->message);
+          return 1;
+        }
+    }
+  web.server = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate,
+                                NULL);
+  web.sessions = phonesec_web_sessions_new ();
+  web.throttle = phonesec_web_throttle_new ();
+  phonesec_web_events_init (&web);
+  soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
+
+  if (!soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                           &error))
+    {
+      g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
+      return 1;
+    }
+  uris = soup_server_get_uris (web.server);
+  for (GSList *l = uris; l != NULL; l = l->next)
+    {
+      g_autofree char *uri = g_uri_to_string (l->data);
+      /* Tests and scripts/dev-run read this line for the chosen port. */
+      printf ("phonesec-web: listening on %s\n", uri);
+    }
+  fflush (stdout);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_main_loop_run (loop);
+
+  phonesec_web_events_shutdown (&web);
+  soup_server_disconnect (web.server);
+  g_clear_object (&web.server);
+  phonesec_web_sessions_free (web.sessions);
+  phonesec_web_throttle_free (web.throttle);
+  phonesec_web_mo_free (web.fr);
+  g_key_file_unref (web.accounts);
+  g_clear_object (&web.bus);
+  return 0;
+}
