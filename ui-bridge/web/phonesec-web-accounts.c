@@ -21,13 +21,13 @@ phonesec_web_role_to_string (PhonesecWebRole role)
 {
   switch (role)
     {
-    case PHONESEC_WEB_ROLE_ADMIN:
-      return "admin";
-    case PHONESEC_WEB_ROLE_USER:
-      return "user";
-    case PHONESEC_WEB_ROLE_NONE:
-    default:
-      return "none";
+      case PHONESEC_WEB_ROLE_ADMIN:
+        return "admin";
+      case PHONESEC_WEB_ROLE_USER:
+        return "user";
+      case PHONESEC_WEB_ROLE_NONE:
+      default:
+        return "none";
     }
 }
 

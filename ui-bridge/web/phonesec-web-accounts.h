@@ -50,7 +50,6 @@ PhonesecWebThrottle *phonesec_web_throttle_new (void);
 void phonesec_web_throttle_free (PhonesecWebThrottle *self);
 /* Seconds the client must still wait, 0 when it may try now. */
 guint phonesec_web_throttle_check (PhonesecWebThrottle *self, const char *client);
-void phonesec_web_throttle_record (PhonesecWebThrottle *self, const char *client,
-                                   gboolean success);
+void phonesec_web_throttle_record (PhonesecWebThrottle *self, const char *client, gboolean success);
 
 G_END_DECLS

@@ -28,8 +28,7 @@ check (int rc, const char *what, GError **error)
 }
 
 static char *
-export_pem (int (*fn) (void *, gnutls_x509_crt_fmt_t, gnutls_datum_t *), void *obj,
-            GError **error)
+export_pem (int (*fn) (void *, gnutls_x509_crt_fmt_t, gnutls_datum_t *), void *obj, GError **error)
 {
   gnutls_datum_t out = { NULL, 0 };
   char *text;
@@ -75,14 +74,14 @@ generate (const char *cert_path, const char *key_path, GError **error)
       || !check (gnutls_x509_crt_set_activation_time (crt, now - 60), "activation", error)
       || !check (gnutls_x509_crt_set_expiration_time (crt, now + (time_t) VALID_DAYS * 86400),
                  "expiration", error)
-      || !check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, host,
-                                                strlen (host)),
-                 "subject", error)
+      || !check (
+          gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, host, strlen (host)),
+          "subject", error)
       || !check (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
                                                 "phonesec device", strlen ("phonesec device")),
                  "subject", error)
-      || !check (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, host,
-                                                       strlen (host), GNUTLS_FSAN_SET),
+      || !check (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_DNSNAME, host, strlen (host),
+                                                       GNUTLS_FSAN_SET),
                  "subjectAltName", error)
       || !check (gnutls_x509_crt_set_basic_constraints (crt, 0, -1), "basicConstraints", error)
       || !check (gnutls_x509_crt_set_key_usage (crt, GNUTLS_KEY_DIGITAL_SIGNATURE
@@ -103,8 +102,8 @@ generate (const char *cert_path, const char *key_path, GError **error)
   /* The key first: a certificate without its key is regenerated anyway. */
   return g_file_set_contents_full (key_path, key_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
                                    error)
-         && g_file_set_contents_full (cert_path, cert_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                      0600, error);
+         && g_file_set_contents_full (cert_path, cert_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                      error);
 }
 
 GTlsCertificate *

@@ -102,9 +102,10 @@ phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *m
 {
   GString *out = g_string_new (NULL);
 
-  g_string_append (out, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-                        "<link rel=\"stylesheet\" href=\"/static/style.css\"><title>phonesec</title>"
-                        "</head><body><main><p class=\"error\" id=\"page-error\">");
+  g_string_append (out,
+                   "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+                   "<link rel=\"stylesheet\" href=\"/static/style.css\"><title>phonesec</title>"
+                   "</head><body><main><p class=\"error\" id=\"page-error\">");
   phonesec_web_append_escaped (out, message);
   g_string_append_printf (out, "</p><p><a href=\"/\">%s</a></p></main></body></html>\n",
                           T (req, N_ ("Back")));
@@ -116,8 +117,8 @@ phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *m
 static char *
 get_cookie (SoupServerMessage *msg, const char *name)
 {
-  const char *header = soup_message_headers_get_list (
-      soup_server_message_get_request_headers (msg), "Cookie");
+  const char *header
+      = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
   g_autoptr (GHashTable) pairs = NULL;
 
   if (header == NULL)
@@ -257,10 +258,8 @@ tab_title (PhonesecWebRequest *req, const TabEntry *t)
     const char *id;
     const char *title;
   } titles[] = {
-    { "system", N_ ("System") },
-    { "provisioning", N_ ("Provisioning") },
-    { "phone", N_ ("Phone") },
-    { "sip", N_ ("SIP") },
+    { "system", N_ ("System") }, { "provisioning", N_ ("Provisioning") },
+    { "phone", N_ ("Phone") },   { "sip", N_ ("SIP") },
     { "tr-069", N_ ("TR-069") },
   };
 
@@ -296,15 +295,17 @@ phonesec_web_page_begin (PhonesecWebRequest *req, GString *out, const char *titl
   phonesec_web_append_escaped (out, title);
   g_string_append (out, " - phonesec</title></head><body>\n<header><div class=\"top\">"
                         "<span class=\"brand\">phonesec</span>");
-  g_string_append_printf (out,
-                          "<span class=\"who\" id=\"account\">%s</span>"
-                          "<span class=\"langs\"><a id=\"lang-en\" href=\"/lang/en?back=%s\">English</a>"
-                          " | <a id=\"lang-fr\" href=\"/lang/fr?back=%s\">Français</a></span>",
-                          phonesec_web_role_to_string (req->role), back, back);
+  g_string_append_printf (
+      out,
+      "<span class=\"who\" id=\"whoami\">%s</span>"
+      "<span class=\"langs\"><a id=\"lang-en\" href=\"/lang/en?back=%s\">English</a>"
+      " | <a id=\"lang-fr\" href=\"/lang/fr?back=%s\">Français</a></span>",
+      phonesec_web_role_to_string (req->role), back, back);
   g_string_append (out, "<form method=\"post\" action=\"/logout\" class=\"logout\">"
                         "<input type=\"hidden\" name=\"csrf\" value=\"");
   phonesec_web_append_escaped (out, req->csrf);
-  g_string_append_printf (out, "\"><button type=\"submit\" id=\"logout\">%s</button></form></div>\n",
+  g_string_append_printf (out,
+                          "\"><button type=\"submit\" id=\"logout\">%s</button></form></div>\n",
                           T (req, N_ ("Log out")));
 
   /* Voice tabs, then Info > Status, as on the phone. */
@@ -474,8 +475,8 @@ append_control (PhonesecWebRequest *req, GString *out, const char *name, GVarian
       /* No min/max attributes: the daemon is the judge, and its message is
        * what the user must see (the browser would block the submit). */
       if (g_variant_lookup (facts, "min", "x", &min) && g_variant_lookup (facts, "max", "x", &max))
-        g_string_append_printf (out, " data-min=\"%" G_GINT64_FORMAT "\" data-max=\"%" G_GINT64_FORMAT "\"",
-                                min, max);
+        g_string_append_printf (
+            out, " data-min=\"%" G_GINT64_FORMAT "\" data-max=\"%" G_GINT64_FORMAT "\"", min, max);
       g_string_append (out, " value=\"");
       phonesec_web_append_escaped (out, text);
       g_string_append_printf (out, "\"%s>", disabled);
@@ -514,6 +515,7 @@ render_tab (PhonesecWebRequest *req, guint status)
   g_autoptr (GPtrArray) tabs = collect_tabs (req);
   g_autofree char *title = NULL;
   g_autofree char *section = NULL;
+  g_autoptr (GPtrArray) sections = g_ptr_array_new_with_free_func (g_free);
   GVariantIter iter;
   const char *name;
   GVariant *facts;
@@ -544,62 +546,82 @@ render_tab (PhonesecWebRequest *req, guint status)
       phonesec_web_append_escaped (out, req->notice);
       g_string_append (out, "</p>\n");
     }
-  g_string_append_printf (out, "<form method=\"post\" action=\"%s\" id=\"config-form\">\n"
-                               "<input type=\"hidden\" name=\"csrf\" value=\"",
+  g_string_append_printf (out,
+                          "<form method=\"post\" action=\"%s\" id=\"config-form\">\n"
+                          "<input type=\"hidden\" name=\"csrf\" value=\"",
                           current);
   phonesec_web_append_escaped (out, req->csrf);
   g_string_append (out, "\">\n");
 
+  /* Sections in order of first appearance; a section's parameters stay
+   * together even when the schema lists them apart. */
   g_variant_iter_init (&iter, req->describe);
   while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
     {
-      const char *sec = "", *label = name, *help = NULL, *access = "na";
-      g_autoptr (GVariant) value = NULL;
-      g_autofree char *text = NULL;
-      const char *error;
-      gboolean writable;
+      const char *sec = "";
 
       if (!param_on_page (req, facts))
         continue;
       g_variant_lookup (facts, "section", "&s", &sec);
-      g_variant_lookup (facts, "label", "&s", &label);
-      g_variant_lookup (facts, "help", "&s", &help);
-      g_variant_lookup (facts, "access", "&s", &access);
-      writable = writable_for (req->role, access);
-      if (g_strcmp0 (section, sec) != 0)
+      if (!g_ptr_array_find_with_equal_func (sections, sec, g_str_equal, NULL))
+        g_ptr_array_add (sections, g_strdup (sec));
+    }
+  for (guint s = 0; s < sections->len; s++)
+    {
+      g_variant_iter_init (&iter, req->describe);
+      while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
         {
-          if (section != NULL)
-            g_string_append (out, "</table></section>\n");
-          g_free (section);
-          section = g_strdup (sec);
-          g_string_append (out, "<section><h2>");
-          phonesec_web_append_escaped (out, T (req, sec));
-          g_string_append (out, "</h2><table>\n");
+          const char *sec = "", *label = name, *help = NULL, *access = "na";
+          g_autoptr (GVariant) value = NULL;
+          g_autofree char *text = NULL;
+          const char *error;
+          gboolean writable;
+
+          if (!param_on_page (req, facts))
+            continue;
+          g_variant_lookup (facts, "section", "&s", &sec);
+          if (strcmp (sec, sections->pdata[s]) != 0)
+            continue;
+          g_variant_lookup (facts, "label", "&s", &label);
+          g_variant_lookup (facts, "help", "&s", &help);
+          g_variant_lookup (facts, "access", "&s", &access);
+          writable = writable_for (req->role, access);
+          if (g_strcmp0 (section, sec) != 0)
+            {
+              if (section != NULL)
+                g_string_append (out, "</table></section>\n");
+              g_free (section);
+              section = g_strdup (sec);
+              g_string_append (out, "<section><h2>");
+              phonesec_web_append_escaped (out, T (req, sec));
+              g_string_append (out, "</h2><table>\n");
+            }
+          /* The user's input is kept when the daemon refused the form. */
+          if (req->form != NULL && g_hash_table_contains (req->form, name))
+            text = g_strdup (g_hash_table_lookup (req->form, name));
+          else
+            {
+              value = req->values != NULL ? g_variant_lookup_value (req->values, name, NULL) : NULL;
+              text = form_text (facts, value);
+            }
+          error = req->errors != NULL ? g_hash_table_lookup (req->errors, name) : NULL;
+          g_string_append_printf (
+              out, "<tr class=\"param%s\" data-param=\"%s\"><th><label for=\"f-%s\">",
+              error != NULL ? " invalid" : "", name, name);
+          phonesec_web_append_escaped (out, T (req, label));
+          g_string_append (out, "</label></th><td>");
+          append_control (req, out, name, facts, text, writable);
+          if (error != NULL)
+            {
+              g_string_append_printf (out, "<div class=\"error field-error\" id=\"err-%s\">", name);
+              phonesec_web_append_escaped (out, error);
+              g_string_append (out, "</div>");
+            }
+          g_string_append (out, "</td><td class=\"help\">");
+          if (help != NULL)
+            phonesec_web_append_escaped (out, T (req, help));
+          g_string_append (out, "</td></tr>\n");
         }
-      /* The user's input is kept when the daemon refused the form. */
-      if (req->form != NULL && g_hash_table_contains (req->form, name))
-        text = g_strdup (g_hash_table_lookup (req->form, name));
-      else
-        {
-          value = req->values != NULL ? g_variant_lookup_value (req->values, name, NULL) : NULL;
-          text = form_text (facts, value);
-        }
-      error = req->errors != NULL ? g_hash_table_lookup (req->errors, name) : NULL;
-      g_string_append_printf (out, "<tr class=\"param%s\" data-param=\"%s\"><th><label for=\"f-%s\">",
-                              error != NULL ? " invalid" : "", name, name);
-      phonesec_web_append_escaped (out, T (req, label));
-      g_string_append (out, "</label></th><td>");
-      append_control (req, out, name, facts, text, writable);
-      if (error != NULL)
-        {
-          g_string_append_printf (out, "<div class=\"error field-error\" id=\"err-%s\">", name);
-          phonesec_web_append_escaped (out, error);
-          g_string_append (out, "</div>");
-        }
-      g_string_append (out, "</td><td class=\"help\">");
-      if (help != NULL)
-        phonesec_web_append_escaped (out, T (req, help));
-      g_string_append (out, "</td></tr>\n");
     }
   if (section != NULL)
     g_string_append (out, "</table></section>\n");
@@ -648,8 +670,8 @@ apply_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                              &error);
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL)
     {
@@ -734,11 +756,10 @@ submit_tab (PhonesecWebRequest *req)
   g_variant_builder_add (&options, "{sv}", "source", g_variant_new_string ("web"));
   if (req->role != PHONESEC_WEB_ROLE_ADMIN)
     g_variant_builder_add (&options, "{sv}", "access-level", g_variant_new_string ("user"));
-  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          PHONESEC_CONFIG_IFACE, "Apply",
-                          g_variant_new ("(a{sv}a{sv})", &values, &options), G_VARIANT_TYPE ("(t)"),
-                          G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, apply_done,
-                          req);
+  g_dbus_connection_call (
+      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Apply",
+      g_variant_new ("(a{sv}a{sv})", &values, &options), G_VARIANT_TYPE ("(t)"),
+      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, apply_done, req);
 }
 
 /* --- Describe then Get ----------------------------------------------------------------- */
@@ -748,8 +769,8 @@ get_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                              &error);
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL)
     {
@@ -765,9 +786,7 @@ get_done (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   {
-    GHashTable *query = soup_server_message_get_uri (req->msg) != NULL
-                            ? NULL
-                            : NULL;
+    GHashTable *query = soup_server_message_get_uri (req->msg) != NULL ? NULL : NULL;
     const char *q = g_uri_get_query (soup_server_message_get_uri (req->msg));
 
     (void) query;
@@ -783,8 +802,8 @@ describe_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                              &error);
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL)
     {
@@ -799,21 +818,20 @@ describe_done (GObject *source, GAsyncResult *result, gpointer data)
       phonesec_web_status_page (req);
       return;
     }
-  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          PHONESEC_CONFIG_IFACE, "Get", g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)),
-                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
-                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, get_done, req);
+  g_dbus_connection_call (
+      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Get",
+      g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sv})"),
+      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, get_done, req);
 }
 
 static void
 start_page (PhonesecWebRequest *req)
 {
   soup_server_message_pause (req->msg);
-  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          PHONESEC_CONFIG_IFACE, "Describe",
-                          g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)),
-                          G_VARIANT_TYPE ("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NONE,
-                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, describe_done, req);
+  g_dbus_connection_call (
+      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Describe",
+      g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sa{sv}})"),
+      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, describe_done, req);
 }
 
 /* --- login ------------------------------------------------------------------------------ */
@@ -824,19 +842,26 @@ render_login (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang, gu
 {
   PhonesecWebRequest tmp = { .web = web, .lang = lang };
   PhonesecWebRequest *req = &tmp;
-  g_autofree char *token = phonesec_web_random_token ();
+  g_autofree char *token = get_cookie (msg, PHONESEC_WEB_LOGIN_COOKIE);
   GString *out = g_string_new (NULL);
 
-  set_cookie (web, msg, PHONESEC_WEB_LOGIN_COOKIE, token, -1, TRUE);
+  /* One token per browser until it logs in: several login tabs (or a
+   * favicon request) must not void each other's forms. */
+  if (token == NULL || strlen (token) != 64 || strspn (token, "0123456789abcdef") != 64)
+    {
+      g_free (token);
+      token = phonesec_web_random_token ();
+      set_cookie (web, msg, PHONESEC_WEB_LOGIN_COOKIE, token, -1, TRUE);
+    }
   g_string_append_printf (out,
                           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
                           "<link rel=\"stylesheet\" href=\"/static/style.css\">"
                           "<title>%s - phonesec</title></head><body class=\"login\"><main>"
                           "<h1>%s</h1>",
                           lang, T (req, N_ ("Log in")), T (req, N_ ("Log in")));
-  g_string_append_printf (out,
-                          "<p class=\"langs\"><a id=\"lang-en\" href=\"/lang/en?back=/login\">English</a>"
-                          " | <a id=\"lang-fr\" href=\"/lang/fr?back=/login\">Français</a></p>");
+  g_string_append_printf (
+      out, "<p class=\"langs\"><a id=\"lang-en\" href=\"/lang/en?back=/login\">English</a>"
+           " | <a id=\"lang-fr\" href=\"/lang/fr?back=/login\">Français</a></p>");
   if (error != NULL)
     {
       g_string_append (out, "<p class=\"error\" id=\"login-error\">");
@@ -921,8 +946,7 @@ login_checked (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
-                   GHashTable *form)
+handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang, GHashTable *form)
 {
   g_autofree char *cookie = get_cookie (msg, PHONESEC_WEB_LOGIN_COOKIE);
   const char *client = soup_server_message_get_remote_host (msg);
@@ -945,7 +969,8 @@ handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lan
   if (wait > 0)
     {
       g_autofree char *text = g_strdup_printf (
-          phonesec_web_gettext (web, lang, N_ ("Too many failed logins; try again in %u s.")), wait);
+          phonesec_web_gettext (web, lang, N_ ("Too many failed logins; try again in %u s.")),
+          wait);
       render_login (web, msg, lang, 429, text);
       return;
     }
@@ -955,10 +980,9 @@ handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lan
   check->lang = lang;
   check->role = role;
   check->client = g_strdup (client);
-  check->hash = role != PHONESEC_WEB_ROLE_NONE
-                    ? g_key_file_get_string (web->accounts, phonesec_web_role_to_string (role),
-                                             "hash", NULL)
-                    : NULL;
+  check->hash = role != PHONESEC_WEB_ROLE_NONE ? g_key_file_get_string (
+                    web->accounts, phonesec_web_role_to_string (role), "hash", NULL)
+                                               : NULL;
   check->password = g_strdup (password != NULL ? password : "");
   soup_server_message_pause (msg);
   task = g_task_new (NULL, NULL, login_checked, NULL);
@@ -996,12 +1020,13 @@ static GHashTable *
 read_form (SoupServerMessage *msg)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  const char *type = soup_message_headers_get_content_type (
-      soup_server_message_get_request_headers (msg), NULL);
+  const char *type
+      = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *text = NULL;
 
-  if (g_strcmp0 (type, "application/x-www-form-urlencoded") != 0 || body->length > PHONESEC_WEB_MAX_BODY)
+  if (g_strcmp0 (type, "application/x-www-form-urlencoded") != 0
+      || body->length > PHONESEC_WEB_MAX_BODY)
     return NULL;
   bytes = soup_message_body_flatten (body);
   text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
@@ -1031,8 +1056,8 @@ parse_tab_path (const char *path, char **tab, guint *line)
 }
 
 static void
-handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path,
-                  GHashTable *query, PhonesecWebSession *session, PhonesecWebLang lang)
+handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path, GHashTable *query,
+                  PhonesecWebSession *session, PhonesecWebLang lang)
 {
   const char *method = soup_server_message_get_method (msg);
   gboolean post = strcmp (method, "POST") == 0;
@@ -1043,14 +1068,16 @@ handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path,
   if (post)
     {
       form = read_form (msg);
-      if (form == NULL || !phonesec_web_token_equal (session->csrf, g_hash_table_lookup (form, "csrf")))
+      if (form == NULL
+          || !phonesec_web_token_equal (session->csrf, g_hash_table_lookup (form, "csrf")))
         {
           PhonesecWebRequest tmp = { .web = web, .msg = msg, .lang = lang };
           g_message ("refused a POST to %s without a valid CSRF token", path);
-          phonesec_web_respond_error (&tmp, SOUP_STATUS_FORBIDDEN,
-                                      phonesec_web_gettext (web, lang,
-                                                            N_ ("This form is not valid (missing or "
-                                                                "expired token); nothing was changed.")));
+          phonesec_web_respond_error (
+              &tmp, SOUP_STATUS_FORBIDDEN,
+              phonesec_web_gettext (web, lang,
+                                    N_ ("This form is not valid (missing or "
+                                        "expired token); nothing was changed.")));
           return;
         }
     }
@@ -1159,8 +1186,11 @@ phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *pat
           phonesec_web_respond_error (&tmp, SOUP_STATUS_FORBIDDEN,
                                       phonesec_web_gettext (web, lang, N_ ("Please log in.")));
         }
-      else
+      else if (strcmp (path, "/") == 0 || strcmp (path, "/status") == 0
+               || g_str_has_prefix (path, "/tab/"))
         phonesec_web_redirect (msg, "/login");
+      else
+        soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
       return;
     }
   handle_logged_in (web, msg, path, query, session, lang);

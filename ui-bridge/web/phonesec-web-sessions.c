@@ -53,7 +53,8 @@ phonesec_web_sessions_new (void)
 {
   PhonesecWebSessions *self = g_new0 (PhonesecWebSessions, 1);
 
-  self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
+  self->by_id
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) session_free);
   return self;
 }
 

@@ -83,8 +83,10 @@ render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
   const char *path;
 
   phonesec_web_page_begin (req, out, T (req, N_ ("Status")), "/status");
-  g_string_append_printf (out, "<p class=\"live\" id=\"live\" data-state=\"off\">%s</p>\n",
-                          T (req, N_ ("Live updates need JavaScript; reload to refresh.")));
+  g_string_append_printf (
+      out, "<p class=\"live\" id=\"live\" data-state=\"off\" data-on=\"%s\">%s</p>\n",
+      T (req, N_ ("Live updates are on.")),
+      T (req, N_ ("Live updates need JavaScript; reload to refresh.")));
 
   if (tls != NULL)
     {
@@ -101,8 +103,8 @@ render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
   for (guint i = 0; i < paths->len; i++)
     {
       g_autoptr (GVariant) ifaces = g_variant_lookup_value (objects, paths->pdata[i], NULL);
-      g_autoptr (GVariant) plugin = g_variant_lookup_value (ifaces, "org.phonesec.PhoneSec1.Plugin",
-                                                            NULL);
+      g_autoptr (GVariant) plugin
+          = g_variant_lookup_value (ifaces, "org.phonesec.PhoneSec1.Plugin", NULL);
       const char *name = strrchr (paths->pdata[i], '/') + 1;
       GVariantIter iiter;
       const char *iface;
@@ -130,8 +132,8 @@ static void
 tls_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                              NULL);
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
   g_autoptr (GVariant) tls = NULL;
 
   /* The TLS policy is shown when readable; the page does not need it. */
@@ -146,8 +148,8 @@ objects_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
-                                                              &error);
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL)
     {

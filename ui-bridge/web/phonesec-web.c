@@ -25,21 +25,22 @@ static gboolean opt_http = FALSE;
 static char *opt_state_dir = NULL;
 static char *opt_set_password = NULL;
 
-static const GOptionEntry entries[] = {
-  { "bus", 0, 0, G_OPTION_ARG_STRING, &opt_bus, N_ ("system (default), session or a D-Bus address"),
-    "BUS" },
-  { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
-    N_ ("address and port to listen on (default 0.0.0.0:443, or :80 with --http); port 0 picks one"),
-    "ADDR:PORT" },
-  { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http, N_ ("plain HTTP instead of HTTPS (tests, development)"),
-    NULL },
-  { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
-    N_ ("folder of the certificate and account hashes (default $STATE_DIRECTORY or /var/lib/phonesec-web)"),
-    "DIR" },
-  { "set-password", 0, 0, G_OPTION_ARG_STRING, &opt_set_password,
-    N_ ("set the password of ACCOUNT (admin or user) from stdin, then exit"), "ACCOUNT" },
-  { NULL }
-};
+static const GOptionEntry entries[]
+    = { { "bus", 0, 0, G_OPTION_ARG_STRING, &opt_bus,
+          N_ ("system (default), session or a D-Bus address"), "BUS" },
+        { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
+          N_ ("address and port to listen on (default 0.0.0.0:443, or :80 with --http); port 0 "
+              "picks one"),
+          "ADDR:PORT" },
+        { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http,
+          N_ ("plain HTTP instead of HTTPS (tests, development)"), NULL },
+        { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
+          N_ ("folder of the certificate and account hashes (default $STATE_DIRECTORY or "
+              "/var/lib/phonesec-web)"),
+          "DIR" },
+        { "set-password", 0, 0, G_OPTION_ARG_STRING, &opt_set_password,
+          N_ ("set the password of ACCOUNT (admin or user) from stdin, then exit"), "ACCOUNT" },
+        { NULL } };
 
 static const char *
 locale_dir (void)
@@ -56,7 +57,9 @@ connect_bus (GError **error)
   if (strcmp (opt_bus, "session") == 0)
     return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
   return g_dbus_connection_new_for_address_sync (
-      opt_bus, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      opt_bus,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
       NULL, NULL, error);
 }
 
@@ -71,10 +74,10 @@ apply_tls_policy (GDBusConnection *bus)
   g_autoptr (GVariant) reply = NULL;
   const char *priority = NULL;
 
-  reply = g_dbus_connection_call_sync (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                                       "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
-                                       g_variant_new ("(s)", "web-server"), G_VARIANT_TYPE ("(sas)"),
-                                       G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  reply = g_dbus_connection_call_sync (
+      bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
+      g_variant_new ("(s)", "web-server"), G_VARIANT_TYPE ("(sas)"), G_DBUS_CALL_FLAGS_NONE, 10000,
+      NULL, &error);
   if (reply != NULL)
     g_variant_get (reply, "(&sas)", &priority, NULL);
   if (priority == NULL || priority[0] == '\0')
@@ -95,8 +98,7 @@ parse_listen (const char *text, GSocketAddress **out, GError **error)
   g_autoptr (GInetAddress) address = NULL;
   guint64 port = 0;
 
-  if (colon == NULL
-      || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "--listen: expected ADDRESS:PORT, got '%s'", text != NULL ? text : "");
@@ -136,8 +138,8 @@ set_password (const char *state_dir)
   while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
     line[--len] = '\0';
   if (g_mkdir_with_parents (state_dir, 0700) != 0
-      || !phonesec_web_accounts_set_password (state_dir, phonesec_web_role_from_string (opt_set_password),
-                                              line, &error))
+      || !phonesec_web_accounts_set_password (
+          state_dir, phonesec_web_role_from_string (opt_set_password), line, &error))
     {
       memset (line, 0, sizeof line);
       g_printerr ("phonesec-web: %s\n", error != NULL ? error->message : g_strerror (errno));
@@ -181,9 +183,9 @@ main (int argc, char **argv)
       g_printerr ("phonesec-web: %s\n", error->message);
       return 2;
     }
-  state_dir = g_strdup (opt_state_dir != NULL         ? opt_state_dir
+  state_dir = g_strdup (opt_state_dir != NULL          ? opt_state_dir
                         : g_getenv ("STATE_DIRECTORY") ? g_getenv ("STATE_DIRECTORY")
-                                                        : "/var/lib/phonesec-web");
+                                                       : "/var/lib/phonesec-web");
   if (opt_set_password != NULL)
     return set_password (state_dir);
 
@@ -233,8 +235,8 @@ main (int argc, char **argv)
           return 1;
         }
     }
-  web.server = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate,
-                                NULL);
+  web.server
+      = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate, NULL);
   web.sessions = phonesec_web_sessions_new ();
   web.throttle = phonesec_web_throttle_new ();
   phonesec_web_events_init (&web);

@@ -33,7 +33,7 @@ typedef struct
   GKeyFile *accounts;
   PhonesecWebSessions *sessions;
   PhonesecWebThrottle *throttle;
-  PhonesecWebMo *fr; /* NULL: French shows English */
+  PhonesecWebMo *fr;        /* NULL: French shows English */
   GPtrArray *event_clients; /* PhonesecWebEventClient*, owned */
   guint properties_subscription;
   guint keepalive_source;
@@ -49,10 +49,10 @@ typedef struct
   SoupServerMessage *msg; /* paused while we wait */
   PhonesecWebLang lang;
   PhonesecWebRole role;
-  char *csrf; /* the session's token */
-  char *tab;  /* tab id of a form page */
-  guint line; /* 0 or the line of a per-line tab */
-  GHashTable *form; /* POST fields, or NULL */
+  char *csrf;         /* the session's token */
+  char *tab;          /* tab id of a form page */
+  guint line;         /* 0 or the line of a per-line tab */
+  GHashTable *form;   /* POST fields, or NULL */
   GVariant *describe; /* a{sa{sv}} */
   GVariant *values;   /* a{sv} */
   GVariant *extra;    /* status page: more replies */

@@ -9,7 +9,7 @@
   const source = new EventSource('/events');
   source.addEventListener('hello', function () {
     live.dataset.state = 'on';
-    live.textContent = live.dataset.on || '\u25CF live';
+    live.textContent = live.dataset.on;
   });
   source.onmessage = function (event) {
     const change = JSON.parse(event.data);
