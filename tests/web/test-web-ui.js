@@ -36,7 +36,7 @@ function log(...args) { console.log('#', ...args); }
 function start(cmd, args, opts = {}) {
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
   const name = path.basename(cmd);
-  const logFile = fs.createWriteStream(path.join(tmp, `${name}.log`));
+  const logFile = fs.createWriteStream(path.join(tmp, `${name}-${children.length}.log`));
   child.stdout.pipe(logFile);
   child.stderr.pipe(logFile);
   children.push(child);
@@ -351,6 +351,58 @@ async function main() {
     assert.equal(configGet('Proxy_Port').Proxy_Port, 8082);
   });
   await user.close();
+
+  await step('HTTPS by default: a generated device certificate (0600), Secure cookies, HSTS', async () => {
+    const state = path.join(tmp, 'web-tls');
+    execFileSync(env('PHONESEC_WEB'), ['--state-dir', state, '--set-password', 'admin'],
+      { input: 'tls-admin-pass\n' });
+    const tls = start(env('PHONESEC_WEB'), ['--bus', busAddress, '--listen', '127.0.0.1:0',
+      '--state-dir', state]);
+    const url = (await waitForLine(tls, /listening on (https:\/\/127\.0\.0\.1:\d+\/)/, 30000))[1];
+    for (const f of ['web-cert.pem', 'web-key.pem', 'accounts']) {
+      assert.equal(fs.statSync(path.join(state, f)).mode & 0o777, 0o600, f);
+    }
+    const pem = fs.readFileSync(path.join(state, 'web-cert.pem'), 'utf8');
+    const cert = new (require('node:crypto').X509Certificate)(pem);
+    assert.match(cert.subject, /O=phonesec device/);
+    assert.equal(cert.publicKey.asymmetricKeyDetails.modulusLength, 2048);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-US' });
+    const tpage = await context.newPage();
+    const response = await tpage.goto(url + 'login');
+    assert.equal(response.status(), 200);
+    assert.match(response.headers()['strict-transport-security'], /max-age=/);
+    assert.equal((await response.securityDetails()).protocol, 'TLS 1.3');
+    await login(tpage, url, 'admin', 'tls-admin-pass');
+    assert.match(tpage.url(), /\/tab\/system$/);
+    const session = (await context.cookies()).find((c) => c.name === 'phonesec_session');
+    assert.ok(session.secure && session.httpOnly && session.sameSite === 'Strict');
+
+    // Login throttling: the fourth wrong password in a row waits.
+    await tpage.goto(url + 'login');
+    let last = '';
+    for (let i = 0; i < 4; i++) {
+      await tpage.selectOption('#account', 'admin');
+      await tpage.fill('#password', 'wrong-' + i);
+      await Promise.all([tpage.waitForNavigation(), tpage.click('#login')]);
+      last = await tpage.textContent('#login-error');
+    }
+    assert.match(last, /Too many failed logins/);
+    // Even the right password is not checked while the delay runs.
+    await tpage.selectOption('#account', 'admin');
+    await tpage.fill('#password', 'tls-admin-pass');
+    await Promise.all([tpage.waitForNavigation(), tpage.click('#login')]);
+    assert.match(await tpage.textContent('#login-error'), /Too many failed logins/);
+    await context.close();
+  });
+
+  await step('no password or secret in the logs of phonesec-web and phonesecd', async () => {
+    for (const f of fs.readdirSync(tmp).filter((n) => n.endsWith('.log'))) {
+      const text = fs.readFileSync(path.join(tmp, f), 'utf8');
+      for (const secret of ['admin-pass-1', 'user-pass-1', 'tls-admin-pass', 'top-secret-42']) {
+        assert.ok(!text.includes(secret), `${secret} in ${f}`);
+      }
+    }
+  });
 
   await browser.close();
   const failed = results.filter((r) => !r[0]);

@@ -188,7 +188,8 @@ test_password_hash (void)
   g_assert_false (phonesec_web_verify_password ("pbkdf2-sha256$10$AAAAAAAAAAA=$AAAA", "x"));
   g_assert_false (phonesec_web_verify_password ("md5$1000$AAAAAAAAAAAAAAAA$AAAA", "x"));
   g_assert_false (phonesec_web_verify_password ("pbkdf2-sha256$1000$$", ""));
-  g_assert_false (phonesec_web_verify_password ("pbkdf2-sha256$99999999999$AAAAAAAAAAA=$AAAA", "x"));
+  g_assert_false (
+      phonesec_web_verify_password ("pbkdf2-sha256$99999999999$AAAAAAAAAAA=$AAAA", "x"));
 }
 
 static void
@@ -205,7 +206,8 @@ test_accounts_file (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_NONE, "abcdef", NULL));
-  g_assert_true (phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_ADMIN, "s3cret-pass", &error));
+  g_assert_true (
+      phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_ADMIN, "s3cret-pass", &error));
   g_assert_no_error (error);
   /* Loading creates the missing user account and keeps the admin's. */
   file = phonesec_web_accounts_load (dir, &error);

@@ -132,16 +132,20 @@ static void
 set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name, const char *value,
             int max_age, gboolean http_only)
 {
-  SoupCookie *cookie = soup_cookie_new (name, value, NULL, "/", max_age);
-  g_autofree char *header = NULL;
+  /* Written by hand: SoupCookie wants a domain, and a host-only cookie
+   * (no Domain attribute) is what we need. Values are hex tokens or
+   * fixed words, never anything that needs quoting. */
+  g_autoptr (GString) header = g_string_new (NULL);
 
-  soup_cookie_set_http_only (cookie, http_only);
-  soup_cookie_set_secure (cookie, web->https);
-  soup_cookie_set_same_site_policy (cookie, SOUP_SAME_SITE_POLICY_STRICT);
-  header = soup_cookie_to_set_cookie_header (cookie);
+  g_string_append_printf (header, "%s=%s; Path=/; SameSite=Strict", name, value);
+  if (max_age >= 0)
+    g_string_append_printf (header, "; Max-Age=%d", max_age);
+  if (http_only)
+    g_string_append (header, "; HttpOnly");
+  if (web->https)
+    g_string_append (header, "; Secure");
   soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie",
-                               header);
-  soup_cookie_free (cookie);
+                               header->str);
 }
 
 /* The lang cookie (the switch) wins; else the best of fr/en in
