@@ -33,7 +33,15 @@ let busAddress;
 
 function log(...args) { console.log('#', ...args); }
 
+// PHONESEC_WEB_WRAPPER (or the valgrind setup's PHONESEC_DAEMON_WRAPPER) runs
+// every phonesec-web under it; its exit status is then checked at the end.
 function start(cmd, args, opts = {}) {
+  const wrapper = process.env.PHONESEC_WEB_WRAPPER || process.env.PHONESEC_DAEMON_WRAPPER;
+  if (wrapper && cmd === process.env.PHONESEC_WEB) {
+    const words = wrapper.split(/\s+/).filter(Boolean);
+    args = [...words.slice(1), cmd, ...args];
+    cmd = words[0];
+  }
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
   const name = path.basename(cmd);
   const logFile = fs.createWriteStream(path.join(tmp, `${name}-${children.length}.log`));
@@ -411,13 +419,26 @@ async function main() {
 }
 
 function cleanup() {
-  for (const child of children.reverse()) {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  const exits = [];
+  for (const child of children.slice().reverse()) {
+    if (child.exitCode === null) {
+      exits.push(new Promise((resolve) => child.on('exit', (code) => resolve([child, code]))));
+      child.kill('SIGTERM');
+    } else exits.push(Promise.resolve([child, child.exitCode]));
   }
+  return Promise.race([Promise.all(exits), sleep(20000).then(() => [])]);
 }
 
-main().then((status) => {
-  cleanup();
+main().then(async (status) => {
+  // phonesec-web stops cleanly on SIGTERM (exit 0; under valgrind, no
+  // error either).
+  const exits = await cleanup();
+  for (const [child, code] of exits) {
+    if (child.spawnargs.some((a) => a === process.env.PHONESEC_WEB) && code !== 0) {
+      console.log(`not ok - phonesec-web exited with ${code}`);
+      status = 1;
+    }
+  }
   setTimeout(() => {
     if (status === 0) fs.rmSync(tmp, { recursive: true, force: true });
     else console.log(`# logs kept in ${tmp}`);

@@ -167,7 +167,7 @@ main (int argc, char **argv)
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
-  GSList *uris;
+  GSList *listeners;
   PhonesecWeb web = { 0 };
 
   setlocale (LC_ALL, "");
@@ -248,15 +248,25 @@ main (int argc, char **argv)
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
     }
-  uris = soup_server_get_uris (web.server);
-  for (GSList *l = uris; l != NULL; l = l->next)
+  /* From the listening sockets, not soup_server_get_uris(), which leaks
+   * the local address in libsoup 3.2. */
+  listeners = soup_server_get_listeners (web.server);
+  for (GSList *l = listeners; l != NULL; l = l->next)
     {
-      g_autofree char *uri = g_uri_to_string (l->data);
+      g_autoptr (GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+      g_autofree char *host = NULL;
+
+      if (!G_IS_INET_SOCKET_ADDRESS (local))
+        continue;
+      host = g_inet_address_to_string (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
       /* Tests and scripts/dev-run read this line for the chosen port. */
-      printf ("phonesec-web: listening on %s\n", uri);
+      printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web.https ? "https" : "http",
+              strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
+              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
     }
   fflush (stdout);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free (listeners);
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
