@@ -295,6 +295,23 @@ async function main() {
     await assertNotBlank(browser, path.join(artefacts, 'status-live.png'));
   });
 
+  await step('a change made meanwhile is not overwritten: Conflict, the page shows the new values', async () => {
+    await page.goto(base + 'tab/system');
+    applyAsAdmin('Proxy_Host', 'meanwhile.example.com');
+    await page.fill('#f-PAC_URL', 'http://wpad.example.com/proxy.pac');
+    await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+    assert.match(await page.textContent('#form-error'), /changed meanwhile/);
+    assert.equal(await page.inputValue('#f-Proxy_Host'), 'meanwhile.example.com');
+    const values = configGet('Proxy_Host', 'PAC_URL');
+    assert.equal(values.Proxy_Host, 'meanwhile.example.com');
+    assert.equal(values.PAC_URL, '');
+    // Submitting again from the fresh page works.
+    await page.fill('#f-PAC_URL', 'http://wpad.example.com/proxy.pac');
+    await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+    assert.equal(configGet('PAC_URL').PAC_URL, 'http://wpad.example.com/proxy.pac');
+    assert.equal(configGet('Proxy_Host').Proxy_Host, 'meanwhile.example.com');
+  });
+
   await step('logout ends the session', async () => {
     await page.goto(base + 'tab/system');
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
@@ -331,13 +348,16 @@ async function main() {
 
   await step('user: forged POSTs for na and ro parameters are refused, nothing changes', async () => {
     await upage.goto(base + 'tab/system');
+    // A forgery made from the real form: valid token and generation.
     const csrf = await upage.getAttribute('input[name=csrf]', 'value');
+    const generation = await upage.getAttribute('input[name=generation]', 'value');
     const before = configGet('TLS_Min_Version', 'Example_Greeting', 'Proxy_Port');
     let r = await upage.request.post(base + 'tab/system',
-      { form: { csrf, TLS_Min_Version: 'TLS 1.3', Proxy_Port: '8080' }, maxRedirects: 0 });
+      { form: { csrf, generation, TLS_Min_Version: 'TLS 1.3', Proxy_Port: '8080' }, maxRedirects: 0 });
     assert.equal(r.status(), 403);
+    assert.match(await r.text(), /may not change/);
     r = await upage.request.post(base + 'tab/example',
-      { form: { csrf, Example_Greeting: 'forged' }, maxRedirects: 0 });
+      { form: { csrf, generation, Example_Greeting: 'forged' }, maxRedirects: 0 });
     assert.equal(r.status(), 403);
     assert.deepEqual(configGet('TLS_Min_Version', 'Example_Greeting', 'Proxy_Port'), before);
   });
@@ -418,15 +438,24 @@ async function main() {
   return failed.length === 0 ? 0 : 1;
 }
 
-function cleanup() {
+function stop(list) {
   const exits = [];
-  for (const child of children.slice().reverse()) {
-    if (child.exitCode === null) {
+  for (const child of list) {
+    if (child.exitCode === null && child.signalCode === null) {
       exits.push(new Promise((resolve) => child.on('exit', (code) => resolve([child, code]))));
       child.kill('SIGTERM');
     } else exits.push(Promise.resolve([child, child.exitCode]));
   }
   return Promise.race([Promise.all(exits), sleep(20000).then(() => [])]);
+}
+
+// The web servers first (they must exit 0 on SIGTERM), then phonesecd and
+// the bus (losing the bus is an error exit for phonesec-web).
+async function cleanup() {
+  const isWeb = (c) => c.spawnargs.includes(process.env.PHONESEC_WEB);
+  const webExits = await stop(children.filter(isWeb));
+  await stop(children.filter((c) => !isWeb(c)).reverse());
+  return webExits;
 }
 
 main().then(async (status) => {

@@ -555,7 +555,12 @@ render_tab (PhonesecWebRequest *req, guint status)
                           "<input type=\"hidden\" name=\"csrf\" value=\"",
                           current);
   phonesec_web_append_escaped (out, req->csrf);
-  g_string_append (out, "\">\n");
+  /* The values below are of this generation: Apply refuses (Conflict)
+   * when someone changed the configuration since, instead of silently
+   * putting back the values this page showed. */
+  g_string_append_printf (
+      out, "\">\n<input type=\"hidden\" name=\"generation\" value=\"%" G_GUINT64_FORMAT "\">\n",
+      req->generation);
 
   /* Sections in order of first appearance; a section's parameters stay
    * together even when the schema lists them apart. */
@@ -679,9 +684,23 @@ apply_done (GObject *source, GAsyncResult *result, gpointer data)
 
   if (reply == NULL)
     {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
       g_dbus_error_strip_remote_error (error);
-      split_errors (req, error->message);
-      render_tab (req, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+      if (g_strcmp0 (remote, "org.phonesec.PhoneSec1.Error.Conflict") == 0)
+        {
+          /* Show what is there now; the user decides again. */
+          g_clear_pointer (&req->form, g_hash_table_unref);
+          req->general_error = g_strdup (
+              T (req, N_ ("The configuration was changed meanwhile; nothing was changed. "
+                          "Check the values and submit again.")));
+          render_tab (req, SOUP_STATUS_CONFLICT);
+        }
+      else
+        {
+          split_errors (req, error->message);
+          render_tab (req, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+        }
     }
   else
     {
@@ -758,6 +777,8 @@ submit_tab (PhonesecWebRequest *req)
     }
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&options, "{sv}", "source", g_variant_new_string ("web"));
+  g_variant_builder_add (&options, "{sv}", "expected-generation",
+                         g_variant_new_uint64 (req->posted_generation));
   if (req->role != PHONESEC_WEB_ROLE_ADMIN)
     g_variant_builder_add (&options, "{sv}", "access-level", g_variant_new_string ("user"));
   g_dbus_connection_call (
@@ -790,15 +811,43 @@ get_done (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   {
-    GHashTable *query = soup_server_message_get_uri (req->msg) != NULL ? NULL : NULL;
     const char *q = g_uri_get_query (soup_server_message_get_uri (req->msg));
 
-    (void) query;
-    if (q != NULL && strstr (q, "saved=1") != NULL)
+    if (g_strcmp0 (q, "saved=1") == 0)
       req->notice = g_strdup (T (req, N_ ("Your changes were saved.")));
   }
   render_tab (req, SOUP_STATUS_OK);
   phonesec_web_request_finish (req);
+}
+
+/* The generation first, then the values: a change in between makes the
+ * page's generation older than its values, so a submit fails safe
+ * (Conflict) rather than overwriting. */
+static void
+generation_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PhonesecWebRequest *req = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr (GVariant) value = NULL;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(v)", &value);
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_UINT64))
+    {
+      if (error != NULL)
+        g_dbus_error_strip_remote_error (error);
+      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY,
+                                  error != NULL ? error->message : "Generation");
+      phonesec_web_request_finish (req);
+      return;
+    }
+  req->generation = g_variant_get_uint64 (value);
+  g_dbus_connection_call (
+      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Get",
+      g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sv})"),
+      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, get_done, req);
 }
 
 static void
@@ -823,9 +872,9 @@ describe_done (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_dbus_connection_call (
-      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Get",
-      g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sv})"),
-      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, get_done, req);
+      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", PHONESEC_CONFIG_IFACE, "Generation"), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, generation_done, req);
 }
 
 static void
@@ -1118,7 +1167,20 @@ handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path, GH
     {
       if (post)
         {
+          const char *generation = g_hash_table_lookup (form, "generation");
+
+          if (generation == NULL
+              || !g_ascii_string_to_unsigned (generation, 10, 0, G_MAXUINT64,
+                                              &req->posted_generation, NULL))
+            {
+              phonesec_web_respond_error (req, SOUP_STATUS_BAD_REQUEST,
+                                          T (req, N_ ("This form is not valid; nothing was "
+                                                      "changed.")));
+              phonesec_web_request_finish (req);
+              return;
+            }
           g_hash_table_remove (form, "csrf");
+          g_hash_table_remove (form, "generation");
           req->form = g_steal_pointer (&form);
         }
       start_page (req);

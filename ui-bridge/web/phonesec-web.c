@@ -150,11 +150,25 @@ set_password (const char *state_dir)
   return 0;
 }
 
+static int exit_status = 0;
+
 static gboolean
 on_signal (gpointer data)
 {
   g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+  /* Kept: a second SIGTERM during shutdown must not kill us half-way. */
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lost the bus (dbus-daemon stopped): stop with an error, systemd
+ * restarts us; GDBus's own exit-on-close would raise SIGTERM instead. */
+static void
+on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error, gpointer data)
+{
+  g_warning ("lost the D-Bus connection%s%s", error != NULL ? ": " : "",
+             error != NULL ? error->message : "");
+  exit_status = 1;
+  g_main_loop_quit (data);
 }
 
 int
@@ -209,7 +223,7 @@ main (int argc, char **argv)
       g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
       return 1;
     }
-  g_dbus_connection_set_exit_on_close (web.bus, TRUE);
+  g_dbus_connection_set_exit_on_close (web.bus, FALSE);
 
   web.accounts = phonesec_web_accounts_load (state_dir, &error);
   if (web.accounts == NULL)
@@ -271,6 +285,7 @@ main (int argc, char **argv)
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_unix_signal_add (SIGINT, on_signal, loop);
+  g_signal_connect (web.bus, "closed", G_CALLBACK (on_bus_closed), loop);
   g_main_loop_run (loop);
 
   phonesec_web_events_shutdown (&web);
@@ -280,6 +295,7 @@ main (int argc, char **argv)
   phonesec_web_throttle_free (web.throttle);
   phonesec_web_mo_free (web.fr);
   g_key_file_unref (web.accounts);
+  g_signal_handlers_disconnect_by_func (web.bus, on_bus_closed, loop);
   g_clear_object (&web.bus);
-  return 0;
+  return exit_status;
 }

@@ -49,14 +49,16 @@ typedef struct
   SoupServerMessage *msg; /* paused while we wait */
   PhonesecWebLang lang;
   PhonesecWebRole role;
-  char *csrf;         /* the session's token */
-  char *tab;          /* tab id of a form page */
-  guint line;         /* 0 or the line of a per-line tab */
-  GHashTable *form;   /* POST fields, or NULL */
-  GVariant *describe; /* a{sa{sv}} */
-  GVariant *values;   /* a{sv} */
-  GVariant *extra;    /* status page: more replies */
-  GHashTable *errors; /* parameter → message, on a refused Apply */
+  char *csrf;                /* the session's token */
+  char *tab;                 /* tab id of a form page */
+  guint line;                /* 0 or the line of a per-line tab */
+  GHashTable *form;          /* POST fields, or NULL */
+  guint64 generation;        /* Config.Generation, read before the values */
+  guint64 posted_generation; /* the one the submitted form was made at */
+  GVariant *describe;        /* a{sa{sv}} */
+  GVariant *values;          /* a{sv} */
+  GVariant *extra;           /* status page: more replies */
+  GHashTable *errors;        /* parameter → message, on a refused Apply */
   char *general_error;
   char *notice;
 } PhonesecWebRequest;
