@@ -55,17 +55,22 @@ function waitForLine(child, re, ms) {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const timer = setTimeout(() => reject(new Error(`timeout waiting for ${re}`)), ms);
-    child.stdout.on('data', (data) => {
+    let done = false;
+    const onData = (data) => {
+      if (done) return;
       buffer += data.toString();
       const m = buffer.match(re);
-      if (m) { clearTimeout(timer); resolve(m); }
-    });
+      if (m) { done = true; clearTimeout(timer); resolve(m); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited with ${code}: ${buffer}`)); });
   });
 }
 
 function busctl(...args) {
-  return execFileSync('busctl', [`--address=${busAddress}`, ...args], { encoding: 'utf8' });
+  return execFileSync('busctl', [`--address=${busAddress}`, ...args],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function configGet(...names) {
@@ -380,7 +385,7 @@ async function main() {
   });
   await user.close();
 
-  await step('HTTPS by default: a generated device certificate (0600), Secure cookies, HSTS', async () => {
+  await step('HTTPS by default: a generated device certificate (0600), the TLS policy (re-exec on change), Secure cookies, HSTS, throttling', async () => {
     const state = path.join(tmp, 'web-tls');
     execFileSync(env('PHONESEC_WEB'), ['--state-dir', state, '--set-password', 'admin'],
       { input: 'tls-admin-pass\n' });
@@ -405,8 +410,31 @@ async function main() {
     const session = (await context.cookies()).find((c) => c.name === 'phonesec_session');
     assert.ok(session.secure && session.httpOnly && session.sameSite === 'Strict');
 
+    // A TLS policy change: phonesec-web re-executes itself (same pid) with
+    // the new web-server priority; the HTTP instance is not concerned.
+    const tlsVersion = (port, max) => new Promise((resolve) => {
+      const socket = require('node:tls').connect({ host: '127.0.0.1', port, rejectUnauthorized: false,
+        minVersion: 'TLSv1.2', maxVersion: max }, () => { resolve(socket.getProtocol()); socket.end(); });
+      socket.on('error', (e) => resolve('refused: ' + e.code));
+    });
+    const port1 = Number(new URL(url).port);
+    assert.equal(await tlsVersion(port1, 'TLSv1.2'), 'TLSv1.2');
+    const again = waitForLine(tls, /TLS_Min_Version changed[^]*listening on https:\/\/127\.0\.0\.1:(\d+)\//, 30000);
+    applyAsAdmin('TLS_Min_Version', 'TLS 1.3');
+    const port2 = Number((await again)[1]);
+    assert.ok(tls.exitCode === null, 'same process');
+    assert.match(await tlsVersion(port2, 'TLSv1.2'), /^refused/);
+    assert.equal(await tlsVersion(port2, 'TLSv1.3'), 'TLSv1.3');
+    const httpLog = fs.readdirSync(tmp).filter((n) => n.startsWith('phonesec-web-'))
+      .map((n) => fs.readFileSync(path.join(tmp, n), 'utf8')).join('');
+    assert.equal((httpLog.match(/restarting to apply/g) || []).length, 1, 'only the HTTPS instance restarts');
+    const back = waitForLine(tls, /listening on https:\/\/127\.0\.0\.1:(\d+)\//, 30000);
+    applyAsAdmin('TLS_Min_Version', 'TLS 1.1');
+    const port3 = Number((await back)[1]);
+    const url3 = `https://127.0.0.1:${port3}/`;
+
     // Login throttling: the fourth wrong password in a row waits.
-    await tpage.goto(url + 'login');
+    await tpage.goto(url3 + 'login');
     let last = '';
     for (let i = 0; i < 4; i++) {
       await tpage.selectOption('#account', 'admin');

@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
@@ -29,8 +30,8 @@ static const GOptionEntry entries[]
     = { { "bus", 0, 0, G_OPTION_ARG_STRING, &opt_bus,
           N_ ("system (default), session or a D-Bus address"), "BUS" },
         { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
-          N_ ("address and port to listen on (default 0.0.0.0:443, or :80 with --http); port 0 "
-              "picks one"),
+          N_ ("address and port to listen on; port 0 picks one (default: every address, port 443, "
+              "or Web_Server_Port with --http; nothing while Enable_Web_Server is No)"),
           "ADDR:PORT" },
         { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http,
           N_ ("plain HTTP instead of HTTPS (tests, development)"), NULL },
@@ -67,6 +68,58 @@ connect_bus (GError **error)
  * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
  * any TLS object exists; a later policy change needs a restart of
  * phonesec-web (phonesecd re-executes itself likewise). */
+/* A call made at start, before the main loop runs (nothing to block yet).
+ * phonesecd may be starting, or re-executing itself after a TLS policy
+ * change (its name is gone for ~50 ms): retried for up to 10 s. */
+static GVariant *
+call_at_start (GDBusConnection *bus, const char *interface, const char *method, GVariant *args,
+               const char *reply_type, GError **error)
+{
+  g_autoptr (GVariant) owned_args = args != NULL ? g_variant_ref_sink (args) : NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      GVariant *reply = g_dbus_connection_call_sync (
+          bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, interface, method, owned_args,
+          G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &local_error);
+
+      if (reply != NULL)
+        return reply;
+      if (attempt >= 100
+          || !(g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+               || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_usleep (100 * 1000);
+    }
+}
+
+/* Enable_Web_Server and Web_Server_Port, as the phone's web server reads
+ * them (used when --listen is not given). */
+static gboolean
+read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, GError **error)
+{
+  const char *names[] = { "Enable_Web_Server", "Web_Server_Port", NULL };
+  g_autoptr (GVariant) reply = call_at_start (bus, PHONESEC_CONFIG_IFACE, "Get",
+                                              g_variant_new ("(^as)", names), "(a{sv})", error);
+  g_autoptr (GVariant) values = NULL;
+
+  if (reply == NULL)
+    return FALSE;
+  values = g_variant_get_child_value (reply, 0);
+  if (!g_variant_lookup (values, "Enable_Web_Server", "b", enabled)
+      || !g_variant_lookup (values, "Web_Server_Port", "u", port))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "Enable_Web_Server or Web_Server_Port is missing or mistyped");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 apply_tls_policy (GDBusConnection *bus)
 {
@@ -74,10 +127,8 @@ apply_tls_policy (GDBusConnection *bus)
   g_autoptr (GVariant) reply = NULL;
   const char *priority = NULL;
 
-  reply = g_dbus_connection_call_sync (
-      bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
-      g_variant_new ("(s)", "web-server"), G_VARIANT_TYPE ("(sas)"), G_DBUS_CALL_FLAGS_NONE, 10000,
-      NULL, &error);
+  reply = call_at_start (bus, "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
+                         g_variant_new ("(s)", "web-server"), "(sas)", &error);
   if (reply != NULL)
     g_variant_get (reply, "(&sas)", &priority, NULL);
   if (priority == NULL || priority[0] == '\0')
@@ -151,6 +202,46 @@ set_password (const char *state_dir)
 }
 
 static int exit_status = 0;
+static char **saved_argv = NULL;
+static gboolean restart_requested = FALSE;
+
+/* Parameters read once at start: a change re-executes phonesec-web (same
+ * pid, same arguments). The TLS ones because glib-networking reads its
+ * priority once per process, as phonesecd does for its own; logged-in
+ * sessions end (they live in memory only). */
+static const char *const tls_parameters[] = {
+  "TLS_Min_Version",
+  "TLS_Cipher_List",
+  "FIPS_Mode",
+  NULL,
+};
+static const char *const listen_parameters[] = {
+  "Enable_Web_Server",
+  "Web_Server_Port",
+  NULL,
+};
+static gboolean watch_tls = FALSE;    /* serving HTTPS */
+static gboolean watch_listen = FALSE; /* no --listen: the parameters decide */
+
+static void
+on_config_changed (GDBusConnection *bus, const char *sender, const char *path,
+                   const char *interface, const char *signal, GVariant *parameters, gpointer data)
+{
+  g_autofree const char **names = NULL;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tas)")))
+    return;
+  g_variant_get (parameters, "(t^a&s)", NULL, &names);
+  for (guint i = 0; names[i] != NULL; i++)
+    if ((watch_tls && g_strv_contains (tls_parameters, names[i]))
+        || (watch_listen && g_strv_contains (listen_parameters, names[i])))
+      {
+        g_message ("%s changed: restarting to apply it", names[i]);
+        restart_requested = TRUE;
+        g_main_loop_quit (data);
+        return;
+      }
+}
 
 static gboolean
 on_signal (gpointer data)
@@ -182,7 +273,10 @@ main (int argc, char **argv)
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
   GSList *listeners;
+  guint config_subscription;
   PhonesecWeb web = { 0 };
+
+  g_auto (GStrv) argv_copy = g_strdupv (argv);
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
@@ -203,12 +297,12 @@ main (int argc, char **argv)
   if (opt_set_password != NULL)
     return set_password (state_dir);
 
-  if (!parse_listen (opt_listen != NULL ? opt_listen : (opt_http ? "0.0.0.0:80" : "0.0.0.0:443"),
-                     &listen_address, &error))
+  if (opt_listen != NULL && !parse_listen (opt_listen, &listen_address, &error))
     {
       g_printerr ("phonesec-web: %s\n", error->message);
       return 2;
     }
+  saved_argv = g_strdupv (argv_copy);
   if (g_mkdir_with_parents (state_dir, 0700) != 0)
     {
       g_printerr ("phonesec-web: cannot create %s: %s\n", state_dir, g_strerror (errno));
@@ -224,6 +318,32 @@ main (int argc, char **argv)
       return 1;
     }
   g_dbus_connection_set_exit_on_close (web.bus, FALSE);
+
+  watch_tls = web.https;
+  watch_listen = listen_address == NULL;
+  if (listen_address == NULL)
+    {
+      gboolean enabled = TRUE;
+      guint port = 80;
+
+      if (!read_web_settings (web.bus, &enabled, &port, &error))
+        {
+          g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
+          return 1;
+        }
+      if (!enabled)
+        {
+          /* Stays up without listening, to start serving when it is set
+           * back to Yes. */
+          g_message ("Enable_Web_Server is No: not serving");
+        }
+      else
+        {
+          g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+          /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
+          listen_address = g_inet_socket_address_new (any, web.https ? 443 : (guint16) port);
+        }
+    }
 
   web.accounts = phonesec_web_accounts_load (state_dir, &error);
   if (web.accounts == NULL)
@@ -256,8 +376,9 @@ main (int argc, char **argv)
   phonesec_web_events_init (&web);
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
 
-  if (!soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                           &error))
+  if (listen_address != NULL
+      && !soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                              &error))
     {
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
@@ -286,6 +407,9 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGTERM, on_signal, loop);
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_signal_connect (web.bus, "closed", G_CALLBACK (on_bus_closed), loop);
+  config_subscription = g_dbus_connection_signal_subscribe (
+      web.bus, PHONESEC_BUS_NAME, PHONESEC_CONFIG_IFACE, "Changed", PHONESEC_ROOT_PATH, NULL,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
   g_main_loop_run (loop);
 
   phonesec_web_events_shutdown (&web);
@@ -295,7 +419,16 @@ main (int argc, char **argv)
   phonesec_web_throttle_free (web.throttle);
   phonesec_web_mo_free (web.fr);
   g_key_file_unref (web.accounts);
+  g_dbus_connection_signal_unsubscribe (web.bus, config_subscription);
   g_signal_handlers_disconnect_by_func (web.bus, on_bus_closed, loop);
   g_clear_object (&web.bus);
+  if (restart_requested && exit_status == 0)
+    {
+      /* Every descriptor is close-on-exec (GLib's default). */
+      execv ("/proc/self/exe", saved_argv);
+      g_printerr ("phonesec-web: cannot re-execute: %s\n", g_strerror (errno));
+      exit_status = 1;
+    }
+  g_strfreev (saved_argv);
   return exit_status;
 }
