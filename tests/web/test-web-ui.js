@@ -374,6 +374,10 @@ async function main() {
     r = await upage.request.post(base + 'tab/system',
       { form: { csrf: 'f'.repeat(64), Proxy_Port: '8081' }, maxRedirects: 0 });
     assert.equal(r.status(), 403);
+    // A body bigger than any form is refused from its headers.
+    r = await upage.request.post(base + 'tab/system',
+      { form: { Proxy_Port: '8081', pad: 'x'.repeat(300 * 1024) }, maxRedirects: 0 });
+    assert.equal(r.status(), 413);
     assert.deepEqual(configGet('Proxy_Port'), before);
   });
 

@@ -201,6 +201,30 @@ set_password (const char *state_dir)
   return 0;
 }
 
+/* A body larger than any form (or chunked, which no browser form uses) is
+ * refused from its headers, before libsoup reads it into memory. */
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CHUNKED
+      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+          && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+    }
+}
+
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+}
+
 static int exit_status = 0;
 static char **saved_argv = NULL;
 static gboolean restart_requested = FALSE;
@@ -375,6 +399,7 @@ main (int argc, char **argv)
   web.throttle = phonesec_web_throttle_new ();
   phonesec_web_events_init (&web);
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
+  g_signal_connect (web.server, "request-started", G_CALLBACK (on_request_started), NULL);
 
   if (listen_address != NULL
       && !soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
