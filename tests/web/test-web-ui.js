@@ -36,6 +36,7 @@ function log(...args) { console.log('#', ...args); }
 // PHONESEC_WEB_WRAPPER (or the valgrind setup's PHONESEC_DAEMON_WRAPPER) runs
 // every phonesec-web under it; its exit status is then checked at the end.
 function start(cmd, args, opts = {}) {
+  const name = path.basename(cmd);
   const wrapper = process.env.PHONESEC_WEB_WRAPPER || process.env.PHONESEC_DAEMON_WRAPPER;
   if (wrapper && cmd === process.env.PHONESEC_WEB) {
     const words = wrapper.split(/\s+/).filter(Boolean);
@@ -43,7 +44,6 @@ function start(cmd, args, opts = {}) {
     cmd = words[0];
   }
   const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], ...opts });
-  const name = path.basename(cmd);
   const logFile = fs.createWriteStream(path.join(tmp, `${name}-${children.length}.log`));
   child.stdout.pipe(logFile);
   child.stderr.pipe(logFile);

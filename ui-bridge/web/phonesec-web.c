@@ -227,6 +227,7 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
 
 static int exit_status = 0;
 static char **saved_argv = NULL;
+static char *self_path = NULL;
 static gboolean restart_requested = FALSE;
 
 /* Parameters read once at start: a change re-executes phonesec-web (same
@@ -327,6 +328,9 @@ main (int argc, char **argv)
       return 2;
     }
   saved_argv = g_strdupv (argv_copy);
+  /* Resolved now: the binary may be replaced by an upgrade later, and
+   * valgrind answers this readlink with the program it runs. */
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
   if (g_mkdir_with_parents (state_dir, 0700) != 0)
     {
       g_printerr ("phonesec-web: cannot create %s: %s\n", state_dir, g_strerror (errno));
@@ -450,10 +454,11 @@ main (int argc, char **argv)
   if (restart_requested && exit_status == 0)
     {
       /* Every descriptor is close-on-exec (GLib's default). */
-      execv ("/proc/self/exe", saved_argv);
+      execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
       g_printerr ("phonesec-web: cannot re-execute: %s\n", g_strerror (errno));
       exit_status = 1;
     }
   g_strfreev (saved_argv);
+  g_free (self_path);
   return exit_status;
 }
