@@ -88,9 +88,19 @@ function describeAll() {
   return JSON.parse(out).data[0];
 }
 
+// phonesecd re-executes itself after a TLS policy change (its name is gone
+// for ~50 ms): a call in that window is retried.
 function applyAsAdmin(name, value) {
-  busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
-    'Apply', 'a{sv}a{sv}', '1', name, 's', value, '0');
+  for (let i = 0; ; i++) {
+    try {
+      busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
+        'Apply', 'a{sv}a{sv}', '1', name, 's', value, '0');
+      return;
+    } catch (e) {
+      if (i >= 100 || !/not provided by any|has no owner|Disconnected/.test(String(e.stderr))) throw e;
+      execFileSync('sleep', ['0.05']);
+    }
+  }
 }
 
 async function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
