@@ -1,0 +1,293 @@
+/* test-web-units.c: phonesec-web's pure parts: the .mo reader (good and
+ * malformed catalogues), password hashes, login throttling, tokens.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "phonesec-web-accounts.h"
+#include "phonesec-web-mo.h"
+#include "phonesec-web-sessions.h"
+
+/* Builds a little-endian .mo image of @n pairs. */
+static GByteArray *
+build_mo (const char *const *ids, const char *const *strs, guint n)
+{
+  GByteArray *mo = g_byte_array_new ();
+  guint32 header[7] = { 0x950412de, 0, n, 28, 28 + 8 * n, 0, 0 };
+  guint32 offset = 28 + 16 * n;
+  GString *pool = g_string_new (NULL);
+
+  g_byte_array_append (mo, (const guint8 *) header, sizeof header);
+  for (int table = 0; table < 2; table++)
+    for (guint i = 0; i < n; i++)
+      {
+        const char *s = table == 0 ? ids[i] : strs[i];
+        guint32 entry[2] = { (guint32) strlen (s), offset + (guint32) pool->len };
+
+        g_byte_array_append (mo, (const guint8 *) entry, sizeof entry);
+        g_string_append_len (pool, s, strlen (s) + 1);
+      }
+  g_byte_array_append (mo, (const guint8 *) pool->str, pool->len);
+  g_string_free (pool, TRUE);
+  return mo;
+}
+
+static void
+test_mo_good (void)
+{
+  const char *ids[] = { "", "Proxy Mode", "Untranslated" };
+  const char *strs[] = { "Content-Type: text/plain; charset=UTF-8\n", "Mode proxy", "" };
+  g_autoptr (GByteArray) mo = build_mo (ids, strs, 3);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecWebMo) cat = phonesec_web_mo_new_from_data (mo->data, mo->len, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (phonesec_web_mo_count (cat), ==, 1);
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Proxy Mode"), ==, "Mode proxy");
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Untranslated"), ==, "Untranslated");
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Other"), ==, "Other");
+  g_assert_cmpstr (phonesec_web_mo_lookup (NULL, "Other"), ==, "Other");
+}
+
+static void
+test_mo_byte_swapped (void)
+{
+  const char *ids[] = { "Yes" };
+  const char *strs[] = { "Oui" };
+  g_autoptr (GByteArray) mo = build_mo (ids, strs, 1);
+  g_autoptr (PhonesecWebMo) cat = NULL;
+
+  for (guint i = 0; i < 7; i++)
+    {
+      guint32 v;
+      memcpy (&v, mo->data + 4 * i, 4);
+      v = GUINT32_SWAP_LE_BE (v);
+      memcpy (mo->data + 4 * i, &v, 4);
+    }
+  for (guint i = 0; i < 2 * 2; i++)
+    {
+      guint32 v;
+      memcpy (&v, mo->data + 28 + 4 * i, 4);
+      v = GUINT32_SWAP_LE_BE (v);
+      memcpy (mo->data + 28 + 4 * i, &v, 4);
+    }
+  cat = phonesec_web_mo_new_from_data (mo->data, mo->len, NULL);
+  g_assert_nonnull (cat);
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Yes"), ==, "Oui");
+}
+
+static void
+expect_bad (const guint8 *data, gsize len, const char *what)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecWebMo) cat = phonesec_web_mo_new_from_data (data, len, &error);
+
+  g_assert_null (cat);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+static void
+test_mo_bad (void)
+{
+  const char *ids[] = { "Yes" };
+  const char *strs[] = { "Oui" };
+  g_autoptr (GByteArray) mo = build_mo (ids, strs, 1);
+  g_autoptr (GByteArray) copy = NULL;
+  guint32 v;
+
+  expect_bad ((const guint8 *) "", 0, "too short");
+  expect_bad (mo->data, 27, "too short");
+  /* Truncated: the strings are cut off. */
+  expect_bad (mo->data, mo->len - 2, "outside the file");
+
+  copy = g_byte_array_sized_new (mo->len);
+  g_byte_array_append (copy, mo->data, mo->len);
+  copy->data[0] ^= 0xff;
+  expect_bad (copy->data, copy->len, "bad magic");
+
+  g_byte_array_set_size (copy, 0);
+  g_byte_array_append (copy, mo->data, mo->len);
+  v = 0x7fffffff; /* a huge offset of the msgid table */
+  memcpy (copy->data + 12, &v, 4);
+  expect_bad (copy->data, copy->len, "outside the file");
+
+  g_byte_array_set_size (copy, 0);
+  g_byte_array_append (copy, mo->data, mo->len);
+  v = 0xfffffff0; /* a length that wraps */
+  memcpy (copy->data + 28, &v, 4);
+  expect_bad (copy->data, copy->len, "outside the file");
+
+  g_byte_array_set_size (copy, 0);
+  g_byte_array_append (copy, mo->data, mo->len);
+  copy->data[copy->len - 1] = 'x'; /* "Oui" loses its NUL */
+  expect_bad (copy->data, copy->len, "not terminated");
+
+  g_byte_array_set_size (copy, 0);
+  g_byte_array_append (copy, mo->data, mo->len);
+  v = 0xffffffff; /* N */
+  memcpy (copy->data + 8, &v, 4);
+  expect_bad (copy->data, copy->len, "too many");
+
+  g_byte_array_set_size (copy, 0);
+  g_byte_array_append (copy, mo->data, mo->len);
+  v = 2u << 16; /* major revision 2 */
+  memcpy (copy->data + 4, &v, 4);
+  expect_bad (copy->data, copy->len, "revision");
+
+  {
+    const char *bad_ids[] = { "Yes" };
+    const char *bad_strs[] = { "O\xff" };
+    g_autoptr (GByteArray) bad = build_mo (bad_ids, bad_strs, 1);
+    expect_bad (bad->data, bad->len, "UTF-8");
+  }
+}
+
+/* The catalogue the build makes: the schema's labels in French. */
+static void
+test_mo_real_catalogue (void)
+{
+  const char *dir = g_getenv ("PHONESEC_LOCALEDIR");
+  g_autofree char *path = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecWebMo) cat = NULL;
+
+  g_assert_nonnull (dir);
+  path = g_build_filename (dir, "fr", "LC_MESSAGES", "phonesec.mo", NULL);
+  cat = phonesec_web_mo_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Proxy Mode"), ==, "Mode proxy");
+  g_assert_cmpstr (phonesec_web_mo_lookup (cat, "Submit All Changes"), ==,
+                   "Envoyer toutes les modifications");
+  g_assert_null (phonesec_web_mo_new_from_file ("/nonexistent/phonesec.mo", NULL));
+}
+
+static void
+test_password_hash (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *hash = phonesec_web_hash_password ("correct horse", 1000, &error);
+  g_autofree char *again = phonesec_web_hash_password ("correct horse", 1000, NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hash, "pbkdf2-sha256$1000$"));
+  g_assert_null (strstr (hash, "correct"));
+  /* Salted: two hashes of one password differ. */
+  g_assert_cmpstr (hash, !=, again);
+  g_assert_true (phonesec_web_verify_password (hash, "correct horse"));
+  g_assert_true (phonesec_web_verify_password (again, "correct horse"));
+  g_assert_false (phonesec_web_verify_password (hash, "correct horsf"));
+  g_assert_false (phonesec_web_verify_password (hash, ""));
+  /* Malformed stored hashes never verify. */
+  g_assert_false (phonesec_web_verify_password (NULL, "x"));
+  g_assert_false (phonesec_web_verify_password ("", ""));
+  g_assert_false (phonesec_web_verify_password ("pbkdf2-sha256$10$AAAAAAAAAAA=$AAAA", "x"));
+  g_assert_false (phonesec_web_verify_password ("md5$1000$AAAAAAAAAAAAAAAA$AAAA", "x"));
+  g_assert_false (phonesec_web_verify_password ("pbkdf2-sha256$1000$$", ""));
+  g_assert_false (
+      phonesec_web_verify_password ("pbkdf2-sha256$99999999999$AAAAAAAAAAA=$AAAA", "x"));
+}
+
+static void
+test_accounts_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("phonesec-web-XXXXXX", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GKeyFile) file = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *path = g_build_filename (dir, "accounts", NULL);
+  GStatBuf st;
+
+  g_assert_false (phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_ADMIN, "abc", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_NONE, "abcdef", NULL));
+  g_assert_true (
+      phonesec_web_accounts_set_password (dir, PHONESEC_WEB_ROLE_ADMIN, "s3cret-pass", &error));
+  g_assert_no_error (error);
+  /* Loading creates the missing user account and keeps the admin's. */
+  file = phonesec_web_accounts_load (dir, &error);
+  g_assert_no_error (error);
+  hash = g_key_file_get_string (file, "admin", "hash", NULL);
+  g_assert_true (phonesec_web_verify_password (hash, "s3cret-pass"));
+  g_assert_true (g_key_file_has_key (file, "user", "hash", NULL));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    g_autofree char *text = NULL;
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    g_assert_null (strstr (text, "s3cret-pass"));
+  }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_throttle (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
+  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
+  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
+  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >=, 1);
+  /* Another client is not delayed. */
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.2"), ==, 0);
+  for (int i = 0; i < 20; i++)
+    phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), <=, 300);
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >, 200);
+  phonesec_web_throttle_record (t, "10.0.0.1", TRUE);
+  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
+  phonesec_web_throttle_free (t);
+}
+
+static void
+test_tokens_and_sessions (void)
+{
+  g_autofree char *a = phonesec_web_random_token ();
+  g_autofree char *b = phonesec_web_random_token ();
+  PhonesecWebSessions *sessions = phonesec_web_sessions_new ();
+  PhonesecWebSession *s;
+  g_autofree char *id = NULL;
+
+  g_assert_cmpuint (strlen (a), ==, 64);
+  g_assert_cmpstr (a, !=, b);
+  g_assert_true (phonesec_web_token_equal (a, a));
+  g_assert_false (phonesec_web_token_equal (a, b));
+  g_assert_false (phonesec_web_token_equal (a, NULL));
+  g_assert_false (phonesec_web_token_equal ("", ""));
+  g_assert_false (phonesec_web_token_equal (a, "ab"));
+
+  s = phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_USER);
+  id = g_strdup (s->id);
+  g_assert_true (phonesec_web_sessions_lookup (sessions, id) == s);
+  g_assert_null (phonesec_web_sessions_lookup (sessions, "nope"));
+  g_assert_null (phonesec_web_sessions_lookup (sessions, NULL));
+  /* Bounded: the oldest goes. */
+  for (int i = 0; i < PHONESEC_WEB_MAX_SESSIONS + 5; i++)
+    phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_ADMIN);
+  g_assert_null (phonesec_web_sessions_lookup (sessions, id));
+  phonesec_web_sessions_free (sessions);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/web/mo/good", test_mo_good);
+  g_test_add_func ("/web/mo/byte-swapped", test_mo_byte_swapped);
+  g_test_add_func ("/web/mo/bad", test_mo_bad);
+  g_test_add_func ("/web/mo/real-catalogue", test_mo_real_catalogue);
+  g_test_add_func ("/web/accounts/hash", test_password_hash);
+  g_test_add_func ("/web/accounts/file", test_accounts_file);
+  g_test_add_func ("/web/accounts/throttle", test_throttle);
+  g_test_add_func ("/web/sessions", test_tokens_and_sessions);
+  return g_test_run ();
+}

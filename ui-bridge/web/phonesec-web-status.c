@@ -1,0 +1,323 @@
+/* phonesec-web-status.c: Info > Status (every plugin object's properties
+ * from GetManagedObjects, and the TLS policy's) and its live updates as
+ * server-sent events fed by PropertiesChanged.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "phonesec-web.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+/* Browsers drop an idle stream after a while; a comment keeps it open and
+ * lets us notice clients that went away. */
+#define KEEPALIVE_S 15
+#define MAX_EVENT_CLIENTS 32
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  PhonesecWebLang lang;
+} EventClient;
+
+static void
+event_client_free (EventClient *client)
+{
+  g_object_unref (client->msg);
+  g_free (client);
+}
+
+/* "path|interface|property": the key of a value cell. */
+static char *
+prop_key (const char *path, const char *iface, const char *prop)
+{
+  return g_strdup_printf ("%s|%s|%s", path, iface, prop);
+}
+
+static gboolean
+skip_interface (const char *iface)
+{
+  return g_str_has_prefix (iface, "org.freedesktop.DBus.");
+}
+
+static void
+append_properties (PhonesecWebRequest *req, GString *out, const char *path, const char *iface,
+                   GVariant *props)
+{
+  GVariantIter iter;
+  const char *prop;
+  GVariant *value;
+
+  g_string_append (out, "<tr><th colspan=\"2\" class=\"iface\">");
+  phonesec_web_append_escaped (out, iface);
+  g_string_append (out, "</th></tr>\n");
+  g_variant_iter_init (&iter, props);
+  while (g_variant_iter_loop (&iter, "{&sv}", &prop, &value))
+    {
+      g_autofree char *key = prop_key (path, iface, prop);
+      g_autofree char *text = phonesec_web_format_value (req, value);
+
+      g_string_append (out, "<tr><th>");
+      phonesec_web_append_escaped (out, prop);
+      g_string_append (out, "</th><td data-prop=\"");
+      phonesec_web_append_escaped (out, key);
+      g_string_append (out, "\">");
+      phonesec_web_append_escaped (out, text);
+      g_string_append (out, "</td></tr>\n");
+    }
+}
+
+static int
+compare_objects (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+static void
+render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
+{
+  GString *out = g_string_new (NULL);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  GVariantIter iter;
+  const char *path;
+
+  phonesec_web_page_begin (req, out, T (req, N_ ("Status")), "/status");
+  g_string_append_printf (
+      out, "<p class=\"live\" id=\"live\" data-state=\"off\" data-on=\"%s\">%s</p>\n",
+      T (req, N_ ("Live updates are on.")),
+      T (req, N_ ("Live updates need JavaScript; reload to refresh.")));
+
+  if (tls != NULL)
+    {
+      g_string_append_printf (out, "<section><h2>%s</h2><table class=\"status\">\n",
+                              T (req, N_ ("TLS Policy")));
+      append_properties (req, out, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.TlsPolicy", tls);
+      g_string_append (out, "</table></section>\n");
+    }
+
+  g_variant_iter_init (&iter, objects);
+  while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", &path, NULL))
+    g_ptr_array_add (paths, (gpointer) path);
+  g_ptr_array_sort (paths, compare_objects);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr (GVariant) ifaces = g_variant_lookup_value (objects, paths->pdata[i], NULL);
+      g_autoptr (GVariant) plugin
+          = g_variant_lookup_value (ifaces, "org.phonesec.PhoneSec1.Plugin", NULL);
+      const char *name = strrchr (paths->pdata[i], '/') + 1;
+      GVariantIter iiter;
+      const char *iface;
+      GVariant *props;
+
+      if (plugin != NULL)
+        g_variant_lookup (plugin, "Name", "&s", &name);
+      g_string_append (out, "<section class=\"plugin\" data-path=\"");
+      phonesec_web_append_escaped (out, paths->pdata[i]);
+      g_string_append (out, "\"><h2>");
+      phonesec_web_append_escaped (out, name);
+      g_string_append (out, "</h2><table class=\"status\">\n");
+      g_variant_iter_init (&iiter, ifaces);
+      while (g_variant_iter_loop (&iiter, "{&s@a{sv}}", &iface, &props))
+        if (!skip_interface (iface))
+          append_properties (req, out, paths->pdata[i], iface, props);
+      g_string_append (out, "</table></section>\n");
+    }
+  g_string_append (out, "<script src=\"/static/status.js\"></script>\n");
+  phonesec_web_page_end (req, out);
+  phonesec_web_respond_html (req->msg, SOUP_STATUS_OK, out);
+}
+
+static void
+tls_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PhonesecWebRequest *req = data;
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  g_autoptr (GVariant) tls = NULL;
+
+  /* The TLS policy is shown when readable; the page does not need it. */
+  if (reply != NULL)
+    g_variant_get (reply, "(@a{sv})", &tls);
+  render_status (req, req->extra, tls);
+  phonesec_web_request_finish (req);
+}
+
+static void
+objects_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PhonesecWebRequest *req = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY, error->message);
+      phonesec_web_request_finish (req);
+      return;
+    }
+  g_variant_get (reply, "(@a{oa{sa{sv}}})", &req->extra);
+  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+                          "org.freedesktop.DBus.Properties", "GetAll",
+                          g_variant_new ("(s)", "org.phonesec.PhoneSec1.TlsPolicy"),
+                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
+                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, tls_done, req);
+}
+
+void
+phonesec_web_status_page (PhonesecWebRequest *req)
+{
+  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+                          "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
+                          G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE,
+                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, objects_done, req);
+}
+
+/* --- server-sent events -------------------------------------------------------------- */
+
+static void
+append_json_string (GString *out, const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+send_chunk (EventClient *client, const char *text)
+{
+  soup_message_body_append (soup_server_message_get_response_body (client->msg), SOUP_MEMORY_COPY,
+                            text, strlen (text));
+  soup_server_message_unpause (client->msg);
+}
+
+static void
+client_finished (SoupServerMessage *msg, gpointer data)
+{
+  PhonesecWeb *web = data;
+
+  for (guint i = 0; i < web->event_clients->len; i++)
+    {
+      EventClient *client = web->event_clients->pdata[i];
+      if (client->msg == msg)
+        {
+          g_signal_handlers_disconnect_by_data (msg, web);
+          g_ptr_array_remove_index_fast (web->event_clients, i);
+          return;
+        }
+    }
+}
+
+void
+phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  EventClient *client;
+
+  if (web->event_clients->len >= MAX_EVENT_CLIENTS)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
+  client = g_new0 (EventClient, 1);
+  client->msg = g_object_ref (msg);
+  client->lang = lang;
+  g_ptr_array_add (web->event_clients, client);
+  g_signal_connect (msg, "finished", G_CALLBACK (client_finished), web);
+  /* The first chunk tells the page the stream is up. */
+  send_chunk (client, "event: hello\ndata: {}\n\n");
+}
+
+static void
+properties_changed (GDBusConnection *connection, const char *sender, const char *path,
+                    const char *interface, const char *signal, GVariant *parameters, gpointer data)
+{
+  PhonesecWeb *web = data;
+  const char *iface;
+  g_autoptr (GVariant) changed = NULL;
+  g_autofree const char **invalidated = NULL;
+
+  (void) connection;
+  (void) sender;
+  (void) interface;
+  (void) signal;
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
+    return;
+  g_variant_get (parameters, "(&s@a{sv}^a&s)", &iface, &changed, &invalidated);
+  if (skip_interface (iface))
+    return;
+  for (guint i = 0; i < web->event_clients->len; i++)
+    {
+      EventClient *client = web->event_clients->pdata[i];
+      PhonesecWebRequest tmp = { .web = web, .lang = client->lang };
+      GVariantIter iter;
+      const char *prop;
+      GVariant *value;
+
+      g_variant_iter_init (&iter, changed);
+      while (g_variant_iter_loop (&iter, "{&sv}", &prop, &value))
+        {
+          g_autofree char *key = prop_key (path, iface, prop);
+          g_autofree char *text = phonesec_web_format_value (&tmp, value);
+          g_autoptr (GString) event = g_string_new ("data: {\"key\":");
+
+          append_json_string (event, key);
+          g_string_append (event, ",\"text\":");
+          append_json_string (event, text);
+          g_string_append (event, "}\n\n");
+          send_chunk (client, event->str);
+        }
+    }
+}
+
+static gboolean
+keepalive (gpointer data)
+{
+  PhonesecWeb *web = data;
+
+  for (guint i = 0; i < web->event_clients->len; i++)
+    send_chunk (web->event_clients->pdata[i], ": keep-alive\n\n");
+  return G_SOURCE_CONTINUE;
+}
+
+void
+phonesec_web_events_init (PhonesecWeb *web)
+{
+  web->event_clients = g_ptr_array_new_with_free_func ((GDestroyNotify) event_client_free);
+  web->properties_subscription = g_dbus_connection_signal_subscribe (
+      web->bus, PHONESEC_BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
+      NULL, G_DBUS_SIGNAL_FLAGS_NONE, properties_changed, web, NULL);
+  web->keepalive_source = g_timeout_add_seconds (KEEPALIVE_S, keepalive, web);
+}
+
+void
+phonesec_web_events_shutdown (PhonesecWeb *web)
+{
+  if (web->properties_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (web->bus, web->properties_subscription);
+  g_clear_handle_id (&web->keepalive_source, g_source_remove);
+  if (web->event_clients != NULL)
+    {
+      for (guint i = 0; i < web->event_clients->len; i++)
+        {
+          EventClient *client = web->event_clients->pdata[i];
+          g_signal_handlers_disconnect_by_data (client->msg, web);
+        }
+      g_clear_pointer (&web->event_clients, g_ptr_array_unref);
+    }
+}

@@ -1,0 +1,464 @@
+/* phonesec-web: the phone's web administration UI over phonesecd's D-Bus
+ * API. It keeps no configuration: pages come from Config.Describe, changes
+ * go through Config.Apply acting for the logged-in account.
+ *
+ *   phonesec-web [--bus system|session|ADDRESS] [--listen ADDR:PORT] [--http]
+ *                [--state-dir DIR]
+ *   phonesec-web --set-password admin|user [--state-dir DIR]   (password on stdin)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "phonesec-web.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "phonesec-web-cert.h"
+
+static char *opt_bus = NULL;
+static char *opt_listen = NULL;
+static gboolean opt_http = FALSE;
+static char *opt_state_dir = NULL;
+static char *opt_set_password = NULL;
+
+static const GOptionEntry entries[]
+    = { { "bus", 0, 0, G_OPTION_ARG_STRING, &opt_bus,
+          N_ ("system (default), session or a D-Bus address"), "BUS" },
+        { "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen,
+          N_ ("address and port to listen on; port 0 picks one (default: every address, port 443, "
+              "or Web_Server_Port with --http; nothing while Enable_Web_Server is No)"),
+          "ADDR:PORT" },
+        { "http", 0, 0, G_OPTION_ARG_NONE, &opt_http,
+          N_ ("plain HTTP instead of HTTPS (tests, development)"), NULL },
+        { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
+          N_ ("folder of the certificate and account hashes (default $STATE_DIRECTORY or "
+              "/var/lib/phonesec-web)"),
+          "DIR" },
+        { "set-password", 0, 0, G_OPTION_ARG_STRING, &opt_set_password,
+          N_ ("set the password of ACCOUNT (admin or user) from stdin, then exit"), "ACCOUNT" },
+        { NULL } };
+
+static const char *
+locale_dir (void)
+{
+  const char *dir = g_getenv ("PHONESEC_LOCALEDIR");
+  return dir != NULL ? dir : LOCALEDIR;
+}
+
+static GDBusConnection *
+connect_bus (GError **error)
+{
+  if (opt_bus == NULL || strcmp (opt_bus, "system") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
+  if (strcmp (opt_bus, "session") == 0)
+    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
+  return g_dbus_connection_new_for_address_sync (
+      opt_bus,
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, error);
+}
+
+/* The web-server class of the phone's TLS policy. glib-networking reads
+ * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
+ * any TLS object exists; a later policy change needs a restart of
+ * phonesec-web (phonesecd re-executes itself likewise). */
+/* A call made at start, before the main loop runs (nothing to block yet).
+ * phonesecd may be starting, or re-executing itself after a TLS policy
+ * change (its name is gone for ~50 ms): retried for up to 10 s. */
+static GVariant *
+call_at_start (GDBusConnection *bus, const char *interface, const char *method, GVariant *args,
+               const char *reply_type, GError **error)
+{
+  g_autoptr (GVariant) owned_args = args != NULL ? g_variant_ref_sink (args) : NULL;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      GVariant *reply = g_dbus_connection_call_sync (
+          bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, interface, method, owned_args,
+          G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &local_error);
+
+      if (reply != NULL)
+        return reply;
+      if (attempt >= 100
+          || !(g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+               || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_usleep (100 * 1000);
+    }
+}
+
+/* Enable_Web_Server and Web_Server_Port, as the phone's web server reads
+ * them (used when --listen is not given). */
+static gboolean
+read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, GError **error)
+{
+  const char *names[] = { "Enable_Web_Server", "Web_Server_Port", NULL };
+  g_autoptr (GVariant) reply = call_at_start (bus, PHONESEC_CONFIG_IFACE, "Get",
+                                              g_variant_new ("(^as)", names), "(a{sv})", error);
+  g_autoptr (GVariant) values = NULL;
+
+  if (reply == NULL)
+    return FALSE;
+  values = g_variant_get_child_value (reply, 0);
+  if (!g_variant_lookup (values, "Enable_Web_Server", "b", enabled)
+      || !g_variant_lookup (values, "Web_Server_Port", "u", port))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           "Enable_Web_Server or Web_Server_Port is missing or mistyped");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+apply_tls_policy (GDBusConnection *bus)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  const char *priority = NULL;
+
+  reply = call_at_start (bus, "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
+                         g_variant_new ("(s)", "web-server"), "(sas)", &error);
+  if (reply != NULL)
+    g_variant_get (reply, "(&sas)", &priority, NULL);
+  if (priority == NULL || priority[0] == '\0')
+    {
+      g_warning ("cannot read the web-server TLS policy (%s); using NORMAL",
+                 error != NULL ? error->message : "empty");
+      priority = "NORMAL";
+    }
+  g_message ("TLS priority: %s", priority);
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", priority, TRUE);
+}
+
+static gboolean
+parse_listen (const char *text, GSocketAddress **out, GError **error)
+{
+  const char *colon = text != NULL ? strrchr (text, ':') : NULL;
+  g_autofree char *host = NULL;
+  g_autoptr (GInetAddress) address = NULL;
+  guint64 port = 0;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen: expected ADDRESS:PORT, got '%s'", text != NULL ? text : "");
+      return FALSE;
+    }
+  host = g_strndup (text, colon - text);
+  if (host[0] == '[' && host[strlen (host) - 1] == ']')
+    {
+      memmove (host, host + 1, strlen (host));
+      host[strlen (host) - 1] = '\0';
+    }
+  address = host[0] == '\0' ? g_inet_address_new_any (G_SOCKET_FAMILY_IPV4)
+                            : g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--listen: '%s' is not an IP address", host);
+      return FALSE;
+    }
+  *out = g_inet_socket_address_new (address, (guint16) port);
+  return TRUE;
+}
+
+static int
+set_password (const char *state_dir)
+{
+  char line[256];
+  g_autoptr (GError) error = NULL;
+  gsize len;
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    {
+      g_printerr ("phonesec-web: no password on stdin\n");
+      return 2;
+    }
+  len = strlen (line);
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+  if (g_mkdir_with_parents (state_dir, 0700) != 0
+      || !phonesec_web_accounts_set_password (
+          state_dir, phonesec_web_role_from_string (opt_set_password), line, &error))
+    {
+      memset (line, 0, sizeof line);
+      g_printerr ("phonesec-web: %s\n", error != NULL ? error->message : g_strerror (errno));
+      return 1;
+    }
+  memset (line, 0, sizeof line);
+  printf ("phonesec-web: password of %s set\n", opt_set_password);
+  return 0;
+}
+
+/* A body larger than any form (or chunked, which no browser form uses) is
+ * refused from its headers, before libsoup reads it into memory. */
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CHUNKED
+      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
+          && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+    }
+}
+
+static void
+on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
+}
+
+static int exit_status = 0;
+static char **saved_argv = NULL;
+static char *self_path = NULL;
+static gboolean restart_requested = FALSE;
+
+/* Parameters read once at start: a change re-executes phonesec-web (same
+ * pid, same arguments). The TLS ones because glib-networking reads its
+ * priority once per process, as phonesecd does for its own; logged-in
+ * sessions end (they live in memory only). */
+static const char *const tls_parameters[] = {
+  "TLS_Min_Version",
+  "TLS_Cipher_List",
+  "FIPS_Mode",
+  NULL,
+};
+static const char *const listen_parameters[] = {
+  "Enable_Web_Server",
+  "Web_Server_Port",
+  NULL,
+};
+static gboolean watch_tls = FALSE;    /* serving HTTPS */
+static gboolean watch_listen = FALSE; /* no --listen: the parameters decide */
+
+static void
+on_config_changed (GDBusConnection *bus, const char *sender, const char *path,
+                   const char *interface, const char *signal, GVariant *parameters, gpointer data)
+{
+  g_autofree const char **names = NULL;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(tas)")))
+    return;
+  g_variant_get (parameters, "(t^a&s)", NULL, &names);
+  for (guint i = 0; names[i] != NULL; i++)
+    if ((watch_tls && g_strv_contains (tls_parameters, names[i]))
+        || (watch_listen && g_strv_contains (listen_parameters, names[i])))
+      {
+        g_message ("%s changed: restarting to apply it", names[i]);
+        restart_requested = TRUE;
+        g_main_loop_quit (data);
+        return;
+      }
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  g_main_loop_quit (data);
+  /* Kept: a second SIGTERM during shutdown must not kill us half-way. */
+  return G_SOURCE_CONTINUE;
+}
+
+/* Lost the bus (dbus-daemon stopped): stop with an error, systemd
+ * restarts us; GDBus's own exit-on-close would raise SIGTERM instead. */
+static void
+on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error, gpointer data)
+{
+  g_warning ("lost the D-Bus connection%s%s", error != NULL ? ": " : "",
+             error != NULL ? error->message : "");
+  exit_status = 1;
+  g_main_loop_quit (data);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GSocketAddress) listen_address = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autofree char *mo_path = NULL;
+  g_autofree char *state_dir = NULL;
+  GSList *listeners;
+  guint config_subscription;
+  PhonesecWeb web = { 0 };
+
+  g_auto (GStrv) argv_copy = g_strdupv (argv);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, _ ("The phone's web administration pages."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("phonesec-web: %s\n", error->message);
+      return 2;
+    }
+  state_dir = g_strdup (opt_state_dir != NULL          ? opt_state_dir
+                        : g_getenv ("STATE_DIRECTORY") ? g_getenv ("STATE_DIRECTORY")
+                                                       : "/var/lib/phonesec-web");
+  if (opt_set_password != NULL)
+    return set_password (state_dir);
+
+  if (opt_listen != NULL && !parse_listen (opt_listen, &listen_address, &error))
+    {
+      g_printerr ("phonesec-web: %s\n", error->message);
+      return 2;
+    }
+  saved_argv = g_strdupv (argv_copy);
+  /* Resolved now: the binary may be replaced by an upgrade later, and
+   * valgrind answers this readlink with the program it runs. */
+  self_path = g_file_read_link ("/proc/self/exe", NULL);
+  if (g_mkdir_with_parents (state_dir, 0700) != 0)
+    {
+      g_printerr ("phonesec-web: cannot create %s: %s\n", state_dir, g_strerror (errno));
+      return 1;
+    }
+
+  web.https = !opt_http;
+  web.state_dir = state_dir;
+  web.bus = connect_bus (&error);
+  if (web.bus == NULL)
+    {
+      g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
+      return 1;
+    }
+  g_dbus_connection_set_exit_on_close (web.bus, FALSE);
+
+  watch_tls = web.https;
+  watch_listen = listen_address == NULL;
+  if (listen_address == NULL)
+    {
+      gboolean enabled = TRUE;
+      guint port = 80;
+
+      if (!read_web_settings (web.bus, &enabled, &port, &error))
+        {
+          g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
+          return 1;
+        }
+      if (!enabled)
+        {
+          /* Stays up without listening, to start serving when it is set
+           * back to Yes. */
+          g_message ("Enable_Web_Server is No: not serving");
+        }
+      else
+        {
+          g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+          /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
+          listen_address = g_inet_socket_address_new (any, web.https ? 443 : (guint16) port);
+        }
+    }
+
+  web.accounts = phonesec_web_accounts_load (state_dir, &error);
+  if (web.accounts == NULL)
+    {
+      g_printerr ("phonesec-web: accounts: %s\n", error->message);
+      return 1;
+    }
+  mo_path = g_build_filename (locale_dir (), "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  web.fr = phonesec_web_mo_new_from_file (mo_path, &error);
+  if (web.fr == NULL)
+    {
+      g_warning ("French pages will show English: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (web.https)
+    {
+      apply_tls_policy (web.bus);
+      certificate = phonesec_web_cert_ensure (state_dir, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("phonesec-web: %s\n", error->message);
+          return 1;
+        }
+    }
+  web.server
+      = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate, NULL);
+  web.sessions = phonesec_web_sessions_new ();
+  web.throttle = phonesec_web_throttle_new ();
+  phonesec_web_events_init (&web);
+  soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
+  g_signal_connect (web.server, "request-started", G_CALLBACK (on_request_started), NULL);
+
+  if (listen_address != NULL
+      && !soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
+                              &error))
+    {
+      g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
+      return 1;
+    }
+  /* From the listening sockets, not soup_server_get_uris(), which leaks
+   * the local address in libsoup 3.2. */
+  listeners = soup_server_get_listeners (web.server);
+  for (GSList *l = listeners; l != NULL; l = l->next)
+    {
+      g_autoptr (GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+      g_autofree char *host = NULL;
+
+      if (!G_IS_INET_SOCKET_ADDRESS (local))
+        continue;
+      host = g_inet_address_to_string (
+          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+      /* Tests and scripts/dev-run read this line for the chosen port. */
+      printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web.https ? "https" : "http",
+              strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
+              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+    }
+  fflush (stdout);
+  g_slist_free (listeners);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_signal_connect (web.bus, "closed", G_CALLBACK (on_bus_closed), loop);
+  config_subscription = g_dbus_connection_signal_subscribe (
+      web.bus, PHONESEC_BUS_NAME, PHONESEC_CONFIG_IFACE, "Changed", PHONESEC_ROOT_PATH, NULL,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
+  g_main_loop_run (loop);
+
+  phonesec_web_events_shutdown (&web);
+  soup_server_disconnect (web.server);
+  g_clear_object (&web.server);
+  phonesec_web_sessions_free (web.sessions);
+  phonesec_web_throttle_free (web.throttle);
+  phonesec_web_mo_free (web.fr);
+  g_key_file_unref (web.accounts);
+  g_dbus_connection_signal_unsubscribe (web.bus, config_subscription);
+  g_signal_handlers_disconnect_by_func (web.bus, on_bus_closed, loop);
+  g_clear_object (&web.bus);
+  if (restart_requested && exit_status == 0)
+    {
+      /* Every descriptor is close-on-exec (GLib's default). */
+      execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
+      g_printerr ("phonesec-web: cannot re-execute: %s\n", g_strerror (errno));
+      exit_status = 1;
+    }
+  g_strfreev (saved_argv);
+  g_free (self_path);
+  return exit_status;
+}

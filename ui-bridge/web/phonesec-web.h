@@ -1,0 +1,98 @@
+/* phonesec-web.h: shared state of the phonesec-web process.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "phonesec-web-accounts.h"
+#include "phonesec-web-mo.h"
+#include "phonesec-web-sessions.h"
+
+G_BEGIN_DECLS
+
+#define PHONESEC_BUS_NAME "org.phonesec.PhoneSec1"
+#define PHONESEC_ROOT_PATH "/org/phonesec/PhoneSec1"
+#define PHONESEC_CONFIG_IFACE "org.phonesec.PhoneSec1.Config"
+#define PHONESEC_WEB_SESSION_COOKIE "phonesec_session"
+#define PHONESEC_WEB_LOGIN_COOKIE "phonesec_login"
+#define PHONESEC_WEB_LANG_COOKIE "phonesec_lang"
+/* A form post is a few KiB; anything bigger is refused unread. */
+#define PHONESEC_WEB_MAX_BODY (256 * 1024)
+/* D-Bus calls of a request; phonesecd answers in milliseconds. */
+#define PHONESEC_WEB_CALL_TIMEOUT_MS 20000
+
+typedef struct
+{
+  GDBusConnection *bus;
+  SoupServer *server;
+  gboolean https;
+  char *state_dir;
+  GKeyFile *accounts;
+  PhonesecWebSessions *sessions;
+  PhonesecWebThrottle *throttle;
+  PhonesecWebMo *fr;        /* NULL: French shows English */
+  GPtrArray *event_clients; /* PhonesecWebEventClient*, owned */
+  guint properties_subscription;
+  guint keepalive_source;
+} PhonesecWeb;
+
+/* "en" or "fr" */
+typedef const char *PhonesecWebLang;
+
+/* One request being answered (pages need D-Bus replies first). */
+typedef struct
+{
+  PhonesecWeb *web;
+  SoupServerMessage *msg; /* paused while we wait */
+  PhonesecWebLang lang;
+  PhonesecWebRole role;
+  char *csrf;                /* the session's token */
+  char *tab;                 /* tab id of a form page */
+  guint line;                /* 0 or the line of a per-line tab */
+  GHashTable *form;          /* POST fields, or NULL */
+  guint64 generation;        /* Config.Generation, read before the values */
+  guint64 posted_generation; /* the one the submitted form was made at */
+  GVariant *describe;        /* a{sa{sv}} */
+  GVariant *values;          /* a{sv} */
+  GVariant *extra;           /* status page: more replies */
+  GHashTable *errors;        /* parameter → message, on a refused Apply */
+  char *general_error;
+  char *notice;
+} PhonesecWebRequest;
+
+PhonesecWebRequest *phonesec_web_request_new (PhonesecWeb *web, SoupServerMessage *msg);
+/* Unpauses the message and frees the request. */
+void phonesec_web_request_finish (PhonesecWebRequest *req);
+
+const char *phonesec_web_gettext (PhonesecWeb *web, PhonesecWebLang lang, const char *msgid);
+#define T(req, s) phonesec_web_gettext ((req)->web, (req)->lang, (s))
+
+/* Response helpers: security headers on every response. */
+void phonesec_web_add_security_headers (SoupServerMessage *msg, gboolean https);
+void phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html);
+void phonesec_web_redirect (SoupServerMessage *msg, const char *location);
+void phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *message);
+
+/* Page frame: doctype, head, header with the tab bar; _end closes it. */
+void phonesec_web_page_begin (PhonesecWebRequest *req, GString *out, const char *title,
+                              const char *current);
+void phonesec_web_page_end (PhonesecWebRequest *req, GString *out);
+/* Appends @text HTML-escaped. */
+void phonesec_web_append_escaped (GString *out, const char *text);
+/* A property or parameter value as display text. */
+char *phonesec_web_format_value (PhonesecWebRequest *req, GVariant *value);
+
+/* Info > Status and its server-sent events (phonesec-web-status.c). */
+void phonesec_web_status_page (PhonesecWebRequest *req);
+void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang);
+void phonesec_web_events_init (PhonesecWeb *web);
+void phonesec_web_events_shutdown (PhonesecWeb *web);
+
+/* Routes every request (phonesec-web-server.c). */
+void phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *path,
+                          GHashTable *query, gpointer data);
+
+G_END_DECLS
