@@ -96,8 +96,8 @@ static GError *
 too_large (Fetch *f)
 {
   return g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                      _ ("the script is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
-                      f->options.max_size);
+                      _ ("the script is larger than the limit of %lu bytes"),
+                      (gulong) f->options.max_size);
 }
 
 /* --- http, https -------------------------------------------------------- */

@@ -227,8 +227,8 @@ handle_packet (GTask *task, const guint8 *buf, gsize len, guint16 from_port)
           send_to (t, reply, t->tid);
           finish (task, g_error_new (G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                                      _ ("the file on the TFTP server %s is larger than the limit "
-                                        "of %" G_GSIZE_FORMAT " bytes"),
-                                     t->server_name, t->options.max_size));
+                                        "of %lu bytes"),
+                                     t->server_name, (gulong) t->options.max_size));
           return FALSE;
         }
       g_byte_array_append (t->data, packet.data, packet.data_len);
