@@ -141,6 +141,7 @@ typedef struct
   GDBusMethodInvocation *invocation;
   PhonesecCallerFunc func;
   gpointer user_data;
+  GDestroyNotify destroy;
 } Pending;
 
 static void
@@ -181,6 +182,8 @@ credentials_done (GObject *source, GAsyncResult *result, gpointer user_data)
   pending->func (pending->invocation, caller, pending->user_data);
 
 out:
+  if (pending->destroy != NULL)
+    pending->destroy (pending->user_data);
   g_object_unref (pending->invocation);
   g_object_unref (pending->self);
   g_free (pending);
@@ -189,6 +192,13 @@ out:
 void
 phonesec_callers_run (PhonesecCallers *self, GDBusMethodInvocation *invocation,
                       PhonesecCallerFunc func, gpointer user_data)
+{
+  phonesec_callers_run_full (self, invocation, func, user_data, NULL);
+}
+
+void
+phonesec_callers_run_full (PhonesecCallers *self, GDBusMethodInvocation *invocation,
+                           PhonesecCallerFunc func, gpointer user_data, GDestroyNotify destroy)
 {
   const char *sender = g_dbus_method_invocation_get_sender (invocation);
   const PhonesecCaller *cached;
@@ -199,12 +209,16 @@ phonesec_callers_run (PhonesecCallers *self, GDBusMethodInvocation *invocation,
     {
       static const PhonesecCaller peer = { 0, TRUE };
       func (invocation, &peer, user_data);
+      if (destroy != NULL)
+        destroy (user_data);
       return;
     }
   cached = g_hash_table_lookup (self->cache, sender);
   if (cached != NULL)
     {
       func (invocation, cached, user_data);
+      if (destroy != NULL)
+        destroy (user_data);
       return;
     }
 
@@ -213,6 +227,7 @@ phonesec_callers_run (PhonesecCallers *self, GDBusMethodInvocation *invocation,
   pending->invocation = g_object_ref (invocation);
   pending->func = func;
   pending->user_data = user_data;
+  pending->destroy = destroy;
   g_dbus_connection_call (self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "GetConnectionCredentials",
                           g_variant_new ("(s)", sender), G_VARIANT_TYPE ("(a{sv})"),

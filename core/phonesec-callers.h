@@ -31,6 +31,10 @@ typedef void (*PhonesecCallerFunc) (GDBusMethodInvocation *invocation, const Pho
  * called. */
 void phonesec_callers_run (PhonesecCallers *self, GDBusMethodInvocation *invocation,
                            PhonesecCallerFunc func, gpointer user_data);
+/* The same, then @destroy (@user_data) whether @func ran or not. */
+void phonesec_callers_run_full (PhonesecCallers *self, GDBusMethodInvocation *invocation,
+                                PhonesecCallerFunc func, gpointer user_data,
+                                GDestroyNotify destroy);
 
 /**
  * phonesec_caller_resolve_role:

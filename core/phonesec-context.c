@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-macro.h"
 #include "phonesec-config-export.h"
 #include "phonesec-context-private.h"
@@ -502,4 +503,67 @@ phonesec_context_dup_objects (PhonesecContext *self)
     }
   g_list_free_full (list, g_object_unref);
   return g_variant_ref_sink (g_variant_builder_end (&objects));
+}
+
+/* --- Administrators only ------------------------------------------------------ */
+
+typedef struct
+{
+  GObject *owner;
+  char *denied_message;
+  PhonesecAdminFunc func;
+} AdminCall;
+
+static void
+admin_call_free (gpointer data)
+{
+  AdminCall *call = data;
+
+  g_object_unref (call->owner);
+  g_free (call->denied_message);
+  g_free (call);
+}
+
+static void
+admin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                   gpointer user_data)
+{
+  AdminCall *call = user_data;
+
+  if (!caller->admin)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
+                                                     PHONESEC_ERROR_PERMISSION_DENIED,
+                                                     call->denied_message);
+      return;
+    }
+  call->func (invocation, call->owner);
+}
+
+void
+phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *invocation,
+                               GObject *owner, const char *denied_message,
+                               PhonesecAdminFunc func)
+{
+  AdminCall *call;
+
+  g_return_if_fail (PHONESEC_IS_CONTEXT (self));
+  g_return_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation));
+  g_return_if_fail (G_IS_OBJECT (owner));
+  g_return_if_fail (denied_message != NULL && func != NULL);
+
+  /* The invocation is consumed on every path. */
+  if (self->core->callers == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
+                                                     PHONESEC_ERROR_PERMISSION_DENIED,
+                                                     denied_message);
+      return;
+    }
+  call = g_new0 (AdminCall, 1);
+  call->owner = g_object_ref (owner);
+  call->denied_message = g_strdup (denied_message);
+  call->func = func;
+  phonesec_callers_run_full (self->core->callers, invocation, admin_with_caller, call,
+                             admin_call_free);
 }

@@ -568,6 +568,7 @@ export_objects (PhonesecDaemon *self, GError **error)
   g_auto (GStrv) paths = NULL;
 
   self->callers = phonesec_callers_new (connection, self->options.admin_group);
+  self->core.callers = self->callers;
 
   self->core.object_manager = g_dbus_object_manager_server_new (ROOT_PATH);
   phonesec_plugin_host_export (self->plugins);
@@ -721,6 +722,7 @@ phonesec_daemon_free (PhonesecDaemon *self)
     }
   g_clear_object (&self->manager);
   g_clear_object (&self->plugins);
+  self->core.callers = NULL;
   g_clear_object (&self->callers);
   g_clear_object (&self->core.object_manager);
   g_clear_object (&self->core.upload_queue);

@@ -17,7 +17,6 @@
  */
 #include <glib/gi18n-lib.h>
 #include <phonesec/phonesec.h>
-#include <unistd.h>
 
 #include "phonesec-proxy-auth.h"
 #include "phonesec-proxy-fresh.h"
@@ -578,69 +577,23 @@ rediscover (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation)
 #endif
 }
 
-typedef struct
-{
-  PhonesecProxyPlugin *self;
-  GDBusMethodInvocation *invocation;
-} RediscoverCall;
-
-/* The SDK has no caller classes: Rediscover() (network traffic on demand)
- * is for uid 0 and the daemon's own uid (the web UI), as the bus daemon
- * reports them. */
 static void
-on_caller_uid (GObject *source, GAsyncResult *result, gpointer user_data)
+rediscover_as_admin (GDBusMethodInvocation *invocation, GObject *owner)
 {
-  RediscoverCall *call = user_data;
-  g_autoptr (PhonesecProxyPlugin) self = call->self;
-  g_autoptr (GDBusMethodInvocation) invocation = call->invocation;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
-  guint32 uid;
-
-  g_free (call);
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
-    {
-      g_dbus_method_invocation_return_error (
-          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-          _ ("Could not identify the caller: %s"), error->message);
-      return;
-    }
-  g_variant_get (reply, "(u)", &uid);
-  if (uid != 0 && uid != getuid ())
-    {
-      g_dbus_method_invocation_return_error_literal (
-          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-          _ ("Only an administrator may start the proxy discovery again"));
-      return;
-    }
-  rediscover (self, g_steal_pointer (&invocation));
+  rediscover (PHONESEC_PROXY_PLUGIN (owner), invocation);
 }
 
+/* Rediscover() makes network traffic on demand: administrators only, by the
+ * same rule as Config.Apply. */
 static gboolean
 on_handle_rediscover (PhonesecProxyDBusHttpProxy *iface, GDBusMethodInvocation *invocation,
                       gpointer user_data)
 {
   PhonesecProxyPlugin *self = user_data;
-  const char *sender = g_dbus_method_invocation_get_sender (invocation);
-  RediscoverCall *call;
 
-  if (sender == NULL)
-    {
-      /* Peer-to-peer: no bus daemon to ask. */
-      g_dbus_method_invocation_return_error_literal (
-          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-          _ ("Only an administrator may start the proxy discovery again"));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-  call = g_new0 (RediscoverCall, 1);
-  call->self = g_object_ref (self);
-  call->invocation = g_object_ref (invocation);
-  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
-                          "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "GetConnectionUnixUser", g_variant_new ("(s)", sender),
-                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_caller_uid,
-                          call);
+  phonesec_context_run_as_admin (self->context, invocation, G_OBJECT (self),
+                                 _ ("Only an administrator may start the proxy discovery again"),
+                                 rediscover_as_admin);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

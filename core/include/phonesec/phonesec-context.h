@@ -121,6 +121,28 @@ gboolean phonesec_context_check_tls_session (PhonesecContext *self, gnutls_sessi
 gboolean phonesec_context_get_fips_mode (PhonesecContext *self);
 
 /**
+ * PhonesecAdminFunc:
+ * @invocation: the method call, to answer
+ * @owner: the object given to phonesec_context_run_as_admin()
+ */
+typedef void (*PhonesecAdminFunc) (GDBusMethodInvocation *invocation, GObject *owner);
+
+/**
+ * phonesec_context_run_as_admin:
+ * @owner: kept alive until @func has run (usually the plugin)
+ * @denied_message: the error a non-admin gets, in words an admin understands
+ *
+ * For a feature method that only administrators may call, with the rule
+ * Config.Apply uses: uid 0, the daemon's own uid, or a member of the admin
+ * group (phonesecd --admin-group). Runs @func at once when the caller is
+ * already known, else once the bus has said who it is; anyone else gets
+ * PHONESEC_ERROR_PERMISSION_DENIED with @denied_message.
+ */
+void phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *invocation,
+                                    GObject *owner, const char *denied_message,
+                                    PhonesecAdminFunc func);
+
+/**
  * phonesec_context_set_error:
  * @message: (nullable): what went wrong, in words an admin understands
  *
