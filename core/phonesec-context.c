@@ -532,9 +532,8 @@ admin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
 
   if (!caller->admin)
     {
-      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                     PHONESEC_ERROR_PERMISSION_DENIED,
-                                                     call->denied_message);
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED, call->denied_message);
       return;
     }
   call->func (invocation, call->owner);
@@ -542,8 +541,7 @@ admin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
 
 void
 phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *invocation,
-                               GObject *owner, const char *denied_message,
-                               PhonesecAdminFunc func)
+                               GObject *owner, const char *denied_message, PhonesecAdminFunc func)
 {
   AdminCall *call;
 
@@ -555,9 +553,8 @@ phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *inv
   /* The invocation is consumed on every path. */
   if (self->core->callers == NULL)
     {
-      g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                     PHONESEC_ERROR_PERMISSION_DENIED,
-                                                     denied_message);
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED, denied_message);
       return;
     }
   call = g_new0 (AdminCall, 1);

@@ -359,3 +359,41 @@ phonesec_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
     }
   return TRUE;
 }
+
+void
+phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
+{
+  const char *dir_path = g_getenv (env_name);
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *name;
+  gboolean module = FALSE, plugin = FALSE;
+
+  if (dir_path == NULL)
+    g_error ("%s is not set: run the tests with meson test", env_name);
+  dir = g_dir_open (dir_path, 0, &error);
+  if (dir == NULL)
+    g_error ("the plugin is not built (%s): %s", dir_path, error->message);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (dir_path, name, NULL);
+      g_autofree char *to = g_build_filename (self->plugin_dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (!(g_str_has_suffix (name, ".so") || g_str_has_suffix (name, ".plugin")
+            || g_str_has_suffix (name, ".schema"))
+          || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
+        continue;
+      module |= g_str_has_suffix (name, ".so");
+      plugin |= g_str_has_suffix (name, ".plugin");
+      g_file_get_contents (from, &contents, &length, &error);
+      g_assert_no_error (error);
+      /* g_file_set_contents_full's mode is masked by the umask. */
+      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
+      g_assert_no_error (error);
+      g_chmod (to, 0644);
+    }
+  if (!module || !plugin)
+    g_error ("%s holds no complete plugin (.so and .plugin)", dir_path);
+}

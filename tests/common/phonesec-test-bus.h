@@ -61,6 +61,12 @@ char *phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups
 /* Removes a folder and everything in it (test scratch only). */
 void phonesec_test_rm_rf (const char *path);
 
+/* Copies a built plugin (its .so, .plugin and .schema files, 0644 as the
+ * loader wants) from the build folder named by the environment variable
+ * @env_name (meson test sets it) into the test's plugin folder. Aborts the
+ * test when the variable is unset or the folder holds no complete plugin. */
+void phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name);
+
 /* The daemon's log so far. */
 char *phonesec_test_bus_dup_log (PhonesecTestBus *self);
 

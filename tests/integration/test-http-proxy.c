@@ -248,34 +248,10 @@ typedef struct
 } Fixture;
 
 static void
-copy_plugin (PhonesecTestBus *bus)
-{
-  const char *dir_path = g_getenv ("PHONESEC_HTTP_PROXY_PLUGIN_DIR");
-  const char *const names[] = { "http-proxy.so", "http-proxy.plugin", NULL };
-
-  if (dir_path == NULL)
-    g_error ("PHONESEC_HTTP_PROXY_PLUGIN_DIR is not set: run the tests with meson test");
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *from = g_build_filename (dir_path, names[i], NULL);
-      g_autofree char *to = g_build_filename (bus->plugin_dir, names[i], NULL);
-      g_autofree char *contents = NULL;
-      g_autoptr (GError) error = NULL;
-      gsize length;
-
-      if (!g_file_get_contents (from, &contents, &length, &error))
-        g_error ("the http-proxy plugin is not built (%s): %s", from, error->message);
-      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
-      g_assert_no_error (error);
-      g_chmod (to, 0644);
-    }
-}
-
-static void
 setup (Fixture *f, gconstpointer data)
 {
   f->bus = phonesec_test_bus_new ();
-  copy_plugin (f->bus);
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
   g_ptr_array_add (f->bus->extra_args, g_strdup_printf ("--ca-file=%s", pki.ca->cert->cert_path));
   phonesec_test_bus_start_daemon (f->bus);
   f->target = phonesec_test_target_start ();

@@ -103,45 +103,6 @@ typedef struct
 
 #define FIXTURE_ONLY ((gconstpointer) "fixture-only")
 
-/* Copies the built plugin's files (0644, as the loader wants) into the
- * test's plugin folder. */
-static void
-copy_plugin (PhonesecTestBus *bus)
-{
-  const char *dir_path = g_getenv ("PHONESEC_LDAP_PLUGIN_DIR");
-  g_autoptr (GDir) dir = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *name;
-  gboolean module = FALSE, plugin = FALSE;
-
-  if (dir_path == NULL)
-    g_error ("PHONESEC_LDAP_PLUGIN_DIR is not set: run the tests with meson test");
-  dir = g_dir_open (dir_path, 0, &error);
-  if (dir == NULL)
-    g_error ("the ldap-starttls plugin is not built (%s): %s", dir_path, error->message);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *from = g_build_filename (dir_path, name, NULL);
-      g_autofree char *to = g_build_filename (bus->plugin_dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      if (!(g_str_has_suffix (name, ".so") || g_str_has_suffix (name, ".plugin")
-            || g_str_has_suffix (name, ".schema"))
-          || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
-        continue;
-      module |= g_str_has_suffix (name, ".so");
-      plugin |= g_str_has_suffix (name, ".plugin");
-      g_file_get_contents (from, &contents, &length, &error);
-      g_assert_no_error (error);
-      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
-      g_assert_no_error (error);
-      g_chmod (to, 0644);
-    }
-  if (!module || !plugin)
-    g_error ("%s holds no complete ldap-starttls plugin (.so and .plugin)", dir_path);
-}
-
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -149,7 +110,7 @@ setup (Fixture *f, gconstpointer data)
   /* The fixture's own checks need no daemon (nor the plugin). */
   if (data == FIXTURE_ONLY)
     return;
-  copy_plugin (f->bus);
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_LDAP_PLUGIN_DIR");
   g_ptr_array_add (f->bus->extra_args, g_strdup_printf ("--ca-file=%s", pki.ca->cert->cert_path));
   phonesec_test_bus_start_daemon (f->bus);
 }

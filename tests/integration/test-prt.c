@@ -61,47 +61,10 @@ static struct
 } pki;
 
 static void
-copy_plugin (PhonesecTestBus *bus, const char *env_name)
-{
-  const char *dir_path = g_getenv (env_name);
-  g_autoptr (GDir) dir = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *name;
-  gboolean module = FALSE, plugin = FALSE;
-
-  if (dir_path == NULL)
-    g_error ("%s is not set: run the tests with meson test", env_name);
-  dir = g_dir_open (dir_path, 0, &error);
-  if (dir == NULL)
-    g_error ("the plugin is not built (%s): %s", dir_path, error->message);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *from = g_build_filename (dir_path, name, NULL);
-      g_autofree char *to = g_build_filename (bus->plugin_dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize length;
-
-      if (!(g_str_has_suffix (name, ".so") || g_str_has_suffix (name, ".plugin")
-            || g_str_has_suffix (name, ".schema"))
-          || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
-        continue;
-      module |= g_str_has_suffix (name, ".so");
-      plugin |= g_str_has_suffix (name, ".plugin");
-      g_file_get_contents (from, &contents, &length, &error);
-      g_assert_no_error (error);
-      g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, &error);
-      g_assert_no_error (error);
-      g_chmod (to, 0644);
-    }
-  if (!module || !plugin)
-    g_error ("%s holds no complete plugin (.so and .plugin)", dir_path);
-}
-
-static void
 setup_common (Fixture *f, gboolean https)
 {
   f->bus = phonesec_test_bus_new ();
-  copy_plugin (f->bus, "PHONESEC_PRT_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_PRT_PLUGIN_DIR");
   g_ptr_array_add (f->bus->extra_args, g_strdup (RETRY_OPTION));
   if (https)
     {
@@ -864,8 +827,8 @@ test_secrets (Fixture *f, gconstpointer data)
 
   /* Every plugin there is, so their state is in the report too. */
   phonesec_test_bus_stop_daemon (f->bus);
-  copy_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
-  copy_plugin (f->bus, "PHONESEC_LDAP_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_LDAP_PLUGIN_DIR");
   phonesec_test_bus_start_daemon (f->bus);
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Password", secrets[0], "VPN_Password",
                                secrets[1], "LDAP_Password", secrets[2], "PRT_Upload_Rule", rule,

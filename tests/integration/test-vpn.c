@@ -110,35 +110,21 @@ copy_file (const char *from, const char *to, int mode)
   g_chmod (to, mode);
 }
 
-/* The built plugin, its .plugin and its script, as the loader wants them. */
+/* The built plugin, and its script (0755) that the daemon runs from the
+ * test's copy. */
 static void
 copy_plugin (PhonesecTestBus *bus)
 {
-  const char *dir = g_getenv ("PHONESEC_VPN_PLUGIN_DIR");
-  const struct
-  {
-    const char *name;
-    int mode;
-  } files[] = { { "vpn-anyconnect.so", 0644 },
-                { "vpn-anyconnect.plugin", 0644 },
-                { "phonesec-vpn-script", 0755 } };
+  g_autofree char *from = NULL;
+  g_autofree char *script = g_build_filename (bus->plugin_dir, "phonesec-vpn-script", NULL);
 
-  if (dir == NULL)
-    g_error ("PHONESEC_VPN_PLUGIN_DIR is not set: run the tests with meson test");
-  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *from = g_build_filename (dir, files[i].name, NULL);
-      g_autofree char *to = g_build_filename (bus->plugin_dir, files[i].name, NULL);
-
-      if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
-        g_error ("the vpn-anyconnect plugin is not built: %s is missing", from);
-      copy_file (from, to, files[i].mode);
-    }
+  phonesec_test_bus_add_plugin (bus, "PHONESEC_VPN_PLUGIN_DIR");
+  from = g_build_filename (g_getenv ("PHONESEC_VPN_PLUGIN_DIR"), "phonesec-vpn-script", NULL);
+  if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
+    g_error ("the vpn-anyconnect plugin is not built: %s is missing", from);
+  copy_file (from, script, 0755);
   /* The daemon inherits it: the plugin runs this copy. */
-  {
-    g_autofree char *script = g_build_filename (bus->plugin_dir, "phonesec-vpn-script", NULL);
-    g_setenv ("PHONESEC_VPN_SCRIPT", script, TRUE);
-  }
+  g_setenv ("PHONESEC_VPN_SCRIPT", script, TRUE);
 }
 
 static void
