@@ -125,6 +125,12 @@ bench_report (const char *metric, double value, double goal)
     g_print ("BENCH %s=%.2f goal<=%g %s\n", metric, value, goal, value <= goal ? "PASS" : "MISS");
 }
 
+void
+bench_report_min (const char *metric, double value, double goal)
+{
+  g_print ("BENCH %s=%.2f goal>=%g %s\n", metric, value, goal, value >= goal ? "PASS" : "MISS");
+}
+
 PhonesecTestBus *
 bench_bus_new (void)
 {

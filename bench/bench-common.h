@@ -52,6 +52,9 @@ double bench_percentile_us (GArray *samples, double percent);
  * A missed goal never fails the program: benchmarks inform, they do not
  * gate. */
 void bench_report (const char *metric, double value, double goal);
+/* The same for a figure that should be at least @goal (a speed-up):
+ *   BENCH <metric>=<value> goal>=<goal> PASS|MISS */
+void bench_report_min (const char *metric, double value, double goal);
 
 /* A fixture (private bus + the paths for phonesecd) whose state folder is
  * checked: fsync costs nothing on tmpfs, so durable-write ratios measured
