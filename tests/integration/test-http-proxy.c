@@ -1096,6 +1096,184 @@ test_auto_hostile_loop (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/hostile-loop", FALSE);
 }
 
+/* FindProxyForURL(@url) while proving the daemon responsive: Config.Get
+ * answers within 100 ms (1 s under valgrind) every 50 ms until the answer
+ * comes. Returns the answer, or NULL with @error. */
+static char *
+find_while_responsive (Fixture *f, const char *url, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  gint64 limit_us = (g_getenv ("PHONESEC_DAEMON_WRAPPER") != NULL ? 1000 : 100) * 1000;
+  guint probes = 0;
+  char *answer;
+
+  g_dbus_connection_call (f->bus->connection, BUS_NAME, PROXY_PATH, PROXY_IFACE, "FindProxyForURL",
+                          g_variant_new ("(s)", url), G_VARIANT_TYPE ("(s)"),
+                          G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, NULL, got_reply, &result);
+  while (result == NULL || probes == 0)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (GVariant) value = phonesec_test_get (f->bus, "Proxy_Mode");
+
+      g_assert_cmpint (g_get_monotonic_time () - start, <, limit_us);
+      g_assert_cmpstr (g_variant_get_string (value, NULL), ==, "Auto");
+      probes++;
+      for (gint64 until = g_get_monotonic_time () + 50 * 1000;
+           result == NULL && g_get_monotonic_time () < until;)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  reply = g_dbus_connection_call_finish (f->bus->connection, result, error);
+  if (reply == NULL)
+    {
+      assert_no_secret ("an HttpProxy error", (*error)->message);
+      return NULL;
+    }
+  g_variant_get (reply, "(s)", &answer);
+  return answer;
+}
+
+/* Loads @script through PAC_URL (a new path each time, so it is fetched
+ * anew) and waits until the plugin has settled. Returns State. */
+static char *
+load_hostile (Fixture *f, PhonesecTestHttpServer *pac_server, const char *script)
+{
+  static guint serial;
+  const char *const settled[] = { "ready", "error", NULL };
+  g_autofree char *path = g_strdup_printf ("/hostile-%u.pac", ++serial);
+  g_autofree char *pac_url = g_strdup_printf (
+      "http://127.0.0.1:%u%s", phonesec_test_http_server_get_port (pac_server), path);
+
+  phonesec_test_http_server_serve (pac_server, path, "application/x-ns-proxy-autoconfig", script);
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  /* Leave "ready" from the previous script: PacUrl shows the new one. */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *now = proxy_property (f, "PacUrl");
+
+      if (g_str_equal (now, pac_url))
+        break;
+      g_usleep (10 * 1000);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  return wait_state (f, settled);
+}
+
+/* The issue's hostile PACs, one daemon: each one leaves the daemon
+ * responsive (Config.Get within 100 ms while the call runs), answers DIRECT
+ * and says why in LastError. */
+static void
+test_auto_hostile_scripts (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  gsize huge_len = 50 * 1024 * 1024;
+  g_autofree char *huge = g_malloc (huge_len + 1);
+  const char *const kinds[] = { "50 MB script",      "syntax error",  "no FindProxyForURL",
+                                "non-string result", "object result", "infinite loop" };
+  const char *scripts[G_N_ELEMENTS (kinds)];
+  const char *const fn
+      = "function FindProxyForURL(url, host) { return \"PROXY 192.0.2.1:3128\"; }\n";
+
+  /* A valid script at the end, after 50 MB of comment: refused for its size. */
+  memset (huge, ' ', huge_len);
+  memcpy (huge, "//", 2);
+  memcpy (huge + huge_len - strlen (fn), fn, strlen (fn));
+  huge[huge_len] = '\0';
+  scripts[0] = huge;
+  scripts[1] = "function FindProxyForURL(url, host) { return \"DIRECT\"";
+  scripts[2] = "function findproxyforurl(url, host) { return \"PROXY 192.0.2.1:3128\"; }";
+  scripts[3] = "function FindProxyForURL(url, host) { return 42; }";
+  scripts[4] = "function FindProxyForURL(url, host) { return { toString: function () {"
+               " return \"PROXY 192.0.2.1:3128\"; } }; }";
+  scripts[5] = "function FindProxyForURL(url, host) { for (;;) {} }";
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *state = load_hostile (f, pac_server, scripts[i]);
+      g_autofree char *answer = NULL;
+      g_autofree char *last_error = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *url = g_strdup_printf ("http://hostile-%u.example", i);
+
+      g_test_message ("%s: State %s", kinds[i], state);
+      answer = find_while_responsive (f, url, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (answer, ==, "DIRECT");
+      last_error = proxy_property (f, "LastError");
+      g_test_message ("%s: LastError: %s", kinds[i], last_error);
+      g_assert_cmpstr (last_error, !=, "");
+      /* A script refused at load: State says so; one that fails per call:
+       * the host is named. */
+      if (i <= 2)
+        g_assert_cmpstr (state, ==, "error");
+      else
+        g_assert_nonnull (strstr (last_error, url + strlen ("http://")));
+    }
+}
+
+/* Hostile URLs over a normal script: handed to the script as a value (no
+ * injection through quotes, backslashes or "');"), 4 KB long, IDN hosts in
+ * ASCII; the daemon stays responsive for each. The script answers with what
+ * it saw, so the test can tell. */
+static void
+test_auto_hostile_urls (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  g_autofree char *state = NULL;
+  g_autofree char *long_url = NULL;
+  g_autofree char *long_expected = NULL;
+  GString *path = g_string_new ("http://long.example/");
+
+  state = load_hostile (f, pac_server,
+                        "var hits = 0;\n"
+                        "function FindProxyForURL(url, host) {\n"
+                        "  if (url.indexOf('injected') >= 0 && typeof evil !== 'undefined')\n"
+                        "    return 'PROXY evil.example:1';\n"
+                        "  return 'PROXY ' + host + ':' + url.length;\n"
+                        "}\n");
+  g_assert_cmpstr (state, ==, "ready");
+
+  while (path->len < 4096)
+    g_string_append_c (path, 'a' + path->len % 26);
+  long_url = g_string_free (path, FALSE);
+  long_expected = g_strdup_printf ("PROXY long.example:%zu", strlen (long_url));
+
+  {
+    const struct
+    {
+      const char *url;
+      const char *expected; /* NULL: refused as a URL */
+    } cases[] = {
+      /* One host each: answers are cached per host. */
+      { long_url, long_expected },
+      /* Quotes and the like percent-encoded, as they travel in a request. */
+      { "http://q1.example/%27);var%20evil=1;//", "PROXY q1.example:38" },
+      { "http://q2.example/a'b\"c", "PROXY q2.example:23" },
+      { "http://q3.example/back\\slash');evil=1;('injected", "PROXY q3.example:48" },
+      /* The script sees the host, and the URL, in ASCII. */
+      { "http://bücher.example/", "PROXY xn--bcher-kva.example:29" },
+      { "http://CAFÉ.Example/x", "PROXY xn--caf-dma.example:28" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *answer = find_while_responsive (f, cases[i].url, &error);
+
+        g_test_message ("%.60s -> %s", cases[i].url, answer != NULL ? answer : error->message);
+        if (answer == NULL)
+          {
+            /* Refused as a URL: clearly, and never by running anything. */
+            g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+            g_assert_null (cases[i].expected);
+            continue;
+          }
+        g_assert_null (strstr (answer, "evil"));
+        g_assert_cmpstr (answer, ==, cases[i].expected);
+      }
+  }
+}
+
 static void
 network_update_domain (Fixture *f, const char *domain, const char *option_252)
 {
@@ -1259,6 +1437,8 @@ main (int argc, char **argv)
   ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
   ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
   ADD ("/http-proxy/auto/hostile-loop", test_auto_hostile_loop);
+  ADD ("/http-proxy/auto/hostile-scripts", test_auto_hostile_scripts);
+  ADD ("/http-proxy/auto/hostile-urls", test_auto_hostile_urls);
   ADD ("/http-proxy/wpad/dns-walk", test_wpad_dns_walk);
   ADD ("/http-proxy/wpad/dhcp-first", test_wpad_dhcp_first);
   ADD ("/http-proxy/wpad/rediscover", test_wpad_rediscover);
