@@ -234,6 +234,8 @@ set_connected (PhonesecVpnPlugin *self, const PhonesecVpnScriptEvent *event)
       phonesec_vpn_dbus_vpn_set_ip_address (self->iface, event->address);
       phonesec_vpn_dbus_vpn_set_netmask (self->iface, event->netmask);
     }
+  phonesec_vpn_dbus_vpn_set_transport (
+      self->iface, phonesec_vpn_tunnel_get_dtls_up (self->tunnel) ? "dtls" : "tls");
   set_last_error (self, NULL);
   self->retry_delay = RETRY_MIN_S;
   if (self->stats_source == 0)
@@ -252,6 +254,7 @@ clear_connection (PhonesecVpnPlugin *self)
   self->connected_at = 0;
   phonesec_vpn_dbus_vpn_set_ip_address (self->iface, "");
   phonesec_vpn_dbus_vpn_set_netmask (self->iface, "");
+  phonesec_vpn_dbus_vpn_set_transport (self->iface, "");
   phonesec_vpn_dbus_vpn_set_connected_since (self->iface, 0);
   phonesec_context_metric_set (self->context, "connected_seconds", 0);
 }
@@ -273,6 +276,16 @@ reply_disconnect_waiters (PhonesecVpnPlugin *self)
 }
 
 /* --- the tunnel's life ------------------------------------------------------- */
+
+/* DTLS usually comes up just after the tunnel is configured. */
+static void
+on_dtls_up (PhonesecVpnTunnel *tunnel, gpointer user_data)
+{
+  PhonesecVpnPlugin *self = user_data;
+
+  if (tunnel == self->tunnel && self->connected_at != 0)
+    phonesec_vpn_dbus_vpn_set_transport (self->iface, "dtls");
+}
 
 static void
 on_script_event (PhonesecVpnTunnel *tunnel, gpointer event_ptr, gpointer user_data)
@@ -476,6 +489,7 @@ start_attempt (PhonesecVpnPlugin *self)
   self->tunnel = phonesec_vpn_tunnel_new (g_steal_pointer (&settings), password, rundir);
   g_signal_connect (self->tunnel, "script-event", G_CALLBACK (on_script_event), self);
   g_signal_connect (self->tunnel, "exited", G_CALLBACK (on_exited), self);
+  g_signal_connect (self->tunnel, "dtls-up", G_CALLBACK (on_dtls_up), self);
   set_state (self, "connecting");
   if (!phonesec_vpn_tunnel_start (self->tunnel, &error))
     {

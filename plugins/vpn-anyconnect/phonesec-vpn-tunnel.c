@@ -46,6 +46,7 @@ struct _PhonesecVpnTunnel
    * openconnect prints everything before it (a refused tunnel group, for
    * one) earlier in the same pipe, so by then we know whether to accept. */
   gboolean configured_seen;
+  gboolean dtls_up; /* openconnect said "Established DTLS connection" */
   PhonesecVpnScriptEvent *pending_connect;
   guint pending_source;
 };
@@ -54,6 +55,7 @@ enum
 {
   SIGNAL_SCRIPT_EVENT,
   SIGNAL_EXITED,
+  SIGNAL_DTLS_UP,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -140,6 +142,11 @@ handle_output_line (PhonesecVpnTunnel *self, const char *line)
         }
     }
   remember_line (self, masked);
+  if (kind == PHONESEC_VPN_OUTPUT_DTLS_UP && !self->dtls_up)
+    {
+      self->dtls_up = TRUE;
+      g_signal_emit (self, signals[SIGNAL_DTLS_UP], 0);
+    }
   if (kind == PHONESEC_VPN_OUTPUT_CONFIGURED)
     {
       self->configured_seen = TRUE;
@@ -416,6 +423,12 @@ phonesec_vpn_tunnel_get_stopping (PhonesecVpnTunnel *self)
   return self->stopping;
 }
 
+gboolean
+phonesec_vpn_tunnel_get_dtls_up (PhonesecVpnTunnel *self)
+{
+  return self->dtls_up;
+}
+
 int
 phonesec_vpn_tunnel_get_exit_status (PhonesecVpnTunnel *self)
 {
@@ -508,6 +521,8 @@ phonesec_vpn_tunnel_class_init (PhonesecVpnTunnelClass *klass)
                       NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIGNAL_EXITED] = g_signal_new ("exited", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DTLS_UP] = g_signal_new ("dtls-up", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

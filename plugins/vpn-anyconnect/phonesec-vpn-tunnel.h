@@ -37,6 +37,8 @@ void phonesec_vpn_tunnel_stop_sync (PhonesecVpnTunnel *self, guint timeout_ms);
 
 const char *phonesec_vpn_tunnel_get_pid (PhonesecVpnTunnel *self); /* NULL once reaped */
 gboolean phonesec_vpn_tunnel_get_stopping (PhonesecVpnTunnel *self);
+/* The DTLS channel came up ("dtls-up" is emitted once, when it does). */
+gboolean phonesec_vpn_tunnel_get_dtls_up (PhonesecVpnTunnel *self);
 /* After "exited": the exit status (or -1) and the signal (or 0). */
 int phonesec_vpn_tunnel_get_exit_status (PhonesecVpnTunnel *self);
 int phonesec_vpn_tunnel_get_term_signal (PhonesecVpnTunnel *self);

@@ -517,6 +517,21 @@ test_connect (Fixture *f, gconstpointer data)
   g_assert_cmpuint (vpn_get_uint64 (f, "BytesSent"), >=, sent0 + 3 * 84);
   g_assert_cmpuint (vpn_get_uint64 (f, "BytesReceived"), >=, received0 + 3 * 84);
 
+  /* ocserv offers DTLS (udp-port): the tunnel uses it. */
+  for (int i = 0; i < 500; i++)
+    {
+      g_autofree char *transport = vpn_get_string (f, "Transport");
+
+      if (g_str_equal (transport, "dtls"))
+        break;
+      g_assert_cmpstr (transport, ==, "tls");
+      g_usleep (10000);
+    }
+  {
+    g_autofree char *transport = vpn_get_string (f, "Transport");
+    g_assert_cmpstr (transport, ==, "dtls");
+  }
+
   /* The DNS server ocserv pushes changed no resolver file. */
   {
     g_autofree char *resolv = NULL;
@@ -630,6 +645,10 @@ test_disconnect (Fixture *f, gconstpointer data)
   address = vpn_get_string (f, "IpAddress");
   g_assert_cmpstr (state, ==, "disconnected");
   g_assert_cmpstr (address, ==, "");
+  {
+    g_autofree char *transport = vpn_get_string (f, "Transport");
+    g_assert_cmpstr (transport, ==, "");
+  }
   g_assert_false (has_tunnel (f));
   g_assert_cmpint (find_openconnect (f), ==, 0);
   g_assert_true (saw_state (f, "disconnected"));
