@@ -399,7 +399,7 @@ async function main() {
   });
   await user.close();
 
-  await step('HTTPS by default: a generated device certificate (0600), the TLS policy (re-exec on change), Secure cookies, HSTS, throttling', async () => {
+  await step('HTTPS by default: a generated device certificate (0600), the TLS policy (re-exec on change), Secure cookies, HSTS, throttling, Enable_Protocol', async () => {
     const state = path.join(tmp, 'web-tls');
     execFileSync(env('PHONESEC_WEB'), ['--state-dir', state, '--set-password', 'admin'],
       { input: 'tls-admin-pass\n' });
@@ -430,6 +430,8 @@ async function main() {
       const socket = require('node:tls').connect({ host: '127.0.0.1', port, rejectUnauthorized: false,
         minVersion: 'TLSv1.2', maxVersion: max }, () => { resolve(socket.getProtocol()); socket.end(); });
       socket.on('error', (e) => resolve('refused: ' + e.code));
+      // A plain HTTP server may just wait for a request line.
+      socket.setTimeout(3000, () => { resolve('refused: no handshake'); socket.destroy(); });
     });
     const port1 = Number(new URL(url).port);
     assert.equal(await tlsVersion(port1, 'TLSv1.2'), 'TLSv1.2');
@@ -463,6 +465,20 @@ async function main() {
     await Promise.all([tpage.waitForNavigation(), tpage.click('#login')]);
     assert.match(await tpage.textContent('#login-error'), /Too many failed logins/);
     await context.close();
+
+    // Enable_Protocol=Http: plain HTTP on the next start (a re-execution),
+    // HTTPS refused; back to Https: HTTPS again.
+    const toHttp = waitForLine(tls, /Enable_Protocol changed[^]*listening on (http:\/\/127\.0\.0\.1:(\d+)\/)/, 30000);
+    applyAsAdmin('Enable_Protocol', 'Http');
+    const httpMatch = await toHttp;
+    assert.ok(tls.exitCode === null, 'same process');
+    const plain = await fetch(httpMatch[1] + 'login');
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('strict-transport-security'), null);
+    assert.match(await tlsVersion(Number(httpMatch[2]), 'TLSv1.3'), /^refused/);
+    const toHttps = waitForLine(tls, /Enable_Protocol changed[^]*listening on https:\/\/127\.0\.0\.1:(\d+)\//, 30000);
+    applyAsAdmin('Enable_Protocol', 'Https');
+    assert.equal(await tlsVersion(Number((await toHttps)[1]), 'TLSv1.3'), 'TLSv1.3');
   });
 
   await step('no password or secret in the logs of phonesec-web and phonesecd', async () => {

@@ -64,13 +64,10 @@ connect_bus (GError **error)
       NULL, NULL, error);
 }
 
-/* The web-server class of the phone's TLS policy. glib-networking reads
- * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
- * any TLS object exists; a later policy change needs a restart of
- * phonesec-web (phonesecd re-executes itself likewise). */
-/* A call made at start, before the main loop runs (nothing to block yet).
- * phonesecd may be starting, or re-executing itself after a TLS policy
- * change (its name is gone for ~50 ms): retried for up to 10 s. */
+/* A read-only call made at start, before the main loop runs (nothing to
+ * block yet). phonesecd may be starting, or re-executing itself after a TLS
+ * policy change (its name is gone for ~50 ms, and a call that reached it
+ * just before gets NoReply): retried for up to 10 s. */
 static GVariant *
 call_at_start (GDBusConnection *bus, const char *interface, const char *method, GVariant *args,
                const char *reply_type, GError **error)
@@ -88,7 +85,8 @@ call_at_start (GDBusConnection *bus, const char *interface, const char *method, 
         return reply;
       if (attempt >= 100
           || !(g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
-               || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)))
+               || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+               || g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY)))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
@@ -97,12 +95,15 @@ call_at_start (GDBusConnection *bus, const char *interface, const char *method, 
     }
 }
 
-/* Enable_Web_Server and Web_Server_Port, as the phone's web server reads
- * them (used when --listen is not given). */
+/* Enable_Web_Server, Web_Server_Port and Enable_Protocol, as the phone's
+ * web server reads them (the first two when --listen is not given, the
+ * last when --http is not). */
 static gboolean
-read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, GError **error)
+read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, gboolean *https,
+                   GError **error)
 {
-  const char *names[] = { "Enable_Web_Server", "Web_Server_Port", NULL };
+  const char *names[] = { "Enable_Web_Server", "Web_Server_Port", "Enable_Protocol", NULL };
+  const char *protocol = NULL;
   g_autoptr (GVariant) reply = call_at_start (bus, PHONESEC_CONFIG_IFACE, "Get",
                                               g_variant_new ("(^as)", names), "(a{sv})", error);
   g_autoptr (GVariant) values = NULL;
@@ -111,15 +112,23 @@ read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, GError 
     return FALSE;
   values = g_variant_get_child_value (reply, 0);
   if (!g_variant_lookup (values, "Enable_Web_Server", "b", enabled)
-      || !g_variant_lookup (values, "Web_Server_Port", "u", port))
+      || !g_variant_lookup (values, "Web_Server_Port", "u", port)
+      || !g_variant_lookup (values, "Enable_Protocol", "&s", &protocol))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                           "Enable_Web_Server or Web_Server_Port is missing or mistyped");
+                           "Enable_Web_Server, Web_Server_Port or Enable_Protocol is missing or "
+                           "mistyped");
       return FALSE;
     }
+  /* Anything but Http (the schema allows Http and Https) keeps HTTPS. */
+  *https = g_strcmp0 (protocol, "Http") != 0;
   return TRUE;
 }
 
+/* The web-server class of the phone's TLS policy. glib-networking reads
+ * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
+ * any TLS object exists; a later policy change needs a restart of
+ * phonesec-web (phonesecd re-executes itself likewise). */
 static void
 apply_tls_policy (GDBusConnection *bus)
 {
@@ -245,8 +254,13 @@ static const char *const listen_parameters[] = {
   "Web_Server_Port",
   NULL,
 };
-static gboolean watch_tls = FALSE;    /* serving HTTPS */
-static gboolean watch_listen = FALSE; /* no --listen: the parameters decide */
+static const char *const protocol_parameters[] = {
+  "Enable_Protocol",
+  NULL,
+};
+static gboolean watch_tls = FALSE;      /* serving HTTPS */
+static gboolean watch_listen = FALSE;   /* no --listen: the parameters decide */
+static gboolean watch_protocol = FALSE; /* no --http: Enable_Protocol decides */
 
 static void
 on_config_changed (GDBusConnection *bus, const char *sender, const char *path,
@@ -259,7 +273,8 @@ on_config_changed (GDBusConnection *bus, const char *sender, const char *path,
   g_variant_get (parameters, "(t^a&s)", NULL, &names);
   for (guint i = 0; names[i] != NULL; i++)
     if ((watch_tls && g_strv_contains (tls_parameters, names[i]))
-        || (watch_listen && g_strv_contains (listen_parameters, names[i])))
+        || (watch_listen && g_strv_contains (listen_parameters, names[i]))
+        || (watch_protocol && g_strv_contains (protocol_parameters, names[i])))
       {
         g_message ("%s changed: restarting to apply it", names[i]);
         restart_requested = TRUE;
@@ -337,7 +352,6 @@ main (int argc, char **argv)
       return 1;
     }
 
-  web.https = !opt_http;
   web.state_dir = state_dir;
   web.bus = connect_bus (&error);
   if (web.bus == NULL)
@@ -347,31 +361,37 @@ main (int argc, char **argv)
     }
   g_dbus_connection_set_exit_on_close (web.bus, FALSE);
 
-  watch_tls = web.https;
-  watch_listen = listen_address == NULL;
-  if (listen_address == NULL)
-    {
-      gboolean enabled = TRUE;
-      guint port = 80;
+  {
+    gboolean enabled = TRUE;
+    gboolean https = TRUE;
+    guint port = 80;
 
-      if (!read_web_settings (web.bus, &enabled, &port, &error))
-        {
-          g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
-          return 1;
-        }
-      if (!enabled)
-        {
-          /* Stays up without listening, to start serving when it is set
-           * back to Yes. */
-          g_message ("Enable_Web_Server is No: not serving");
-        }
-      else
-        {
-          g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
-          /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
-          listen_address = g_inet_socket_address_new (any, web.https ? 443 : (guint16) port);
-        }
-    }
+    if (!read_web_settings (web.bus, &enabled, &port, &https, &error))
+      {
+        g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
+        return 1;
+      }
+    /* --http (tests, development) overrides Enable_Protocol. */
+    web.https = opt_http ? FALSE : https;
+    watch_protocol = !opt_http;
+    watch_tls = web.https;
+    watch_listen = listen_address == NULL;
+    if (listen_address == NULL)
+      {
+        if (!enabled)
+          {
+            /* Stays up without listening, to start serving when it is set
+             * back to Yes. */
+            g_message ("Enable_Web_Server is No: not serving");
+          }
+        else
+          {
+            g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+            /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
+            listen_address = g_inet_socket_address_new (any, web.https ? 443 : (guint16) port);
+          }
+      }
+  }
 
   web.accounts = phonesec_web_accounts_load (state_dir, &error);
   if (web.accounts == NULL)
