@@ -216,6 +216,22 @@ soup_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
                          (GDestroyNotify) g_variant_unref);
 }
 
+/* A URL as an error message may quote it: never its user:password@ part,
+ * even when the URL does not parse (then everything up to the last '@'
+ * after the scheme is hidden). */
+static char *
+shown_url (const char *url)
+{
+  const char *rest = strstr (url, "://");
+  const char *at;
+
+  rest = rest != NULL ? rest + 3 : url;
+  at = strrchr (rest, '@');
+  if (at != NULL)
+    return g_strdup_printf ("%.*s***%.60s", (int) MIN (rest - url, 16), url, at);
+  return g_strdup_printf ("%.64s", url);
+}
+
 static void
 probe_with_soup (GTask *task, SoupSession *session, const char *url)
 {
@@ -224,8 +240,10 @@ probe_with_soup (GTask *task, SoupSession *session, const char *url)
 
   if (message == NULL)
     {
+      g_autofree char *shown = shown_url (url);
+
       g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                               _ ("'%.64s' is not an https:// URL"), url);
+                               _ ("'%s' is not an https:// URL"), shown);
       g_object_unref (task);
       return;
     }
@@ -391,8 +409,10 @@ probe_with_gnutls (GTask *task, PhonesecTlsPolicy *policy, PhonesecCipherAppClas
   if (uri == NULL || g_uri_get_host (uri) == NULL
       || (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "tls") != 0))
     {
+      g_autofree char *shown = shown_url (url);
+
       g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                               _ ("'%.64s' is not an https:// or tls://host:port URL"), url);
+                               _ ("'%s' is not an https:// or tls://host:port URL"), shown);
       g_object_unref (task);
       return;
     }

@@ -1086,6 +1086,34 @@ test_resolve_unknown_class_is_invalid (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "bogus"));
 }
 
+/* A URL refused by Probe is quoted in the error without its credentials,
+ * even when it does not parse. */
+static void
+test_probe_bad_url_hides_credentials (Fixture *f, gconstpointer data)
+{
+  /* Loopback only: nothing is looked up in DNS. */
+  const char *const urls[] = { "ftp://admin:S3cret-pw@127.0.0.1:1/x",
+                               "https://admin:S3cret-pw@[::1/x", "tls://S3cret-pw@[::1", NULL };
+  const char *const kinds[] = { "soup", "gnutls", NULL };
+
+  for (guint i = 0; urls[i] != NULL; i++)
+    for (guint c = 0; kinds[c] != NULL; c++)
+      {
+        g_autoptr (GError) error = NULL;
+        GVariantBuilder options;
+        g_autoptr (GVariant) reply = NULL;
+
+        g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+        g_variant_builder_add (&options, "{sv}", "client", g_variant_new_string (kinds[c]));
+        reply = phonesec_test_call (
+            f->bus, TLS_POLICY, "Probe",
+            g_variant_new ("(s@a{sv})", urls[i], g_variant_builder_end (&options)), &error);
+        g_assert_null (reply);
+        g_test_message ("%s %s: %s", kinds[c], urls[i], error->message);
+        g_assert_null (strstr (error->message, "S3cret-pw"));
+      }
+}
+
 /* --- Apply and the re-exec ------------------------------------------------- */
 
 static void
@@ -1228,6 +1256,7 @@ main (int argc, char **argv)
   ADD ("/tls-policy/trust/refuses-non-ca", NULL, test_trust_store_refuses_anything_but_one_ca);
   ADD ("/tls-policy/resolve/configured-list", NULL, test_resolve_follows_configured_list);
   ADD ("/tls-policy/resolve/unknown-class", NULL, test_resolve_unknown_class_is_invalid);
+  ADD ("/tls-policy/probe/bad-url-hides-credentials", NULL, test_probe_bad_url_hides_credentials);
   ADD ("/tls-policy/apply/reply-and-values-survive-reexec", NULL,
        test_apply_reply_and_values_survive_reexec);
   ADD ("/tls-policy/apply/no-restart-without-policy-change", NULL,
