@@ -112,6 +112,21 @@ phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *m
   phonesec_web_respond_html (req->msg, status, out);
 }
 
+GVariant *
+phonesec_web_call_finish (PhonesecWebRequest *req, GObject *source, GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY, error->message);
+      phonesec_web_request_finish (req);
+    }
+  return reply;
+}
+
 /* --- cookies, language -------------------------------------------------------- */
 
 static char *
@@ -793,17 +808,10 @@ static void
 get_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply
-      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr (GVariant) reply = phonesec_web_call_finish (req, source, result);
 
   if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY, error->message);
-      phonesec_web_request_finish (req);
-      return;
-    }
+    return;
   g_variant_get (reply, "(@a{sv})", &req->values);
   if (req->form != NULL)
     {
@@ -854,17 +862,10 @@ static void
 describe_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply
-      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr (GVariant) reply = phonesec_web_call_finish (req, source, result);
 
   if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY, error->message);
-      phonesec_web_request_finish (req);
-      return;
-    }
+    return;
   g_variant_get (reply, "(@a{sa{sv}})", &req->describe);
   if (req->tab == NULL)
     {

@@ -147,17 +147,10 @@ static void
 objects_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply
-      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_autoptr (GVariant) reply = phonesec_web_call_finish (req, source, result);
 
   if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      phonesec_web_respond_error (req, SOUP_STATUS_BAD_GATEWAY, error->message);
-      phonesec_web_request_finish (req);
-      return;
-    }
+    return;
   g_variant_get (reply, "(@a{oa{sa{sv}}})", &req->extra);
   g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
                           "org.freedesktop.DBus.Properties", "GetAll",

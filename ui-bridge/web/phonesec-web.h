@@ -75,6 +75,9 @@ void phonesec_web_add_security_headers (SoupServerMessage *msg, gboolean https);
 void phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html);
 void phonesec_web_redirect (SoupServerMessage *msg, const char *location);
 void phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *message);
+/* Finishes a D-Bus call made for @req. On failure, answers 502 with the
+ * daemon's message, finishes @req and returns NULL: the caller just returns. */
+GVariant *phonesec_web_call_finish (PhonesecWebRequest *req, GObject *source, GAsyncResult *result);
 
 /* Page frame: doctype, head, header with the tab bar; _end closes it. */
 void phonesec_web_page_begin (PhonesecWebRequest *req, GString *out, const char *title,
