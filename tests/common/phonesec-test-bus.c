@@ -397,3 +397,29 @@ phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
   if (!module || !plugin)
     g_error ("%s holds no complete plugin (.so and .plugin)", dir_path);
 }
+
+GVariant *
+phonesec_test_get_property (PhonesecTestBus *self, const char *path, const char *interface,
+                            const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      self->connection, "org.phonesec.PhoneSec1", path, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", interface, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+      10000, NULL, &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return value;
+}
+
+char *
+phonesec_test_dup_string_property (PhonesecTestBus *self, const char *path, const char *interface,
+                                   const char *name)
+{
+  g_autoptr (GVariant) value = phonesec_test_get_property (self, path, interface, name);
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
+  return g_variant_dup_string (value, NULL);
+}

@@ -67,6 +67,13 @@ void phonesec_test_rm_rf (const char *path);
  * test when the variable is unset or the folder holds no complete plugin. */
 void phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name);
 
+/* Properties.Get of @name on @interface at @path of phonesecd; asserts the
+ * call succeeds. _dup_string also asserts the value is a string. */
+GVariant *phonesec_test_get_property (PhonesecTestBus *self, const char *path,
+                                      const char *interface, const char *name);
+char *phonesec_test_dup_string_property (PhonesecTestBus *self, const char *path,
+                                         const char *interface, const char *name);
+
 /* The daemon's log so far. */
 char *phonesec_test_bus_dup_log (PhonesecTestBus *self);
 

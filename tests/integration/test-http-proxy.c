@@ -304,18 +304,8 @@ proxy_call (Fixture *f, const char *method, GVariant *args, const char *reply_ty
 static char *
 proxy_property (Fixture *f, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, PROXY_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", PROXY_IFACE, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
-      10000, NULL, &error);
-  g_autoptr (GVariant) value = NULL;
-  char *text;
+  char *text = phonesec_test_dup_string_property (f->bus, PROXY_PATH, PROXY_IFACE, name);
 
-  g_assert_no_error (error);
-  g_variant_get (reply, "(v)", &value);
-  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
-  text = g_variant_dup_string (value, NULL);
   assert_no_secret (name, text);
   return text;
 }

@@ -228,17 +228,7 @@ ldap_call (Fixture *f, const char *method, GVariant *args, const char *reply_typ
 static char *
 ldap_property (Fixture *f, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, LDAP_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", LDAP_IFACE, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
-      10000, NULL, &error);
-  g_autoptr (GVariant) value = NULL;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(v)", &value);
-  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
-  return g_variant_dup_string (value, NULL);
+  return phonesec_test_dup_string_property (f->bus, LDAP_PATH, LDAP_IFACE, name);
 }
 
 /* Search(query, {}) → aa{sv}; NULL with @error. The reply's text is

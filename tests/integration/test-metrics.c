@@ -75,16 +75,7 @@ metrics_call (Fixture *f, const char *method, const char *reply_type, GError **e
 static GVariant *
 metrics_get (Fixture *f, const char *property)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, METRICS_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", METRICS_IFACE, property), G_VARIANT_TYPE ("(v)"),
-      G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
-  GVariant *value = NULL;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(v)", &value);
-  return value;
+  return phonesec_test_get_property (f->bus, METRICS_PATH, METRICS_IFACE, property);
 }
 
 static guint64

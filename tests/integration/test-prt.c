@@ -133,17 +133,7 @@ prt_generate (Fixture *f, const char *reason)
 static char *
 prt_get_string (Fixture *f, const char *property)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, PRT_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", PRT_IFACE, property), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
-      10000, NULL, &error);
-  g_autoptr (GVariant) value = NULL;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(v)", &value);
-  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
-  return g_variant_dup_string (value, NULL);
+  return phonesec_test_dup_string_property (f->bus, PRT_PATH, PRT_IFACE, property);
 }
 
 /* The List() entry of @id (a{sv}), or NULL. */

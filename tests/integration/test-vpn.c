@@ -214,16 +214,7 @@ start_ocserv (Fixture *f, const PhonesecTestCert *cert, const char *group)
 static GVariant *
 vpn_get (Fixture *f, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, VPN_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", VPN_IFACE, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
-      10000, NULL, &error);
-  GVariant *value;
-
-  g_assert_no_error (error);
-  g_variant_get (reply, "(v)", &value);
-  return value;
+  return phonesec_test_get_property (f->bus, VPN_PATH, VPN_IFACE, name);
 }
 
 static char *
