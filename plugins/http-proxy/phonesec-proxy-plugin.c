@@ -30,7 +30,7 @@
 #include "phonesec-pac-source.h"
 #endif
 
-/* Lookups per host are cached by the runner for this long. */
+/* The runner caches answers for this long, per URL as the script sees it. */
 #define PAC_CACHE_LIFETIME_S 30
 
 typedef enum

@@ -1047,6 +1047,57 @@ test_auto_broken_script (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto-broken", FALSE);
 }
 
+/* A PAC that answers by path and query (a secure area, ad blocking):
+ * through the daemon's FindProxyForURL, cache on (as always in the
+ * daemon), every URL gets the script's own answer for it (the "expected"
+ * column: what an evaluation of that URL alone gives), whatever URL of the
+ * same origin was asked before. Of an https:// URL the script sees the
+ * origin only, so all of them share one answer. The table is asked twice. */
+static void
+test_auto_cache_follows_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *pac_url
+      = serve_pac (f, pac_server,
+                   "function FindProxyForURL(url, host) {\n"
+                   "  if (shExpMatch(url, \"*/secure/*\")) return \"PROXY secure.example:3128\";\n"
+                   "  if (shExpMatch(url, \"*ads=*\")) return \"PROXY blackhole.example:9\";\n"
+                   "  if (shExpMatch(url, \"https://*\"))\n"
+                   "    return url == \"https://\" + host + \"/\" ? \"PROXY origin.example:443\"\n"
+                   "                                          : \"PROXY saw-path.example:1\";\n"
+                   "  return \"DIRECT\";\n}\n");
+  static const struct
+  {
+    const char *url;
+    const char *expected;
+  } cases[] = {
+    { "http://shop.example/secure/pay", "PROXY secure.example:3128" },
+    { "http://shop.example/public/index.html", "DIRECT" },
+    { "http://shop.example/public/index.html?ads=1", "PROXY blackhole.example:9" },
+    { "http://shop.example/public/index.html?q=1", "DIRECT" },
+    { "http://shop.example/secure/pay?ads=1", "PROXY secure.example:3128" },
+    { "http://shop.example:8080/public/", "DIRECT" },
+    { "http://shop.example:8080/secure/x", "PROXY secure.example:3128" },
+    { "https://shop.example/secure/pay", "PROXY origin.example:443" },
+    { "https://shop.example/public/?ads=1", "PROXY origin.example:443" },
+    { "https://shop.example/", "PROXY origin.example:443" },
+  };
+  g_autofree char *state = NULL;
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *answer = find_proxy (f, cases[i].url);
+
+        g_test_message ("%s -> %s", cases[i].url, answer);
+        g_assert_cmpstr (answer, ==, cases[i].expected);
+      }
+}
+
 /* Network.Update as the DHCP client would call it. */
 static void
 network_update (Fixture *f, GVariant *facts)
@@ -1114,8 +1165,8 @@ test_auto_wpad_dhcp_my_ip (Fixture *f, gconstpointer data)
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
 
-    /* The runner's per-host cache may answer for its short lifetime; the
-     * answer for a host never asked is new. */
+    /* The runner's cache may answer for its short lifetime; the answer
+     * for a URL never asked is new. */
     do
       {
         g_free (pac);
@@ -1362,7 +1413,7 @@ test_auto_hostile_urls (Fixture *f, gconstpointer data)
       const char *url;
       const char *expected; /* NULL: refused as a URL */
     } cases[] = {
-      /* One host each: answers are cached per host. */
+      /* One URL each (the script answers by URL). */
       { long_url, long_expected },
       /* Quotes and the like percent-encoded, as they travel in a request. */
       { "http://q1.example/%27);var%20evil=1;//", "PROXY q1.example:38" },
@@ -1557,6 +1608,7 @@ main (int argc, char **argv)
 #ifdef PHONESEC_HAVE_PAC
   ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
+  ADD ("/http-proxy/auto/cache-follows-path", test_auto_cache_follows_path);
   ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
   ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
   ADD ("/http-proxy/auto/hostile-loop", test_auto_hostile_loop);
