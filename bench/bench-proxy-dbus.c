@@ -5,9 +5,10 @@
  * phonesecd runs with the http-proxy plugin only, Proxy_Mode=Auto and
  * PAC_URL pointing at a SoupServer in this process that serves
  * plugins/http-proxy/pac/test-data/corporate.pac. Two workloads:
- *   - cache off: every call names a host not asked before, so the helper
- *     evaluates the script each time (the plugin caches per host);
- *   - cache on: 20 hosts asked over and over.
+ *   - cache off: every call names a URL not asked before, so the helper
+ *     evaluates the script each time;
+ *   - cache on: 20 URLs asked over and over (the cache is keyed on the URL
+ *     the script sees, path included).
  * Each is measured one call at a time and with 64 calls in flight (the way
  * the shared SoupSession resolves concurrent requests). pacparser runs the
  * same URLs one at a time (it is a single-threaded library).
@@ -75,13 +76,15 @@ wait_ready (PhonesecTestBus *bus)
   g_error ("the http-proxy plugin did not reach State=ready in 10 s");
 }
 
-/* The URL of call @i: a new host each time, or one of CACHED_HOSTS. */
+/* The URL of call @i: a new one each time, or one of CACHED_HOSTS. */
 static char *
 url_for (guint i, gboolean cached, char **host)
 {
-  *host = cached ? g_strdup_printf ("h%u.mirror.example.org", i % CACHED_HOSTS)
+  guint n = cached ? i % CACHED_HOSTS : i;
+
+  *host = cached ? g_strdup_printf ("h%u.mirror.example.org", n)
                  : g_strdup_printf ("h%u-%u.mirror.example.org", i, g_random_int ());
-  return g_strdup_printf ("http://%s/file-%u.bin", *host, i);
+  return g_strdup_printf ("http://%s/file-%u.bin", *host, n);
 }
 
 /* ---- D-Bus ------------------------------------------------------------- */

@@ -31,15 +31,20 @@ PhonesecProxyAuth *phonesec_proxy_auth_new (SoupSession *session, PhonesecProxyA
  * phonesec_proxy_auth_configure:
  * @enabled: whether to answer proxy challenges at all (Manual mode and
  *   Proxy_Server_Requires_Authentication=Yes)
+ * @proxy_uri: (nullable): the proxy the credentials are for, as the
+ *   resolver hands it to GIO (`http://Proxy_Host:Proxy_Port`); no other
+ *   proxy is answered, nor ever sent them
  * @username: Proxy_Username
  * @password: (nullable): Proxy_Password
  * @fips: FIPS_Mode: Digest (MD5) is refused
  *
  * Takes new settings and puts them at once into the proxy auth libsoup
- * cached (sent preemptively with every request): the new credentials, or
- * empty ones when authentication is off.
+ * cached: the new credentials, or empty ones when authentication is off.
+ * Proxy-Authorization goes only to @proxy_uri, on requests it reads itself,
+ * once it has asked for credentials (407) under these settings.
  */
-void phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled, const char *username,
+void phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled,
+                                    const char *proxy_uri, const char *username,
                                     PhonesecSecret *password, gboolean fips);
 
 /* Disconnects from the session (the plugin stops). */

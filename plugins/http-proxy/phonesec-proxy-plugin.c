@@ -30,7 +30,7 @@
 #include "phonesec-pac-source.h"
 #endif
 
-/* Lookups per host are cached by the runner for this long. */
+/* The runner caches answers for this long, per URL as the script sees it. */
 #define PAC_CACHE_LIFETIME_S 30
 
 typedef enum
@@ -390,8 +390,9 @@ stop_auto (PhonesecProxyPlugin *self)
 
 /* --- configuration ---------------------------------------------------------- */
 
+/* @manual_uri: the proxy Manual mode uses, NULL when none. */
 static void
-configure_auth (PhonesecProxyPlugin *self)
+configure_auth (PhonesecProxyPlugin *self, const char *manual_uri)
 {
   g_autofree char *username = phonesec_context_dup_string (self->context, "Proxy_Username");
   g_autoptr (PhonesecSecret) password
@@ -401,7 +402,7 @@ configure_auth (PhonesecProxyPlugin *self)
       = self->mode == MODE_MANUAL
         && phonesec_context_get_bool (self->context, "Proxy_Server_Requires_Authentication");
 
-  phonesec_proxy_auth_configure (self->auth, enabled, username, password,
+  phonesec_proxy_auth_configure (self->auth, enabled, manual_uri, username, password,
                                  phonesec_context_get_fips_mode (self->context));
 }
 
@@ -426,12 +427,12 @@ static void
 update_from_config (PhonesecProxyPlugin *self, const char *const *names)
 {
   Mode old_mode = self->mode;
+  g_autofree char *manual_uri = NULL;
 
   self->mode = read_mode (self);
   phonesec_proxy_dbus_http_proxy_set_mode (self->iface, mode_name (self->mode));
   if (self->mode != MODE_AUTO || touches_discovery (names))
     set_last_error (self, NULL);
-  configure_auth (self);
   if (old_mode == MODE_AUTO && self->mode != MODE_AUTO)
     stop_auto (self);
   if (self->mode != MODE_AUTO)
@@ -464,9 +465,8 @@ update_from_config (PhonesecProxyPlugin *self, const char *const *names)
             }
           else
             {
-              g_autofree char *uri = phonesec_proxy_manual_uri (host, (guint16) port);
-
-              phonesec_proxy_resolver_set_manual (self->resolver, uri);
+              manual_uri = phonesec_proxy_manual_uri (host, (guint16) port);
+              phonesec_proxy_resolver_set_manual (self->resolver, manual_uri);
               set_state (self, "manual");
             }
           break;
@@ -477,6 +477,8 @@ update_from_config (PhonesecProxyPlugin *self, const char *const *names)
           start_auto (self);
         break;
     }
+  /* The credentials are Manual's proxy's only. */
+  configure_auth (self, manual_uri);
   /* Connections made under the old answers are not reused. */
   phonesec_proxy_fresh_proxy_changed (self->fresh);
   g_message ("HTTP proxy mode: %s (state %s)", mode_name (self->mode),

@@ -172,6 +172,7 @@ struct _PhonesecTestHttpServer
   SoupServer *server;
   guint16 port;
   const char *body_prefix; /* "target" or "digest-proxy" */
+  GTlsCertificate *tls;    /* HTTPS, or NULL */
   char *digest_user;
   char *digest_password;
 
@@ -276,7 +277,8 @@ server_thread (gpointer user_data)
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
-  self->server = soup_server_new ("server-header", "phonesec-test-server", NULL);
+  self->server = soup_server_new ("server-header", "phonesec-test-server", "tls-certificate",
+                                  self->tls, NULL);
   soup_server_add_handler (self->server, NULL, handle_any, self, NULL);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (on_request_finished), self);
   if (self->digest_user != NULL)
@@ -288,7 +290,9 @@ server_thread (gpointer user_data)
       soup_auth_domain_digest_set_auth_callback (domain, digest_password, self, NULL);
       soup_server_add_auth_domain (self->server, domain);
     }
-  soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (
+      self->server, self->port,
+      SOUP_SERVER_LISTEN_IPV4_ONLY | (self->tls != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (self->server);
   self->port = g_uri_get_port (uris->data);
@@ -310,13 +314,15 @@ server_thread (gpointer user_data)
 }
 
 static PhonesecTestHttpServer *
-server_start (const char *body_prefix, const char *user, const char *password, guint16 port)
+server_start (const char *body_prefix, const char *user, const char *password, guint16 port,
+              GTlsCertificate *tls)
 {
   PhonesecTestHttpServer *self = g_new0 (PhonesecTestHttpServer, 1);
 
   self->port = port; /* 0: any; the thread sets the real one */
 
   self->body_prefix = body_prefix;
+  self->tls = tls != NULL ? g_object_ref (tls) : NULL;
   self->digest_user = g_strdup (user);
   self->digest_password = g_strdup (password);
   self->context = g_main_context_new ();
@@ -337,19 +343,29 @@ server_start (const char *body_prefix, const char *user, const char *password, g
 PhonesecTestHttpServer *
 phonesec_test_target_start (void)
 {
-  return server_start ("target", NULL, NULL, 0);
+  return server_start ("target", NULL, NULL, 0, NULL);
 }
 
 PhonesecTestHttpServer *
 phonesec_test_target_start_on (guint16 port)
 {
-  return server_start ("target", NULL, NULL, port);
+  return server_start ("target", NULL, NULL, port, NULL);
+}
+
+PhonesecTestHttpServer *
+phonesec_test_https_target_start (const char *cert_path, const char *key_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) tls = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+
+  g_assert_no_error (error);
+  return server_start ("target", NULL, NULL, 0, tls);
 }
 
 PhonesecTestHttpServer *
 phonesec_test_digest_proxy_start (const char *user, const char *password)
 {
-  return server_start ("digest-proxy", user, password, 0);
+  return server_start ("digest-proxy", user, password, 0, NULL);
 }
 
 guint16
@@ -389,17 +405,34 @@ phonesec_test_http_server_serve (PhonesecTestHttpServer *self, const char *path,
   g_mutex_unlock (&self->lock);
 }
 
-guint
-phonesec_test_http_server_count (PhonesecTestHttpServer *self, const char *path)
+static guint
+count_seen (PhonesecTestHttpServer *self, const char *path, gboolean with_credentials_only)
 {
   guint n = 0;
 
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->seen->len; i++)
-    if (g_strcmp0 (((PhonesecSeenRequest *) g_ptr_array_index (self->seen, i))->path, path) == 0)
-      n++;
+    {
+      PhonesecSeenRequest *r = g_ptr_array_index (self->seen, i);
+
+      if (g_strcmp0 (r->path, path) == 0
+          && (!with_credentials_only || r->proxy_authorization != NULL))
+        n++;
+    }
   g_mutex_unlock (&self->lock);
   return n;
+}
+
+guint
+phonesec_test_http_server_count (PhonesecTestHttpServer *self, const char *path)
+{
+  return count_seen (self, path, FALSE);
+}
+
+guint
+phonesec_test_http_server_count_credentials (PhonesecTestHttpServer *self, const char *path)
+{
+  return count_seen (self, path, TRUE);
 }
 
 static gboolean
@@ -422,6 +455,7 @@ phonesec_test_http_server_free (PhonesecTestHttpServer *self)
   g_hash_table_unref (self->files);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->started);
+  g_clear_object (&self->tls);
   g_free (self->digest_user);
   g_free (self->digest_password);
   g_free (self);

@@ -5,7 +5,8 @@
  *   test program (PR_SET_PDEATHSIG);
  * - a target HTTP server (SoupServer in a thread of its own, since the
  *   tests block the main thread in D-Bus calls) that records every request
- *   with its Via and Proxy-Authorization headers;
+ *   with its Via and Proxy-Authorization headers, also over HTTPS (to see
+ *   what arrives inside a proxy's CONNECT tunnel);
  * - a Digest proxy: a SoupServer answering absolute-URI requests itself
  *   behind a SoupAuthDomainDigest with proxy=TRUE (tinyproxy has no
  *   Digest), recording what it accepted.
@@ -53,6 +54,10 @@ typedef struct _PhonesecTestHttpServer PhonesecTestHttpServer;
 PhonesecTestHttpServer *phonesec_test_target_start (void);
 /* The same on 127.0.0.1:@port (80 for WPAD, in a test's own namespace). */
 PhonesecTestHttpServer *phonesec_test_target_start_on (guint16 port);
+/* The same over HTTPS with the certificate and key in @cert_path and
+ * @key_path (PEM). */
+PhonesecTestHttpServer *phonesec_test_https_target_start (const char *cert_path,
+                                                          const char *key_path);
 /* A Digest-authenticating proxy stand-in: 407 + Proxy-Authenticate: Digest
  * until @user/@password are given, then 200 "digest-proxy:<path>". */
 PhonesecTestHttpServer *phonesec_test_digest_proxy_start (const char *user, const char *password);
@@ -66,6 +71,8 @@ PhonesecSeenRequest *phonesec_test_http_server_dup_request (PhonesecTestHttpServ
                                                             const char *path);
 /* How many requests (challenged ones included) it saw for @path. */
 guint phonesec_test_http_server_count (PhonesecTestHttpServer *self, const char *path);
+/* How many of them carried a Proxy-Authorization header. */
+guint phonesec_test_http_server_count_credentials (PhonesecTestHttpServer *self, const char *path);
 void phonesec_test_http_server_free (PhonesecTestHttpServer *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecTestHttpServer, phonesec_test_http_server_free)
 

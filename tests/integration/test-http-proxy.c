@@ -440,8 +440,9 @@ assert_target_saw (Fixture *f, const char *path, gboolean via_proxy)
     }
   else if (seen->via != NULL)
     g_error ("%s went through a proxy (Via: %s), expected direct", path, seen->via);
-  /* tinyproxy never forwards the phone's proxy credentials. */
-  g_assert_null (seen->proxy_authorization);
+  /* Neither tinyproxy nor the phone hands the proxy credentials on. */
+  if (seen->proxy_authorization != NULL)
+    g_error ("%s reached the target with Proxy-Authorization: %s", path, seen->proxy_authorization);
 }
 
 static guint
@@ -665,6 +666,133 @@ test_digest_auth (Fixture *f, gconstpointer data)
    * preemptively) or two (challenge, then refusal): never more. */
   g_assert_cmpuint (phonesec_test_http_server_count (f->digest_proxy, "/digest-wrong"), >=, 1);
   g_assert_cmpuint (phonesec_test_http_server_count (f->digest_proxy, "/digest-wrong"), <=, 2);
+}
+
+/* --- credentials go only to the proxy that asked for them --------------- */
+
+static PhonesecTestHttpServer *
+https_target_start (void)
+{
+  return phonesec_test_https_target_start (pki.server->cert_path, pki.server->key_path);
+}
+
+static char *
+server_url (PhonesecTestHttpServer *server, const char *scheme, const char *path)
+{
+  return g_strdup_printf ("%s://127.0.0.1:%u%s", scheme,
+                          phonesec_test_http_server_get_port (server), path);
+}
+
+/* @server saw @path, never with a Proxy-Authorization header. */
+static void
+assert_no_credentials_at (PhonesecTestHttpServer *server, const char *path)
+{
+  g_autoptr (PhonesecSeenRequest) seen = phonesec_test_http_server_dup_request (server, path);
+  guint with = phonesec_test_http_server_count_credentials (server, path);
+
+  if (seen == NULL)
+    g_error ("the server never saw %s", path);
+  if (with > 0)
+    g_error ("%s arrived %u time(s) with Proxy-Authorization (last: %s)", path, with,
+             seen->proxy_authorization != NULL ? seen->proxy_authorization : "none");
+}
+
+/* Manual with Basic authentication, used once through tinyproxy. */
+static void
+use_basic_auth (Fixture *f, const char *path)
+{
+  g_autofree char *url = target_url (f, path);
+
+  if (f->tinyproxy == NULL)
+    f->tinyproxy = phonesec_tinyproxy_start (f->bus->tmpdir, PROXY_USER, PROXY_PASSWORD);
+  apply_manual (f, f->tinyproxy->port, "Yes", PROXY_USER, PROXY_PASSWORD);
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, path, TRUE);
+  assert_property (f, "LastError", "");
+}
+
+/* The issue's report: after Manual with authentication, Off goes direct
+ * with no Proxy-Authorization at all (it carried "Basic Og==", an empty
+ * user:password), to http:// and https:// servers alike. */
+static void
+test_no_credentials_after_off (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) https = https_target_start ();
+  g_autofree char *direct = target_url (f, "/off-after-auth");
+  g_autofree char *direct_tls = server_url (https, "https", "/off-after-auth-tls");
+
+  use_basic_auth (f, "/auth-before-off");
+  apply_ok (f, "Proxy_Mode", "Off", NULL);
+  g_assert_cmpuint (fetch_ok (f, direct), ==, 200);
+  assert_target_saw (f, "/off-after-auth", FALSE);
+  g_assert_cmpuint (fetch_ok (f, direct_tls), ==, 200);
+  assert_no_credentials_at (https, "/off-after-auth-tls");
+}
+
+/* https:// through the authenticating proxy: the CONNECT carries the
+ * credentials, the request inside the tunnel (the origin server's) not. */
+static void
+test_no_credentials_in_tunnel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) https = https_target_start ();
+  g_autofree char *url = server_url (https, "https", "/in-tunnel");
+  g_autofree char *log = NULL;
+
+  use_basic_auth (f, "/auth-before-tunnel");
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_no_credentials_at (https, "/in-tunnel");
+  /* It did go through tinyproxy (which let only an authenticated CONNECT in). */
+  log = phonesec_tinyproxy_dup_log (f->tinyproxy);
+  g_assert_cmpuint (count_in_log (log, "Established connection"), ==, 2);
+}
+
+/* Manual without Proxy_Host goes direct: the credentials stay home. */
+static void
+test_no_credentials_direct_in_manual (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = target_url (f, "/manual-no-host");
+
+  use_basic_auth (f, "/auth-before-no-host");
+  apply_ok (f, "Proxy_Host", "", NULL);
+  assert_property (f, "State", "error");
+  g_assert_cmpuint (fetch_ok (f, url), ==, 200);
+  assert_target_saw (f, "/manual-no-host", FALSE);
+}
+
+/* Proxy_Port now names another proxy, one that never asks for
+ * credentials: it never gets the first one's. (The target server stands in
+ * for that proxy: it answers absolute-URI requests itself.) */
+static void
+test_no_credentials_to_other_proxy (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) other = phonesec_test_target_start ();
+  g_autofree char *port = g_strdup_printf ("%u", phonesec_test_http_server_get_port (other));
+
+  use_basic_auth (f, "/auth-before-other");
+  apply_ok (f, "Proxy_Port", port, NULL);
+  g_assert_cmpuint (fetch_ok (f, "http://origin.test/to-other-proxy"), ==, 200);
+  assert_no_credentials_at (other, "/to-other-proxy");
+}
+
+/* Credentials cleared, or authentication turned off: the Digest proxy that
+ * asked before gets no Proxy-Authorization, not even one made of an empty
+ * user name and password; the request ends with its 407. */
+static void
+test_no_credentials_after_clearing (Fixture *f, gconstpointer data)
+{
+  f->digest_proxy = phonesec_test_digest_proxy_start (PROXY_USER, DIGEST_PASSWORD);
+  apply_manual (f, phonesec_test_http_server_get_port (f->digest_proxy), "Yes", PROXY_USER,
+                DIGEST_PASSWORD);
+  g_assert_cmpuint (fetch_ok (f, "http://digest-target.test/digest-before"), ==, 200);
+
+  apply_ok (f, "Proxy_Username", "", "Proxy_Password", "", NULL);
+  assert_auth_failure (f, "http://digest-target.test/digest-cleared", 407);
+  assert_no_credentials_at (f->digest_proxy, "/digest-cleared");
+
+  apply_ok (f, "Proxy_Server_Requires_Authentication", "No", "Proxy_Username", PROXY_USER,
+            "Proxy_Password", DIGEST_PASSWORD, NULL);
+  assert_auth_failure (f, "http://digest-target.test/digest-auth-off", 407);
+  assert_no_credentials_at (f->digest_proxy, "/digest-auth-off");
 }
 
 /* Manual mode with no host: nothing to use, State=error saying why. */
@@ -919,6 +1047,57 @@ test_auto_broken_script (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto-broken", FALSE);
 }
 
+/* A PAC that answers by path and query (a secure area, ad blocking):
+ * through the daemon's FindProxyForURL, cache on (as always in the
+ * daemon), every URL gets the script's own answer for it (the "expected"
+ * column: what an evaluation of that URL alone gives), whatever URL of the
+ * same origin was asked before. Of an https:// URL the script sees the
+ * origin only, so all of them share one answer. The table is asked twice. */
+static void
+test_auto_cache_follows_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  const char *const ready[] = { "ready", "error", NULL };
+  g_autofree char *pac_url
+      = serve_pac (f, pac_server,
+                   "function FindProxyForURL(url, host) {\n"
+                   "  if (shExpMatch(url, \"*/secure/*\")) return \"PROXY secure.example:3128\";\n"
+                   "  if (shExpMatch(url, \"*ads=*\")) return \"PROXY blackhole.example:9\";\n"
+                   "  if (shExpMatch(url, \"https://*\"))\n"
+                   "    return url == \"https://\" + host + \"/\" ? \"PROXY origin.example:443\"\n"
+                   "                                          : \"PROXY saw-path.example:1\";\n"
+                   "  return \"DIRECT\";\n}\n");
+  static const struct
+  {
+    const char *url;
+    const char *expected;
+  } cases[] = {
+    { "http://shop.example/secure/pay", "PROXY secure.example:3128" },
+    { "http://shop.example/public/index.html", "DIRECT" },
+    { "http://shop.example/public/index.html?ads=1", "PROXY blackhole.example:9" },
+    { "http://shop.example/public/index.html?q=1", "DIRECT" },
+    { "http://shop.example/secure/pay?ads=1", "PROXY secure.example:3128" },
+    { "http://shop.example:8080/public/", "DIRECT" },
+    { "http://shop.example:8080/secure/x", "PROXY secure.example:3128" },
+    { "https://shop.example/secure/pay", "PROXY origin.example:443" },
+    { "https://shop.example/public/?ads=1", "PROXY origin.example:443" },
+    { "https://shop.example/", "PROXY origin.example:443" },
+  };
+  g_autofree char *state = NULL;
+
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *answer = find_proxy (f, cases[i].url);
+
+        g_test_message ("%s -> %s", cases[i].url, answer);
+        g_assert_cmpstr (answer, ==, cases[i].expected);
+      }
+}
+
 /* Network.Update as the DHCP client would call it. */
 static void
 network_update (Fixture *f, GVariant *facts)
@@ -986,8 +1165,8 @@ test_auto_wpad_dhcp_my_ip (Fixture *f, gconstpointer data)
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
 
-    /* The runner's per-host cache may answer for its short lifetime; the
-     * answer for a host never asked is new. */
+    /* The runner's cache may answer for its short lifetime; the answer
+     * for a URL never asked is new. */
     do
       {
         g_free (pac);
@@ -1234,7 +1413,7 @@ test_auto_hostile_urls (Fixture *f, gconstpointer data)
       const char *url;
       const char *expected; /* NULL: refused as a URL */
     } cases[] = {
-      /* One host each: answers are cached per host. */
+      /* One URL each (the script answers by URL). */
       { long_url, long_expected },
       /* Quotes and the like percent-encoded, as they travel in a request. */
       { "http://q1.example/%27);var%20evil=1;//", "PROXY q1.example:38" },
@@ -1417,6 +1596,11 @@ main (int argc, char **argv)
   ADD ("/http-proxy/auth/basic-wrong-401", test_basic_auth_wrong);
   ADD ("/http-proxy/auth/none-407", test_auth_none);
   ADD ("/http-proxy/auth/digest", test_digest_auth);
+  ADD ("/http-proxy/auth/no-credentials/after-off", test_no_credentials_after_off);
+  ADD ("/http-proxy/auth/no-credentials/in-tunnel", test_no_credentials_in_tunnel);
+  ADD ("/http-proxy/auth/no-credentials/direct-in-manual", test_no_credentials_direct_in_manual);
+  ADD ("/http-proxy/auth/no-credentials/other-proxy", test_no_credentials_to_other_proxy);
+  ADD ("/http-proxy/auth/no-credentials/after-clearing", test_no_credentials_after_clearing);
   ADD ("/http-proxy/config/invalid-host-rejected", test_invalid_host_rejected);
   ADD ("/http-proxy/dbus/bad-url", test_bad_url);
   ADD ("/http-proxy/auto/state", test_auto_state);
@@ -1424,6 +1608,7 @@ main (int argc, char **argv)
 #ifdef PHONESEC_HAVE_PAC
   ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
+  ADD ("/http-proxy/auto/cache-follows-path", test_auto_cache_follows_path);
   ADD ("/http-proxy/auto/wpad-dhcp-my-ip", test_auto_wpad_dhcp_my_ip);
   ADD ("/http-proxy/auto/evaluation-error", test_auto_evaluation_error);
   ADD ("/http-proxy/auto/hostile-loop", test_auto_hostile_loop);

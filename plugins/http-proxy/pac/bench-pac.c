@@ -7,8 +7,9 @@
  * into source); the runner crosses a pipe to a sandboxed helper per call.
  * Figures: calls/s of each, one call at a time and, for the runner, with
  * 64 calls in flight (the plugin resolves concurrent requests that way),
- * then with its per-host cache on. The goals are ratios to pacparser:
- * ≥ 1 with the cache off, ≥ 10 with it on. Lines as in bench/:
+ * then with its cache on (the same 20 URLs over and over). The goals are
+ * ratios to pacparser: ≥ 1 with the cache off, ≥ 10 with it on. Lines as
+ * in bench/:
  *   BENCH <metric>=<value> [goal>=G PASS|MISS]
  * A missed goal is reported, never a failure.
  *

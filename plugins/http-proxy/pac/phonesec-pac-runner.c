@@ -11,9 +11,10 @@
  * Nothing here blocks: the pipes are read and written asynchronously, DNS
  * goes through GResolver (its own threads), the spawn is one fork+exec.
  *
- * Limitation: the result cache is per scheme://host:port, as the http-proxy
- * plugin wants; a script whose answer depends on the path or query of the
- * URL should be run with the cache off.
+ * The result cache (phonesec-pac-cache.h) is keyed on exactly what the
+ * script is given (phonesec-pac-script-args.h), so an answer from it is the
+ * one a new evaluation would give, but for the script's own state, its
+ * clock and its DNS answers (hence the short lifetime).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -25,8 +26,10 @@
 #include <signal.h>
 #include <string.h>
 
+#include "phonesec-pac-cache.h"
 #include "phonesec-pac-protocol.h"
 #include "phonesec-pac-result.h"
+#include "phonesec-pac-script-args.h"
 
 #define CALL_LIMIT_MS 1000
 /* Compiling and running a script's top level (up to 1 MiB) may take
@@ -34,6 +37,9 @@
 #define LOAD_LIMIT_MS 3000
 #define DNS_LIMIT_MS 1000
 #define CACHE_MAX_ENTRIES 1024
+/* A phone's budget: the entry bound comes first for typical URLs (~200
+ * bytes an entry); about ten of the longest (64 KiB URL, 32 KiB answer). */
+#define CACHE_MAX_BYTES (1024 * 1024)
 #define ALERTS_PER_MINUTE 20
 
 typedef enum
@@ -46,10 +52,11 @@ typedef enum
 typedef struct
 {
   RequestKind kind;
-  GTask *task;     /* NULL for REQ_RELOAD */
-  GBytes *frame;   /* the whole frame, header included */
-  GBytes *script;  /* REQ_LOAD: the script (NULL = unload) */
-  char *cache_key; /* REQ_FIND */
+  GTask *task;    /* NULL for REQ_RELOAD */
+  GBytes *frame;  /* the whole frame, header included */
+  GBytes *script; /* REQ_LOAD: the script (NULL = unload) */
+  char *url;      /* REQ_FIND: the script's arguments */
+  char *host;
   gboolean sent;
 } Request;
 
@@ -68,18 +75,12 @@ struct _PhonesecPacRunner
   GStrv my_addresses;
 
   guint cache_lifetime;
-  GHashTable *cache; /* cache key → CacheEntry */
+  PhonesecPacCache *cache;
 
   gint64 alert_window_start;
   guint alerts_in_window;
   guint alerts_dropped;
 };
-
-typedef struct
-{
-  char *result;
-  gint64 expires;
-} CacheEntry;
 
 struct _Helper
 {
@@ -136,7 +137,8 @@ request_free (Request *r)
   g_clear_object (&r->task);
   g_clear_pointer (&r->frame, g_bytes_unref);
   g_clear_pointer (&r->script, g_bytes_unref);
-  g_free (r->cache_key);
+  g_free (r->url);
+  g_free (r->host);
   g_free (r);
 }
 
@@ -288,13 +290,6 @@ on_helper_exited (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* ---- replies ------------------------------------------------------- */
 
-static void
-cache_entry_free (CacheEntry *e)
-{
-  g_free (e->result);
-  g_free (e);
-}
-
 /* Text from the script, made fit for a log line or a D-Bus error: valid
  * UTF-8, bounded, no control characters. */
 static char *
@@ -373,7 +368,7 @@ request_complete (PhonesecPacRunner *self, Request *r, char type, const char *pa
         g_clear_pointer (&self->script, g_bytes_unref);
         self->script = r->script ? g_bytes_ref (r->script) : NULL;
         self->script_broken = FALSE;
-        g_hash_table_remove_all (self->cache);
+        phonesec_pac_cache_clear (self->cache);
         g_task_return_boolean (r->task, TRUE);
         break;
       case REQ_FIND:
@@ -403,16 +398,10 @@ request_complete (PhonesecPacRunner *self, Request *r, char type, const char *pa
                                        parse_error->message);
               break;
             }
-          if (self->cache_lifetime > 0 && r->cache_key != NULL)
-            {
-              CacheEntry *e = g_new0 (CacheEntry, 1);
-
-              if (g_hash_table_size (self->cache) >= CACHE_MAX_ENTRIES)
-                g_hash_table_remove_all (self->cache);
-              e->result = g_strdup (result);
-              e->expires = g_get_monotonic_time () + self->cache_lifetime * G_USEC_PER_SEC;
-              g_hash_table_replace (self->cache, g_strdup (r->cache_key), e);
-            }
+          if (self->cache_lifetime > 0)
+            phonesec_pac_cache_insert (self->cache, r->url, r->host, result,
+                                       g_get_monotonic_time ()
+                                           + self->cache_lifetime * G_USEC_PER_SEC);
           g_task_return_pointer (r->task, g_steal_pointer (&result), g_free);
           break;
         }
@@ -748,7 +737,7 @@ runner_helper_died (PhonesecPacRunner *self, GError *error)
           g_queue_delete_link (&self->queue, l);
           request_free (r);
         }
-      else if (hung && r->kind == REQ_FIND && g_strcmp0 (r->cache_key, head->cache_key) == 0)
+      else if (hung && r->kind == REQ_FIND && g_strcmp0 (r->host, head->host) == 0)
         {
           g_queue_delete_link (&self->queue, l);
           g_queue_push_tail (&same_host, r);
@@ -885,7 +874,7 @@ phonesec_pac_runner_set_my_addresses (PhonesecPacRunner *self, const char *const
 
   g_strfreev (self->my_addresses);
   self->my_addresses = (GStrv) g_ptr_array_free (g_steal_pointer (&valid), FALSE);
-  g_hash_table_remove_all (self->cache);
+  phonesec_pac_cache_clear (self->cache);
   if (self->helper != NULL)
     {
       g_autoptr (GBytes) frame = addresses_frame (self);
@@ -899,7 +888,7 @@ phonesec_pac_runner_set_cache_lifetime (PhonesecPacRunner *self, guint seconds)
   g_return_if_fail (PHONESEC_IS_PAC_RUNNER (self));
   self->cache_lifetime = seconds;
   if (seconds == 0)
-    g_hash_table_remove_all (self->cache);
+    phonesec_pac_cache_clear (self->cache);
 }
 
 /* A find queued behind a load runs against the script being loaded. */
@@ -912,73 +901,6 @@ runner_load_pending (PhonesecPacRunner *self)
   return FALSE;
 }
 
-/* What the script gets. The host: lower case, IDN in ASCII (punycode), an
- * IPv6 literal without brackets. The URL: as given, except that user
- * information (a password may be there) and the fragment are removed, and
- * an https:// or wss:// URL is cut to its origin, as browsers do since
- * PAC scripts could leak them (alert() reaches the log, and a script can
- * encode any of it in a proxy name). */
-static gboolean
-split_url (const char *url, char **script_url, char **host, char **cache_key, GError **error)
-{
-  g_autofree char *scheme = NULL;
-  g_autofree char *userinfo = NULL;
-  g_autofree char *raw_host = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *query = NULL;
-  g_autofree char *fragment = NULL;
-  g_autofree char *ascii = NULL;
-  gboolean origin_only;
-  int port = -1;
-
-  if (!g_uri_split (url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, &scheme, &userinfo, &raw_host,
-                    &port, &path, &query, &fragment, NULL)
-      || scheme == NULL || raw_host == NULL || raw_host[0] == '\0')
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _ ("The URL has no host name"));
-      return FALSE;
-    }
-  origin_only
-      = g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0;
-  if (userinfo != NULL || fragment != NULL || (origin_only && (strcmp (path, "/") != 0 || query)))
-    *script_url = g_uri_join (G_URI_FLAGS_ENCODED | G_URI_FLAGS_NON_DNS, scheme, NULL, raw_host,
-                              port, origin_only ? "/" : path, origin_only ? NULL : query, NULL);
-  else
-    *script_url = g_strdup (url);
-
-  if (strchr (raw_host, '%') != NULL && strchr (raw_host, ':') == NULL)
-    {
-      char *unescaped = g_uri_unescape_string (raw_host, NULL);
-      if (unescaped != NULL)
-        {
-          g_free (raw_host);
-          raw_host = unescaped;
-        }
-    }
-  ascii = g_hostname_to_ascii (raw_host);
-  if (ascii != NULL && !g_hostname_is_ip_address (ascii))
-    {
-      /* Letters, digits, '-', '_' and dots only: nothing else is a host. */
-      if (strlen (ascii) > 253
-          || ascii[strspn (ascii, "abcdefghijklmnopqrstuvwxyz"
-                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                  "0123456789-_.")]
-                 != '\0')
-        g_clear_pointer (&ascii, g_free);
-    }
-  if (ascii == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           _ ("The URL's host name is not valid"));
-      g_clear_pointer (script_url, g_free);
-      return FALSE;
-    }
-  *host = g_ascii_strdown (ascii, -1);
-  *cache_key = g_strdup_printf ("%s://%s:%d", scheme, *host, port);
-  return TRUE;
-}
-
 void
 phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
                                       GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -986,7 +908,6 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
 {
   g_autoptr (GTask) task = NULL;
   g_autofree char *host = NULL;
-  g_autofree char *cache_key = NULL;
   g_autofree char *script_url = NULL;
   g_autoptr (GError) error = NULL;
   Request *r;
@@ -1010,7 +931,7 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
                                _ ("The URL is not valid UTF-8"));
       return;
     }
-  if (!split_url (url, &script_url, &host, &cache_key, &error))
+  if (!phonesec_pac_script_args (url, &script_url, &host, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -1030,22 +951,22 @@ phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
     }
   if (self->cache_lifetime > 0)
     {
-      CacheEntry *e = g_hash_table_lookup (self->cache, cache_key);
+      const char *cached
+          = phonesec_pac_cache_lookup (self->cache, script_url, host, g_get_monotonic_time ());
 
-      if (e != NULL && e->expires > g_get_monotonic_time ())
+      if (cached != NULL)
         {
-          g_task_return_pointer (task, g_strdup (e->result), g_free);
+          g_task_return_pointer (task, g_strdup (cached), g_free);
           return;
         }
-      if (e != NULL)
-        g_hash_table_remove (self->cache, cache_key);
     }
 
   r = g_new0 (Request, 1);
   r->kind = REQ_FIND;
   r->task = g_steal_pointer (&task);
   r->frame = frame_new ('F', script_url, strlen (script_url) + 1, host, strlen (host));
-  r->cache_key = g_steal_pointer (&cache_key);
+  r->url = g_steal_pointer (&script_url);
+  r->host = g_steal_pointer (&host);
   runner_submit (self, r);
 }
 
@@ -1084,7 +1005,7 @@ phonesec_pac_runner_finalize (GObject *object)
   g_free (self->helper_path);
   g_clear_pointer (&self->script, g_bytes_unref);
   g_strfreev (self->my_addresses);
-  g_hash_table_unref (self->cache);
+  phonesec_pac_cache_free (self->cache);
   G_OBJECT_CLASS (phonesec_pac_runner_parent_class)->finalize (object);
 }
 
@@ -1092,8 +1013,7 @@ static void
 phonesec_pac_runner_init (PhonesecPacRunner *self)
 {
   g_queue_init (&self->queue);
-  self->cache
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cache_entry_free);
+  self->cache = phonesec_pac_cache_new (CACHE_MAX_ENTRIES, CACHE_MAX_BYTES);
 }
 
 static void

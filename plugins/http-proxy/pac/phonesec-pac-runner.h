@@ -23,15 +23,16 @@ PhonesecPacRunner *phonesec_pac_runner_new (const char *helper_path);
 /* Loads @script (NULL unloads). Fails with a clear message for a script too
  * big, a syntax error, or no FindProxyForURL/FindProxyForURLEx function. */
 void phonesec_pac_runner_load_script_async (PhonesecPacRunner *self, GBytes *script,
-                                            GCancellable *cancellable,
-                                            GAsyncReadyCallback callback, gpointer user_data);
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
 gboolean phonesec_pac_runner_load_script_finish (PhonesecPacRunner *self, GAsyncResult *result,
                                                  GError **error);
 
 /* The phone's addresses, for myIpAddress() and myIpAddressEx(). */
-void phonesec_pac_runner_set_my_addresses (PhonesecPacRunner *self,
-                                           const char *const *addresses);
-/* Per-host result cache lifetime; 0 turns the cache off. */
+void phonesec_pac_runner_set_my_addresses (PhonesecPacRunner *self, const char *const *addresses);
+/* Result cache lifetime; 0 turns the cache off. The cache is keyed on
+ * what the script is given (the URL after the https:// origin cut, and the
+ * host), so its answers are those of a new evaluation. */
 void phonesec_pac_runner_set_cache_lifetime (PhonesecPacRunner *self, guint seconds);
 
 /* Runs FindProxyForURLEx when the script defines it, else FindProxyForURL,
@@ -40,8 +41,8 @@ void phonesec_pac_runner_set_cache_lifetime (PhonesecPacRunner *self, guint seco
  * (timeout, crash, exception, non-string, unparsable) is an error whose
  * message says why; the caller then goes DIRECT. */
 void phonesec_pac_runner_find_proxy_async (PhonesecPacRunner *self, const char *url,
-                                           GCancellable *cancellable,
-                                           GAsyncReadyCallback callback, gpointer user_data);
+                                           GCancellable *cancellable, GAsyncReadyCallback callback,
+                                           gpointer user_data);
 char *phonesec_pac_runner_find_proxy_finish (PhonesecPacRunner *self, GAsyncResult *result,
                                              GError **error);
 

@@ -970,21 +970,71 @@ test_cache (void)
 
   phonesec_pac_runner_set_cache_lifetime (runner, 1);
   assert_find (runner, "http://a.example/x", "PROXY n3.example:1");
-  assert_find (runner, "http://a.example/y", "PROXY n3.example:1");
-  assert_find (runner, "http://A.example/z", "PROXY n3.example:1");
-  assert_find (runner, "http://b.example/", "PROXY n4.example:1");
-  assert_find (runner, "https://a.example/", "PROXY n5.example:1");
-  assert_find (runner, "http://a.example:8080/", "PROXY n6.example:1");
+  assert_find (runner, "http://a.example/x", "PROXY n3.example:1");
+  /* The script never sees a fragment or user information. */
+  assert_find (runner, "http://user:pw@a.example/x#f", "PROXY n3.example:1");
+  /* It sees an http:// URL's path and query: each is evaluated. */
+  assert_find (runner, "http://a.example/y", "PROXY n4.example:1");
+  assert_find (runner, "http://a.example/x?q=1", "PROXY n5.example:1");
+  assert_find (runner, "http://A.example/x", "PROXY n6.example:1");
+  /* Of an https:// URL it sees the origin only: one evaluation. */
+  assert_find (runner, "https://a.example/x", "PROXY n7.example:1");
+  assert_find (runner, "https://a.example/y?z=1", "PROXY n7.example:1");
+  assert_find (runner, "http://b.example/", "PROXY n8.example:1");
+  assert_find (runner, "http://a.example:8080/", "PROXY n9.example:1");
   /* Expired after its lifetime. */
   g_usleep (1100 * 1000);
-  assert_find (runner, "http://a.example/", "PROXY n7.example:1");
+  assert_find (runner, "http://a.example/x", "PROXY n10.example:1");
   /* New addresses or a new script empty it. */
   phonesec_pac_runner_set_my_addresses (runner, my_addresses);
-  assert_find (runner, "http://a.example/", "PROXY n8.example:1");
+  assert_find (runner, "http://a.example/x", "PROXY n11.example:1");
   load_ok (runner, counter_script);
   assert_find (runner, "http://a.example/", "PROXY n1.example:1");
   phonesec_pac_runner_set_cache_lifetime (runner, 0);
   assert_find (runner, "http://a.example/", "PROXY n2.example:1");
+}
+
+/* A script that answers by path, as ad-blocking and corporate PACs do:
+ * with the cache on, every answer is the one a runner without cache gives,
+ * in an order where an answer cached for another URL of the same origin
+ * would show. */
+static void
+test_cache_equals_uncached (void)
+{
+  static const char *const script
+      = "function FindProxyForURL(u, h) {\n"
+        "  if (shExpMatch(u, '*/secure/*')) return 'PROXY secure.example:3128';\n"
+        "  if (shExpMatch(u, '*ads=*')) return 'PROXY blackhole.example:9';\n"
+        "  return 'PROXY p' + u.length + '.example:80';\n"
+        "}\n";
+  static const char *const urls[] = {
+    "http://shop.example/secure/pay",      "http://shop.example/public/a",
+    "http://shop.example/public/a?ads=1",  "http://shop.example/public/a?ads=2",
+    "http://shop.example/public/ab",       "http://shop.example/secure/pay#top",
+    "http://shop.example:8080/secure/pay", "http://shop.example:8080/public/",
+    "https://shop.example/secure/pay",     "https://shop.example/public/a?ads=1",
+    "https://shop.example:8443/secure/x",  "wss://shop.example/secure/chat",
+    "ws://shop.example/secure/chat",
+  };
+  g_autoptr (PhonesecPacRunner) cached = phonesec_pac_runner_new (helper_path ());
+  g_autoptr (PhonesecPacRunner) uncached = phonesec_pac_runner_new (helper_path ());
+
+  load_ok (cached, script);
+  load_ok (uncached, script);
+  phonesec_pac_runner_set_cache_lifetime (cached, 3600);
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *want = find (uncached, urls[i], &error);
+        g_autofree char *got = NULL;
+
+        g_assert_no_error (error);
+        got = find (cached, urls[i], &error);
+        g_assert_no_error (error);
+        g_test_message ("%s -> %s", urls[i], got);
+        g_assert_cmpstr (got, ==, want);
+      }
 }
 
 static void
@@ -1042,6 +1092,7 @@ main (int argc, char **argv)
   g_test_add_func ("/pac-runner/helper-missing", test_helper_missing);
   g_test_add_func ("/pac-runner/sandbox", test_sandbox);
   g_test_add_func ("/pac-runner/cache", test_cache);
+  g_test_add_func ("/pac-runner/cache-equals-uncached", test_cache_equals_uncached);
   g_test_add_func ("/pac-runner/unload", test_unload);
   g_test_add_func ("/pac-runner/cancelled", test_cancelled);
   return g_test_run ();
