@@ -436,6 +436,14 @@ begin_stop (PhonesecDaemon *self, const char *why)
 static gboolean
 on_unix_signal (gpointer user_data)
 {
+  PhonesecDaemon *self = user_data;
+
+  /* A stop asked for while a restart is under way wins: the service
+   * manager's SIGTERM must not be lost in the re-execution. */
+  if (self->restart)
+    g_message ("Stopping instead of restarting: signal received");
+  self->restart = FALSE;
+  g_clear_handle_id (&self->restart_idle, g_source_remove);
   begin_stop (user_data, "signal received");
   return G_SOURCE_CONTINUE;
 }
