@@ -234,6 +234,17 @@ phonesec_callers_run_full (PhonesecCallers *self, GDBusMethodInvocation *invocat
                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, credentials_done, pending);
 }
 
+void
+phonesec_callers_foreach (PhonesecCallers *self, PhonesecPeerFunc func, gpointer user_data)
+{
+  GHashTableIter iter;
+  gpointer name, caller;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &name, &caller))
+    func (name, caller, user_data);
+}
+
 gboolean
 phonesec_caller_resolve_role (const PhonesecCaller *caller, GVariant *options,
                               PhonesecRole *out_role, GError **error)

@@ -36,6 +36,14 @@ void phonesec_callers_run_full (PhonesecCallers *self, GDBusMethodInvocation *in
                                 PhonesecCallerFunc func, gpointer user_data,
                                 GDestroyNotify destroy);
 
+typedef void (*PhonesecPeerFunc) (const char *unique_name, const PhonesecCaller *caller,
+                                  gpointer user_data);
+
+/* Every client whose identity is known: those that have called phonesecd
+ * since they connected (they stay until they disconnect). They are the
+ * receivers of phonesecd's signals. */
+void phonesec_callers_foreach (PhonesecCallers *self, PhonesecPeerFunc func, gpointer user_data);
+
 /**
  * phonesec_caller_resolve_role:
  * @options: (nullable): a{sv} method options; "access-level" is read

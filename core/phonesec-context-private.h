@@ -10,8 +10,10 @@
 
 G_BEGIN_DECLS
 
+/* @plugin_iface: the Plugin interface on @path, for State and Error */
 PhonesecContext *phonesec_context_new (PhonesecCore *core, const char *plugin_name,
-                                       GDBusObjectSkeleton *object, const char *const *watch);
+                                       const char *path, PhonesecDBusPlugin *plugin_iface,
+                                       const char *const *watch);
 
 /* Whether config_changed() should receive @name. */
 gboolean phonesec_context_watches (PhonesecContext *self, const char *name);

@@ -18,8 +18,10 @@ struct _PhonesecContext
 
   PhonesecCore *core; /* not owned: the daemon outlives its plugins */
   char *plugin_name;
-  GDBusObjectSkeleton *object;
-  GPtrArray *watch; /* of GPatternSpec* */
+  char *path;
+  PhonesecDBusPlugin *plugin_iface;
+  GStrv watch_patterns; /* as given, for the bus rules' "@watch" */
+  GPtrArray *watch;     /* of GPatternSpec* */
   char *state_dir;
   gulong network_handler;
 };
@@ -41,7 +43,7 @@ phonesec_context_dispose (GObject *object)
   if (self->network_handler != 0 && self->core->network != NULL)
     g_signal_handler_disconnect (self->core->network, self->network_handler);
   self->network_handler = 0;
-  g_clear_object (&self->object);
+  g_clear_object (&self->plugin_iface);
   G_OBJECT_CLASS (phonesec_context_parent_class)->dispose (object);
 }
 
@@ -51,7 +53,9 @@ phonesec_context_finalize (GObject *object)
   PhonesecContext *self = PHONESEC_CONTEXT (object);
 
   g_ptr_array_unref (self->watch);
+  g_strfreev (self->watch_patterns);
   g_free (self->plugin_name);
+  g_free (self->path);
   g_free (self->state_dir);
   G_OBJECT_CLASS (phonesec_context_parent_class)->finalize (object);
 }
@@ -87,14 +91,16 @@ on_network_changed (PhonesecNetwork *network, gpointer user_data)
 }
 
 PhonesecContext *
-phonesec_context_new (PhonesecCore *core, const char *plugin_name, GDBusObjectSkeleton *object,
-                      const char *const *watch)
+phonesec_context_new (PhonesecCore *core, const char *plugin_name, const char *path,
+                      PhonesecDBusPlugin *plugin_iface, const char *const *watch)
 {
   PhonesecContext *self = g_object_new (PHONESEC_TYPE_CONTEXT, NULL);
 
   self->core = core;
   self->plugin_name = g_strdup (plugin_name);
-  self->object = g_object_ref (object);
+  self->path = g_strdup (path);
+  self->plugin_iface = g_object_ref (plugin_iface);
+  self->watch_patterns = g_strdupv ((char **) watch);
   phonesec_context_watch (self, watch);
   if (core->network != NULL)
     self->network_handler
@@ -265,33 +271,39 @@ phonesec_context_get_connection (PhonesecContext *self)
 const char *
 phonesec_context_get_object_path (PhonesecContext *self)
 {
-  return g_dbus_object_get_object_path (G_DBUS_OBJECT (self->object));
+  return self->path;
 }
 
 void
 phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface)
 {
+  g_autoptr (GError) error = NULL;
+
   g_return_if_fail (G_IS_DBUS_INTERFACE_SKELETON (iface));
-  g_dbus_object_skeleton_add_interface (G_DBUS_OBJECT_SKELETON (self->object), iface);
+  if (self->core->exporter == NULL)
+    {
+      g_critical ("Plugin %s exported an interface before the bus was connected",
+                  self->plugin_name);
+      return;
+    }
+  if (!phonesec_bus_exporter_add (self->core->exporter, self->path, iface,
+                                  (const char *const *) self->watch_patterns, &error))
+    g_warning ("Plugin %s: interface %s not exported: %s", self->plugin_name,
+               g_dbus_interface_skeleton_get_info (iface)->name, error->message);
 }
 
 void
 phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface)
 {
-  g_dbus_object_skeleton_remove_interface (G_DBUS_OBJECT_SKELETON (self->object), iface);
+  if (self->core->exporter != NULL)
+    phonesec_bus_exporter_remove (self->core->exporter, self->path, iface);
 }
 
 void
 phonesec_context_set_error (PhonesecContext *self, const char *message)
 {
-  g_autoptr (GDBusInterface) iface
-      = g_dbus_object_get_interface (G_DBUS_OBJECT (self->object), "org.phonesec.PhoneSec1.Plugin");
-  PhonesecDBusPlugin *plugin = PHONESEC_DBUS_PLUGIN (iface);
-
-  if (plugin == NULL)
-    return;
-  phonesec_dbus_plugin_set_error (plugin, message != NULL ? message : "");
-  phonesec_dbus_plugin_set_state (plugin, message != NULL ? "error" : "active");
+  phonesec_dbus_plugin_set_error (self->plugin_iface, message != NULL ? message : "");
+  phonesec_dbus_plugin_set_state (self->plugin_iface, message != NULL ? "error" : "active");
 }
 
 /* --- core services -------------------------------------------------------- */
@@ -452,8 +464,16 @@ phonesec_context_report_crash (PhonesecContext *self, const char *process, int s
 char *
 phonesec_context_export_profile (PhonesecContext *self)
 {
+  return phonesec_context_export_profile_for (self, PHONESEC_VIEW_ADMIN);
+}
+
+char *
+phonesec_context_export_profile_for (PhonesecContext *self, PhonesecView view)
+{
   g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
-  return phonesec_config_export_profile (self->core->store, PHONESEC_ROLE_ADMIN, FALSE);
+  return phonesec_config_export_profile (
+      self->core->store, view == PHONESEC_VIEW_USER ? PHONESEC_ROLE_USER : PHONESEC_ROLE_ADMIN,
+      FALSE);
 }
 
 GStrv
@@ -475,34 +495,26 @@ phonesec_context_dup_previous_run_log (PhonesecContext *self)
 GVariant *
 phonesec_context_dup_objects (PhonesecContext *self)
 {
-  GVariantBuilder objects;
-  GList *list;
+  return phonesec_context_dup_objects_for (self, PHONESEC_VIEW_ADMIN);
+}
 
+GVariant *
+phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view)
+{
   g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
-  g_variant_builder_init (&objects, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
-  list = g_dbus_object_manager_get_objects (G_DBUS_OBJECT_MANAGER (self->core->object_manager));
-  for (GList *l = list; l != NULL; l = l->next)
-    {
-      GDBusObject *object = l->data;
-      GList *ifaces = g_dbus_object_get_interfaces (object);
-      GVariantBuilder interfaces;
+  if (self->core->exporter == NULL)
+    return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{oa{sa{sv}}}"), NULL, 0));
+  return phonesec_bus_exporter_dup_objects (
+      self->core->exporter, view == PHONESEC_VIEW_USER ? PHONESEC_ROLE_USER : PHONESEC_ROLE_ADMIN,
+      TRUE);
+}
 
-      g_variant_builder_init (&interfaces, G_VARIANT_TYPE ("a{sa{sv}}"));
-      for (GList *i = ifaces; i != NULL; i = i->next)
-        {
-          GDBusInterfaceSkeleton *skeleton = i->data;
-          GDBusInterfaceInfo *info = g_dbus_interface_skeleton_get_info (skeleton);
-          /* Returned as a full, non-floating reference. */
-          g_autoptr (GVariant) properties = g_dbus_interface_skeleton_get_properties (skeleton);
-
-          g_variant_builder_add (&interfaces, "{s@a{sv}}", info->name, properties);
-        }
-      g_list_free_full (ifaces, g_object_unref);
-      g_variant_builder_add (&objects, "{oa{sa{sv}}}", g_dbus_object_get_object_path (object),
-                             &interfaces);
-    }
-  g_list_free_full (list, g_object_unref);
-  return g_variant_ref_sink (g_variant_builder_end (&objects));
+PhonesecView
+phonesec_context_get_caller_view (PhonesecContext *self, GDBusMethodInvocation *invocation)
+{
+  g_return_val_if_fail (G_IS_DBUS_METHOD_INVOCATION (invocation), PHONESEC_VIEW_USER);
+  return phonesec_bus_exporter_invocation_is_admin (invocation) ? PHONESEC_VIEW_ADMIN
+                                                                : PHONESEC_VIEW_USER;
 }
 
 /* --- Administrators only ------------------------------------------------------ */

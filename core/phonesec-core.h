@@ -10,6 +10,7 @@
 #include "phonesec/phonesec-device.h"
 #include "phonesec/phonesec-metrics.h"
 #include "phonesec/phonesec-upload.h"
+#include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
 #include "phonesec-config-store.h"
 #include "phonesec-network.h"
@@ -24,9 +25,9 @@ typedef struct
 {
   PhonesecSchema *schema;
   PhonesecConfigStore *store;
-  GDBusConnection *connection; /* NULL until the bus is connected */
-  PhonesecCallers *callers;    /* who calls: NULL until the bus is connected */
-  GDBusObjectManagerServer *object_manager;
+  GDBusConnection *connection;   /* NULL until the bus is connected */
+  PhonesecCallers *callers;      /* who calls: NULL until the bus is connected */
+  PhonesecBusExporter *exporter; /* NULL until the bus is connected */
   SoupSession *soup_session;
   PhonesecProxySlot *proxy_slot;
   PhonesecDevice *device;

@@ -361,8 +361,8 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
    * batch always has them. */
   {
     static const char *const core_counters[] = {
-      "core.transactions", "core.dbus.calls",         "core.http.requests",
-      "core.tls.failures", "core.proxy.lookups",      "core.uploads.queued",
+      "core.transactions",      "core.dbus.calls",     "core.http.requests",
+      "core.tls.failures",      "core.proxy.lookups",  "core.uploads.queued",
       "core.uploads.delivered", "core.uploads.failed", "core.uploads.dropped",
     };
     for (guint i = 0; i < G_N_ELEMENTS (core_counters); i++)
@@ -436,6 +436,14 @@ begin_stop (PhonesecDaemon *self, const char *why)
 static gboolean
 on_unix_signal (gpointer user_data)
 {
+  PhonesecDaemon *self = user_data;
+
+  /* A stop asked for while a restart is under way wins: the service
+   * manager's SIGTERM must not be lost in the re-execution. */
+  if (self->restart)
+    g_message ("Stopping instead of restarting: signal received");
+  self->restart = FALSE;
+  g_clear_handle_id (&self->restart_idle, g_source_remove);
   begin_stop (user_data, "signal received");
   return G_SOURCE_CONTINUE;
 }
@@ -501,6 +509,66 @@ on_handle_update (PhonesecDBusNetwork *network, GDBusMethodInvocation *invocatio
   PhonesecDaemon *self = data;
 
   phonesec_callers_run (self->callers, invocation, update_with_caller, self);
+  return TRUE;
+}
+
+static void
+get_objects_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                         gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
+  g_autoptr (GVariant) options = g_variant_get_child_value (parameters, 0);
+  g_autoptr (GVariant) objects = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantIter iter;
+  const char *key;
+  PhonesecRole role;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+    if (!g_str_equal (key, "access-level"))
+      {
+        g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
+                                               PHONESEC_ERROR_INVALID_VALUE,
+                                               _ ("option '%.40s' is not known here; allowed: "
+                                                  "access-level"),
+                                               key);
+        return;
+      }
+  if (!phonesec_caller_resolve_role (caller, options, &role, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  objects = phonesec_bus_exporter_dup_objects (self->core.exporter, role, FALSE);
+  phonesec_dbus_manager_complete_get_objects (self->manager, invocation, objects);
+}
+
+static void
+subscribe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                       gpointer user_data)
+{
+  /* Knowing the caller is what subscribes it (phonesec_callers_foreach). */
+  phonesec_dbus_manager_complete_subscribe (PHONESEC_DBUS_MANAGER (user_data), invocation);
+}
+
+static gboolean
+on_handle_subscribe (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation, gpointer data)
+{
+  PhonesecDaemon *self = data;
+
+  phonesec_callers_run (self->callers, invocation, subscribe_with_caller, self->manager);
+  return TRUE;
+}
+
+static gboolean
+on_handle_get_objects (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation,
+                       GVariant *options, gpointer data)
+{
+  PhonesecDaemon *self = data;
+
+  phonesec_callers_run (self->callers, invocation, get_objects_with_caller, self);
   return TRUE;
 }
 
@@ -570,7 +638,10 @@ export_objects (PhonesecDaemon *self, GError **error)
   self->callers = phonesec_callers_new (connection, self->options.admin_group);
   self->core.callers = self->callers;
 
-  self->core.object_manager = g_dbus_object_manager_server_new (ROOT_PATH);
+  self->core.exporter
+      = phonesec_bus_exporter_new (connection, self->callers, self->core.store, ROOT_PATH, error);
+  if (self->core.exporter == NULL)
+    return FALSE;
   phonesec_plugin_host_export (self->plugins);
 
   self->manager = phonesec_dbus_manager_skeleton_new ();
@@ -585,26 +656,26 @@ export_objects (PhonesecDaemon *self, GError **error)
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
-                                         ROOT_PATH, error))
+  g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);
+  g_signal_connect (self->manager, "handle-subscribe", G_CALLBACK (on_handle_subscribe), self);
+  if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
+                                  G_DBUS_INTERFACE_SKELETON (self->manager), NULL, error))
     return FALSE;
 
   network_iface = PHONESEC_DBUS_NETWORK (phonesec_network_get_skeleton (self->core.network));
   g_signal_connect (network_iface, "handle-update", G_CALLBACK (on_handle_update), self);
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (network_iface), connection,
-                                         ROOT_PATH, error))
+  if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
+                                  G_DBUS_INTERFACE_SKELETON (network_iface), NULL, error))
     return FALSE;
 
-  self->config_service
-      = phonesec_dbus_config_service_new (connection, self->core.store, self->callers, error);
+  self->config_service = phonesec_dbus_config_service_new (
+      connection, self->core.store, self->callers, self->core.exporter, error);
   if (self->config_service == NULL)
     return FALSE;
-  self->tls_service = phonesec_dbus_tls_service_new (connection, self->core.tls,
+  self->tls_service = phonesec_dbus_tls_service_new (self->core.exporter, self->core.tls,
                                                      self->core.soup_session, self->callers, error);
   if (self->tls_service == NULL)
     return FALSE;
-
-  g_dbus_object_manager_server_set_connection (self->core.object_manager, connection);
   return TRUE;
 }
 
@@ -712,19 +783,12 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_pointer (&self->config_service, phonesec_dbus_config_service_free);
   g_clear_pointer (&self->tls_service, phonesec_dbus_tls_service_free);
   g_clear_handle_id (&self->restart_idle, g_source_remove);
-  if (self->manager != NULL)
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->manager));
-  if (self->core.network != NULL && self->core.connection != NULL)
-    {
-      GDBusInterfaceSkeleton *network = phonesec_network_get_skeleton (self->core.network);
-      if (g_dbus_interface_skeleton_get_connection (network) != NULL)
-        g_dbus_interface_skeleton_unexport (network);
-    }
-  g_clear_object (&self->manager);
   g_clear_object (&self->plugins);
+  /* Unregisters every object (Manager and Network included). */
+  g_clear_object (&self->core.exporter);
+  g_clear_object (&self->manager);
   self->core.callers = NULL;
   g_clear_object (&self->callers);
-  g_clear_object (&self->core.object_manager);
   g_clear_object (&self->core.upload_queue);
   g_clear_object (&self->core.store);
   g_clear_object (&self->core.soup_session);

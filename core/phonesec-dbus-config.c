@@ -25,6 +25,7 @@ struct _PhonesecDBusConfigService
   PhonesecConfigStore *store;
   PhonesecSchema *schema;
   PhonesecCallers *callers;
+  PhonesecBusExporter *exporter; /* sends Changed to each client, as it may see it */
   GDBusConnection *connection;
   guint registration_id;
   gulong changed_handler;
@@ -545,25 +546,64 @@ static const GDBusInterfaceVTable config_vtable = {
   .get_property = get_property,
 };
 
+typedef struct
+{
+  PhonesecDBusConfigService *self;
+  guint64 generation;
+  const char *const *names;
+} Changes;
+
+/* Changed names only what the receiver may see: for the phone's user a
+ * hidden parameter does not exist, not even by name. */
+static GVariant *
+build_changed (PhonesecRole role, gpointer user_data)
+{
+  Changes *changes = user_data;
+  g_autoptr (GStrvBuilder) visible = g_strv_builder_new ();
+  g_auto (GStrv) names = NULL;
+
+  for (guint i = 0; changes->names[i] != NULL; i++)
+    {
+      const PhonesecParamSpec *spec
+          = phonesec_schema_lookup (changes->self->schema, changes->names[i]);
+
+      if (spec == NULL || phonesec_config_store_can_read (changes->self->store, spec, role))
+        g_strv_builder_add (visible, changes->names[i]);
+    }
+  names = g_strv_builder_end (visible);
+  if (names[0] == NULL)
+    return NULL;
+  return g_variant_new ("(t^as)", changes->generation, names);
+}
+
+static GVariant *
+build_generation_changed (PhonesecRole role, gpointer user_data)
+{
+  Changes *changes = user_data;
+  GVariantBuilder changed;
+
+  g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&changed, "{sv}", "Generation",
+                         g_variant_new_uint64 (changes->generation));
+  return g_variant_new ("(sa{sv}as)", CONFIG_INTERFACE, &changed, NULL);
+}
+
 static void
 on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *const *names,
                   gpointer user_data)
 {
-  PhonesecDBusConfigService *self = user_data;
-  GVariantBuilder changed;
+  Changes changes = { user_data, generation, names };
 
-  g_dbus_connection_emit_signal (self->connection, NULL, ROOT_PATH, CONFIG_INTERFACE, "Changed",
-                                 g_variant_new ("(t^as)", generation, names), NULL);
-  g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&changed, "{sv}", "Generation", g_variant_new_uint64 (generation));
-  g_dbus_connection_emit_signal (
-      self->connection, NULL, ROOT_PATH, "org.freedesktop.DBus.Properties", "PropertiesChanged",
-      g_variant_new ("(sa{sv}as)", CONFIG_INTERFACE, &changed, NULL), NULL);
+  phonesec_bus_exporter_emit (changes.self->exporter, ROOT_PATH, CONFIG_INTERFACE, "Changed",
+                              build_changed, &changes);
+  phonesec_bus_exporter_emit (changes.self->exporter, ROOT_PATH, "org.freedesktop.DBus.Properties",
+                              "PropertiesChanged", build_generation_changed, &changes);
 }
 
 PhonesecDBusConfigService *
 phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigStore *store,
-                                  PhonesecCallers *callers, GError **error)
+                                  PhonesecCallers *callers, PhonesecBusExporter *exporter,
+                                  GError **error)
 {
   g_autofree PhonesecDBusConfigService *self = g_new0 (PhonesecDBusConfigService, 1);
 
@@ -571,6 +611,7 @@ phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigSto
   self->store = g_object_ref (store);
   self->schema = phonesec_config_store_get_schema (store);
   self->callers = g_object_ref (callers);
+  self->exporter = exporter;
   self->registration_id = g_dbus_connection_register_object (connection, ROOT_PATH,
                                                              phonesec_dbus_config_interface_info (),
                                                              &config_vtable, self, NULL, error);

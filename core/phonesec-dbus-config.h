@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
 #include "phonesec-config-store.h"
 
@@ -16,6 +17,7 @@ typedef struct _PhonesecDBusConfigService PhonesecDBusConfigService;
 PhonesecDBusConfigService *phonesec_dbus_config_service_new (GDBusConnection *connection,
                                                              PhonesecConfigStore *store,
                                                              PhonesecCallers *callers,
+                                                             PhonesecBusExporter *exporter,
                                                              GError **error);
 void phonesec_dbus_config_service_free (PhonesecDBusConfigService *self);
 

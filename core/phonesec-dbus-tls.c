@@ -17,6 +17,7 @@ struct _PhonesecDBusTlsService
   PhonesecTlsPolicy *policy;
   SoupSession *session;
   PhonesecCallers *callers;
+  PhonesecBusExporter *exporter;
   gulong changed_handler;
 };
 
@@ -222,7 +223,7 @@ on_handle_remove_ca (PhonesecDBusTlsPolicy *skeleton, GDBusMethodInvocation *inv
 }
 
 PhonesecDBusTlsService *
-phonesec_dbus_tls_service_new (GDBusConnection *connection, PhonesecTlsPolicy *policy,
+phonesec_dbus_tls_service_new (PhonesecBusExporter *exporter, PhonesecTlsPolicy *policy,
                                SoupSession *session, PhonesecCallers *callers, GError **error)
 {
   PhonesecDBusTlsService *self = g_new0 (PhonesecDBusTlsService, 1);
@@ -239,8 +240,9 @@ phonesec_dbus_tls_service_new (GDBusConnection *connection, PhonesecTlsPolicy *p
   g_signal_connect (self->skeleton, "handle-add-trusted-ca", G_CALLBACK (on_handle_add_ca), self);
   g_signal_connect (self->skeleton, "handle-remove-trusted-ca", G_CALLBACK (on_handle_remove_ca),
                     self);
-  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
-                                         ROOT_PATH, error))
+  self->exporter = g_object_ref (exporter);
+  if (!phonesec_bus_exporter_add (exporter, ROOT_PATH, G_DBUS_INTERFACE_SKELETON (self->skeleton),
+                                  NULL, error))
     {
       phonesec_dbus_tls_service_free (self);
       return NULL;
@@ -254,8 +256,10 @@ phonesec_dbus_tls_service_free (PhonesecDBusTlsService *self)
   if (self == NULL)
     return;
   g_signal_handler_disconnect (self->policy, self->changed_handler);
-  if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton)))
-    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  if (self->exporter != NULL)
+    phonesec_bus_exporter_remove (self->exporter, ROOT_PATH,
+                                  G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  g_clear_object (&self->exporter);
   g_object_unref (self->skeleton);
   g_object_unref (self->policy);
   g_object_unref (self->session);

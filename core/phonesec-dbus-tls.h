@@ -6,6 +6,7 @@
 
 #include <libsoup/soup.h>
 
+#include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
 #include "tls/phonesec-tls-policy.h"
 
@@ -13,11 +14,10 @@ G_BEGIN_DECLS
 
 typedef struct _PhonesecDBusTlsService PhonesecDBusTlsService;
 
-PhonesecDBusTlsService *phonesec_dbus_tls_service_new (GDBusConnection *connection,
+PhonesecDBusTlsService *phonesec_dbus_tls_service_new (PhonesecBusExporter *exporter,
                                                        PhonesecTlsPolicy *policy,
                                                        SoupSession *session,
-                                                       PhonesecCallers *callers,
-                                                       GError **error);
+                                                       PhonesecCallers *callers, GError **error);
 void phonesec_dbus_tls_service_free (PhonesecDBusTlsService *self);
 
 G_END_DECLS

@@ -20,7 +20,7 @@
 typedef struct
 {
   PhonesecPluginInfo *info;
-  GDBusObjectSkeleton *object; /* plain: plugins add interfaces of their own */
+  char *path; /* plugins add interfaces of their own on it */
   PhonesecDBusPlugin *iface;
   PhonesecPlugin *plugin;   /* NULL unless loaded */
   PhonesecContext *context; /* NULL unless activated or activating */
@@ -46,7 +46,7 @@ entry_free (Entry *entry)
   g_clear_object (&entry->context);
   g_clear_object (&entry->plugin);
   g_clear_object (&entry->iface);
-  g_clear_object (&entry->object);
+  g_free (entry->path);
   phonesec_plugin_info_free (entry->info);
   g_free (entry);
 }
@@ -160,7 +160,7 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
 
   entry->info = info;
   entry->metrics = metrics;
-  entry->object = g_dbus_object_skeleton_new (path);
+  entry->path = g_steal_pointer (&path);
   entry->iface = phonesec_dbus_plugin_skeleton_new ();
   phonesec_dbus_plugin_set_name (entry->iface, info->name);
   phonesec_dbus_plugin_set_description (entry->iface, info->description);
@@ -169,7 +169,6 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
   phonesec_dbus_plugin_set_parameters (entry->iface, none);
   phonesec_dbus_plugin_set_error (entry->iface, "");
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
-  g_dbus_object_skeleton_add_interface (entry->object, G_DBUS_INTERFACE_SKELETON (entry->iface));
   return entry;
 }
 
@@ -369,7 +368,12 @@ phonesec_plugin_host_export (PhonesecPluginHost *self)
     {
       Entry *entry = self->entries->pdata[i];
 
-      g_dbus_object_manager_server_export (self->core->object_manager, entry->object);
+      g_autoptr (GError) error = NULL;
+
+      if (!phonesec_bus_exporter_add (self->core->exporter, entry->path,
+                                      G_DBUS_INTERFACE_SKELETON (entry->iface),
+                                      (const char *const *) entry->info->watch, &error))
+        g_warning ("Plugin %s not shown on the bus: %s", entry->info->name, error->message);
     }
 }
 
@@ -382,7 +386,7 @@ phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
     {
       Entry *entry = self->entries->pdata[i];
 
-      g_strv_builder_add (builder, g_dbus_object_get_object_path (G_DBUS_OBJECT (entry->object)));
+      g_strv_builder_add (builder, entry->path);
     }
   return g_strv_builder_end (builder);
 }
@@ -523,8 +527,9 @@ activate_next (GTask *task)
       attempt->task = g_object_ref (task);
       attempt->entry = entry;
       attempt->cancellable = g_cancellable_new ();
-      entry->context = phonesec_context_new (self->core, entry->info->name, entry->object,
-                                             (const char *const *) entry->info->watch);
+      entry->context
+          = phonesec_context_new (self->core, entry->info->name, entry->path, entry->iface,
+                                  (const char *const *) entry->info->watch);
       attempt->timeout_id
           = g_timeout_add_seconds (self->activate_timeout, activation_timed_out, attempt);
       phonesec_plugin_activate_async (entry->plugin, entry->context, attempt->cancellable,

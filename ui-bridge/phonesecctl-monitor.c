@@ -75,7 +75,7 @@ join_strv_variant (GVariant *strv)
 {
   g_autofree const char **items = g_variant_get_strv (strv, NULL);
 
-  return g_strjoinv (",", (char **)items);
+  return g_strjoinv (",", (char **) items);
 }
 
 static void
@@ -181,13 +181,13 @@ on_interfaces_changed (G_GNUC_UNUSED GDBusConnection *connection, G_GNUC_UNUSED 
       return;
     }
   g_ptr_array_add (names, NULL);
-  joined = g_strjoinv (",", (char **)names->pdata);
+  joined = g_strjoinv (",", (char **) names->pdata);
   text = g_strdup_printf ("%s %s", object_path, joined);
 
   g_variant_builder_init (&fields, G_VARIANT_TYPE_VARDICT);
   g_variant_builder_add (&fields, "{sv}", "path", g_variant_new ("s", object_path));
   g_variant_builder_add (&fields, "{sv}", "interfaces",
-                         g_variant_new ("^as", (char **)names->pdata));
+                         g_variant_new ("^as", (char **) names->pdata));
   {
     g_autoptr (GVariant) dict = g_variant_ref_sink (g_variant_builder_end (&fields));
     emit (monitor, member, text, dict);
@@ -195,6 +195,20 @@ on_interfaces_changed (G_GNUC_UNUSED GDBusConnection *connection, G_GNUC_UNUSED 
 }
 
 static gboolean query_owner (Monitor *monitor, char **owner, GError **error);
+
+/* phonesecd addresses its signals to the clients that have called it: this
+ * call makes it send them here. A round trip to the daemon also means every
+ * AddMatch sent before it is in force. */
+static gboolean
+subscribe_to_daemon (Monitor *monitor, GError **error)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      monitor->ctx->connection, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+      "org.phonesec.PhoneSec1.Manager", "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+      error);
+
+  return reply != NULL;
+}
 
 static void
 unsubscribe_daemon (Monitor *monitor)
@@ -262,11 +276,11 @@ on_name_owner_changed (G_GNUC_UNUSED GDBusConnection *connection, G_GNUC_UNUSED 
   subscribe_daemon (monitor);
   if (monitor->owner != NULL)
     {
-      g_autofree char *again = NULL;
+      g_autoptr (GError) error = NULL;
 
-      /* A round trip, so that the new matches are in force before the line
-       * below tells anyone the daemon is watched again. */
-      query_owner (monitor, &again, NULL);
+      /* Before the line below tells anyone the daemon is watched again. */
+      if (!subscribe_to_daemon (monitor, &error))
+        g_debug ("Subscribe: %s", error->message);
     }
 
   if (new_owner[0] != '\0')
@@ -358,11 +372,13 @@ phonesecctl_cmd_monitor (PhonesecctlContext *ctx, char **args)
     }
   subscribe_daemon (&monitor);
 
-  /* Second round trip: the daemon's matches are active once it returns, so
-   * the “ready” notice below is a promise a test or script can rely on. */
+  /* Once this returns the daemon sends its signals here and our matches
+   * are active, so the “ready” notice below is a promise a test or script
+   * can rely on. */
   {
     g_autofree char *again = NULL;
-    if (!query_owner (&monitor, &again, &error))
+    if (!query_owner (&monitor, &again, &error)
+        || (monitor.owner != NULL && !subscribe_to_daemon (&monitor, &error)))
       {
         unsubscribe_daemon (&monitor);
         g_dbus_connection_signal_unsubscribe (ctx->connection, monitor.owner_changed_id);

@@ -320,6 +320,14 @@ char *
 phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups, const char *interface,
                                  const char *method, const char *args_text)
 {
+  return phonesec_test_call_as_nobody_at (self, groups, "/org/phonesec/PhoneSec1", interface,
+                                          method, args_text);
+}
+
+char *
+phonesec_test_call_as_nobody_at (PhonesecTestBus *self, const char *groups, const char *path,
+                                 const char *interface, const char *method, const char *args_text)
+{
   g_autoptr (GSubprocess) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *groups_arg
@@ -328,7 +336,7 @@ phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups, cons
 
   client = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "setpriv", "--reuid=65534",
                              "--regid=65534", groups_arg, required_env ("PHONESEC_TEST_CLIENT"),
-                             self->address, interface, method, args_text, NULL);
+                             self->address, interface, method, args_text, path, NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (client, NULL, NULL, &out, NULL, &error);
   g_assert_no_error (error);

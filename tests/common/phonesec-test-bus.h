@@ -58,6 +58,11 @@ char *phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups
                                        const char *interface, const char *method,
                                        const char *args_text);
 
+/* Same, on the object at @path. */
+char *phonesec_test_call_as_nobody_at (PhonesecTestBus *self, const char *groups, const char *path,
+                                       const char *interface, const char *method,
+                                       const char *args_text);
+
 /* Removes a folder and everything in it (test scratch only). */
 void phonesec_test_rm_rf (const char *path);
 

@@ -1,6 +1,7 @@
 /* phonesec-test-client.c: one D-Bus call, for running as another uid.
  *
- * Usage: phonesec-test-client ADDRESS INTERFACE METHOD 'GVARIANT-TUPLE'
+ * Usage: phonesec-test-client ADDRESS INTERFACE METHOD 'GVARIANT-TUPLE' [PATH]
+ * (PATH defaults to the root object)
  * Prints "OK <reply>" or "ERROR <dbus-error-name> <message>".
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -15,9 +16,9 @@ main (int argc, char **argv)
   g_autoptr (GVariant) args = NULL;
   g_autoptr (GVariant) reply = NULL;
 
-  if (argc != 5)
+  if (argc != 5 && argc != 6)
     {
-      g_printerr ("usage: %s ADDRESS INTERFACE METHOD ARGS\n", argv[0]);
+      g_printerr ("usage: %s ADDRESS INTERFACE METHOD ARGS [PATH]\n", argv[0]);
       return 2;
     }
   connection = g_dbus_connection_new_for_address_sync (
@@ -37,8 +38,8 @@ main (int argc, char **argv)
       return 1;
     }
   reply = g_dbus_connection_call_sync (
-      connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1", argv[2], argv[3],
-      g_steal_pointer (&args), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+      connection, "org.phonesec.PhoneSec1", argc == 6 ? argv[5] : "/org/phonesec/PhoneSec1",
+      argv[2], argv[3], g_steal_pointer (&args), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
   if (reply == NULL)
     {
       g_autofree char *name = g_dbus_error_get_remote_error (error);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -302,6 +303,14 @@ spawn_server (const PhonesecTestCert *cert, const char *priority, PhonesecTlsSer
   return process;
 }
 
+static gboolean
+bind_failed (PhonesecTlsServer *self)
+{
+  g_autofree char *log = phonesec_tls_server_dup_log (self);
+
+  return strstr (log, "bind() failed") != NULL;
+}
+
 PhonesecTlsServer *
 phonesec_tls_server_start (const PhonesecTestCert *cert, const char *priority, const char *log_dir)
 {
@@ -327,13 +336,23 @@ phonesec_tls_server_start_full (const PhonesecTestCert *cert, const char *priori
       self->log_path = g_build_filename (log_dir, log_name, NULL);
       self->process = spawn_server (cert, priority, flags, self->port, self->log_path);
       while (process_running (self->process) && !phonesec_test_port_accepts (self->port)
-             && g_get_monotonic_time () < deadline)
+             && g_get_monotonic_time () < deadline && !bind_failed (self))
         g_usleep (2000);
       if (process_running (self->process) && phonesec_test_port_accepts (self->port))
         break;
       if (process_running (self->process))
         {
           g_autofree char *log = phonesec_tls_server_dup_log (self);
+
+          /* It binds IPv4 and IPv6 separately and stays up on IPv6 alone
+           * when another process took the IPv4 port meanwhile: try again. */
+          if (strstr (log, "bind() failed") != NULL && attempt + 1 < SERVER_START_ATTEMPTS)
+            {
+              g_subprocess_force_exit (self->process);
+              g_subprocess_wait (self->process, NULL, NULL);
+              g_clear_object (&self->process);
+              continue;
+            }
           g_error ("gnutls-serv --priority=%s did not listen on port %u within %d ms; its log:\n%s",
                    priority, self->port, SERVER_START_TIMEOUT_MS, log);
         }

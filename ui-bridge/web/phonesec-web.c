@@ -293,6 +293,16 @@ on_signal (gpointer data)
 
 /* Lost the bus (dbus-daemon stopped): stop with an error, systemd
  * restarts us; GDBus's own exit-on-close would raise SIGTERM instead. */
+/* phonesecd sends its signals to the clients that have called it: ask for
+ * them each time it starts (it re-executes on a TLS policy change). */
+static void
+on_daemon_appeared (GDBusConnection *bus, const char *name, const char *owner, gpointer data)
+{
+  g_dbus_connection_call (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+                          "org.phonesec.PhoneSec1.Manager", "Subscribe", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
+}
+
 static void
 on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error, gpointer data)
 {
@@ -313,7 +323,7 @@ main (int argc, char **argv)
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
   GSList *listeners;
-  guint config_subscription;
+  guint config_subscription, daemon_watch;
   PhonesecWeb web = { 0 };
 
   g_auto (GStrv) argv_copy = g_strdupv (argv);
@@ -459,7 +469,11 @@ main (int argc, char **argv)
   config_subscription = g_dbus_connection_signal_subscribe (
       web.bus, PHONESEC_BUS_NAME, PHONESEC_CONFIG_IFACE, "Changed", PHONESEC_ROOT_PATH, NULL,
       G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
+  daemon_watch
+      = g_bus_watch_name_on_connection (web.bus, PHONESEC_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                        on_daemon_appeared, NULL, NULL, NULL);
   g_main_loop_run (loop);
+  g_bus_unwatch_name (daemon_watch);
 
   phonesec_web_events_shutdown (&web);
   soup_server_disconnect (web.server);

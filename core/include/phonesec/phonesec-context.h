@@ -49,7 +49,25 @@ void phonesec_context_watch (PhonesecContext *self, const char *const *patterns)
 GDBusConnection *phonesec_context_get_connection (PhonesecContext *self);
 /* /org/phonesec/PhoneSec1/plugins/<name>, dashes as underscores */
 const char *phonesec_context_get_object_path (PhonesecContext *self);
-/* Adds a (gdbus-codegen) interface skeleton to the plugin's object. */
+/**
+ * phonesec_context_export_interface:
+ * @iface: a gdbus-codegen skeleton, not exported by any other means
+ *
+ * Adds @iface to the plugin's object. The core answers its property reads
+ * and sends its PropertiesChanged and signals itself, to each client with
+ * what that client may see, as the annotations of the interface's XML
+ * declare (every member needs one):
+ *
+ * - `org.phonesec.Access`: `user` (any caller) or `admin`;
+ * - `org.phonesec.Parameters`: the parameters (names or globs, `@watch` for
+ *   the `.plugin` file's Watch list) the member shows or is derived from: a
+ *   caller sees it exactly when it may read them all;
+ * - `org.phonesec.ParameterNames` `true`: an `as` property listing parameter
+ *   names, each shown to those who may read it.
+ *
+ * A member with neither of the first two is for administrators only, and a
+ * method call a rule refuses never reaches the plugin.
+ */
 void phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
 void phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
 
@@ -92,9 +110,25 @@ PhonesecCrashLog *phonesec_context_get_crash_log (PhonesecContext *self);
  * how in @details). */
 void phonesec_context_report_crash (PhonesecContext *self, const char *process, int signum,
                                     const char *details);
+/**
+ * PhonesecView:
+ * @PHONESEC_VIEW_ADMIN: everything an administrator may see
+ * @PHONESEC_VIEW_USER: what the phone's user may see: no hidden (`na`)
+ *   parameter, nor any property derived from one
+ *
+ * Whose view of the configuration and state a call returns.
+ */
+typedef enum
+{
+  PHONESEC_VIEW_ADMIN,
+  PHONESEC_VIEW_USER,
+} PhonesecView;
+
 /* The whole configuration as a cfg.xml, as an admin would export it:
  * secrets are never in it. */
 char *phonesec_context_export_profile (PhonesecContext *self);
+/* The same for @view (PHONESEC_VIEW_USER: no hidden parameter). */
+char *phonesec_context_export_profile_for (PhonesecContext *self, PhonesecView view);
 /* The daemon's recent log records (secrets masked), oldest first. */
 GStrv phonesec_context_dup_recent_log (PhonesecContext *self);
 /* The previous run's log when it crashed, else %NULL. */
@@ -102,6 +136,8 @@ char *phonesec_context_dup_previous_run_log (PhonesecContext *self);
 /* Every plugin object's interfaces and properties, a{oa{sa{sv}}} as
  * ObjectManager.GetManagedObjects returns them. */
 GVariant *phonesec_context_dup_objects (PhonesecContext *self);
+/* The same as @view sees them (properties it may not see are absent). */
+GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view);
 
 /* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
  * @app_class: "default" (every client but the two below), "web-server" or
@@ -141,6 +177,18 @@ typedef void (*PhonesecAdminFunc) (GDBusMethodInvocation *invocation, GObject *o
 void phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *invocation,
                                     GObject *owner, const char *denied_message,
                                     PhonesecAdminFunc func);
+
+/**
+ * phonesec_context_get_caller_view:
+ * @invocation: a call of a method of one of the plugin's interfaces
+ *
+ * Who called: the core classes every caller before a plugin's method
+ * handler runs (and refuses the call if the method's `org.phonesec.Access`
+ * or `org.phonesec.Parameters` annotations exclude it), so the answer is
+ * immediate.
+ */
+PhonesecView phonesec_context_get_caller_view (PhonesecContext *self,
+                                               GDBusMethodInvocation *invocation);
 
 /**
  * phonesec_context_set_error:

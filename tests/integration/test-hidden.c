@@ -1,0 +1,394 @@
+/* test-hidden.c: the phone's user never learns a hidden ("na") value.
+ *
+ * phonesecd runs with every plugin on a bus with the production policy.
+ * Each hidden parameter that can hold text gets a marker value; plugins
+ * are made to use them (LDAP connects to the marker server, problem
+ * reports and metrics upload to the marker URLs and fail). Meanwhile a
+ * probe running as uid 65534 records every signal phonesecd sends it, and
+ * then reads every property, GetManagedObjects reply and method answer it
+ * can get. Not one marker may appear in what it saw. The same probe run as
+ * root sees them, so the probe does look where the values are.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "phonesec-test-bus.h"
+
+#define CONFIG "org.phonesec.PhoneSec1.Config"
+#define ROOT "/org/phonesec/PhoneSec1"
+#define PLUGINS ROOT "/plugins/"
+#define TIMEOUT_MS 15000
+
+typedef struct
+{
+  PhonesecTestBus *bus;
+  GSubprocess *probe[2]; /* user, admin */
+  char *out[2];
+  GPtrArray *markers; /* char*: marker values set, lower case */
+} Fixture;
+
+enum
+{
+  USER,
+  ADMIN
+};
+
+static void
+start_probe (Fixture *f, int who)
+{
+  g_autoptr (GError) error = NULL;
+  const char *probe = g_getenv ("PHONESEC_TEST_PROBE");
+  int fd;
+
+  g_assert_nonnull (probe);
+  f->out[who] = g_build_filename (f->bus->tmpdir, who == USER ? "user.out" : "admin.out", NULL);
+  fd = g_open (f->out[who], O_CREAT | O_WRONLY | O_TRUNC, 0666);
+  g_assert_cmpint (fd, >=, 0);
+  fchmod (fd, 0666);
+  close (fd);
+  if (who == USER)
+    f->probe[who] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "setpriv",
+                                      "--reuid=65534", "--regid=65534", "--clear-groups", probe,
+                                      f->bus->address, f->out[who], NULL);
+  else
+    f->probe[who] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, probe, f->bus->address,
+                                      f->out[who], NULL);
+  g_assert_no_error (error);
+}
+
+static char *
+read_out (Fixture *f, int who)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (f->out[who], &text, NULL, NULL));
+  return text;
+}
+
+typedef struct
+{
+  Fixture *f;
+  int who;
+  const char *needle;
+  guint count;
+} OutWait;
+
+static gboolean
+out_has (gpointer data)
+{
+  OutWait *w = data;
+  g_autofree char *text = read_out (w->f, w->who);
+  guint n = 0;
+
+  for (const char *p = strstr (text, w->needle); p != NULL; p = strstr (p + 1, w->needle))
+    n++;
+  return n >= w->count;
+}
+
+static void
+wait_out (Fixture *f, int who, const char *needle, guint count)
+{
+  OutWait w = { f, who, needle, count };
+
+  if (!phonesec_test_wait_until (out_has, &w, TIMEOUT_MS))
+    {
+      g_autofree char *text = read_out (f, who);
+      g_error ("the %s probe never printed %u × '%s'; it printed:\n%s",
+               who == USER ? "user" : "admin", count, needle, text);
+    }
+}
+
+static void
+probe_command (Fixture *f, int who, const char *command)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (f->probe[who]);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = g_strconcat (command, "\n", NULL);
+
+  g_output_stream_write_all (in, line, strlen (line), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_flush (in, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+setup (Fixture *f, gconstpointer data)
+{
+  f->markers = g_ptr_array_new_with_free_func (g_free);
+  f->bus = phonesec_test_bus_new ();
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_LDAP_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_PRT_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
+  phonesec_test_bus_start_daemon (f->bus);
+}
+
+static void
+teardown (Fixture *f, gconstpointer data)
+{
+  for (int who = 0; who < 2; who++)
+    {
+      if (f->probe[who] != NULL)
+        {
+          g_subprocess_force_exit (f->probe[who]);
+          g_subprocess_wait (f->probe[who], NULL, NULL);
+        }
+      g_clear_object (&f->probe[who]);
+      g_free (f->out[who]);
+    }
+  g_ptr_array_unref (f->markers);
+  g_clear_pointer (&f->bus, phonesec_test_bus_free);
+}
+
+/* --- markers --------------------------------------------------------------- */
+
+static gboolean
+apply_one (Fixture *f, const char *name, GVariant *value, gboolean dry_run)
+{
+  GVariantBuilder values, options;
+  g_autoptr (GError) error = NULL;
+
+  g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&values, "{sv}", name, value);
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&options, "{sv}", "dry-run", g_variant_new_boolean (dry_run));
+  return phonesec_test_apply (f->bus, g_variant_builder_end (&values),
+                              g_variant_builder_end (&options), &error)
+         != G_MAXUINT64;
+}
+
+/* The first of a few shapes that the parameter accepts, carrying @marker. */
+static GVariant *
+marker_value (Fixture *f, const char *name, const char *type, const char *marker)
+{
+  char *shapes[] = {
+    g_strdup (marker),
+    g_strdup_printf ("%s.invalid", marker),
+    g_strdup_printf ("http://%s.invalid/%s", marker, marker),
+    g_strdup_printf ("ldap://%s.invalid", marker),
+    g_strdup_printf ("%s.invalid:5061", marker),
+    g_strdup_printf ("HIGH:%s", marker),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      const char *text = shapes[i];
+      GVariant *value = g_str_equal (type, "list")
+                            ? g_variant_new_strv ((const char *const[]){ text, NULL }, 1)
+                            : g_variant_new_string (text);
+
+      g_variant_ref_sink (value);
+      if (apply_one (f, name, value, TRUE))
+        {
+          for (guint j = 0; j < G_N_ELEMENTS (shapes); j++)
+            g_free (shapes[j]);
+          return value;
+        }
+      g_variant_unref (value);
+    }
+  for (guint j = 0; j < G_N_ELEMENTS (shapes); j++)
+    g_free (shapes[j]);
+  return NULL;
+}
+
+/* Gives every hidden text parameter a marker; @tls selects the TLS policy
+ * ones (they re-execute phonesecd) or all the others. */
+static void
+set_markers (Fixture *f, gboolean tls)
+{
+  g_autoptr (GVariant) reply
+      = phonesec_test_call (f->bus, CONFIG, "Describe", g_variant_new_parsed ("(@as [],)"), NULL);
+  g_autoptr (GVariant) all = g_variant_get_child_value (reply, 0);
+  GVariantBuilder values;
+  GVariantIter iter;
+  const char *name;
+  GVariant *desc;
+  g_autoptr (GError) error = NULL;
+  guint n = 0;
+
+  g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_iter_init (&iter, all);
+  while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &desc))
+    {
+      const char *access = NULL, *type = NULL;
+      gboolean secret = FALSE;
+      g_autofree char *marker = NULL;
+      g_autoptr (GVariant) value = NULL;
+
+      g_variant_lookup (desc, "access", "&s", &access);
+      g_variant_lookup (desc, "type", "&s", &type);
+      g_variant_lookup (desc, "secret", "b", &secret);
+      if (g_strcmp0 (access, "na") != 0 || secret || g_str_has_prefix (name, "TLS_") != tls
+          || g_str_equal (name, "Enable_Protocol"))
+        continue;
+      if (!g_strv_contains ((const char *const[]){ "string", "url", "host", "list", "rule", NULL },
+                            type))
+        continue;
+      marker = g_strdup_printf ("mk%uq%c", f->markers->len, tls ? 't' : 'p');
+      value = marker_value (f, name, type, marker);
+      if (value == NULL)
+        {
+          g_test_message ("%s (%s) takes no marker", name, type);
+          continue;
+        }
+      g_variant_builder_add (&values, "{sv}", name, value);
+      g_ptr_array_add (f->markers, g_steal_pointer (&marker));
+      n++;
+    }
+  g_test_message ("%u %s markers", n, tls ? "TLS" : "other");
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (phonesec_test_apply (f->bus, g_variant_builder_end (&values), NULL, &error), !=,
+                    G_MAXUINT64);
+  g_assert_no_error (error);
+}
+
+static void
+call_admin (Fixture *f, const char *path, const char *interface, const char *method, GVariant *args)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, "org.phonesec.PhoneSec1", path, interface, method, args, NULL,
+      G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
+
+  g_test_message ("admin %s.%s: %s", interface, method, reply != NULL ? "ok" : error->message);
+}
+
+static void
+wait_daemon_running (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+          f->bus->connection, "org.phonesec.PhoneSec1", ROOT, "org.freedesktop.DBus.Properties",
+          "Get", g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Manager", "State"), NULL,
+          G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+      g_autoptr (GVariant) state = NULL;
+
+      if (reply != NULL)
+        {
+          g_variant_get (reply, "(v)", &state);
+          if (g_str_equal (g_variant_get_string (state, NULL), "running"))
+            return;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+}
+
+static guint
+count_markers (Fixture *f, const char *text, GString *where)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  g_auto (GStrv) lines = g_strsplit (lower, "\n", -1);
+  guint hits = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    for (guint m = 0; m < f->markers->len; m++)
+      if (strstr (lines[i], f->markers->pdata[m]) != NULL)
+        {
+          hits++;
+          if (where != NULL && where->len < 4000)
+            g_string_append_printf (where, "  %s in: %.300s\n", (char *) f->markers->pdata[m],
+                                    lines[i]);
+        }
+  return hits;
+}
+
+static void
+test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
+{
+  g_autofree char *user_text = NULL;
+  g_autofree char *admin_text = NULL;
+  g_autoptr (GString) where = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint user_hits, admin_reply_hits, admin_signal_hits = 0;
+
+  start_probe (f, USER);
+  start_probe (f, ADMIN);
+  wait_out (f, USER, "SUBSCRIBED", 1);
+  wait_out (f, ADMIN, "SUBSCRIBED", 1);
+
+  /* The TLS policy first: phonesecd may re-execute; both probes follow. */
+  set_markers (f, TRUE);
+  wait_daemon_running (f);
+  {
+    g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+        f->bus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+        "GetNameOwner", g_variant_new ("(s)", "org.phonesec.PhoneSec1"), G_VARIANT_TYPE ("(s)"),
+        G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_autofree char *line = NULL;
+
+    g_assert_no_error (error);
+    line = g_strdup_printf ("SUBSCRIBED %s yes",
+                            g_variant_get_string (g_variant_get_child_value (reply, 0), NULL));
+    wait_out (f, USER, line, 1);
+    wait_out (f, ADMIN, line, 1);
+  }
+
+  /* Then every other hidden parameter, and the switches that make the
+   * plugins use them. */
+  set_markers (f, FALSE);
+  g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "LDAP_Dir_Enable", "Yes",
+                                                 "Webex_Metrics_Enable", "Yes",
+                                                 "Metrics_Upload_Interval", "10", NULL),
+                    !=, G_MAXUINT64);
+  g_assert_no_error (error);
+  call_admin (f, PLUGINS "prt_uploader", "org.phonesec.PhoneSec1.ProblemReport", "Generate",
+              g_variant_new ("(s)", "admin"));
+  call_admin (f, PLUGINS "webex_metrics", "org.phonesec.PhoneSec1.Metrics", "Flush", NULL);
+  call_admin (f, PLUGINS "ldap_starttls", "org.phonesec.PhoneSec1.Ldap", "Test", NULL);
+  /* A change the user may see: its signal proves the user probe listens. */
+  g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
+                    G_MAXUINT64);
+  wait_out (f, USER, "Config.Changed", 1);
+  /* Time for the uploads and the LDAP connection to fail. */
+  g_usleep (2 * G_USEC_PER_SEC);
+
+  probe_command (f, USER, "sweep");
+  probe_command (f, ADMIN, "sweep");
+  wait_out (f, USER, "SWEPT", 1);
+  wait_out (f, ADMIN, "SWEPT", 1);
+
+  user_text = read_out (f, USER);
+  admin_text = read_out (f, ADMIN);
+  g_test_message ("user probe: %u bytes, admin probe: %u bytes", (guint) strlen (user_text),
+                  (guint) strlen (admin_text));
+
+  /* The probe looks where the values are: as root it finds them. */
+  admin_reply_hits = count_markers (f, admin_text, NULL);
+  {
+    g_auto (GStrv) lines = g_strsplit (admin_text, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (g_str_has_prefix (lines[i], "SIGNAL"))
+        admin_signal_hits += count_markers (f, lines[i], NULL);
+  }
+  g_test_message ("admin: %u marker hits, %u in signals", admin_reply_hits, admin_signal_hits);
+  g_assert_cmpuint (admin_reply_hits, >, f->markers->len);
+  g_assert_cmpuint (admin_signal_hits, >, 0);
+  g_assert_nonnull (strstr (admin_text, "'CipherList': <'mk"));
+
+  user_hits = count_markers (f, user_text, where);
+  if (user_hits > 0)
+    g_error ("the phone's user saw %u hidden values:\n%s", user_hits, where->str);
+  /* ... while it did read and hear what it may. */
+  g_assert_nonnull (strstr (user_text, "Config.Changed"));
+  g_assert_nonnull (strstr (user_text, "Proxy_Port"));
+  g_assert_nonnull (strstr (user_text, "'State': <'active'>"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/hidden/user-sees-no-hidden-value", Fixture, NULL, setup,
+              test_user_sees_no_hidden_value, teardown);
+  return g_test_run ();
+}
