@@ -84,6 +84,8 @@ phonesec_context_init (PhonesecContext *self)
   self->watch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
 }
 
+static void add_watch (PhonesecContext *self, const char *const *patterns);
+
 static void
 on_network_changed (PhonesecNetwork *network, gpointer user_data)
 {
@@ -101,7 +103,7 @@ phonesec_context_new (PhonesecCore *core, const char *plugin_name, const char *p
   self->path = g_strdup (path);
   self->plugin_iface = g_object_ref (plugin_iface);
   self->watch_patterns = g_strdupv ((char **) watch);
-  phonesec_context_watch (self, watch);
+  add_watch (self, watch);
   if (core->network != NULL)
     self->network_handler
         = g_signal_connect (core->network, "changed", G_CALLBACK (on_network_changed), self);
@@ -226,12 +228,24 @@ phonesec_context_get_generation (PhonesecContext *self)
   return phonesec_config_store_get_generation (self->core->store);
 }
 
-void
-phonesec_context_watch (PhonesecContext *self, const char *const *patterns)
+static void
+add_watch (PhonesecContext *self, const char *const *patterns)
 {
   for (guint i = 0; patterns != NULL && patterns[i] != NULL; i++)
     if (patterns[i][0] != '\0')
       g_ptr_array_add (self->watch, g_pattern_spec_new (patterns[i]));
+}
+
+void
+phonesec_context_watch (PhonesecContext *self, const char *const *patterns)
+{
+  g_autofree char *actor_name = g_strconcat ("plugin:", self->plugin_name, NULL);
+
+  add_watch (self, patterns);
+  /* What a plugin watches is what it acts on (Config.Describe); the
+   * .plugin file's Watch list is already known. */
+  if (self->core->actors != NULL)
+    phonesec_actors_add_patterns (self->core->actors, actor_name, patterns);
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include "phonesec/phonesec-device.h"
 #include "phonesec/phonesec-metrics.h"
 #include "phonesec/phonesec-upload.h"
+#include "phonesec-actors.h"
 #include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
 #include "phonesec-config-store.h"
@@ -36,6 +37,7 @@ typedef struct
   PhonesecMetrics *metrics;
   PhonesecUploadQueue *upload_queue;
   PhonesecCrashLog *crash_log;
+  PhonesecActors *actors; /* what acts on each parameter (Describe) */
   char *state_dir;
   char *log_path; /* this run's log file (phonesec_log_writer_persist) */
   gboolean previous_run_crashed;

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ struct _PhonesecDaemon
   guint restart_idle;
   PhonesecDBusManager *manager;
   char *store_error;
+  GHashTable *declared_actors; /* unique bus name → Declared* (Manager.DeclareActor) */
   char *marker_path;
   int lock_fd;
   gboolean first_boot;
@@ -137,6 +139,7 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
 }
 
 static void update_log_secrets (PhonesecDaemon *self);
+static void declared_free (gpointer data);
 static gboolean store_bool (PhonesecDaemon *self, const char *name);
 static void own_name (PhonesecDaemon *self);
 
@@ -371,6 +374,18 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
   self->core.proxy_slot = phonesec_proxy_slot_new ();
   phonesec_proxy_slot_set_metrics (self->core.proxy_slot, self->core.metrics);
 
+  /* The core's own services act on these parameters; plugins and outside
+   * services add themselves (Config.Describe says what acts on what). */
+  self->core.actors = phonesec_actors_new ();
+  {
+    static const char *const tls[] = { "TLS_Min_Version", "TLS_Cipher_List", "FIPS_Mode", NULL };
+    static const char *const metrics[] = { "Webex_Metrics_Enable", NULL };
+
+    phonesec_actors_add (self->core.actors, "core:tls-policy", tls, NULL, NULL);
+    phonesec_actors_add (self->core.actors, "core:metrics", metrics, NULL, NULL);
+  }
+  self->declared_actors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, declared_free);
+
   /* Plugin schema fragments must be known before the stored values are
    * read, or their values would look unknown. */
   self->plugins
@@ -509,6 +524,87 @@ on_handle_update (PhonesecDBusNetwork *network, GDBusMethodInvocation *invocatio
   PhonesecDaemon *self = data;
 
   phonesec_callers_run (self->callers, invocation, update_with_caller, self);
+  return TRUE;
+}
+
+/* A service outside the daemon that acts on parameters, for as long as its
+ * connection lives. */
+typedef struct
+{
+  PhonesecDaemon *self;
+  char *actor;
+  guint watch_id;
+} Declared;
+
+static void
+declared_free (gpointer data)
+{
+  Declared *declared = data;
+
+  g_bus_unwatch_name (declared->watch_id);
+  phonesec_actors_remove (declared->self->core.actors, declared->actor);
+  g_free (declared->actor);
+  g_free (declared);
+}
+
+static void
+on_declared_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+
+  g_hash_table_remove (self->declared_actors, name);
+}
+
+static gboolean
+actor_name_is_valid (const char *name)
+{
+  if (name[0] == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+declare_actor_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                           gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  const char *sender = g_dbus_method_invocation_get_sender (invocation);
+  const char *name;
+  g_autofree const char **patterns = NULL;
+  Declared *declared;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s^a&s)", &name,
+                 &patterns);
+  if (!actor_name_is_valid (name) || sender == NULL)
+    {
+      g_dbus_method_invocation_return_error_literal (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
+          _ ("name: letters, digits, '-', '_' and '.', at most 64"));
+      return;
+    }
+  /* One declaration per connection: a new one replaces it. */
+  g_hash_table_remove (self->declared_actors, sender);
+  declared = g_new0 (Declared, 1);
+  declared->self = self;
+  declared->actor = g_strconcat ("service:", name, NULL);
+  phonesec_actors_add (self->core.actors, declared->actor, patterns, NULL, NULL);
+  declared->watch_id = g_bus_watch_name_on_connection (self->core.connection, sender,
+                                                       G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+                                                       on_declared_vanished, self, NULL);
+  g_hash_table_insert (self->declared_actors, g_strdup (sender), declared);
+  phonesec_dbus_manager_complete_declare_actor (self->manager, invocation);
+}
+
+static gboolean
+on_handle_declare_actor (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation,
+                         const char *name, const char *const *parameters, gpointer data)
+{
+  PhonesecDaemon *self = data;
+
+  phonesec_callers_run (self->callers, invocation, declare_actor_with_caller, self);
   return TRUE;
 }
 
@@ -658,6 +754,8 @@ export_objects (PhonesecDaemon *self, GError **error)
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
   g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);
   g_signal_connect (self->manager, "handle-subscribe", G_CALLBACK (on_handle_subscribe), self);
+  g_signal_connect (self->manager, "handle-declare-actor", G_CALLBACK (on_handle_declare_actor),
+                    self);
   if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
                                   G_DBUS_INTERFACE_SKELETON (self->manager), NULL, error))
     return FALSE;
@@ -669,7 +767,7 @@ export_objects (PhonesecDaemon *self, GError **error)
     return FALSE;
 
   self->config_service = phonesec_dbus_config_service_new (
-      connection, self->core.store, self->callers, self->core.exporter, error);
+      connection, self->core.store, self->callers, self->core.exporter, self->core.actors, error);
   if (self->config_service == NULL)
     return FALSE;
   self->tls_service = phonesec_dbus_tls_service_new (self->core.exporter, self->core.tls,
@@ -801,6 +899,8 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_free (self->tls_priority);
   g_clear_object (&self->core.device);
   g_clear_object (&self->core.connection);
+  g_clear_pointer (&self->declared_actors, g_hash_table_unref);
+  g_clear_pointer (&self->core.actors, phonesec_actors_free);
   g_clear_pointer (&self->core.schema, phonesec_schema_free);
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_free (self->core.state_dir);

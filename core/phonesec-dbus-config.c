@@ -26,6 +26,7 @@ struct _PhonesecDBusConfigService
   PhonesecSchema *schema;
   PhonesecCallers *callers;
   PhonesecBusExporter *exporter; /* sends Changed to each client, as it may see it */
+  PhonesecActors *actors;        /* what acts on each parameter (borrowed) */
   GDBusConnection *connection;
   guint registration_id;
   gulong changed_handler;
@@ -266,6 +267,14 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
     g_variant_dict_insert (&dict, "help", "s", spec->help);
   g_variant_dict_insert (&dict, "line", "u", spec->line);
   g_variant_dict_insert (&dict, "owner", "s", spec->owner != NULL ? spec->owner : "core");
+  {
+    /* Says so when nothing on this phone acts on the parameter. */
+    g_auto (GStrv) actors = phonesec_actors_dup_for (self->actors, spec->name);
+
+    g_variant_dict_insert_value (&dict, "acted-on-by",
+                                 g_variant_new_strv ((const char *const *) actors, -1));
+    g_variant_dict_insert (&dict, "active", "b", actors[0] != NULL);
+  }
   if (spec->aliases != NULL && spec->line <= 1)
     g_variant_dict_insert_value (&dict, "aliases",
                                  g_variant_new_strv ((const char *const *) spec->aliases, -1));
@@ -603,7 +612,7 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
 PhonesecDBusConfigService *
 phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigStore *store,
                                   PhonesecCallers *callers, PhonesecBusExporter *exporter,
-                                  GError **error)
+                                  PhonesecActors *actors, GError **error)
 {
   g_autofree PhonesecDBusConfigService *self = g_new0 (PhonesecDBusConfigService, 1);
 
@@ -612,6 +621,7 @@ phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigSto
   self->schema = phonesec_config_store_get_schema (store);
   self->callers = g_object_ref (callers);
   self->exporter = exporter;
+  self->actors = actors;
   self->registration_id = g_dbus_connection_register_object (connection, ROOT_PATH,
                                                              phonesec_dbus_config_interface_info (),
                                                              &config_vtable, self, NULL, error);

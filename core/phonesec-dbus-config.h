@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "phonesec-actors.h"
 #include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
 #include "phonesec-config-store.h"
@@ -14,11 +15,10 @@ typedef struct _PhonesecDBusConfigService PhonesecDBusConfigService;
 
 /* Registers org.phonesec.PhoneSec1.Config at the root object; emits Changed
  * and PropertiesChanged(Generation) for every committed transaction. */
-PhonesecDBusConfigService *phonesec_dbus_config_service_new (GDBusConnection *connection,
-                                                             PhonesecConfigStore *store,
-                                                             PhonesecCallers *callers,
-                                                             PhonesecBusExporter *exporter,
-                                                             GError **error);
+PhonesecDBusConfigService *
+phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigStore *store,
+                                  PhonesecCallers *callers, PhonesecBusExporter *exporter,
+                                  PhonesecActors *actors, GError **error);
 void phonesec_dbus_config_service_free (PhonesecDBusConfigService *self);
 
 G_END_DECLS

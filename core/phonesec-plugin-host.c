@@ -56,6 +56,14 @@ phonesec_plugin_host_finalize (GObject *object)
 {
   PhonesecPluginHost *self = PHONESEC_PLUGIN_HOST (object);
 
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      g_autofree char *actor_name = g_strconcat ("plugin:", entry->info->name, NULL);
+
+      phonesec_actors_remove (self->core->actors, actor_name);
+    }
+
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->allow);
   g_ptr_array_unref (self->deny);
@@ -172,6 +180,16 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
   return entry;
 }
 
+/* A plugin acts on what it watches while it runs: not after a failed
+ * activation, nor while it shows a runtime error. */
+static gboolean
+entry_is_acting (gpointer data)
+{
+  Entry *entry = data;
+
+  return entry->active && g_strcmp0 (phonesec_dbus_plugin_get_state (entry->iface), "error") != 0;
+}
+
 /* File checks, module, schema fragment: any failure leaves State=error. */
 static void
 load_entry (PhonesecPluginHost *self, Entry *entry)
@@ -180,6 +198,7 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) params = NULL;
   g_auto (GStrv) param_names = NULL;
+  g_autofree char *actor_name = NULL;
   const GPtrArray *all;
 
   g_autofree char *dir = g_path_get_dirname (info->info_path);
@@ -218,6 +237,9 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
     }
   param_names = g_strv_builder_end (params);
   phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *) param_names);
+  actor_name = g_strconcat ("plugin:", info->name, NULL);
+  phonesec_actors_add (self->core->actors, actor_name, (const char *const *) info->watch,
+                       entry_is_acting, entry);
   g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
 }
 

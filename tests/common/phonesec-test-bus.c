@@ -4,6 +4,7 @@
  */
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
 
@@ -368,8 +369,9 @@ phonesec_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms)
   return TRUE;
 }
 
-void
-phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
+/* Copies the plugin files of @dir_path (those of @only when not NULL). */
+static void
+add_plugin_files (PhonesecTestBus *self, const char *env_name, const char *only)
 {
   const char *dir_path = g_getenv (env_name);
   g_autoptr (GDir) dir = NULL;
@@ -393,6 +395,8 @@ phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
             || g_str_has_suffix (name, ".schema"))
           || !g_file_test (from, G_FILE_TEST_IS_REGULAR))
         continue;
+      if (only != NULL && !(g_str_has_prefix (name, only) && name[strlen (only)] == '.'))
+        continue;
       module |= g_str_has_suffix (name, ".so");
       plugin |= g_str_has_suffix (name, ".plugin");
       g_file_get_contents (from, &contents, &length, &error);
@@ -403,7 +407,20 @@ phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
       g_chmod (to, 0644);
     }
   if (!module || !plugin)
-    g_error ("%s holds no complete plugin (.so and .plugin)", dir_path);
+    g_error ("%s holds no complete plugin %s (.so and .plugin)", dir_path,
+             only != NULL ? only : "");
+}
+
+void
+phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name)
+{
+  add_plugin_files (self, env_name, NULL);
+}
+
+void
+phonesec_test_bus_add_plugin_named (PhonesecTestBus *self, const char *env_name, const char *name)
+{
+  add_plugin_files (self, env_name, name);
 }
 
 GVariant *

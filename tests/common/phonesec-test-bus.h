@@ -71,6 +71,10 @@ void phonesec_test_rm_rf (const char *path);
  * @env_name (meson test sets it) into the test's plugin folder. Aborts the
  * test when the variable is unset or the folder holds no complete plugin. */
 void phonesec_test_bus_add_plugin (PhonesecTestBus *self, const char *env_name);
+/* The same for the one plugin NAME (NAME.so, NAME.plugin, NAME.schema) of
+ * a folder holding several. */
+void phonesec_test_bus_add_plugin_named (PhonesecTestBus *self, const char *env_name,
+                                         const char *name);
 
 /* Properties.Get of @name on @interface at @path of phonesecd; asserts the
  * call succeeds. _dup_string also asserts the value is a string. */
