@@ -17,7 +17,7 @@ static const char *const empty_strv[] = { NULL };
 static const char *const *
 names_or_empty (char **args)
 {
-  return args != NULL ? (const char *const *)args : empty_strv;
+  return args != NULL ? (const char *const *) args : empty_strv;
 }
 
 static guint
@@ -31,7 +31,7 @@ print_json (PhonesecctlContext *ctx, GVariant *value)
 {
   g_autofree char *json = phonesecctl_json_from_variant (value, TRUE);
 
-  (void)ctx;
+  (void) ctx;
   fputs (json, stdout);
 }
 
@@ -189,7 +189,7 @@ phonesecctl_cmd_set (PhonesecctlContext *ctx, char **args)
   /* Always the cfg.xml string form: the daemon parses it per its schema. */
   g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   for (guint j = 0; j < names->len; j++)
-    g_variant_builder_add (&builder, "{sv}", (const char *)g_ptr_array_index (names, j),
+    g_variant_builder_add (&builder, "{sv}", (const char *) g_ptr_array_index (names, j),
                            g_variant_new_string (g_ptr_array_index (values, j)));
 
   reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Apply",
@@ -276,7 +276,7 @@ join_strv_value (GVariantDict *dict, const char *key, const char *separator)
   if (strv == NULL || g_variant_n_children (strv) == 0)
     return NULL;
   items = g_variant_get_strv (strv, NULL);
-  return g_strjoinv (separator, (char **)items);
+  return g_strjoinv (separator, (char **) items);
 }
 
 /* Allowed values in a few words: "Auto|Manual|Off", "0..65535",
@@ -347,7 +347,7 @@ translate (const char *msgid)
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *)a, *(const char *const *)b);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* Every fact of one parameter, keys sorted (the daemon's order is a hash
@@ -477,7 +477,7 @@ phonesecctl_cmd_describe (PhonesecctlContext *ctx, char **args)
 
   {
     const char *headers[] = { _ ("NAME"),   _ ("TYPE"),   _ ("VALUES"), _ ("DEFAULT"),
-                              _ ("ACCESS"), _ ("SECRET"), _ ("LABEL") };
+                              _ ("ACCESS"), _ ("SECRET"), _ ("ACTIVE"), _ ("LABEL") };
     table = phonesecctl_table_new (G_N_ELEMENTS (headers), headers);
   }
 
@@ -491,7 +491,7 @@ phonesecctl_cmd_describe (PhonesecctlContext *ctx, char **args)
       g_autofree char *constraints = phonesecctl_ellipsize (full_constraints, 40);
       g_autofree char *default_text = phonesecctl_ellipsize (full_default, 24);
       const char *secret = "";
-      const char *cells[7];
+      const char *cells[8];
 
       if (lookup_boolean (dict, "secret"))
         secret = lookup_boolean (dict, "is-set") ? _ ("set") : _ ("not set");
@@ -502,7 +502,9 @@ phonesecctl_cmd_describe (PhonesecctlContext *ctx, char **args)
       cells[3] = default_text;
       cells[4] = lookup_string (dict, "access");
       cells[5] = secret;
-      cells[6] = translate (lookup_string (dict, "label"));
+      /* Nothing on this phone acts on it: setting it changes nothing. */
+      cells[6] = lookup_boolean (dict, "active") ? _ ("yes") : _ ("not on this phone");
+      cells[7] = translate (lookup_string (dict, "label"));
       phonesecctl_table_add_row (table, cells);
     }
   phonesecctl_table_print (table, stdout);

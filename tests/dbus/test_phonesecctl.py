@@ -484,6 +484,19 @@ class DescribeTest(DaemonTestCase):
         self.assertIn("Manual", lines[1] + lines[2])
         self.assertIn("65535", lines[1] + lines[2])
 
+    def test_marks_what_nothing_acts_on(self):
+        # No plugin runs here: the core's TLS policy acts on TLS_Min_Version,
+        # nothing on Firewall (no firewall plugin is installed).
+        result = self.ctl("describe", "Firewall", "TLS_Min_Version", check=EXIT_OK)
+        rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+        self.assertIn("not on this phone", rows["Firewall"])
+        self.assertNotIn("not on this phone", rows["TLS_Min_Version"])
+        described = json.loads(self.ctl("--json", "describe", "Firewall", "TLS_Min_Version",
+                                        check=EXIT_OK).stdout)
+        self.assertFalse(described["Firewall"]["active"])
+        self.assertEqual(described["Firewall"]["acted-on-by"], [])
+        self.assertEqual(described["TLS_Min_Version"]["acted-on-by"], ["core:tls-policy"])
+
     def test_json(self):
         described = json.loads(self.ctl("--json", "describe", "Proxy_Mode", check=EXIT_OK).stdout)
         self.assertEqual(described["Proxy_Mode"]["default"], "Off")

@@ -225,6 +225,18 @@ async function main() {
     assert.equal(await page.locator('input[name=csrf]').count() >= 2, true);
   });
 
+  await step('a setting nothing on this phone acts on says so; one the web server enforces does not', async () => {
+    await page.goto(base + 'tab/system');
+    // No firewall plugin here: Firewall=Enabled would protect nothing.
+    assert.match(await page.textContent('#inactive-Firewall'), /Not active on this phone/);
+    // The core's TLS policy acts on TLS_Min_Version.
+    assert.equal(await page.locator('#inactive-TLS_Min_Version').count(), 0);
+    await page.goto(base + 'tab/system');
+    // phonesec-web declared itself for Enable_Web_Server (Manager.DeclareActor).
+    assert.equal(await page.locator('tr[data-param=Enable_Web_Server]').count(), 1);
+    assert.equal(await page.locator('#inactive-Enable_Web_Server').count(), 0);
+  });
+
   await step('Proxy_Mode=Manual + Proxy_Port=70000: error beside the port, input kept, nothing changed', async () => {
     const before = configGet('Proxy_Mode', 'Proxy_Port');
     assert.equal(before.Proxy_Mode, 'Off');

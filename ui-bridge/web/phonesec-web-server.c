@@ -599,7 +599,7 @@ render_tab (PhonesecWebRequest *req, guint status)
           g_autoptr (GVariant) value = NULL;
           g_autofree char *text = NULL;
           const char *error;
-          gboolean writable;
+          gboolean writable, active;
 
           if (!param_on_page (req, facts))
             continue;
@@ -644,6 +644,13 @@ render_tab (PhonesecWebRequest *req, guint status)
           g_string_append (out, "</td><td class=\"help\">");
           if (help != NULL)
             phonesec_web_append_escaped (out, T (req, help));
+          /* Never let a setting look like a protection that is on when
+           * nothing on this phone acts on it. */
+          if (g_variant_lookup (facts, "active", "b", &active) && !active)
+            g_string_append_printf (out, "<div class=\"inactive\" id=\"inactive-%s\">%s</div>",
+                                    name,
+                                    T (req, N_ ("Not active on this phone: nothing on this phone "
+                                                "acts on this setting.")));
           g_string_append (out, "</td></tr>\n");
         }
     }

@@ -298,8 +298,16 @@ on_signal (gpointer data)
 static void
 on_daemon_appeared (GDBusConnection *bus, const char *name, const char *owner, gpointer data)
 {
+  static const char *const acts_on[]
+      = { "Enable_Web_Server", "Web_Server_Port", "Enable_Protocol", NULL };
+
   g_dbus_connection_call (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
                           "org.phonesec.PhoneSec1.Manager", "Subscribe", NULL, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
+  /* The web server is what enforces these (Config.Describe says so). */
+  g_dbus_connection_call (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
+                          "org.phonesec.PhoneSec1.Manager", "DeclareActor",
+                          g_variant_new ("(s^as)", "phonesec-web", acts_on), NULL,
                           G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
 }
 
