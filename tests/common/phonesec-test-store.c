@@ -49,3 +49,15 @@ phonesec_test_read_sealed_store (const char *path, GError **error)
     }
   return g_steal_pointer (&keyfile);
 }
+
+GBytes *
+phonesec_test_read_bytes (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_get_contents (path, &contents, &len, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}

@@ -14,4 +14,7 @@ G_BEGIN_DECLS
  * daemon's code. NULL with the reason when the file does not match. */
 GKeyFile *phonesec_test_read_sealed_store (const char *path, GError **error);
 
+/* The bytes of the file at @path; asserts it can be read. */
+GBytes *phonesec_test_read_bytes (const char *path);
+
 G_END_DECLS

@@ -13,7 +13,6 @@
 #include "phonesec-test-bus.h"
 
 #define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
 #define MANAGER "org.phonesec.PhoneSec1.Manager"
 
 typedef struct
@@ -52,28 +51,12 @@ apply (Fixture *f, guint64 expected_generation, const char *mode, const char *ho
   g_assert_cmpuint (generation, ==, expected_generation);
 }
 
-static char *
-dup_string (Fixture *f, const char *name)
-{
-  g_autoptr (GVariant) value = phonesec_test_get (f->bus, name);
-
-  return g_variant_dup_string (value, NULL);
-}
-
 static guint32
 get_port (Fixture *f)
 {
   g_autoptr (GVariant) value = phonesec_test_get (f->bus, "Proxy_Port");
 
   return g_variant_get_uint32 (value);
-}
-
-static guint64
-get_generation (Fixture *f)
-{
-  g_autoptr (GVariant) value = phonesec_test_get_property (f->bus, ROOT_PATH, CONFIG, "Generation");
-
-  return g_variant_get_uint64 (value);
 }
 
 /* Stops the daemon and cuts its store in the middle of @value; returns the
@@ -124,12 +107,12 @@ test_truncated_store_starts_on_the_previous_generation (Fixture *f, gconstpointe
   g_assert_nonnull (strstr (store_error, f->corrupt));
   g_assert_nonnull (strstr (store_error, "previous generation"));
   g_assert_nonnull (strstr (store_error, "(generation 1)"));
-  host = dup_string (f, "Proxy_Host");
-  mode = dup_string (f, "Proxy_Mode");
+  host = phonesec_test_dup_string (f->bus, "Proxy_Host");
+  mode = phonesec_test_dup_string (f->bus, "Proxy_Mode");
   g_assert_cmpstr (host, ==, "first.example.com");
   g_assert_cmpstr (mode, ==, "Manual");
   g_assert_cmpuint (get_port (f), ==, 8080);
-  g_assert_cmpuint (get_generation (f), ==, 1);
+  g_assert_cmpuint (phonesec_test_get_generation (f->bus), ==, 1);
   assert_corrupt_kept (f, cut);
 
   /* The store works on from there; the next start is clean. */
@@ -157,10 +140,10 @@ test_truncated_store_without_previous_starts_on_defaults (Fixture *f, gconstpoin
   g_test_message ("StoreError: %s", store_error);
   g_assert_nonnull (strstr (store_error, f->corrupt));
   g_assert_nonnull (strstr (store_error, "default settings"));
-  host = dup_string (f, "Proxy_Host");
+  host = phonesec_test_dup_string (f->bus, "Proxy_Host");
   g_assert_cmpstr (host, ==, "");
   g_assert_cmpuint (get_port (f), ==, 3128);
-  g_assert_cmpuint (get_generation (f), ==, 0);
+  g_assert_cmpuint (phonesec_test_get_generation (f->bus), ==, 0);
   assert_corrupt_kept (f, cut);
 }
 

@@ -9,6 +9,7 @@
 
 #include "phonesec/phonesec-error.h"
 #include "phonesec-config-store.h"
+#include "phonesec-test-store.h"
 
 static const char schema_text[]
     = "[Mode]\n"
@@ -349,18 +350,6 @@ test_secret_values_feed_the_log_mask (Fixture *f, gconstpointer data)
 
 /* --- the file's seal and the previous generation ------------------------ */
 
-static GBytes *
-read_bytes (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  char *contents = NULL;
-  gsize len = 0;
-
-  g_file_get_contents (path, &contents, &len, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, len);
-}
-
 static void
 write_bytes (const char *path, const void *data, gsize len)
 {
@@ -407,13 +396,13 @@ commit_two_generations (Fixture *f, GBytes **first, GBytes **second)
 
   g_assert_true (r.ok);
   result_clear (&r);
-  *first = read_bytes (f->path);
+  *first = phonesec_test_read_bytes (f->path);
   r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Mode", "Auto", "Port", "8081", "Password",
                            "pa55word", NULL));
   g_assert_true (r.ok);
   g_assert_cmpuint (r.generation, ==, 2);
   result_clear (&r);
-  *second = read_bytes (f->path);
+  *second = phonesec_test_read_bytes (f->path);
 }
 
 /* The whole state, not only the names a cut could reach: no secret set. */
@@ -449,7 +438,7 @@ test_file_is_a_key_file_sealed_by_length_and_sha256 (Fixture *f, gconstpointer d
 
   g_assert_true (r.ok);
   result_clear (&r);
-  bytes = read_bytes (f->path);
+  bytes = phonesec_test_read_bytes (f->path);
   text = g_bytes_get_data (bytes, &len);
   /* Still a key file an engineer can read; the seal is its last group. */
   g_key_file_load_from_data (keyfile, text, len, G_KEY_FILE_NONE, &error);
@@ -484,9 +473,9 @@ test_commit_keeps_the_previous_generation (Fixture *f, gconstpointer data)
   g_autoptr (GBytes) current = NULL;
 
   commit_two_generations (f, &first, &second);
-  kept = read_bytes (prev);
+  kept = phonesec_test_read_bytes (prev);
   g_assert_true (g_bytes_equal (kept, first));
-  current = read_bytes (f->path);
+  current = phonesec_test_read_bytes (f->path);
   g_assert_true (g_bytes_equal (current, second));
 }
 
@@ -541,7 +530,7 @@ test_truncation_at_every_offset_is_detected (Fixture *f, gconstpointer data)
           }
         else
           assert_defaults (f);
-        aside = read_bytes (corrupt);
+        aside = phonesec_test_read_bytes (corrupt);
         g_assert_cmpuint (g_bytes_get_size (aside), ==, cut);
       }
   quiet = FALSE;
@@ -633,7 +622,7 @@ test_old_format_loads_unverified_then_is_rewritten (Fixture *f, gconstpointer da
   g_assert_true (g_file_get_contents (f->path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "Version=2\n"));
   g_assert_nonnull (strstr (contents, "\n[Integrity]\n"));
-  kept = read_bytes (prev);
+  kept = phonesec_test_read_bytes (prev);
   g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept), old, strlen (old));
   g_assert_true (reload (f, &error));
   g_assert_no_error (error);
@@ -657,7 +646,7 @@ test_fallback_restores_the_previous_generation (Fixture *f, gconstpointer data)
   write_bytes (f->path, g_bytes_get_data (second, NULL), g_bytes_get_size (second) - 10);
   g_assert_false (reload (f, &error));
   g_clear_error (&error);
-  current = read_bytes (f->path);
+  current = phonesec_test_read_bytes (f->path);
   g_assert_true (g_bytes_equal (current, first));
   g_assert_true (reload (f, &error));
   g_assert_no_error (error);
@@ -668,7 +657,7 @@ test_fallback_restores_the_previous_generation (Fixture *f, gconstpointer data)
   g_assert_cmpuint (r.generation, ==, 2);
   result_clear (&r);
   g_clear_pointer (&current, g_bytes_unref);
-  current = read_bytes (prev);
+  current = phonesec_test_read_bytes (prev);
   g_assert_true (g_bytes_equal (current, first));
 }
 
@@ -696,7 +685,7 @@ test_missing_current_file_loads_the_previous_generation (Fixture *f, gconstpoint
   g_assert_nonnull (strstr (error->message, "was missing"));
   assert_first_generation (f);
   /* Put back as the current file; .prev stays. */
-  restored = read_bytes (f->path);
+  restored = phonesec_test_read_bytes (f->path);
   g_assert_true (g_bytes_equal (restored, first));
   g_assert_true (g_file_test (prev, G_FILE_TEST_EXISTS));
 }
