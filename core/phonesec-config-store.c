@@ -17,9 +17,12 @@
 #include "phonesec/phonesec-log.h"
 #include "phonesec-config-store.h"
 #include "phonesec-config-state.h"
+#include "phonesec-store-file.h"
 #include "phonesec-transaction-private.h"
 
-#define STORE_FORMAT_VERSION 1
+/* 2: sealed by an [Integrity] group; 1: the old format, without it. */
+#define STORE_FORMAT_VERSION 2
+#define STORE_FORMAT_UNSEALED 1
 #define GROUP_STORE "Store"
 #define GROUP_VALUES "Values"
 #define GROUP_ACCESS "UserAccess"
@@ -35,6 +38,9 @@ struct _PhonesecConfigStore
   char *path;
   guint64 generation;
   PhonesecConfigState *state;
+  /* The file at path holds a good state (loaded or committed): the next
+   * commit may keep it as the previous generation. */
+  gboolean path_is_good;
 
   GQueue pending; /* of GTask*, the head is being processed */
   gboolean busy;
@@ -231,107 +237,173 @@ load_access (PhonesecConfigStore *self, GKeyFile *keyfile, PhonesecConfigState *
     }
 }
 
-static gboolean
-keep_aside (const char *path, GError **error)
+/* Reads @path into a new state: the seal first (a sealed file must match
+ * it), then the key file. A file without a seal is accepted only in the old
+ * format (version 1), which had none; a version 2 file without one was cut
+ * short. */
+static PhonesecConfigState *
+read_store_file (PhonesecConfigStore *self, const char *path, guint64 *out_generation,
+                 GError **error)
 {
-  g_autofree char *aside = g_strconcat (path, ".corrupt", NULL);
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *contents = NULL;
+  g_autofree char *generation_text = NULL;
+  GError *local_error = NULL;
+  PhonesecConfigState *state;
+  gboolean sealed = FALSE;
+  gsize len = 0;
+  gint version;
 
-  if (g_rename (path, aside) < 0)
+  if (!g_file_get_contents (path, &contents, &len, error)
+      || !phonesec_store_file_check_seal (contents, len, &sealed, error)
+      || !g_key_file_load_from_data (keyfile, contents, len, G_KEY_FILE_NONE, error))
+    return NULL;
+  version = g_key_file_get_integer (keyfile, GROUP_STORE, "Version", &local_error);
+  if (local_error != NULL)
     {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _ ("Could not move %s aside: %s"), path, g_strerror (saved));
-      return FALSE;
+      g_propagate_error (error, local_error);
+      return NULL;
     }
-  return TRUE;
+  if (!sealed && version == STORE_FORMAT_VERSION)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _ ("its [Integrity] group is missing: the file was cut short"));
+      return NULL;
+    }
+  if (version != (sealed ? STORE_FORMAT_VERSION : STORE_FORMAT_UNSEALED))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _ ("unsupported format version %d (expected %d)"), version,
+                   STORE_FORMAT_VERSION);
+      return NULL;
+    }
+  generation_text = g_key_file_get_string (keyfile, GROUP_STORE, "Generation", error);
+  if (generation_text == NULL
+      || !g_ascii_string_to_unsigned (generation_text, 10, 0, G_MAXUINT64, out_generation, error))
+    return NULL;
+  if (!sealed)
+    g_message ("The stored configuration %s has no integrity check (format %d): accepted "
+               "unverified; the next change writes it in format %d",
+               path, version, STORE_FORMAT_VERSION);
+
+  state = phonesec_config_state_new ();
+  load_values (self, keyfile, state);
+  load_access (self, keyfile, state);
+  return state;
 }
 
-/* g_file_set_contents_full() writes "<name>.XXXXXX" then renames it; a kill
- * in between leaves the temp file. The caller holds the state folder's lock,
- * so no live writer owns one. */
 static void
-remove_stale_temp_files (const char *path)
+set_state (PhonesecConfigStore *self, PhonesecConfigState *state, guint64 generation)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *pattern = g_strconcat (base, ".??????", NULL);
-  g_autoptr (GPatternSpec) spec = g_pattern_spec_new (pattern);
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
+  phonesec_config_state_free (self->state);
+  self->state = state;
+  self->generation = generation;
+}
 
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    if (g_pattern_spec_match_string (spec, name) && !g_str_has_suffix (name, ".corrupt"))
-      {
-        g_autofree char *stale = g_build_filename (dir, name, NULL);
+static gboolean
+is_missing (const GError *error)
+{
+  return g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+}
 
-        g_debug ("Removing %s, left by an interrupted write", stale);
-        g_unlink (stale);
-      }
+/* A file that failed its check goes aside as .corrupt; the warning says
+ * what happened to it. */
+static void
+set_aside (const char *path, const GError *why, const char *fallback)
+{
+  g_autoptr (GError) aside_error = NULL;
+  gboolean moved = phonesec_store_file_keep_aside (path, &aside_error);
+
+  phonesec_log_event (PHONESEC_MESSAGE_ID_STORE_CORRUPT, G_LOG_LEVEL_WARNING,
+                      "The stored configuration %s is unreadable (%s); %s; starting on %s", path,
+                      why->message, moved ? "kept aside as .corrupt" : aside_error->message,
+                      fallback);
+}
+
+/* The store is on the previous generation: it becomes the current file
+ * again (a hard link, no data written), so the next start reads it
+ * directly and the next commit keeps it as .prev. */
+static void
+restore_current_from (PhonesecConfigStore *self, const char *prev)
+{
+  if (link (prev, self->path) == 0)
+    self->path_is_good = TRUE;
+  else
+    g_warning ("Could not restore %s from %s: %s", self->path, prev, g_strerror (errno));
 }
 
 gboolean
 phonesec_config_store_load (PhonesecConfigStore *self, gboolean *out_existed, GError **error)
 {
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) local_error = NULL;
+  g_autofree char *prev = phonesec_store_file_dup_previous_path (self->path);
+  g_autoptr (GError) current_error = NULL;
+  g_autoptr (GError) prev_error = NULL;
   g_autofree char *generation_text = NULL;
   PhonesecConfigState *state;
-  gint version;
   guint64 generation = 0;
 
   if (out_existed != NULL)
     *out_existed = FALSE;
-  remove_stale_temp_files (self->path);
-  if (!g_key_file_load_from_file (keyfile, self->path, G_KEY_FILE_NONE, &local_error))
+  phonesec_store_file_remove_leftovers (self->path);
+  state = read_store_file (self, self->path, &generation, &current_error);
+  if (state != NULL)
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      goto corrupt;
+      set_state (self, state, generation);
+      self->path_is_good = TRUE;
+      if (out_existed != NULL)
+        *out_existed = TRUE;
+      return TRUE;
     }
+
+  state = read_store_file (self, prev, &generation, &prev_error);
+  if (state == NULL && is_missing (current_error) && is_missing (prev_error))
+    return TRUE; /* first boot */
   if (out_existed != NULL)
     *out_existed = TRUE;
+  if (!is_missing (current_error))
+    set_aside (self->path, current_error, state != NULL ? prev : "defaults");
 
-  version = g_key_file_get_integer (keyfile, GROUP_STORE, "Version", &local_error);
-  if (local_error != NULL)
-    goto corrupt;
-  if (version != STORE_FORMAT_VERSION)
+  if (state != NULL)
     {
-      local_error = g_error_new (PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                                 _ ("unsupported format version %d (expected %d)"), version,
-                                 STORE_FORMAT_VERSION);
-      goto corrupt;
+      set_state (self, state, generation);
+      generation_text = g_strdup_printf ("%" G_GUINT64_FORMAT, generation);
+      restore_current_from (self, prev);
+      if (is_missing (current_error))
+        g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                     _ ("The stored configuration %s was missing; the phone started on the "
+                        "previous generation kept in %s (generation %s)"),
+                     self->path, prev, generation_text);
+      else
+        g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                     _ ("The stored configuration was unreadable (%s) and was kept aside as "
+                        "%s.corrupt; the phone started on the previous generation kept in %s "
+                        "(generation %s); the last change was lost"),
+                     current_error->message, self->path, prev, generation_text);
+      return FALSE;
     }
-  generation_text = g_key_file_get_string (keyfile, GROUP_STORE, "Generation", &local_error);
-  if (generation_text == NULL
-      || !g_ascii_string_to_unsigned (generation_text, 10, 0, G_MAXUINT64, &generation,
-                                      &local_error))
-    goto corrupt;
 
-  state = phonesec_config_state_new ();
-  load_values (self, keyfile, state);
-  load_access (self, keyfile, state);
-  phonesec_config_state_free (self->state);
-  self->state = state;
-  self->generation = generation;
-  return TRUE;
-
-corrupt:
-  {
-    g_autoptr (GError) aside_error = NULL;
-    gboolean moved = keep_aside (self->path, &aside_error);
-
-    phonesec_log_event (PHONESEC_MESSAGE_ID_STORE_CORRUPT, G_LOG_LEVEL_WARNING,
-                        "The stored configuration %s is unreadable (%s); %s; starting on defaults",
-                        self->path, local_error->message,
-                        moved ? "kept aside as .corrupt" : aside_error->message);
+  /* No good state at all: defaults. */
+  if (!is_missing (prev_error))
+    set_aside (prev, prev_error, "defaults");
+  if (is_missing (prev_error))
     g_set_error (
         error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
         _ ("The stored configuration was unreadable (%s) and was kept aside as %s.corrupt; "
            "the phone started on default settings"),
-        local_error->message, self->path);
-    return FALSE;
-  }
+        current_error->message, self->path);
+  else if (is_missing (current_error))
+    g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                 _ ("The stored configuration %s was missing and its previous generation was "
+                    "unreadable (%s; kept aside as %s.corrupt); the phone started on default "
+                    "settings"),
+                 self->path, prev_error->message, prev);
+  else
+    g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                 _ ("The stored configuration was unreadable (%s) and was kept aside as "
+                    "%s.corrupt, and so was its previous generation (%s); the phone started on "
+                    "default settings"),
+                 current_error->message, self->path, prev_error->message);
+  return FALSE;
 }
 
 void
@@ -383,6 +455,8 @@ state_serialize (PhonesecConfigStore *self, const PhonesecConfigState *state, gu
   g_autofree char *generation_text = g_strdup_printf ("%" G_GUINT64_FORMAT, generation);
   GHashTableIter iter;
   gpointer key, value;
+  g_autofree char *body = NULL;
+  gsize body_len = 0;
 
   g_key_file_set_comment (keyfile, NULL, NULL,
                           " phonesecd configuration: values that differ from the defaults.\n"
@@ -414,7 +488,8 @@ state_serialize (PhonesecConfigStore *self, const PhonesecConfigState *state, gu
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_key_file_set_string (keyfile, GROUP_ACCESS, key, value);
 
-  return g_key_file_to_data (keyfile, len, NULL);
+  body = g_key_file_to_data (keyfile, &body_len, NULL);
+  return phonesec_store_file_seal (body, body_len, len);
 }
 
 typedef struct
@@ -422,6 +497,7 @@ typedef struct
   char *path;
   char *contents;
   gsize len;
+  gboolean keep_previous;
 } WriteJob;
 
 static void
@@ -438,12 +514,10 @@ write_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable 
   WriteJob *job = task_data;
   GError *error = NULL;
 
-  /* Temp file, fsync, rename, then (GLib's DURABLE) fsync of the folder: a
-   * reader, a restart after kill -9 or after a power loss sees the old file
-   * or the new one, never a mix. */
-  if (!g_file_set_contents_full (job->path, job->contents, job->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
-                                 &error))
+  /* Temp file, fsync, the current file linked as .prev, rename, fsync of
+   * the folder: a reader, a restart after kill -9 or after a power loss
+   * sees the old file or the new one, never a mix, and a good .prev. */
+  if (!phonesec_store_file_replace (job->path, job->contents, job->len, job->keep_previous, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -643,8 +717,8 @@ compute_changes (PhonesecConfigStore *self, Commit *commit)
 {
   g_autoptr (GHashTable) candidates = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTable *tables[] = { self->state->values, self->state->access, commit->next->values,
-                           commit->next->access };
+  GHashTable *tables[]
+      = { self->state->values, self->state->access, commit->next->values, commit->next->access };
   const GPtrArray *all = phonesec_schema_get_all (self->schema);
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
@@ -718,9 +792,8 @@ write_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  phonesec_config_state_free (self->state);
-  self->state = g_steal_pointer (&commit->next);
-  self->generation = commit->generation;
+  set_state (self, g_steal_pointer (&commit->next), commit->generation);
+  self->path_is_good = TRUE;
   log_transaction (self, commit);
 
   g_ptr_array_add (commit->changed, NULL);
@@ -794,6 +867,7 @@ process_head (PhonesecConfigStore *self, GTask *task)
   job = g_new0 (WriteJob, 1);
   job->path = g_strdup (self->path);
   job->contents = state_serialize (self, commit->next, commit->generation, &job->len);
+  job->keep_previous = self->path_is_good;
   writer = g_task_new (self, NULL, write_done, NULL);
   g_task_set_source_tag (writer, process_head);
   g_task_set_task_data (writer, job, (GDestroyNotify) write_job_free);

@@ -52,9 +52,14 @@ PhonesecConfigStore *phonesec_config_store_new (PhonesecSchema *schema, const ch
  * phonesec_config_store_load:
  * @out_existed: (out) (optional): whether a stored configuration existed
  *
- * Reads the key file. A missing file is a first boot (TRUE, defaults). A file
- * that cannot be parsed is renamed to `<path>.corrupt`, the store stays on
- * defaults and FALSE is returned with the reason. Values that no longer fit
+ * Reads the key file and checks its seal (length and SHA-256; a file of the
+ * old format, without one, is accepted unverified). No file at all is a
+ * first boot (TRUE, defaults). A file that fails its check or cannot be
+ * parsed is renamed to `<path>.corrupt` and the previous generation,
+ * `<path>.prev`, is loaded instead (and linked back as @path); when it is
+ * missing or bad too (then set aside as well) the store stays on defaults.
+ * Either way FALSE is returned with what happened, for Manager.StoreError.
+ * Values that no longer fit
  * the schema are dropped with a warning; values of parameters nobody declares
  * now (a plugin not installed) are kept and written back untouched. Temp
  * files left by an interrupted write are removed: the caller must be the only

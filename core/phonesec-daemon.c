@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "phonesec/phonesec-error.h"
@@ -53,6 +54,7 @@ struct _PhonesecDaemon
   PhonesecDBusManager *manager;
   char *store_error;
   GHashTable *declared_actors; /* unique bus name → Declared* (Manager.DeclareActor) */
+  GPtrArray *start_warnings;   /* of char*: what could not be written at start */
   char *marker_path;
   int lock_fd;
   gboolean first_boot;
@@ -68,74 +70,143 @@ struct _PhonesecDaemon
 
 /* --- start --------------------------------------------------------------- */
 
-static gboolean
-prepare_state_dir (PhonesecDaemon *self, GError **error)
-{
-  int fd;
+/* A start must not need free space: the state folder may be full (or its
+ * disk read-only), and the phone still needs its security service. What
+ * cannot be written is a warning (Manager.Warnings), never a reason to
+ * stay off the bus. Only a second daemon on the same folder is refused. */
 
-  if (g_mkdir_with_parents (self->core.state_dir, 0700) < 0)
+static void
+add_start_warning (PhonesecDaemon *self, char *message)
+{
+  g_warning ("%s", message);
+  g_ptr_array_add (self->start_warnings, message);
+}
+
+static gboolean
+lock_state_dir (PhonesecDaemon *self, GError **error)
+{
+  /* One daemon per state folder: a second copy started by mistake must not
+   * touch the running one's marker, store or temp files. The lock is taken
+   * on the folder itself, so it needs no file, and dies with the process,
+   * kill -9 included. */
+  self->lock_fd = g_open (self->core.state_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (self->lock_fd >= 0 && flock (self->lock_fd, LOCK_EX | LOCK_NB) < 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _ ("Cannot create the state folder %s: %s"), self->core.state_dir,
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                   _ ("another phonesecd is running with the state folder %s (and owns %s): %s"),
+                   self->core.state_dir, BUS_NAME, g_strerror (saved));
       return FALSE;
     }
-  /* One daemon per state folder: a second copy started by mistake must not
-   * touch the running one's marker, store or temp files. The lock dies with
-   * the process, kill -9 included. */
-  {
-    g_autofree char *lock_path = g_build_filename (self->core.state_dir, "phonesecd.lock", NULL);
+  return TRUE;
+}
 
-    self->lock_fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (self->lock_fd < 0 || flock (self->lock_fd, LOCK_EX | LOCK_NB) < 0)
-      {
-        int saved = errno;
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                     _ ("another phonesecd is running with the state folder %s (and owns %s): %s"),
-                     self->core.state_dir, BUS_NAME, g_strerror (saved));
-        return FALSE;
-      }
-  }
+/* The marker exists only while we run: finding it at start means the last
+ * run did not stop cleanly (kill -9, crash, power loss). Its existence is
+ * what counts; the pid in it is for people. */
+static void
+mark_running (PhonesecDaemon *self)
+{
+  g_autofree char *pid = g_strdup_printf ("%d\n", (int) getpid ());
+  int fd;
 
-  /* The marker exists only while we run: finding it at start means the
-   * last run did not stop cleanly (kill -9, crash, power loss). */
   self->marker_path = g_build_filename (self->core.state_dir, RUNNING_MARKER, NULL);
   self->core.previous_run_crashed = g_file_test (self->marker_path, G_FILE_TEST_EXISTS);
   fd = g_open (self->marker_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _ ("Cannot write in the state folder %s: %s"), self->core.state_dir,
-                   g_strerror (saved));
-      return FALSE;
+      add_start_warning (self, g_strdup_printf (_ ("Cannot write %s (%s): if this run of "
+                                                   "phonesecd crashes, the next start will not "
+                                                   "know it"),
+                                                self->marker_path, g_strerror (errno)));
+      return;
     }
-  {
-    g_autofree char *pid = g_strdup_printf ("%d\n", (int) getpid ());
-    if (write (fd, pid, strlen (pid)) < 0)
-      g_debug ("Could not write the pid to %s", self->marker_path);
-  }
+  if (write (fd, pid, strlen (pid)) < 0)
+    g_debug ("Could not write the pid to %s", self->marker_path);
   fsync (fd);
   close (fd);
+}
+
+/* FALSE only when another daemon holds the folder. */
+static gboolean
+prepare_state_dir (PhonesecDaemon *self, GError **error)
+{
+  g_autofree char *log_dir = g_build_filename (self->core.state_dir, "log", NULL);
+  g_autofree char *record = g_build_filename (self->core.state_dir, CRASH_RECORD, NULL);
+
+  if (g_mkdir_with_parents (self->core.state_dir, 0700) < 0)
+    add_start_warning (self, g_strdup_printf (_ ("Cannot create the state folder %s (%s): "
+                                                 "nothing phonesecd changes can be kept"),
+                                              self->core.state_dir, g_strerror (errno)));
+  if (!lock_state_dir (self, error))
+    return FALSE;
+  mark_running (self);
 
   /* The log outlives a crash, and a fatal signal leaves a record: both go
-   * into the problem report of the next start. */
-  {
-    g_autofree char *log_dir = g_build_filename (self->core.state_dir, "log", NULL);
-    g_autofree char *record = g_build_filename (self->core.state_dir, CRASH_RECORD, NULL);
-
-    g_mkdir_with_parents (log_dir, 0700);
-    self->core.log_path = g_build_filename (log_dir, "phonesecd.log", NULL);
-    phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
-    self->core.crash_log = phonesec_crash_log_new ();
-    if (self->core.previous_run_crashed)
-      phonesec_crash_log_add_previous_run (self->core.crash_log, record);
-    else
-      g_unlink (record);
-    phonesec_crash_log_install_handler (record);
-  }
+   * into the problem report of the next start. The log writer says when
+   * it cannot keep its file (update_warnings). */
+  g_mkdir_with_parents (log_dir, 0700);
+  self->core.log_path = g_build_filename (log_dir, "phonesecd.log", NULL);
+  phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
+  self->core.crash_log = phonesec_crash_log_new ();
+  if (self->core.previous_run_crashed)
+    phonesec_crash_log_add_previous_run (self->core.crash_log, record);
+  else
+    g_unlink (record);
+  phonesec_crash_log_install_handler (record);
   return TRUE;
+}
+
+/* Below this a commit of the store, or the log, may not fit. */
+#define STATE_DIR_LOW_SPACE (64 * 1024)
+
+static char *
+dup_space_warning (PhonesecDaemon *self)
+{
+  struct statvfs st;
+  guint64 free_bytes;
+  g_autofree char *size = NULL;
+
+  if (statvfs (self->core.state_dir, &st) < 0)
+    return NULL;
+  if (st.f_flag & ST_RDONLY)
+    return g_strdup_printf (_ ("The state folder %s is read-only: configuration changes cannot "
+                               "be saved"),
+                            self->core.state_dir);
+  /* Root may use the blocks reserved for it. */
+  free_bytes = (guint64) (geteuid () == 0 ? st.f_bfree : st.f_bavail) * st.f_frsize;
+  if (free_bytes >= STATE_DIR_LOW_SPACE)
+    return NULL;
+  size = g_format_size (free_bytes);
+  return g_strdup_printf (_ ("The state folder %s is full (%s free): configuration changes "
+                             "cannot be saved until there is room"),
+                          self->core.state_dir, size);
+}
+
+/* Manager.Warnings: what phonesecd works around now. Refreshed at start
+ * and after every transaction and trust store change, so room made later
+ * clears it. */
+static void
+update_warnings (PhonesecDaemon *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) warnings = NULL;
+  g_autofree char *space = dup_space_warning (self);
+  g_autofree char *log_error = phonesec_log_writer_dup_persist_error ();
+  const char *trust_error = phonesec_tls_policy_get_trust_error (self->core.tls);
+
+  if (self->manager == NULL)
+    return;
+  if (space != NULL)
+    g_strv_builder_add (builder, space);
+  for (guint i = 0; i < self->start_warnings->len; i++)
+    g_strv_builder_add (builder, self->start_warnings->pdata[i]);
+  if (trust_error[0] != '\0')
+    g_strv_builder_add (builder, trust_error);
+  if (log_error != NULL)
+    g_strv_builder_add (builder, log_error);
+  warnings = g_strv_builder_end (builder);
+  phonesec_dbus_manager_set_warnings (self->manager, (const char *const *) warnings);
 }
 
 static void update_log_secrets (PhonesecDaemon *self);
@@ -189,6 +260,7 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
   PhonesecDaemon *self = user_data;
 
   update_log_secrets (self);
+  update_warnings (self);
   phonesec_metrics_counter_add (self->core.metrics, "core.transactions", 1);
   if (g_strv_contains (names, "Webex_Metrics_Enable"))
     phonesec_metrics_set_sending_allowed (self->core.metrics,
@@ -292,6 +364,8 @@ setup_tls (PhonesecDaemon *self, GError **error)
       "proxy-resolver", self->core.proxy_slot, "user-agent", "phonesec/" PACKAGE_VERSION, "timeout",
       60, "tls-database", phonesec_tls_policy_get_database (self->core.tls), NULL);
   phonesec_tls_policy_guard_session (self->core.tls, self->core.soup_session);
+  /* A custom CA added or removed may mend (or break) the bundle file. */
+  g_signal_connect_swapped (self->core.tls, "changed", G_CALLBACK (update_warnings), self);
   g_signal_connect (self->core.soup_session, "request-unqueued", G_CALLBACK (on_request_done),
                     self);
   return TRUE;
@@ -307,9 +381,7 @@ setup_uploads (PhonesecDaemon *self, GError **error)
   phonesec_metrics_set_sending_allowed (self->core.metrics,
                                         store_bool (self, "Webex_Metrics_Enable"));
   self->core.upload_queue
-      = phonesec_upload_queue_new (dir, self->core.soup_session, self->core.metrics, error);
-  if (self->core.upload_queue == NULL)
-    return FALSE;
+      = phonesec_upload_queue_new (dir, self->core.soup_session, self->core.metrics);
   if (self->options.upload_retry != NULL)
     {
       guint64 min_ms = 0, max_ms = 0;
@@ -334,12 +406,13 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
 {
   g_autoptr (PhonesecDaemon) self = g_new0 (PhonesecDaemon, 1);
 
-  self->lock_fd = -1;
   g_autofree char *schema_path = NULL;
   g_autofree char *store_path = NULL;
   g_autoptr (GError) load_error = NULL;
   gboolean existed = FALSE;
 
+  self->lock_fd = -1;
+  self->start_warnings = g_ptr_array_new_with_free_func (g_free);
   self->options = *options;
   self->core.state_dir = g_strdup (options->state_dir);
 
@@ -751,6 +824,7 @@ export_objects (PhonesecDaemon *self, GError **error)
                                         phonesec_schema_get_line_count (self->core.schema));
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
+  update_warnings (self);
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
   g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);
   g_signal_connect (self->manager, "handle-subscribe", G_CALLBACK (on_handle_subscribe), self);
@@ -905,6 +979,7 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_free (self->core.state_dir);
   g_free (self->store_error);
+  g_clear_pointer (&self->start_warnings, g_ptr_array_unref);
   g_free (self->marker_path);
   if (self->lock_fd >= 0)
     close (self->lock_fd);

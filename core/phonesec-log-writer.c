@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,9 +24,11 @@ static GPtrArray *log_secrets;   /* of char*, guarded by log_lock */
 static char *recent[RECENT_MAX]; /* ring, guarded by log_lock */
 static guint recent_next;
 static gboolean log_verbose;
-static int persist_fd = -1;      /* the run's log file, guarded by log_lock */
+static int persist_fd = -1; /* the run's log file, guarded by log_lock */
 static char *persist_path;
 static goffset persist_size;
+static char *persist_error;        /* why records are not kept, guarded by log_lock */
+static gboolean persist_error_new; /* not yet reported */
 #define PERSIST_MAX (256 * 1024)
 
 void
@@ -72,10 +75,27 @@ phonesec_log_writer_mask (const char *text)
   return masked;
 }
 
+static void
+set_persist_error_locked (int saved)
+{
+  if (saved == 0)
+    {
+      g_clear_pointer (&persist_error, g_free);
+      return;
+    }
+  if (persist_error != NULL)
+    return;
+  persist_error = g_strdup_printf (_ ("The log cannot be kept in %s (%s): it goes to the "
+                                      "journal only, and a crash report will lack it"),
+                                   persist_path, g_strerror (saved));
+  persist_error_new = TRUE;
+}
+
 /* The same records, appended to a file so that they outlive a crash (a
  * write(2) per record is in the page cache at once: kill -9 loses nothing).
  * Bounded: past PERSIST_MAX the file starts again, the older half kept in
- * <file>.old. */
+ * <file>.old. A full disk drops records (said once, see
+ * report_persist_error) until there is room again. */
 static void
 persist_locked (const char *line)
 {
@@ -98,7 +118,46 @@ persist_locked (const char *line)
       persist_size = 0;
     }
   if (write (persist_fd, line, len) == (gssize) len && write (persist_fd, "\n", 1) == 1)
-    persist_size += len + 1;
+    {
+      persist_size += len + 1;
+      set_persist_error_locked (0);
+    }
+  else
+    set_persist_error_locked (errno != 0 ? errno : ENOSPC);
+}
+
+/* Called without the lock: the message goes straight to GLib's writer,
+ * not through ours (which would try the file again). */
+static void
+report_persist_error (void)
+{
+  g_autofree char *message = NULL;
+  GLogField fields[] = {
+    { "GLIB_DOMAIN", "phonesec", -1 },
+    { "MESSAGE", NULL, -1 },
+    { "PRIORITY", "4", -1 },
+  };
+
+  g_mutex_lock (&log_lock);
+  if (persist_error_new)
+    message = g_strdup (persist_error);
+  persist_error_new = FALSE;
+  g_mutex_unlock (&log_lock);
+  if (message == NULL)
+    return;
+  fields[1].value = message;
+  g_log_writer_default (G_LOG_LEVEL_WARNING, fields, G_N_ELEMENTS (fields), NULL);
+}
+
+char *
+phonesec_log_writer_dup_persist_error (void)
+{
+  char *message;
+
+  g_mutex_lock (&log_lock);
+  message = g_strdup (persist_error);
+  g_mutex_unlock (&log_lock);
+  return message;
 }
 
 void
@@ -107,7 +166,7 @@ phonesec_log_writer_persist (const char *path, gboolean keep_previous)
   g_autofree char *previous = g_strconcat (path, ".previous", NULL);
   g_autofree char *old = g_strconcat (path, ".old", NULL);
   g_autofree char *previous_old = g_strconcat (path, ".previous.old", NULL);
-  int fd;
+  int fd, saved;
 
   /* The last run's records matter only when it crashed: they go into the
    * crash report. */
@@ -123,18 +182,21 @@ phonesec_log_writer_persist (const char *path, gboolean keep_previous)
       g_unlink (old);
     }
   fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  saved = errno;
+  g_mutex_lock (&log_lock);
+  g_free (persist_path);
+  persist_path = g_strdup (path);
   if (fd < 0)
     {
-      g_warning ("Cannot keep the log in %s: %s", path, g_strerror (errno));
+      set_persist_error_locked (saved);
+      g_mutex_unlock (&log_lock);
+      report_persist_error ();
       return;
     }
-  g_mutex_lock (&log_lock);
   if (persist_fd >= 0)
     close (persist_fd);
   persist_fd = fd;
   persist_size = 0;
-  g_free (persist_path);
-  persist_path = g_strdup (path);
   /* What was logged before the state folder was known. */
   for (guint i = 0; i < RECENT_MAX; i++)
     {
@@ -143,6 +205,7 @@ phonesec_log_writer_persist (const char *path, gboolean keep_previous)
         persist_locked (line);
     }
   g_mutex_unlock (&log_lock);
+  report_persist_error ();
 }
 
 char *
@@ -215,6 +278,7 @@ phonesec_log_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fiel
       recent_next = (recent_next + 1) % RECENT_MAX;
     }
   g_mutex_unlock (&log_lock);
+  report_persist_error ();
 
   return g_log_writer_default (level, copy, n_fields, user_data);
 }

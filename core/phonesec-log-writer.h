@@ -25,5 +25,9 @@ char *phonesec_log_writer_mask (const char *text);
  * (the last run crashed), the last run's file is kept as @path.previous. */
 void phonesec_log_writer_persist (const char *path, gboolean keep_previous);
 
+/* NULL, or why records are not being kept in the file (it cannot be
+ * opened, or the disk is full), in words for the admin. */
+char *phonesec_log_writer_dup_persist_error (void);
+
 /* The last run's records kept by phonesec_log_writer_persist(), or NULL. */
 char *phonesec_log_writer_dup_previous (const char *path);

@@ -36,7 +36,7 @@ typedef struct
   GHashTable *headers;
   guint64 size;
   guint attempts;
-  gint64 due; /* monotonic µs */
+  gint64 due;       /* monotonic µs */
   gboolean dropped; /* dropped while in flight */
 } Item;
 
@@ -313,10 +313,10 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       g_autofree char *where = phonesec_upload_url_for_display (item->url);
-      g_autofree char *message
-          = status == 0 ? g_strdup_printf (_ ("%s: %s"), where, error->message)
-                        : g_strdup_printf (_ ("%s answered HTTP %u %s"), where, status,
-                                           soup_message_get_reason_phrase (msg));
+      g_autofree char *message = status == 0
+                                     ? g_strdup_printf (_ ("%s: %s"), where, error->message)
+                                     : g_strdup_printf (_ ("%s answered HTTP %u %s"), where, status,
+                                                        soup_message_get_reason_phrase (msg));
       gboolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
 
       if (permanent)
@@ -369,8 +369,8 @@ send_item (PhonesecUploadQueue *self, Item *item)
   while (g_hash_table_iter_next (&iter, &key, &value))
     soup_message_headers_replace (soup_message_get_request_headers (msg), key, value);
   self->in_flight = item;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->cancellable,
-                                    on_sent, g_object_ref (self));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->cancellable, on_sent,
+                                    g_object_ref (self));
 }
 
 static gboolean
@@ -413,9 +413,8 @@ schedule (PhonesecUploadQueue *self)
 static gboolean
 write_file (const char *path, const char *data, gsize len, GError **error)
 {
-  return g_file_set_contents_full (path, data, len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, error);
+  return g_file_set_contents_full (
+      path, data, len, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error);
 }
 
 char *
@@ -505,6 +504,8 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
         }
     }
   meta = g_key_file_to_data (kf, NULL, NULL);
+  /* The folder could not be made at start (a full disk): try again. */
+  g_mkdir_with_parents (self->dir, 0700);
   body_path = item_path (self, item, ".body");
   meta_path = item_path (self, item, ".item");
   if (!write_file (body_path, body != NULL ? g_bytes_get_data (body, NULL) : "", body_len, error)
@@ -614,18 +615,11 @@ on_sending_allowed_changed (PhonesecMetrics *metrics, gboolean allowed, gpointer
 }
 
 PhonesecUploadQueue *
-phonesec_upload_queue_new (const char *dir, SoupSession *session, PhonesecMetrics *metrics,
-                           GError **error)
+phonesec_upload_queue_new (const char *dir, SoupSession *session, PhonesecMetrics *metrics)
 {
   g_autoptr (PhonesecUploadQueue) self = g_object_new (PHONESEC_TYPE_UPLOAD_QUEUE, NULL);
+  g_autoptr (GError) local_error = NULL;
 
-  if (g_mkdir_with_parents (dir, 0700) < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _ ("Cannot create the upload queue folder %s: %s"), dir, g_strerror (saved));
-      return NULL;
-    }
   self->dir = g_strdup (dir);
   self->session = g_object_ref (session);
   if (metrics != NULL)
@@ -634,8 +628,13 @@ phonesec_upload_queue_new (const char *dir, SoupSession *session, PhonesecMetric
       self->allowed_handler = g_signal_connect (metrics, "sending-allowed-changed",
                                                 G_CALLBACK (on_sending_allowed_changed), self);
     }
-  if (!load_dir (self, error))
-    return NULL;
+  /* Without its folder (a full disk at the first start) the queue starts
+   * empty: the daemon must still start; adding an item says why it fails. */
+  if (g_mkdir_with_parents (dir, 0700) < 0)
+    g_warning ("Upload queue: cannot create %s (%s); nothing can be queued until it can", dir,
+               g_strerror (errno));
+  else if (!load_dir (self, &local_error))
+    g_warning ("Upload queue: cannot read %s (%s); starting empty", dir, local_error->message);
   if (self->metrics != NULL && !phonesec_metrics_get_sending_allowed (self->metrics))
     phonesec_upload_queue_discard (self, NULL, PHONESEC_UPLOAD_METRICS);
   return g_steal_pointer (&self);
@@ -676,10 +675,9 @@ phonesec_upload_queue_class_init (PhonesecUploadQueueClass *klass)
   signals[SIGNAL_ITEM_DONE] = g_signal_new (
       "item-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
       6, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_UINT, G_TYPE_STRING);
-  signals[SIGNAL_ITEM_FAILED]
-      = g_signal_new ("item-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                      NULL, G_TYPE_NONE, 5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
-                      G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_ITEM_FAILED] = g_signal_new (
+      "item-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+      5, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void

@@ -11,9 +11,11 @@
 
 G_BEGIN_DECLS
 
-/* Loads the items left in @dir (created 0700) by earlier runs. */
+/* Loads the items left in @dir (created 0700) by earlier runs. A folder
+ * that cannot be created or read is a warning (the queue starts empty and
+ * adding an item says why it fails), never a reason not to start. */
 PhonesecUploadQueue *phonesec_upload_queue_new (const char *dir, SoupSession *session,
-                                                PhonesecMetrics *metrics, GError **error);
+                                                PhonesecMetrics *metrics);
 /* Sending starts when the plugins are active, so that their owners see
  * every "item-done" of the items earlier runs left. */
 void phonesec_upload_queue_start (PhonesecUploadQueue *self);

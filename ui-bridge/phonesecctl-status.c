@@ -12,7 +12,8 @@
 
 /* Manager properties in the order an operator reads them. */
 static const char *const manager_properties[] = {
-  "Version", "State", "PendingRestart", "PreviousRunCrashed", "LineCount", "StoreError", NULL,
+  "Version",   "State",      "PendingRestart", "PreviousRunCrashed",
+  "LineCount", "StoreError", "Warnings",       NULL,
 };
 
 static GVariant *
@@ -149,7 +150,7 @@ status_daemon (PhonesecctlContext *ctx)
   GVariant *props;
   const char *key;
   GVariant *value;
-  int width = (int)strlen ("PreviousRunCrashed");
+  int width = (int) strlen ("PreviousRunCrashed");
 
   manager
       = phonesecctl_get_all_properties (ctx, PHONESEC_ROOT_PATH, PHONESEC_MANAGER_IFACE, &error);

@@ -19,6 +19,7 @@
 
 #define N_APPS 3
 #define DEBIAN_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
 
 struct _PhonesecTlsPolicy
 {
@@ -37,6 +38,7 @@ struct _PhonesecTlsPolicy
   char *system_bundle;
   char *bundle_path;
   GTlsDatabase *database;
+  char *trust_error; /* "" or why bundle_path is not the whole trust store */
 };
 
 enum
@@ -63,6 +65,7 @@ phonesec_tls_policy_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->system_bundle);
   g_free (self->bundle_path);
+  g_free (self->trust_error);
   g_clear_object (&self->database);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (phonesec_tls_policy_parent_class)->finalize (object);
@@ -84,6 +87,7 @@ phonesec_tls_policy_init (PhonesecTlsPolicy *self)
   self->cipher_list = g_strdup ("");
   self->cipher_list_error = g_strdup ("");
   self->fips_error = g_strdup ("");
+  self->trust_error = g_strdup ("");
 }
 
 gboolean
@@ -114,13 +118,85 @@ append_file (GString *bundle, const char *path)
     g_string_append_c (bundle, '\n');
 }
 
-/* One PEM bundle: what GIO, libldap and libopenconnect each take. */
+#define PEM_END "-----END CERTIFICATE-----"
+
+/* Whether every certificate of @old is also in @wanted (by its PEM text,
+ * which is copied verbatim from the same files): keeping @old then trusts
+ * nothing that is no longer trusted. */
 static gboolean
-rebuild_bundle (PhonesecTlsPolicy *self, GError **error)
+pem_is_subset (const char *old, const char *wanted)
+{
+  g_autoptr (GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *p, *begin, *end;
+
+  for (p = wanted;
+       (begin = strstr (p, PEM_BEGIN)) != NULL && (end = strstr (begin, PEM_END)) != NULL; p = end)
+    g_hash_table_add (known, g_strndup (begin, end - begin));
+  for (p = old; (begin = strstr (p, PEM_BEGIN)) != NULL; p = end)
+    {
+      g_autofree char *block = NULL;
+
+      end = strstr (begin, PEM_END);
+      if (end == NULL)
+        return FALSE; /* a cut certificate: not ours to judge, not kept */
+      block = g_strndup (begin, end - begin);
+      if (!g_hash_table_contains (known, block))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_trust_error (PhonesecTlsPolicy *self, char *message)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->trust_error);
+  self->trust_error = message != NULL ? message : g_strdup ("");
+  g_mutex_unlock (&self->lock);
+}
+
+/* Writes @wanted as the bundle unless the file already holds exactly it:
+ * a start must not need free space. When the write fails the previous
+ * file stays if it trusts nothing more than @wanted (it may miss CAs added
+ * since); one that would trust a CA no longer trusted is removed. Returns
+ * FALSE with @error when the file on disk is not @wanted. */
+static gboolean
+write_bundle (PhonesecTlsPolicy *self, const GString *wanted, GError **error)
+{
+  g_autofree char *current = NULL;
+  gsize current_len = 0;
+
+  if (g_file_get_contents (self->bundle_path, &current, &current_len, NULL)
+      && current_len == wanted->len && memcmp (current, wanted->str, wanted->len) == 0)
+    return TRUE;
+  if (g_file_set_contents_full (self->bundle_path, wanted->str, wanted->len,
+                                G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return TRUE;
+  if (current != NULL && !pem_is_subset (current, wanted->str))
+    {
+      g_unlink (self->bundle_path);
+      /* That freed its room: a second try may fit. */
+      if (g_file_set_contents_full (self->bundle_path, wanted->str, wanted->len,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0644, NULL))
+        {
+          g_clear_error (error);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* One PEM bundle: what GIO, libldap and libopenconnect each take. A file
+ * that could not be written is said in trust_error and in @write_error
+ * (optional); FALSE only when no trust database can be made at all. */
+static gboolean
+rebuild_bundle (PhonesecTlsPolicy *self, GError **out_write_error, GError **error)
 {
   g_autoptr (GString) bundle = g_string_new (NULL);
   g_autoptr (GDir) dir = g_dir_open (self->trust_dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) write_error = NULL;
+  const char *database_file = self->bundle_path;
   GTlsDatabase *database;
   const char *name;
 
@@ -135,16 +211,44 @@ rebuild_bundle (PhonesecTlsPolicy *self, GError **error)
       g_autofree char *path = g_build_filename (self->trust_dir, names->pdata[i], NULL);
       append_file (bundle, path);
     }
-  if (!g_file_set_contents_full (self->bundle_path, bundle->str, bundle->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    return FALSE;
-  database = g_tls_file_database_new (self->bundle_path, error);
+
+  if (write_bundle (self, bundle, &write_error))
+    set_trust_error (self, NULL);
+  else if (g_file_test (self->bundle_path, G_FILE_TEST_EXISTS))
+    set_trust_error (
+        self, g_strdup_printf (_ ("The trust store %s could not be updated (%s): TLS clients use "
+                                  "the previous one, without the CAs added since"),
+                               self->bundle_path, write_error->message));
+  else
+    {
+      /* The system CAs alone are a part of the trust store: nothing is
+       * trusted that should not be. */
+      database_file = self->system_bundle;
+      set_trust_error (
+          self, g_strdup_printf (_ ("The trust store %s could not be written (%s): the LDAP and "
+                                    "VPN clients cannot verify servers, and phonesecd's own HTTPS "
+                                    "client trusts only the system CAs, until there is room and "
+                                    "phonesecd restarts"),
+                                 self->bundle_path, write_error->message));
+    }
+  if (self->trust_error[0] != '\0')
+    g_warning ("%s", self->trust_error);
+
+  database = g_tls_file_database_new (database_file, error);
+  if (database == NULL && database_file != self->bundle_path)
+    {
+      /* No system bundle either: GIO's own idea of the system's CAs. */
+      g_clear_error (error);
+      database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+    }
   if (database == NULL)
     return FALSE;
   g_mutex_lock (&self->lock);
   g_clear_object (&self->database);
   self->database = database;
   g_mutex_unlock (&self->lock);
+  if (write_error != NULL && out_write_error != NULL)
+    *out_write_error = g_steal_pointer (&write_error);
   return TRUE;
 }
 
@@ -173,7 +277,9 @@ phonesec_tls_policy_new (const char *trust_dir, const char *ca_file, const char 
     }
   parent = g_path_get_dirname (trust_dir);
   self->bundle_path = g_build_filename (parent, "ca-bundle.pem", NULL);
-  if (!rebuild_bundle (self, error))
+  /* A bundle that cannot be written is a warning (trust_error), not a
+   * reason to stay off the bus: the phone must start on a full disk. */
+  if (!rebuild_bundle (self, NULL, error))
     return NULL;
   phonesec_tls_policy_configure (self, "TLS 1.1", "", FALSE);
   return g_steal_pointer (&self);
@@ -426,6 +532,12 @@ phonesec_tls_policy_get_database (PhonesecTlsPolicy *self)
   return self->database;
 }
 
+const char *
+phonesec_tls_policy_get_trust_error (PhonesecTlsPolicy *self)
+{
+  return self->trust_error;
+}
+
 /* --- custom CAs -------------------------------------------------------- */
 
 static char *
@@ -463,6 +575,7 @@ phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **e
   g_autofree char *fingerprint = NULL;
   g_autofree char *file_name = NULL;
   g_autofree char *path = NULL;
+  g_autoptr (GError) write_error = NULL;
   int ret;
 
   if (pem == NULL || strlen (pem) > 64 * 1024)
@@ -498,10 +611,26 @@ phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **e
 
   file_name = g_strdelimit (g_strconcat (fingerprint, ".pem", NULL), ":", '-');
   path = g_build_filename (self->trust_dir, file_name, NULL);
-  if (!g_file_set_contents_full (
-          path, pem, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, error)
-      || !rebuild_bundle (self, error))
-    return NULL;
+  if (g_file_set_contents_full (path, pem, -1,
+                                G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                &write_error))
+    {
+      if (!rebuild_bundle (self, &write_error, error))
+        return NULL;
+      /* Not in the bundle, so not added: back to the store as it was. */
+      if (write_error != NULL)
+        {
+          g_unlink (path);
+          rebuild_bundle (self, NULL, NULL);
+        }
+    }
+  if (write_error != NULL)
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                   _ ("the CA was not added: the trust store could not be written (%s)"),
+                   write_error->message);
+      return NULL;
+    }
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return g_steal_pointer (&fingerprint);
 }
@@ -528,7 +657,10 @@ phonesec_tls_policy_remove_ca (PhonesecTlsPolicy *self, const char *fingerprint,
                    _ ("no custom CA has the fingerprint %s"), lower);
       return FALSE;
     }
-  if (!rebuild_bundle (self, error))
+  /* A bundle that could not be rewritten no longer holds the CA either
+   * (rebuild_bundle removes a file that trusts more than the store): the
+   * removal stands, trust_error says the rest. */
+  if (!rebuild_bundle (self, NULL, error))
     return FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;

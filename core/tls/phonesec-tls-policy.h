@@ -26,18 +26,14 @@ G_DECLARE_FINAL_TYPE (PhonesecTlsPolicy, phonesec_tls_policy, PHONESEC, TLS_POLI
  * @system_bundle: (nullable): the system CA bundle, or %NULL for the
  *   distribution's default
  */
-PhonesecTlsPolicy *phonesec_tls_policy_new (const char *trust_dir,
-                                            const char *ca_file,
-                                            const char *system_bundle,
-                                            GError **error);
+PhonesecTlsPolicy *phonesec_tls_policy_new (const char *trust_dir, const char *ca_file,
+                                            const char *system_bundle, GError **error);
 
 /* Recomputes everything; emits "changed" when the effective policy changed.
  * @min_version: "TLS 1.0" .. "TLS 1.3"; @cipher_list: the OpenSSL string
  * as configured (empty or invalid → the guide's per-class fallback). */
-void phonesec_tls_policy_configure (PhonesecTlsPolicy *self,
-                                    const char *min_version,
-                                    const char *cipher_list,
-                                    gboolean fips);
+void phonesec_tls_policy_configure (PhonesecTlsPolicy *self, const char *min_version,
+                                    const char *cipher_list, gboolean fips);
 
 const char *phonesec_tls_policy_get_min_version (PhonesecTlsPolicy *self);
 const char *phonesec_tls_policy_get_cipher_list (PhonesecTlsPolicy *self);
@@ -69,17 +65,13 @@ GStrv phonesec_tls_policy_dup_suites (PhonesecTlsPolicy *self, PhonesecCipherApp
  * product of algorithm lists and may enable more suites than the OpenSSL
  * string selected; such a handshake is refused here.
  */
-gboolean phonesec_tls_policy_check_negotiated (PhonesecTlsPolicy *self,
-                                               PhonesecCipherAppClass app,
-                                               gnutls_protocol_t version,
-                                               const char *suite_iana,
+gboolean phonesec_tls_policy_check_negotiated (PhonesecTlsPolicy *self, PhonesecCipherAppClass app,
+                                               gnutls_protocol_t version, const char *suite_iana,
                                                GError **error);
 
 /* Applies priority and trust to a client session (thread-safe). */
-gboolean phonesec_tls_policy_setup_client (PhonesecTlsPolicy *self,
-                                           gnutls_session_t session,
-                                           PhonesecCipherAppClass app,
-                                           GError **error);
+gboolean phonesec_tls_policy_setup_client (PhonesecTlsPolicy *self, gnutls_session_t session,
+                                           PhonesecCipherAppClass app, GError **error);
 /* Credentials holding the whole trust store (transfer full). */
 gnutls_certificate_credentials_t phonesec_tls_policy_new_credentials (PhonesecTlsPolicy *self,
                                                                       GError **error);
@@ -87,17 +79,22 @@ gnutls_certificate_credentials_t phonesec_tls_policy_new_credentials (PhonesecTl
 /* --- trust store ------------------------------------------------------- */
 
 /* A PEM file with every trusted CA (system, custom, --ca-file), rewritten
- * when the store changes: for libraries that take a file (libldap,
- * libopenconnect). */
+ * when the store changes (only then: a start writes nothing when it is up
+ * to date): for libraries that take a file (libldap, libopenconnect). When
+ * it could not be written, see get_trust_error: the previous file is kept
+ * when it trusts no CA the store no longer holds, else there is none. */
 const char *phonesec_tls_policy_get_bundle_path (PhonesecTlsPolicy *self);
-/* The same as a GTlsDatabase, for GIO/libsoup (transfer none). */
+/* The same as a GTlsDatabase, for GIO/libsoup (transfer none); the system
+ * CAs alone while no bundle file exists. */
 GTlsDatabase *phonesec_tls_policy_get_database (PhonesecTlsPolicy *self);
+/* Empty, or why the bundle file is not the whole trust store (it could not
+ * be written: a full state folder), in words for the admin. */
+const char *phonesec_tls_policy_get_trust_error (PhonesecTlsPolicy *self);
 
 /* Adds one CA certificate (PEM, exactly one CA:TRUE certificate); returns
  * its SHA-256 fingerprint (lower-case hex, colon-separated). */
 char *phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **error);
-gboolean phonesec_tls_policy_remove_ca (PhonesecTlsPolicy *self,
-                                        const char *fingerprint,
+gboolean phonesec_tls_policy_remove_ca (PhonesecTlsPolicy *self, const char *fingerprint,
                                         GError **error);
 /* aa{sv}: fingerprint s, subject s, not-after x (unix time), source s
  * ("custom" or "ca-file"). */

@@ -276,6 +276,24 @@ phonesec_test_get (PhonesecTestBus *self, const char *name)
   return value;
 }
 
+char *
+phonesec_test_dup_string (PhonesecTestBus *self, const char *name)
+{
+  g_autoptr (GVariant) value = phonesec_test_get (self, name);
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
+  return g_variant_dup_string (value, NULL);
+}
+
+guint64
+phonesec_test_get_generation (PhonesecTestBus *self)
+{
+  g_autoptr (GVariant) value
+      = phonesec_test_get_property (self, ROOT_PATH, "org.phonesec.PhoneSec1.Config", "Generation");
+
+  return g_variant_get_uint64 (value);
+}
+
 guint64
 phonesec_test_apply (PhonesecTestBus *self, GVariant *values, GVariant *options, GError **error)
 {

@@ -42,6 +42,9 @@ GVariant *phonesec_test_call (PhonesecTestBus *self, const char *interface, cons
                               GVariant *args, GError **error);
 /* Shortcuts for the Config interface. */
 GVariant *phonesec_test_get (PhonesecTestBus *self, const char *name); /* the value, asserts OK */
+/* The value of a string parameter (asserts it is one), and Config.Generation. */
+char *phonesec_test_dup_string (PhonesecTestBus *self, const char *name);
+guint64 phonesec_test_get_generation (PhonesecTestBus *self);
 guint64 phonesec_test_apply (PhonesecTestBus *self, GVariant *values_asv, GVariant *options_asv,
                              GError **error); /* G_MAXUINT64 on error */
 /* Apply of NAME=STRING pairs (NULL-terminated) with no options. */

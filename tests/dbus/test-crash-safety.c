@@ -15,11 +15,17 @@
  * when the daemon runs under PHONESEC_DAEMON_WRAPPER, i.e. valgrind); the
  * GTest seed (--seed) makes a run reproducible.
  *
+ * After every kill the files are checked too: config.ini and, whenever it
+ * exists, config.ini.prev (the generation before, the daemon's fallback)
+ * are sealed, readable and written by one transaction each; .prev is never
+ * missing once two transactions were committed.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gstdio.h>
 
 #include "phonesec-test-bus.h"
+#include "phonesec-test-store.h"
 
 #define BUS_NAME "org.phonesec.PhoneSec1"
 #define ROOT_PATH "/org/phonesec/PhoneSec1"
@@ -67,7 +73,7 @@ static GVariant *
 expected_value (gint64 k, const char *name)
 {
   if (g_str_equal (name, "Proxy_Port"))
-    return g_variant_new_uint32 (k < 0 ? 3128 : 1000 + (guint32)(k % 60000));
+    return g_variant_new_uint32 (k < 0 ? 3128 : 1000 + (guint32) (k % 60000));
   if (g_str_equal (name, "Proxy_Host"))
     return k < 0 ? g_variant_new_string ("")
                  : g_variant_new_take_string (
@@ -107,7 +113,7 @@ k_of_host (const char *host)
   number = g_strndup (host + 1, strlen (host) - 1 - strlen (".example.com"));
   if (!g_ascii_string_to_unsigned (number, 10, 0, G_MAXINT32, &k, NULL))
     g_error ("Proxy_Host holds '%s', which no transaction wrote", host);
-  return (gint64)k;
+  return (gint64) k;
 }
 
 static GVariant *
@@ -162,7 +168,7 @@ stored_transaction (Fixture *f)
     g_error ("The store mixes transactions (Proxy_Host says %" G_GINT64_FORMAT "):%s", k,
              mixed->str);
   /* One committed transaction per k, starting from a fresh store. */
-  g_assert_cmpuint (g_variant_get_uint64 (generation), ==, (guint64)(k + 1));
+  g_assert_cmpuint (g_variant_get_uint64 (generation), ==, (guint64) (k + 1));
   return k;
 }
 
@@ -180,29 +186,60 @@ assert_store_readable (Fixture *f, guint kill)
   g_assert_true (g_variant_get_boolean (crashed));
 }
 
-/* The file itself parses and says the same generation; nothing was kept
- * aside; returns how many temp files killed writes left. */
+/* A store file is sealed, and the transaction its generation names wrote
+ * it whole; returns that generation. */
+static guint64
+check_store_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GKeyFile) keyfile = phonesec_test_read_sealed_store (path, &error);
+  g_autofree char *host = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *expected_group = NULL;
+  guint64 generation;
+
+  g_assert_no_error (error);
+  generation = g_key_file_get_uint64 (keyfile, "Store", "Generation", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (generation, >=, 1);
+  /* Transaction k (generation k + 1) set both from k. */
+  host = g_key_file_get_string (keyfile, "Values", "Proxy_Host", &error);
+  g_assert_no_error (error);
+  group = g_key_file_get_string (keyfile, "Values", "VPN_Tunnel_Group", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (k_of_host (host), ==, (gint64) generation - 1);
+  expected_group = g_strdup_printf ("g%" G_GUINT64_FORMAT, generation - 1);
+  g_assert_cmpstr (group, ==, expected_group);
+  return generation;
+}
+
+/* The files say the same generation as the daemon; .prev holds the one
+ * before (or the same, when a kill came between keeping it and the
+ * rename); nothing was kept aside; returns how many temp files killed
+ * writes left. */
 static guint
 check_state_dir (Fixture *f, gint64 k)
 {
   g_autofree char *path = g_build_filename (f->bus->state_dir, "config.ini", NULL);
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *prev = g_build_filename (f->bus->state_dir, "config.ini.prev", NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (GDir) dir = NULL;
   const char *name;
   guint temp_files = 0;
 
   if (k >= 0)
+    g_assert_cmpuint (check_store_file (path), ==, (guint64) (k + 1));
+  if (g_file_test (prev, G_FILE_TEST_EXISTS))
     {
-      g_autofree char *generation = NULL;
-      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT, k + 1);
+      guint64 generation = check_store_file (prev);
 
-      g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &error);
-      g_assert_no_error (error);
-      generation = g_key_file_get_string (keyfile, "Store", "Generation", &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (generation, ==, expected);
+      if (generation != (guint64) k && generation != (guint64) (k + 1))
+        g_error ("config.ini.prev holds generation %" G_GUINT64_FORMAT
+                 " beside config.ini's %" G_GINT64_FORMAT,
+                 generation, k + 1);
     }
+  else if (k >= 1)
+    g_error ("config.ini.prev is missing after %" G_GINT64_FORMAT " transactions", k + 1);
 
   dir = g_dir_open (f->bus->state_dir, 0, &error);
   g_assert_no_error (error);
@@ -210,7 +247,7 @@ check_state_dir (Fixture *f, gint64 k)
     {
       if (g_str_has_suffix (name, ".corrupt"))
         g_error ("The store was found corrupt and kept aside as %s", name);
-      if (g_str_has_prefix (name, "config.ini."))
+      if (g_str_has_prefix (name, "config.ini.") && !g_str_equal (name, "config.ini.prev"))
         temp_files++;
     }
   return temp_files;
@@ -254,7 +291,7 @@ apply_done (GObject *source, GAsyncResult *result, gpointer user_data)
     guint64 generation = 0;
 
     g_variant_get (reply, "(t)", &generation);
-    g_assert_cmpuint (generation, ==, (guint64)(stream->sent + 1));
+    g_assert_cmpuint (generation, ==, (guint64) (stream->sent + 1));
   }
   stream->last_acked = stream->sent;
   stream->replies++;
@@ -292,7 +329,7 @@ on_timer (gpointer user_data)
 static gboolean
 reply_settled (gpointer user_data)
 {
-  return !((Stream *)user_data)->pending;
+  return !((Stream *) user_data)->pending;
 }
 
 static guint
@@ -305,7 +342,7 @@ iterations (void)
 
   if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100000, &n, NULL))
     g_error ("PHONESEC_CRASH_ITERATIONS must be a number from 1 to 100000, not '%s'", text);
-  return (guint)n;
+  return (guint) n;
 }
 
 static void
@@ -377,7 +414,7 @@ test_kill_during_apply_loop (Fixture *f, gconstpointer data)
     }
 
   g_test_message ("%u kills in %.1f s; %" G_GINT64_FORMAT " transactions committed", n,
-                  (g_get_monotonic_time () - started) / (double)G_USEC_PER_SEC, k + 1);
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC, k + 1);
   g_test_message ("mid-transaction: %u (%u committed, %u rolled back); between transactions: %u",
                   killed_in_flight_committed + killed_in_flight_lost, killed_in_flight_committed,
                   killed_in_flight_lost, killed_between);

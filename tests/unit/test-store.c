@@ -2,11 +2,14 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "phonesec/phonesec-error.h"
 #include "phonesec-config-store.h"
+#include "phonesec-test-store.h"
 
 static const char schema_text[]
     = "[Mode]\n"
@@ -26,6 +29,7 @@ static const char plugin_schema_text[] = "[Plugin_Value]\n"
                                          "Label=Plugin value\nTab=system\nSection=Test\n";
 
 static GString *logged; /* every log message, for the tests that expect one */
+static gboolean quiet;  /* records are kept in logged only (loops of expected warnings) */
 
 typedef struct
 {
@@ -44,7 +48,7 @@ on_changed (PhonesecConfigStore *store, guint64 generation, const char *const *n
 
   f->changed_count++;
   g_strfreev (f->last_names);
-  f->last_names = g_strdupv ((char **)names);
+  f->last_names = g_strdupv ((char **) names);
 }
 
 static void
@@ -344,12 +348,400 @@ test_secret_values_feed_the_log_mask (Fixture *f, gconstpointer data)
   result_clear (&r);
 }
 
+/* --- the file's seal and the previous generation ------------------------ */
+
+static void
+write_bytes (const char *path, const void *data, gsize len)
+{
+  int fd;
+
+  /* A new file: the store may have linked @path to another name. No
+   * fsync: thousands of files in the loops below. */
+  g_unlink (path);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, data, len), ==, (gssize) len);
+  g_assert_no_errno (close (fd));
+}
+
+/* Loads the files as a restarted daemon would, warnings expected and kept
+ * in logged; returns load's result, @error its reason. */
+static gboolean
+reload (Fixture *f, GError **error)
+{
+  GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+  gboolean ok;
+
+  g_clear_object (&f->store);
+  g_string_truncate (logged, 0);
+  f->store = phonesec_config_store_new (f->schema, f->path);
+  ok = phonesec_config_store_load (f->store, NULL, error);
+  g_log_set_always_fatal (fatal);
+  return ok;
+}
+
+static char *
+sibling (Fixture *f, const char *suffix)
+{
+  return g_strconcat (f->path, suffix, NULL);
+}
+
+/* Generation 1: Mode=Manual Port=8080. Generation 2: Mode=Auto Port=8081
+ * and a password. Returns the bytes of both files. */
+static void
+commit_two_generations (Fixture *f, GBytes **first, GBytes **second)
+{
+  Result r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Mode", "Manual", "Port", "8080", NULL));
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  *first = phonesec_test_read_bytes (f->path);
+  r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Mode", "Auto", "Port", "8081", "Password",
+                           "pa55word", NULL));
+  g_assert_true (r.ok);
+  g_assert_cmpuint (r.generation, ==, 2);
+  result_clear (&r);
+  *second = phonesec_test_read_bytes (f->path);
+}
+
+/* The whole state, not only the names a cut could reach: no secret set. */
+static void
+assert_state (Fixture *f, guint64 generation, const char *mode, const char *port)
+{
+  g_auto (GStrv) secrets = phonesec_config_store_dup_secret_values (f->store);
+
+  g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, generation);
+  g_assert_cmpstr (value_string (f, "Mode"), ==, mode);
+  g_assert_cmpstr (value_string (f, "Port"), ==, port);
+  g_assert_cmpuint (g_strv_length (secrets), ==, 0);
+}
+
+#define assert_first_generation(f) assert_state ((f), 1, "Manual", "8080")
+#define assert_defaults(f) assert_state ((f), 0, "Off", "3128")
+
+static void
+test_file_is_a_key_file_sealed_by_length_and_sha256 (Fixture *f, gconstpointer data)
+{
+  Result r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Mode", "Manual", NULL));
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *checksum = NULL;
+  g_autofree char *expected_length = NULL;
+  g_autofree char *length = NULL;
+  g_autofree char *sha256 = NULL;
+  g_autofree char *start_group = NULL;
+  g_autofree char *last_line = NULL;
+  const char *text, *seal;
+  gsize len;
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  bytes = phonesec_test_read_bytes (f->path);
+  text = g_bytes_get_data (bytes, &len);
+  /* Still a key file an engineer can read; the seal is its last group. */
+  g_key_file_load_from_data (keyfile, text, len, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_key_file_get_integer (keyfile, "Store", "Version", NULL), ==, 2);
+  start_group = g_key_file_get_start_group (keyfile);
+  g_assert_cmpstr (start_group, ==, "Store");
+  seal = strstr (text, "\n[Integrity]\n");
+  g_assert_nonnull (seal);
+  seal++;
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  /* Length and SHA-256 of every byte above the [Integrity] line. */
+  length = g_key_file_get_string (keyfile, "Integrity", "Length", &error);
+  g_assert_no_error (error);
+  sha256 = g_key_file_get_string (keyfile, "Integrity", "SHA256", &error);
+  g_assert_no_error (error);
+  expected_length = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (seal - text));
+  g_assert_cmpstr (length, ==, expected_length);
+  checksum = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, seal - text);
+  g_assert_cmpstr (sha256, ==, checksum);
+  last_line = g_strconcat ("SHA256=", checksum, "\n", NULL);
+  g_assert_true (g_str_has_suffix (text, last_line));
+}
+
+static void
+test_commit_keeps_the_previous_generation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GBytes) kept = NULL;
+  g_autoptr (GBytes) current = NULL;
+
+  commit_two_generations (f, &first, &second);
+  kept = phonesec_test_read_bytes (prev);
+  g_assert_true (g_bytes_equal (kept, first));
+  current = phonesec_test_read_bytes (f->path);
+  g_assert_true (g_bytes_equal (current, second));
+}
+
+static void
+test_first_commit_has_no_previous_generation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  Result r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Mode", "Manual", NULL));
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (prev, G_FILE_TEST_EXISTS));
+}
+
+/* Every prefix of a real store file is refused: with .prev beside it the
+ * store holds exactly generation 1, without it exactly the defaults. */
+static void
+test_truncation_at_every_offset_is_detected (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autofree char *corrupt = sibling (f, ".corrupt");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  const char *text;
+  gsize len;
+
+  commit_two_generations (f, &first, &second);
+  text = g_bytes_get_data (second, &len);
+  quiet = TRUE;
+  for (gsize cut = 0; cut < len; cut++)
+    for (int with_prev = 0; with_prev <= 1; with_prev++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (GBytes) aside = NULL;
+
+        /* Renames over an existing file make ext4 flush it: slow. */
+        g_unlink (corrupt);
+        write_bytes (f->path, text, cut);
+        g_unlink (prev);
+        if (with_prev)
+          write_bytes (prev, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+        if (reload (f, &error))
+          g_error ("config.ini cut to %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                   " bytes loaded as good",
+                   cut, len);
+        g_assert_nonnull (strstr (error->message, ".corrupt"));
+        if (with_prev)
+          {
+            assert_first_generation (f);
+            g_assert_nonnull (strstr (error->message, "previous generation"));
+          }
+        else
+          assert_defaults (f);
+        aside = phonesec_test_read_bytes (corrupt);
+        g_assert_cmpuint (g_bytes_get_size (aside), ==, cut);
+      }
+  quiet = FALSE;
+
+  /* The whole file is generation 2. */
+  write_bytes (f->path, text, len);
+  open_store (f);
+  g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, 2);
+  g_assert_cmpstr (value_string (f, "Port"), ==, "8081");
+}
+
+static void
+test_every_bit_flip_is_detected (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autofree char *corrupt = sibling (f, ".corrupt");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autofree char *text = NULL;
+  gsize len;
+
+  commit_two_generations (f, &first, &second);
+  len = g_bytes_get_size (second);
+  text = g_memdup2 (g_bytes_get_data (second, NULL), len);
+  quiet = TRUE;
+  for (gsize i = 0; i < len; i++)
+    for (guint bit = 0; bit < 8; bit++)
+      {
+        g_autoptr (GError) error = NULL;
+
+        text[i] ^= 1 << bit;
+        g_unlink (corrupt);
+        write_bytes (f->path, text, len);
+        write_bytes (prev, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+        if (reload (f, &error))
+          g_error ("config.ini with bit %u of byte %" G_GSIZE_FORMAT " ('%c') flipped loaded as "
+                   "good",
+                   bit, i, g_ascii_isprint (text[i]) ? text[i] : '?');
+        assert_first_generation (f);
+        text[i] ^= 1 << bit;
+      }
+  quiet = FALSE;
+}
+
+static void
+test_missing_seal_is_cut_short (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *text;
+  const char *seal;
+  gsize len;
+
+  commit_two_generations (f, &first, &second);
+  text = g_bytes_get_data (second, &len);
+  seal = strstr (text, "[Integrity]\n");
+  g_assert_nonnull (seal);
+  /* The rest is a well-formed key file of format 2: only the seal is gone. */
+  write_bytes (f->path, text, seal - text);
+  g_assert_false (reload (f, &error));
+  g_assert_nonnull (strstr (error->message, "[Integrity] group is missing"));
+  g_assert_nonnull (strstr (logged->str, "kept aside as .corrupt"));
+  assert_first_generation (f);
+}
+
+static void
+test_old_format_loads_unverified_then_is_rewritten (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  static const char old[] = "[Store]\nVersion=1\nGeneration=4\n[Values]\nMode=Manual\nPort=8080\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) kept = NULL;
+  g_autofree char *contents = NULL;
+  Result r;
+
+  write_bytes (f->path, old, strlen (old));
+  g_assert_true (reload (f, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (logged->str, "accepted unverified"));
+  g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, 4);
+  g_assert_cmpstr (value_string (f, "Mode"), ==, "Manual");
+  g_assert_cmpstr (value_string (f, "Port"), ==, "8080");
+
+  /* The next commit writes format 2 and keeps the old file as .prev. */
+  r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Port", "81", NULL));
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_assert_true (g_file_get_contents (f->path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "Version=2\n"));
+  g_assert_nonnull (strstr (contents, "\n[Integrity]\n"));
+  kept = phonesec_test_read_bytes (prev);
+  g_assert_cmpmem (g_bytes_get_data (kept, NULL), g_bytes_get_size (kept), old, strlen (old));
+  g_assert_true (reload (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, 5);
+  g_assert_null (strstr (logged->str, "unverified"));
+}
+
+/* The damaged file goes aside, the previous generation becomes the current
+ * file again: the next start is clean, the next commit keeps it. */
+static void
+test_fallback_restores_the_previous_generation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GBytes) current = NULL;
+  g_autoptr (GError) error = NULL;
+  Result r;
+
+  commit_two_generations (f, &first, &second);
+  write_bytes (f->path, g_bytes_get_data (second, NULL), g_bytes_get_size (second) - 10);
+  g_assert_false (reload (f, &error));
+  g_clear_error (&error);
+  current = phonesec_test_read_bytes (f->path);
+  g_assert_true (g_bytes_equal (current, first));
+  g_assert_true (reload (f, &error));
+  g_assert_no_error (error);
+  assert_first_generation (f);
+
+  r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Port", "9", NULL));
+  g_assert_true (r.ok);
+  g_assert_cmpuint (r.generation, ==, 2);
+  result_clear (&r);
+  g_clear_pointer (&current, g_bytes_unref);
+  current = phonesec_test_read_bytes (prev);
+  g_assert_true (g_bytes_equal (current, first));
+}
+
+static void
+test_missing_current_file_loads_the_previous_generation (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GBytes) restored = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean existed = FALSE;
+
+  commit_two_generations (f, &first, &second);
+  g_unlink (f->path);
+  g_clear_object (&f->store);
+  f->store = phonesec_config_store_new (f->schema, f->path);
+  {
+    GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK);
+    g_assert_false (phonesec_config_store_load (f->store, &existed, &error));
+    g_log_set_always_fatal (fatal);
+  }
+  /* Not a first boot: no factory profile over the admin's settings. */
+  g_assert_true (existed);
+  g_assert_nonnull (strstr (error->message, "was missing"));
+  assert_first_generation (f);
+  /* Put back as the current file; .prev stays. */
+  restored = phonesec_test_read_bytes (f->path);
+  g_assert_true (g_bytes_equal (restored, first));
+  g_assert_true (g_file_test (prev, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_both_generations_bad_start_on_defaults (Fixture *f, gconstpointer data)
+{
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autofree char *corrupt = sibling (f, ".corrupt");
+  g_autofree char *prev_corrupt = sibling (f, ".prev.corrupt");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+  g_autoptr (GError) error = NULL;
+
+  commit_two_generations (f, &first, &second);
+  write_bytes (f->path, g_bytes_get_data (second, NULL), 40);
+  write_bytes (prev, g_bytes_get_data (first, NULL), g_bytes_get_size (first) - 1);
+  g_assert_false (reload (f, &error));
+  g_assert_nonnull (strstr (error->message, "previous generation"));
+  g_assert_nonnull (strstr (error->message, "default settings"));
+  assert_defaults (f);
+  g_assert_true (g_file_test (corrupt, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (prev_corrupt, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (prev, G_FILE_TEST_EXISTS));
+}
+
+/* A killed commit leaves its temp file or the .prev link being made; the
+ * next load removes both and keeps .prev and .corrupt. */
+static void
+test_load_removes_what_a_killed_commit_left (Fixture *f, gconstpointer data)
+{
+  g_autofree char *temp = sibling (f, ".Kd93Xq");
+  g_autofree char *link_new = sibling (f, ".prev.new");
+  g_autofree char *prev = sibling (f, ".prev");
+  g_autoptr (GBytes) first = NULL;
+  g_autoptr (GBytes) second = NULL;
+
+  commit_two_generations (f, &first, &second);
+  write_bytes (temp, "[Store]\nVers", 12);
+  write_bytes (link_new, g_bytes_get_data (first, NULL), g_bytes_get_size (first));
+  open_store (f);
+  g_assert_false (g_file_test (temp, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (link_new, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (prev, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, 2);
+}
+
 static GLogWriterOutput
 record_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
   for (gsize i = 0; i < n_fields; i++)
     if (g_str_equal (fields[i].key, "MESSAGE"))
-      g_string_append_printf (logged, "%s\n", (const char *)fields[i].value);
+      g_string_append_printf (logged, "%s\n", (const char *) fields[i].value);
+  if (quiet)
+    return G_LOG_WRITER_HANDLED;
   return g_log_writer_standard_streams (level, fields, n_fields, data);
 }
 
@@ -370,5 +762,16 @@ main (int argc, char **argv)
   ADD ("/store/load/corrupt", test_corrupt_file_is_kept_aside);
   ADD ("/store/load/orphans", test_unknown_stored_names_are_kept_until_their_schema_returns);
   ADD ("/store/secrets/mask", test_secret_values_feed_the_log_mask);
+  ADD ("/store/file/sealed", test_file_is_a_key_file_sealed_by_length_and_sha256);
+  ADD ("/store/file/keeps-previous", test_commit_keeps_the_previous_generation);
+  ADD ("/store/file/first-commit", test_first_commit_has_no_previous_generation);
+  ADD ("/store/load/truncated-every-offset", test_truncation_at_every_offset_is_detected);
+  ADD ("/store/load/bit-flip", test_every_bit_flip_is_detected);
+  ADD ("/store/load/missing-seal", test_missing_seal_is_cut_short);
+  ADD ("/store/load/old-format", test_old_format_loads_unverified_then_is_rewritten);
+  ADD ("/store/load/fallback-restores", test_fallback_restores_the_previous_generation);
+  ADD ("/store/load/current-missing", test_missing_current_file_loads_the_previous_generation);
+  ADD ("/store/load/both-bad", test_both_generations_bad_start_on_defaults);
+  ADD ("/store/load/leftovers", test_load_removes_what_a_killed_commit_left);
   return g_test_run ();
 }

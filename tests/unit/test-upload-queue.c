@@ -12,10 +12,10 @@
 typedef struct
 {
   SoupServer *server;
-  char *base;      /* http://127.0.0.1:PORT */
-  GPtrArray *got;  /* "METHOD PATH BODY" of each request answered 2xx */
-  guint status;    /* what the server answers */
-  guint requests;  /* every request, whatever the answer */
+  char *base;     /* http://127.0.0.1:PORT */
+  GPtrArray *got; /* "METHOD PATH BODY" of each request answered 2xx */
+  guint status;   /* what the server answers */
+  guint requests; /* every request, whatever the answer */
   char *dir;
   SoupSession *session;
   PhonesecMetrics *metrics;
@@ -108,10 +108,8 @@ teardown (Fixture *f, gconstpointer data)
 static PhonesecUploadQueue *
 new_queue (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  PhonesecUploadQueue *queue = phonesec_upload_queue_new (f->dir, f->session, f->metrics, &error);
+  PhonesecUploadQueue *queue = phonesec_upload_queue_new (f->dir, f->session, f->metrics);
 
-  g_assert_no_error (error);
   phonesec_upload_queue_set_backoff (queue, 20, 100);
   g_signal_connect (queue, "item-done", G_CALLBACK (on_done), f);
   return queue;
@@ -278,8 +276,8 @@ test_bounds (Fixture *f, gconstpointer data)
   {
     g_autofree char *url = g_strconcat (f->base, "/b", NULL);
     g_autoptr (GBytes) big = g_bytes_new_take (g_malloc0 (2048), 2048);
-    g_autofree char *id = phonesec_upload_queue_add (queue, "owner", "big", 0, "PUT", url, NULL,
-                                                     NULL, big, &error);
+    g_autofree char *id
+        = phonesec_upload_queue_add (queue, "owner", "big", 0, "PUT", url, NULL, NULL, big, &error);
     g_assert_null (id);
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   }
@@ -326,6 +324,39 @@ test_bad_url (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_files (f->dir), ==, 0);
 }
 
+/* A folder that cannot be made (a full disk at the first start; here a
+ * file in the way) is a warning: the queue exists, starts empty, and
+ * adding says why it fails; once the folder can be made, adding works. */
+static void
+test_missing_folder_is_not_fatal (Fixture *f, gconstpointer data)
+{
+  g_autofree char *blocker = g_build_filename (f->dir, "blocker", NULL);
+  g_autofree char *dir = g_build_filename (blocker, "uploads", NULL);
+  g_autoptr (PhonesecUploadQueue) queue = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "", 0, NULL));
+  g_test_expect_message ("phonesec", G_LOG_LEVEL_WARNING, "Upload queue: cannot create*");
+  queue = phonesec_upload_queue_new (dir, f->session, f->metrics);
+  g_test_assert_expected_messages ();
+  g_assert_nonnull (queue);
+  g_assert_false (phonesec_upload_queue_is_busy (queue));
+
+  id = add (f, queue, "r1", 0, "/p", &error);
+  g_assert_null (id);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Cannot queue the upload"));
+  g_clear_error (&error);
+
+  g_assert_no_errno (g_unlink (blocker));
+  id = add (f, queue, "r1", 0, "/p", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_cmpuint (count_files (dir), ==, 2);
+  rm_rf (blocker);
+}
+
 static void
 test_display_url (void)
 {
@@ -348,6 +379,7 @@ main (int argc, char **argv)
   ADD ("/upload-queue/bounds", test_bounds);
   ADD ("/upload-queue/metrics-gate", test_metrics_gate);
   ADD ("/upload-queue/bad-url", test_bad_url);
+  ADD ("/upload-queue/missing-folder", test_missing_folder_is_not_fatal);
   g_test_add_func ("/upload-queue/display-url", test_display_url);
   return g_test_run ();
 }
