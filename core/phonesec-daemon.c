@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -485,6 +487,49 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
 
 /* --- stop ------------------------------------------------------------------ */
 
+/* Once the main loop stops dispatching, GLib's signal sources would swallow
+ * a SIGTERM that arrives before the re-execution: the service manager's
+ * stop would be lost and the new image would run on. From the moment a
+ * restart begins to the exec a plain handler notes it, and
+ * phonesec_daemon_prepare_exec() blocks the signals so one arriving later
+ * still reaches the new image. */
+static volatile sig_atomic_t stop_during_restart;
+
+static void
+note_stop_during_restart (int signum)
+{
+  stop_during_restart = 1;
+}
+
+static void
+arm_restart_guard (void)
+{
+  struct sigaction action = { 0 };
+
+  action.sa_handler = note_stop_during_restart;
+  sigemptyset (&action.sa_mask);
+  sigaction (SIGTERM, &action, NULL);
+  sigaction (SIGINT, &action, NULL);
+}
+
+static void
+stop_signals_mask (int how)
+{
+  sigset_t set;
+
+  sigemptyset (&set);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGINT);
+  pthread_sigmask (how, &set, NULL);
+}
+
+gboolean
+phonesec_daemon_prepare_exec (void)
+{
+  stop_signals_mask (SIG_BLOCK);
+  return !stop_during_restart;
+}
+
 static gboolean
 finish_stop (gpointer user_data)
 {
@@ -514,6 +559,8 @@ begin_stop (PhonesecDaemon *self, const char *why)
     return;
   self->stopping = TRUE;
   self->stop_started = g_get_monotonic_time ();
+  if (self->restart)
+    arm_restart_guard ();
   g_message ("Stopping: %s", why);
   phonesec_notify ("STOPPING=1");
   if (self->manager != NULL)
@@ -933,12 +980,18 @@ phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart)
 
   sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, self);
   sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, self);
+  /* A re-executed image starts with them blocked: one that arrived during
+   * the restart is delivered now. */
+  stop_signals_mask (SIG_UNBLOCK);
   if (!apply_factory_profile (self))
     own_name (self);
   g_main_loop_run (self->loop);
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  /* Removing GLib's last sources puts the default handlers back. */
+  if (self->restart)
+    arm_restart_guard ();
   if (self->name_id != 0)
     g_bus_unown_name (self->name_id);
   if (self->exit_status == 0 && self->core.connection != NULL)

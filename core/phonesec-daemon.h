@@ -21,8 +21,8 @@ typedef struct
   char *schema_dir;
   char *admin_group;
   char *ca_file;
-  int plugin_timeout;    /* seconds one plugin may take to activate; 0 = default */
-  char *upload_retry;    /* "MIN_MS:MAX_MS" retry delays of the upload queue, or NULL */
+  int plugin_timeout; /* seconds one plugin may take to activate; 0 = default */
+  char *upload_retry; /* "MIN_MS:MAX_MS" retry delays of the upload queue, or NULL */
   gboolean verbose;
 } PhonesecDaemonOptions;
 
@@ -39,6 +39,11 @@ PhonesecDaemon *phonesec_daemon_new (const PhonesecDaemonOptions *options, GErro
 int phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart);
 
 void phonesec_daemon_free (PhonesecDaemon *self);
+
+/* Before re-executing after a restart: FALSE when a stop signal arrived
+ * meanwhile (exit instead). Blocks SIGTERM and SIGINT for the new image,
+ * which unblocks them once it handles them. */
+gboolean phonesec_daemon_prepare_exec (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDaemon, phonesec_daemon_free)
 
 G_END_DECLS

@@ -155,6 +155,11 @@ main (int argc, char **argv)
 
   if (status == 0 && restart)
     {
+      if (!phonesec_daemon_prepare_exec ())
+        {
+          g_message ("Stopping instead of restarting: signal received");
+          return 0;
+        }
       /* Same arguments, same pid: systemd and the bus see one service. */
       execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
       g_printerr ("phonesecd: cannot re-execute: %s\n", g_strerror (errno));
