@@ -491,11 +491,13 @@ add_problem (GPtrArray *problems, GHashTable *skipped, PhonesecError code, const
              const char *reason)
 {
   Problem *problem = g_new0 (Problem, 1);
+  /* The caller's name, bounded and on one line: a line per problem. */
+  g_autofree char *quoted = phonesec_quote_for_message (name, -1);
 
   problem->code = code;
-  problem->line = g_strdup_printf ("%s: %s", name, reason);
+  problem->line = g_strdup_printf ("%s: %s", quoted, reason);
   g_ptr_array_add (problems, problem);
-  g_hash_table_replace (skipped, g_strdup (name), g_strdup (reason));
+  g_hash_table_replace (skipped, g_steal_pointer (&quoted), g_strdup (reason));
 }
 
 /* The error of a strict transaction: one line per bad entry. The worst class
@@ -574,8 +576,9 @@ process_value (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, c
         }
       if (!phonesec_access_from_string (op->ua, &access))
         {
-          g_autofree char *reason = g_strdup_printf (
-              _ ("user access '%.16s' is not allowed; allowed: na, ro, rw"), op->ua);
+          g_autofree char *q = phonesec_quote_for_message (op->ua, -1);
+          g_autofree char *reason
+              = g_strdup_printf (_ ("user access '%s' is not allowed; allowed: na, ro, rw"), q);
           add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name, reason);
           return;
         }

@@ -64,15 +64,20 @@ check_options (GVariant *options, const char *const *allowed, GError **error)
       if (spec == NULL)
         {
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+          g_autofree char *q = phonesec_quote_for_message (key, -1);
+
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                       _ ("option '%.40s' is not known here; allowed: %s"), key, list);
+                       _ ("option '%s' is not known here; allowed: %s"), q, list);
           return FALSE;
         }
       if (!g_variant_is_of_type (value, G_VARIANT_TYPE (spec->type)))
         {
+          /* A type string can be 255 characters of nested containers. */
+          g_autofree char *given
+              = phonesec_quote_for_message (g_variant_get_type_string (value), -1);
+
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                       _ ("option %s must be of type %s, not %s"), key, spec->type,
-                       g_variant_get_type_string (value));
+                       _ ("option %s must be of type %s, not %s"), spec->name, spec->type, given);
           return FALSE;
         }
     }
@@ -136,9 +141,11 @@ resolve_names (PhonesecDBusConfigService *self, const char *const *names, Phones
 
       if (spec == NULL || !phonesec_config_store_can_read (self->store, spec, role))
         {
+          g_autofree char *q = phonesec_quote_for_message (names[i], -1);
+
           if (unknown->len > 0)
             g_string_append_c (unknown, '\n');
-          g_string_append_printf (unknown, _ ("%.80s: unknown parameter"), names[i]);
+          g_string_append_printf (unknown, _ ("%s: unknown parameter"), q);
           n_unknown++;
           continue;
         }
@@ -464,7 +471,9 @@ import_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
       spec = phonesec_schema_lookup (self->schema, entry->name);
       if (spec == NULL || !phonesec_config_store_can_read (self->store, spec, role))
         {
-          phonesec_transaction_add_skipped (txn, entry->name, _ ("unknown parameter, ignored"));
+          g_autofree char *q = phonesec_quote_for_message (entry->name, -1);
+
+          phonesec_transaction_add_skipped (txn, q, _ ("unknown parameter, ignored"));
           continue;
         }
       phonesec_transaction_add_value (txn, entry->name, g_variant_new_string (entry->value),

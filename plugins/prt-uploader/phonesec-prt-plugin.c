@@ -108,8 +108,8 @@ save_report (PhonesecPrtPlugin *self, const Report *r)
   g_key_file_set_string (kf, "Report", "QueueItem", r->queue_item ? r->queue_item : "");
   data = g_key_file_to_data (kf, NULL, NULL);
   if (!g_file_set_contents_full (path, data, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 &error))
     g_warning ("Cannot save the report %s: %s", r->id, error->message);
 }
 
@@ -234,10 +234,9 @@ dup_upload_url (PhonesecPrtPlugin *self, const Report *r, gboolean put, GError *
     {
       g_autofree char *escaped = g_uri_escape_string (r->name, NULL, FALSE);
       g_autofree char *path = g_strconcat (g_uri_get_path (uri), escaped, NULL);
-      g_autoptr (GUri) with_name
-          = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                         g_uri_get_host (uri), g_uri_get_port (uri), path, g_uri_get_query (uri),
-                         NULL);
+      g_autoptr (GUri) with_name = g_uri_build (
+          G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+          g_uri_get_host (uri), g_uri_get_port (uri), path, g_uri_get_query (uri), NULL);
       return g_uri_to_string (with_name);
     }
   return g_steal_pointer (&url);
@@ -438,10 +437,9 @@ format_crashes (GVariant *records)
       g_variant_dict_lookup (dict, "details", "&s", &details);
       time = g_date_time_new_from_unix_utc (when);
       stamp = time != NULL ? g_date_time_format_iso8601 (time) : g_strdup ("?");
-      g_string_append_printf (text,
-                              "process: %s\nplugin: %s\nsignal: %d%s%s\ntime: %s\ndetails:\n%s\n\n",
-                              process, plugin, signum, signame[0] ? " SIG" : "", signame, stamp,
-                              details);
+      g_string_append_printf (
+          text, "process: %s\nplugin: %s\nsignal: %d%s%s\ntime: %s\ndetails:\n%s\n\n", process,
+          plugin, signum, signame[0] ? " SIG" : "", signame, stamp, details);
       g_variant_unref (record);
     }
   return g_string_free (text, FALSE);
@@ -483,10 +481,9 @@ build_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   phonesec_prt_archive_add (job->archive, "system.txt", facts, -1);
   bytes = phonesec_prt_archive_finish (g_steal_pointer (&job->archive), &error);
   if (bytes == NULL
-      || !g_file_set_contents_full (job->archive_path, g_bytes_get_data (bytes, NULL),
-                                    g_bytes_get_size (bytes),
-                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                    0600, &error))
+      || !g_file_set_contents_full (
+          job->archive_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+          G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -506,17 +503,16 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->generating--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_autofree char *message = g_strdup_printf (_ ("The problem report could not be written: %s"),
-                                                  error->message);
+      g_autofree char *message
+          = g_strdup_printf (_ ("The problem report could not be written: %s"), error->message);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->iface == NULL)
         return;
       g_warning ("%s", message);
       phonesec_prt_dbus_problem_report_set_generation_status (self->iface, "failed");
       phonesec_prt_dbus_problem_report_set_last_error (self->iface, message);
       if (job->invocation != NULL)
-        g_dbus_method_invocation_return_error_literal (g_steal_pointer (&job->invocation),
-                                                       PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                                                       message);
+        g_dbus_method_invocation_return_error_literal (
+            g_steal_pointer (&job->invocation), PHONESEC_ERROR, PHONESEC_ERROR_FAILED, message);
       return;
     }
   r = g_steal_pointer (&job->report);
@@ -584,10 +580,10 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
 
   /* Everything that lives in the daemon is copied now, on the main thread. */
   stamp = g_date_time_format_iso8601 (now);
-  report_txt = g_strdup_printf ("id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\n"
-                                "phonesec: %s\n",
-                                r->id, r->name, r->reason, stamp, crash ? "yes" : "no",
-                                PACKAGE_VERSION);
+  report_txt
+      = g_strdup_printf ("id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\n"
+                         "phonesec: %s\n",
+                         r->id, r->name, r->reason, stamp, crash ? "yes" : "no", PACKAGE_VERSION);
   phonesec_prt_archive_add (job->archive, "report.txt", report_txt, -1);
   log = phonesec_context_dup_recent_log (self->context);
   log_txt = g_strjoinv ("\n", log);
@@ -599,14 +595,12 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
   objects = phonesec_context_dup_objects (self->context);
   objects_txt = format_objects (objects);
   phonesec_prt_archive_add (job->archive, "state/objects.txt", objects_txt, -1);
-  device_txt = g_strdup_printf ("MAC=%s\nSerial=%s\nProductName=%s\nProductSeries=%s\n"
-                                "SoftwareVersion=%s\nHardwareVersion=%s\n",
-                                phonesec_device_get_mac_colon (device),
-                                phonesec_device_get_serial (device),
-                                phonesec_device_get_product_name (device),
-                                phonesec_device_get_product_series (device),
-                                phonesec_device_get_software_version (device),
-                                phonesec_device_get_hardware_version (device));
+  device_txt = g_strdup_printf (
+      "MAC=%s\nSerial=%s\nProductName=%s\nProductSeries=%s\n"
+      "SoftwareVersion=%s\nHardwareVersion=%s\n",
+      phonesec_device_get_mac_colon (device), phonesec_device_get_serial (device),
+      phonesec_device_get_product_name (device), phonesec_device_get_product_series (device),
+      phonesec_device_get_software_version (device), phonesec_device_get_hardware_version (device));
   phonesec_prt_archive_add (job->archive, "device.txt", device_txt, -1);
   if (crash)
     {
@@ -708,8 +702,10 @@ on_handle_upload (PhonesecPrtDBusProblemReport *iface, GDBusMethodInvocation *in
 
   if (r == NULL)
     {
+      g_autofree char *q = phonesec_quote_for_message (id, -1);
+
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
-                                             _ ("No problem report has the id “%s”"), id);
+                                             _ ("No problem report has the id “%s”"), q);
       return TRUE;
     }
   phonesec_prt_dbus_problem_report_set_last_report (self->iface, r->id);
@@ -819,8 +815,7 @@ phonesec_prt_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *con
           g_str_equal (last->upload_status, "not-configured") ? "failed" : last->upload_status);
     }
   self->done_handler = g_signal_connect (queue, "item-done", G_CALLBACK (on_item_done), self);
-  self->failed_handler
-      = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  self->failed_handler = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
   self->crash_handler = g_signal_connect (phonesec_context_get_crash_log (context), "crashed",
                                           G_CALLBACK (on_crashed), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
