@@ -797,6 +797,8 @@ phonesec_validate_kind (const char *kind, const char *value, GError **error)
     { "fqdn", validate_fqdn },
     { "header-name", validate_header_name },
     { "header-value", validate_header_value },
+    /* The same text; the whole value is a credential (phonesec-credentials.h). */
+    { "header-secret", validate_header_value },
     { "firewall-options", phonesec_validate_firewall_options },
     { "rule", validate_rule },
     { "text", validate_text },

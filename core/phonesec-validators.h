@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  *   - "fqdn": a domain name of at least one label, no trailing garbage
  *   - "header-name": an HTTP field name (RFC 9110 token), 1..127 characters
  *   - "header-value": visible ASCII, space and tab, no CR/LF, ≤127 characters
+ *   - "header-secret": the same, for a value that is a credential (a token):
+ *     masked on every read (phonesec-credentials.h); never quoted here
  *   - "firewall-options": the Firewall_Config grammar (see
  *     phonesec_validate_firewall_options())
  *   - "rule": a provisioning rule `[--key K] [--uid U --pwd P] URL` where URL
