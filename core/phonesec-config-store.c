@@ -161,11 +161,17 @@ phonesec_config_store_dup_secret_values (PhonesecConfigStore *self)
       const PhonesecParamSpec *spec = all->pdata[i];
       GVariant *value;
 
-      if (!spec->secret)
+      PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+
+      if (!spec->secret && kind == PHONESEC_CREDENTIALS_NONE)
         continue;
       value = g_hash_table_lookup (self->state->values, spec->name);
-      if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+      if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        continue;
+      if (spec->secret)
         g_strv_builder_add (builder, g_variant_get_string (value, NULL));
+      else
+        phonesec_credentials_collect (kind, g_variant_get_string (value, NULL), builder);
     }
   return g_strv_builder_end (builder);
 }
@@ -542,6 +548,27 @@ note_changed (Commit *commit, GHashTable *seen, const PhonesecParamSpec *spec)
     g_ptr_array_add (commit->changed, g_strdup (spec->name));
 }
 
+/* A value written back as read (credentials masked) keeps the credentials
+ * stored: the masks are replaced by them, when the rest is unchanged. */
+static GVariant *
+keep_credentials (PhonesecConfigStore *self, Commit *commit, const PhonesecParamSpec *spec,
+                  GVariant *value, GError **error)
+{
+  PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+  GVariant *stored = phonesec_config_state_get_value (commit->next, spec);
+  g_autofree char *written = NULL;
+  g_autofree char *merged = NULL;
+
+  if (kind == PHONESEC_CREDENTIALS_NONE || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+      || !g_variant_is_of_type (stored, G_VARIANT_TYPE_STRING))
+    return g_variant_ref (value);
+  written = g_strstrip (g_variant_dup_string (value, NULL));
+  merged = phonesec_credentials_merge (kind, written, g_variant_get_string (stored, NULL), error);
+  if (merged == NULL)
+    return NULL;
+  return g_variant_ref_sink (g_variant_new_string (merged));
+}
+
 /* Applies one resolved entry to commit->next; records problems. */
 static void
 process_value (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, const Op *op)
@@ -585,7 +612,15 @@ process_value (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, c
     }
   if (op->value != NULL)
     {
-      value = phonesec_param_spec_parse (spec, op->value, &error);
+      g_autoptr (GVariant) written = keep_credentials (self, commit, spec, op->value, &error);
+
+      if (written == NULL)
+        {
+          add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name,
+                       error->message);
+          return;
+        }
+      value = phonesec_param_spec_parse (spec, written, &error);
       if (value == NULL)
         {
           add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name,
@@ -646,8 +681,8 @@ compute_changes (PhonesecConfigStore *self, Commit *commit)
 {
   g_autoptr (GHashTable) candidates = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTable *tables[] = { self->state->values, self->state->access, commit->next->values,
-                           commit->next->access };
+  GHashTable *tables[]
+      = { self->state->values, self->state->access, commit->next->values, commit->next->access };
   const GPtrArray *all = phonesec_schema_get_all (self->schema);
 
   for (guint t = 0; t < G_N_ELEMENTS (tables); t++)

@@ -179,13 +179,26 @@ resolve_invocation_names (PhonesecDBusConfigService *self, GDBusMethodInvocation
   return specs;
 }
 
-/* Secrets read as "" for everyone. */
+/* @value as every caller reads it: credentials inside it masked. */
+static GVariant *
+masked_value (const PhonesecParamSpec *spec, GVariant *value)
+{
+  PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+  g_autofree char *masked = NULL;
+
+  if (kind == PHONESEC_CREDENTIALS_NONE || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return value;
+  masked = phonesec_credentials_mask (kind, g_variant_get_string (value, NULL));
+  return g_variant_new_string (masked);
+}
+
+/* Secrets read as "" for everyone, credentials inside values masked. */
 static GVariant *
 readable_value (PhonesecDBusConfigService *self, const PhonesecParamSpec *spec)
 {
   if (spec->secret)
     return g_variant_new_string ("");
-  return phonesec_config_store_get_value (self->store, spec);
+  return masked_value (spec, phonesec_config_store_get_value (self->store, spec));
 }
 
 static void
@@ -221,7 +234,7 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
   g_variant_dict_insert (&dict, "signature", "s",
                          (const char *) phonesec_param_spec_get_value_type (spec));
   if (!spec->secret)
-    g_variant_dict_insert_value (&dict, "default", spec->default_value);
+    g_variant_dict_insert_value (&dict, "default", masked_value (spec, spec->default_value));
   if (spec->choices != NULL)
     g_variant_dict_insert_value (&dict, "choices",
                                  g_variant_new_strv ((const char *const *) spec->choices, -1));
@@ -262,6 +275,17 @@ describe_one (PhonesecDBusConfigService *self, GVariantBuilder *builder,
         &dict, "is-set", "b",
         g_variant_get_string (phonesec_config_store_get_value (self->store, spec), NULL)[0]
             != '\0');
+  if (phonesec_param_spec_get_credentials (spec) != PHONESEC_CREDENTIALS_NONE)
+    {
+      PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+      GVariant *value = phonesec_config_store_get_value (self->store, spec);
+
+      /* Where the value keeps credentials, and whether it holds one now
+       * (the masked value says so too, but a UI should not parse it). */
+      g_variant_dict_insert (&dict, "credentials", "s", phonesec_credentials_kind_to_string (kind));
+      g_variant_dict_insert (&dict, "has-credentials", "b",
+                             phonesec_credentials_has (kind, g_variant_get_string (value, NULL)));
+    }
   g_variant_dict_insert (&dict, "is-default", "b",
                          !phonesec_config_store_is_set (self->store, spec));
   g_variant_dict_insert (&dict, "restart", "b", spec->restart);
