@@ -437,6 +437,7 @@ parse_with_credentials (const PhonesecParamSpec *spec, PhonesecCredentialsKind k
                         const char *text, GError **error)
 {
   g_autoptr (GError) real_error = NULL;
+  g_autoptr (GError) masked_error = NULL;
   g_autoptr (GVariant) masked_value = NULL;
   g_autofree char *masked = NULL;
   GVariant *value = parse_string_text (spec, text, &real_error);
@@ -450,9 +451,25 @@ parse_with_credentials (const PhonesecParamSpec *spec, PhonesecCredentialsKind k
       return NULL;
     }
   masked = phonesec_credentials_mask (kind, text);
-  masked_value = parse_string_text (spec, masked, error);
+  masked_value = parse_string_text (spec, masked, &masked_error);
   if (masked_value == NULL)
-    return NULL;
+    {
+      /* The same text may stand elsewhere in the value, outside a
+       * credential's place ("--key K url K"): never quoted either. */
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto (GStrv) credentials = NULL;
+      GString *message = g_string_new (masked_error->message);
+
+      phonesec_credentials_collect (kind, text, builder);
+      credentials = g_strv_builder_end (builder);
+      /* Shorter ones would garble the words, as in the log writer. */
+      for (guint i = 0; credentials[i] != NULL; i++)
+        if (strlen (credentials[i]) >= 3)
+          g_string_replace (message, credentials[i], PHONESEC_CREDENTIALS_MASK, 0);
+      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE, message->str);
+      g_string_free (message, TRUE);
+      return NULL;
+    }
   g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                _ ("a password or key in the value is not valid (it is not shown); allowed: %s"),
                spec->type == PHONESEC_PARAM_URL
