@@ -319,6 +319,26 @@ phonesec_credentials_merge (PhonesecCredentialsKind kind, const char *written, c
   return rebuild (written, written_spans, pick_merged, &m);
 }
 
+gboolean
+phonesec_credentials_same_server (const char *url_a, const char *url_b)
+{
+  g_autoptr (GUri) a = url_a != NULL ? g_uri_parse (url_a, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr (GUri) b = url_b != NULL ? g_uri_parse (url_b, G_URI_FLAGS_ENCODED, NULL) : NULL;
+  g_autoptr (GUri) norm_a = NULL;
+  g_autoptr (GUri) norm_b = NULL;
+
+  if (a == NULL || b == NULL || g_uri_get_host (a) == NULL || g_uri_get_host (b) == NULL)
+    return FALSE;
+  /* SCHEME_NORMALIZE fills in the scheme's default port. */
+  norm_a = g_uri_parse (url_a, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  norm_b = g_uri_parse (url_b, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  if (norm_a == NULL || norm_b == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (g_uri_get_scheme (norm_a), g_uri_get_scheme (norm_b)) == 0
+         && g_ascii_strcasecmp (g_uri_get_host (norm_a), g_uri_get_host (norm_b)) == 0
+         && g_uri_get_port (norm_a) == g_uri_get_port (norm_b);
+}
+
 char *
 phonesec_credentials_strip_url (const char *url, char **out_userinfo)
 {

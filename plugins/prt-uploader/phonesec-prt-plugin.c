@@ -17,6 +17,9 @@
 #include "phonesec-prt-generated.h"
 
 #define OWNER "prt-uploader"
+/* What the upload queue's items refer to for their secrets. */
+#define RULE_REF "PRT_Upload_Rule"
+#define HEADER_VALUE_REF "PRT_HTTP_Header_Value"
 #define KEEP_REPORTS 10
 #define MAX_REASON 256
 /* Helper crashes closer together than this make one report, not a storm. */
@@ -250,7 +253,8 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
   g_autofree char *header_value
       = phonesec_context_dup_string (self->context, "PRT_HTTP_Header_Value");
   g_autofree char *archive_path = report_path (self, r, ".tar.gz");
-  g_autoptr (GHashTable) headers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) secret_headers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GUri) uri = NULL;
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GBytes) archive = NULL;
   g_autoptr (GBytes) body = NULL;
@@ -289,18 +293,56 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
       soup_multipart_to_message (form, form_headers, &body);
       content_type = g_strdup (soup_message_headers_get_one (form_headers, "Content-Type"));
     }
-  /* Both or neither: the schema already checked each one's characters. */
+  /* Both or neither: the schema already checked each one's characters.
+   * The value is a credential: the queue gets its reference, and asks
+   * provide_secret() at send time. */
   if (header != NULL && header[0] != '\0' && header_value != NULL && header_value[0] != '\0')
-    g_hash_table_insert (headers, header, header_value);
-  item = phonesec_upload_queue_add (phonesec_context_get_upload_queue (self->context), OWNER, r->id,
-                                    PHONESEC_UPLOAD_DEFAULT, put ? "PUT" : "POST", url,
-                                    content_type, headers, body, error);
+    g_hash_table_insert (secret_headers, header, (char *) HEADER_VALUE_REF);
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  item = phonesec_upload_queue_add_full (
+      phonesec_context_get_upload_queue (self->context), OWNER, r->id, PHONESEC_UPLOAD_DEFAULT,
+      put ? "PUT" : "POST", url, content_type, NULL,
+      uri != NULL && g_uri_get_userinfo (uri) != NULL ? RULE_REF : NULL, secret_headers, body,
+      error);
   if (item == NULL)
     return FALSE;
   g_free (r->queue_item);
   r->queue_item = g_steal_pointer (&item);
   set_upload_status (self, r, "queued", NULL);
   return TRUE;
+}
+
+/* The upload queue asks for an item's secrets at send time: the current
+ * ones, and only for the server they are configured for now. */
+static PhonesecSecret *
+provide_secret (const char *owner, const char *tag, const char *ref, const char *url,
+                gpointer user_data)
+{
+  PhonesecPrtPlugin *self = user_data;
+  g_autofree char *current = NULL;
+  g_autoptr (GUri) uri = NULL;
+
+  if (self->context == NULL || (current = dup_upload_url (self, NULL, FALSE, NULL)) == NULL
+      || !phonesec_credentials_same_server (current, url))
+    return NULL;
+  if (g_str_equal (ref, RULE_REF))
+    {
+      uri = g_uri_parse (current, G_URI_FLAGS_ENCODED, NULL);
+      return uri != NULL && g_uri_get_userinfo (uri) != NULL
+                 ? phonesec_secret_new (g_uri_get_userinfo (uri), -1)
+                 : NULL;
+    }
+  if (g_str_equal (ref, HEADER_VALUE_REF))
+    {
+      g_autofree char *value = phonesec_context_dup_string (self->context, HEADER_VALUE_REF);
+      PhonesecSecret *secret
+          = value != NULL && value[0] != '\0' ? phonesec_secret_new (value, -1) : NULL;
+
+      if (value != NULL)
+        explicit_bzero (value, strlen (value));
+      return secret;
+    }
+  return NULL;
 }
 
 static void
@@ -766,6 +808,7 @@ stop_feature (PhonesecPrtPlugin *self)
       queue = phonesec_context_get_upload_queue (self->context);
       g_clear_signal_handler (&self->done_handler, queue);
       g_clear_signal_handler (&self->failed_handler, queue);
+      phonesec_upload_queue_set_secret_func (queue, OWNER, NULL, NULL, NULL);
       g_clear_signal_handler (&self->crash_handler, phonesec_context_get_crash_log (self->context));
     }
   if (self->iface != NULL)
@@ -816,6 +859,7 @@ phonesec_prt_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *con
     }
   self->done_handler = g_signal_connect (queue, "item-done", G_CALLBACK (on_item_done), self);
   self->failed_handler = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  phonesec_upload_queue_set_secret_func (queue, OWNER, provide_secret, self, NULL);
   self->crash_handler = g_signal_connect (phonesec_context_get_crash_log (context), "crashed",
                                           G_CALLBACK (on_crashed), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));

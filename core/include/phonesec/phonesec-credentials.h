@@ -36,4 +36,15 @@ G_BEGIN_DECLS
  */
 char *phonesec_credentials_mask_url (const char *url);
 
+/**
+ * phonesec_credentials_same_server:
+ * @url_a: (nullable): a URL
+ * @url_b: (nullable): another
+ *
+ * Whether both are URLs of the same scheme, host and port (the scheme's
+ * default when absent), user information and path aside: the check a
+ * #PhonesecUploadSecretFunc makes before handing out a credential.
+ */
+gboolean phonesec_credentials_same_server (const char *url_a, const char *url_b);
+
 G_END_DECLS
