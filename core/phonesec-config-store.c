@@ -23,6 +23,8 @@
 #define GROUP_STORE "Store"
 #define GROUP_VALUES "Values"
 #define GROUP_ACCESS "UserAccess"
+/* A strict transaction's error names at most this many bad entries. */
+#define MAX_LISTED_PROBLEMS 50
 
 /* ------------------------------------------------------------------------ */
 /* The store */
@@ -530,13 +532,23 @@ problems_to_error (GPtrArray *problems)
         g_dngettext (GETTEXT_PACKAGE, "%u value was rejected; nothing was changed:",
                      "%u values were rejected; nothing was changed:", problems->len),
         problems->len);
-  for (guint i = 0; i < problems->len; i++)
+  /* Bounded: 4096 bad names must not make a 400 KB message. */
+  for (guint i = 0; i < MIN (problems->len, MAX_LISTED_PROBLEMS); i++)
     {
       Problem *problem = problems->pdata[i];
 
       if (message->len > 0)
         g_string_append_c (message, '\n');
       g_string_append (message, problem->line);
+    }
+  if (problems->len > MAX_LISTED_PROBLEMS)
+    {
+      g_string_append_c (message, '\n');
+      g_string_append_printf (message,
+                              g_dngettext (GETTEXT_PACKAGE, "and %u more problem",
+                                           "and %u more problems",
+                                           problems->len - MAX_LISTED_PROBLEMS),
+                              problems->len - MAX_LISTED_PROBLEMS);
     }
   return g_error_new_literal (PHONESEC_ERROR, code, message->str);
 }
