@@ -339,6 +339,18 @@ phonesec_credentials_same_server (const char *url_a, const char *url_b)
          && g_uri_get_port (norm_a) == g_uri_get_port (norm_b);
 }
 
+PhonesecSecret *
+phonesec_credentials_dup_userinfo_for (const char *configured, const char *item_url)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  if (!phonesec_credentials_same_server (configured, item_url)
+      || (uri = g_uri_parse (configured, G_URI_FLAGS_ENCODED, NULL)) == NULL
+      || g_uri_get_userinfo (uri) == NULL)
+    return NULL;
+  return phonesec_secret_new (g_uri_get_userinfo (uri), -1);
+}
+
 char *
 phonesec_credentials_strip_url (const char *url, char **out_userinfo)
 {

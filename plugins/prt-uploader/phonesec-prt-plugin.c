@@ -320,18 +320,12 @@ provide_secret (const char *owner, const char *tag, const char *ref, const char 
 {
   PhonesecPrtPlugin *self = user_data;
   g_autofree char *current = NULL;
-  g_autoptr (GUri) uri = NULL;
 
   if (self->context == NULL || (current = dup_upload_url (self, NULL, FALSE, NULL)) == NULL
       || !phonesec_credentials_same_server (current, url))
     return NULL;
   if (g_str_equal (ref, RULE_REF))
-    {
-      uri = g_uri_parse (current, G_URI_FLAGS_ENCODED, NULL);
-      return uri != NULL && g_uri_get_userinfo (uri) != NULL
-                 ? phonesec_secret_new (g_uri_get_userinfo (uri), -1)
-                 : NULL;
-    }
+    return phonesec_credentials_dup_userinfo_for (current, url);
   if (g_str_equal (ref, HEADER_VALUE_REF))
     {
       g_autofree char *value = phonesec_context_dup_string (self->context, HEADER_VALUE_REF);

@@ -177,16 +177,11 @@ provide_secret (const char *owner, const char *tag, const char *ref, const char 
 {
   PhonesecWebexMetricsPlugin *self = user_data;
   g_autofree char *current = NULL;
-  g_autoptr (GUri) uri = NULL;
 
   if (self->context == NULL || !g_str_equal (ref, URL_REF))
     return NULL;
   current = phonesec_context_dup_string (self->context, URL_REF);
-  if (!phonesec_credentials_same_server (current, url)
-      || (uri = g_uri_parse (current, G_URI_FLAGS_ENCODED, NULL)) == NULL
-      || g_uri_get_userinfo (uri) == NULL)
-    return NULL;
-  return phonesec_secret_new (g_uri_get_userinfo (uri), -1);
+  return phonesec_credentials_dup_userinfo_for (current, url);
 }
 
 /* Reads the parameters and (re)arms the interval timer. */

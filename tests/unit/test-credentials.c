@@ -9,6 +9,7 @@
 #include "phonesec-credentials.h"
 #include "phonesec-param-spec.h"
 #include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-secret.h"
 
 #define URL PHONESEC_CREDENTIALS_URL
 #define RULE PHONESEC_CREDENTIALS_RULE
@@ -186,6 +187,32 @@ test_strip_url (void)
   g_assert_cmpstr (c, ==, "not a url");
 }
 
+/* An upload item only gets the user:password configured for its server. */
+static void
+test_userinfo_for_same_server_only (void)
+{
+  g_autoptr (PhonesecSecret) same = phonesec_credentials_dup_userinfo_for (
+      "HTTPS://u:p%40w@Up.Example:443/a/", "https://up.example/b");
+  g_autoptr (PhonesecSecret) other_host = phonesec_credentials_dup_userinfo_for (
+      "https://u:pw@evil.example/a/", "https://up.example/a/");
+  g_autoptr (PhonesecSecret) other_port = phonesec_credentials_dup_userinfo_for (
+      "https://u:pw@up.example:8443/", "https://up.example/");
+  g_autoptr (PhonesecSecret) other_scheme
+      = phonesec_credentials_dup_userinfo_for ("http://u:pw@up.example/", "https://up.example/");
+  g_autoptr (PhonesecSecret) none
+      = phonesec_credentials_dup_userinfo_for ("https://up.example/", "https://up.example/");
+
+  g_assert_nonnull (same);
+  g_assert_cmpstr (phonesec_secret_peek (same), ==, "u:p%40w");
+  g_assert_null (other_host);
+  g_assert_null (other_port);
+  g_assert_null (other_scheme);
+  g_assert_null (none);
+  g_assert_false (phonesec_credentials_same_server (NULL, "https://h/"));
+  g_assert_false (phonesec_credentials_same_server ("not a url", "https://h/"));
+  g_assert_true (phonesec_credentials_same_server ("http://[::1]:80/x", "http://[::1]/y"));
+}
+
 /* --- through the parameter rules ------------------------------------------ */
 
 static PhonesecParamSpec *
@@ -261,6 +288,8 @@ main (int argc, char **argv)
   g_test_add_func ("/credentials/collect", test_collect);
   g_test_add_func ("/credentials/merge", test_merge_cases);
   g_test_add_func ("/credentials/strip-url", test_strip_url);
+  g_test_add_func ("/credentials/userinfo-for-same-server-only",
+                   test_userinfo_for_same_server_only);
   g_test_add_func ("/credentials/spec-kind", test_spec_credentials_kind);
   g_test_add_func ("/credentials/spec-errors-never-quote-credentials",
                    test_spec_errors_never_quote_credentials);

@@ -12,6 +12,8 @@
 
 #include <glib.h>
 
+#include "phonesec-secret.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -46,5 +48,20 @@ char *phonesec_credentials_mask_url (const char *url);
  * #PhonesecUploadSecretFunc makes before handing out a credential.
  */
 gboolean phonesec_credentials_same_server (const char *url_a, const char *url_b);
+
+/**
+ * phonesec_credentials_dup_userinfo_for:
+ * @configured: (nullable): the URL as configured now, maybe with
+ *   `user:password@`
+ * @item_url: the URL an upload item goes to (without user information)
+ *
+ * What a #PhonesecUploadSecretFunc answers for a userinfo reference: the
+ * `user:password` of @configured (as written, percent-encoded), only when
+ * it names the same server as @item_url.
+ *
+ * Returns: (transfer full) (nullable): the user information, or %NULL
+ */
+PhonesecSecret *phonesec_credentials_dup_userinfo_for (const char *configured,
+                                                       const char *item_url);
 
 G_END_DECLS
