@@ -19,7 +19,12 @@ static const char schema_text[]
       "[Locked]\n"
       "Type=bool\nDefault=No\nAccess=ro\nLabel=Locked\nTab=system\nSection=Test\n"
       "[Password]\n"
-      "Type=string\nDefault=\nAccess=rw\nSecret=true\nLabel=Password\nTab=system\nSection=Test\n";
+      "Type=string\nDefault=\nAccess=rw\nSecret=true\nLabel=Password\nTab=system\nSection=Test\n"
+      "[Url]\n"
+      "Type=url\nDefault=\nAccess=rw\nLabel=Url\nTab=system\nSection=Test\n"
+      "[Token]\n"
+      "Type=string\nKind=header-secret\nDefault=\nAccess=rw\nLabel=Token\nTab=system\n"
+      "Section=Test\n";
 
 static const char plugin_schema_text[] = "[Plugin_Value]\n"
                                          "Type=int\nMin=0\nMax=10\nDefault=1\nAccess=rw\n"
@@ -44,7 +49,7 @@ on_changed (PhonesecConfigStore *store, guint64 generation, const char *const *n
 
   f->changed_count++;
   g_strfreev (f->last_names);
-  f->last_names = g_strdupv ((char **)names);
+  f->last_names = g_strdupv ((char **) names);
 }
 
 static void
@@ -344,12 +349,45 @@ test_secret_values_feed_the_log_mask (Fixture *f, gconstpointer data)
   result_clear (&r);
 }
 
+/* Credentials inside values feed the log mask too; written back masked they
+ * are kept, with another host refused. */
+static void
+test_credentials_in_values_feed_the_log_mask_and_are_kept (Fixture *f, gconstpointer data)
+{
+  Result r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Url", "https://u:urlpw1@h.example/p",
+                                  "Token", "tok-123", NULL));
+  const PhonesecParamSpec *url = phonesec_schema_lookup (f->schema, "Url");
+  g_auto (GStrv) secrets = NULL;
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  secrets = phonesec_config_store_dup_secret_values (f->store);
+  g_assert_true (g_strv_contains ((const char *const *) secrets, "urlpw1"));
+  g_assert_true (g_strv_contains ((const char *const *) secrets, "tok-123"));
+
+  r = commit (f, txn_with (PHONESEC_ROLE_USER, "Url", "https://u:********@h.example/p", "Token",
+                           "********", NULL));
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_assert_cmpstr (g_variant_get_string (phonesec_config_store_get_value (f->store, url), NULL), ==,
+                   "https://u:urlpw1@h.example/p");
+
+  r = commit (f, txn_with (PHONESEC_ROLE_USER, "Url", "https://u:********@evil.example/p", NULL));
+  g_assert_false (r.ok);
+  g_assert_error (r.error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (r.error->message, "Url: "));
+  g_assert_null (strstr (r.error->message, "urlpw1"));
+  result_clear (&r);
+  g_assert_cmpstr (g_variant_get_string (phonesec_config_store_get_value (f->store, url), NULL), ==,
+                   "https://u:urlpw1@h.example/p");
+}
+
 static GLogWriterOutput
 record_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
   for (gsize i = 0; i < n_fields; i++)
     if (g_str_equal (fields[i].key, "MESSAGE"))
-      g_string_append_printf (logged, "%s\n", (const char *)fields[i].value);
+      g_string_append_printf (logged, "%s\n", (const char *) fields[i].value);
   return g_log_writer_standard_streams (level, fields, n_fields, data);
 }
 
@@ -370,5 +408,7 @@ main (int argc, char **argv)
   ADD ("/store/load/corrupt", test_corrupt_file_is_kept_aside);
   ADD ("/store/load/orphans", test_unknown_stored_names_are_kept_until_their_schema_returns);
   ADD ("/store/secrets/mask", test_secret_values_feed_the_log_mask);
+  ADD ("/store/secrets/credentials-in-values",
+       test_credentials_in_values_feed_the_log_mask_and_are_kept);
   return g_test_run ();
 }
