@@ -46,6 +46,7 @@ struct _PhonesecDBusConfigService
   GDBusConnection *connection;
   guint registration_id;
   gulong changed_handler;
+  GCancellable *cancellable; /* imports being parsed; cancelled on free */
 };
 
 /* --- options ----------------------------------------------------------- */
@@ -632,6 +633,9 @@ import_parsed (GObject *source, GAsyncResult *result, gpointer user_data)
   GHashTable *ignored;
   PhonesecTransaction *txn;
 
+  /* The service is gone (the daemon stops): @self must not be touched. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   if (parsed == NULL)
     {
       g_dbus_method_invocation_return_error (
@@ -712,7 +716,7 @@ import_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
   import->invocation = g_object_ref (invocation);
   import->txn = txn;
   phonesec_caller_resolve_role (caller, options, &import->role, NULL);
-  task = g_task_new (NULL, NULL, import_parsed, NULL);
+  task = g_task_new (NULL, self->cancellable, import_parsed, NULL);
   g_task_set_source_tag (task, import_with_caller);
   g_task_set_task_data (task, import, (GDestroyNotify) import_free);
   g_task_run_in_thread (task, parse_in_thread);
@@ -827,6 +831,7 @@ phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigSto
       return NULL;
     }
   self->changed_handler = g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
+  self->cancellable = g_cancellable_new ();
   return g_steal_pointer (&self);
 }
 
@@ -835,6 +840,8 @@ phonesec_dbus_config_service_free (PhonesecDBusConfigService *self)
 {
   if (self == NULL)
     return;
+  g_cancellable_cancel (self->cancellable);
+  g_object_unref (self->cancellable);
   g_signal_handler_disconnect (self->store, self->changed_handler);
   g_dbus_connection_unregister_object (self->connection, self->registration_id);
   g_object_unref (self->callers);
