@@ -171,12 +171,14 @@ test_admin_reads_credentials_masked (Fixture *f, gconstpointer data)
       g_autoptr (GVariant) value = phonesec_test_get (f->bus, cases[i].name);
       g_autoptr (GVariant) reply
           = phonesec_test_call (f->bus, CONFIG, "Describe", names_args (cases[i].name), &error);
+      g_autoptr (GVariant) described_all = NULL;
       g_autoptr (GVariant) dict = NULL;
       gboolean has = FALSE;
 
       g_assert_cmpstr (g_variant_get_string (value, NULL), ==, cases[i].masked);
       g_assert_no_error (error);
-      dict = g_variant_lookup_value (g_variant_get_child_value (reply, 0), cases[i].name, NULL);
+      described_all = g_variant_get_child_value (reply, 0);
+      dict = g_variant_lookup_value (described_all, cases[i].name, NULL);
       g_assert_true (g_variant_lookup (dict, "has-credentials", "b", &has));
       g_assert_true (has);
       assert_variant_no_marker (dict, "Describe");
@@ -191,7 +193,10 @@ test_admin_reads_credentials_masked (Fixture *f, gconstpointer data)
                                  g_variant_new ("(@a{sv})", no_options ()), &error);
   g_assert_no_error (error);
   assert_variant_no_marker (exported, "ExportProfile");
-  g_assert_nonnull (strstr (g_variant_print (exported, FALSE), "pac:********@"));
+  {
+    g_autofree char *text = g_variant_print (exported, FALSE);
+    g_assert_nonnull (strstr (text, "pac:********@"));
+  }
 
   assert_store_keeps_markers (f);
   log = phonesec_test_bus_dup_log (f->bus);
