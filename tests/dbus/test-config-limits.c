@@ -11,8 +11,8 @@
 
 #define CONFIG "org.phonesec.PhoneSec1.Config"
 #define MAX_NAMES 4096
-#define IMPORT_MAX_ELEMENTS 10000
-#define IMPORT_MAX_BYTES (1024 * 1024)
+#define IMPORT_MAX_ELEMENTS 5000
+#define IMPORT_MAX_BYTES (512 * 1024)
 #define CALL_TIMEOUT_MS 60000
 
 typedef struct
@@ -236,7 +236,7 @@ test_import_is_bounded (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   reply = call (f, "ImportProfile", g_variant_new ("(s@a{sv})", too_many, no_options ()), &error);
   assert_invalid_value (error);
-  g_assert_nonnull (strstr (error->message, "10000"));
+  g_assert_nonnull (strstr (error->message, "5000"));
   g_clear_error (&error);
   reply = call (f, "ImportProfile", g_variant_new ("(s@a{sv})", largest, no_options ()), &error);
   g_assert_no_error (error);
@@ -440,8 +440,8 @@ test_errors_quote_names_bounded_on_one_line (Fixture *f, gconstpointer data)
                             g_variant_new ("(sa{sv})", "<flat-profile/>", &options), 1);
     }
   {
-    /* ImportProfile: a 256 KiB element name is reported in a few words. */
-    g_autofree char *long_name = g_strnfill (256 * 1024, 'E');
+    /* ImportProfile: a 200 KiB element name is reported in a few words. */
+    g_autofree char *long_name = g_strnfill (200 * 1024, 'E');
     g_autofree char *xml
         = g_strdup_printf ("<flat-profile><%s>1</%s></flat-profile>", long_name, long_name);
     g_autoptr (GError) error = NULL;
