@@ -31,6 +31,14 @@ phonesec_config_export_profile (PhonesecConfigStore *store, PhonesecRole role,
           && phonesec_config_store_get_access (store, spec) == spec->access)
         continue;
       text = phonesec_param_spec_format (spec, phonesec_config_store_get_value (store, spec));
+      if (phonesec_param_spec_get_credentials (spec) != PHONESEC_CREDENTIALS_NONE)
+        {
+          /* Imported back, the masks keep the stored credentials. */
+          char *masked
+              = phonesec_credentials_mask (phonesec_param_spec_get_credentials (spec), text);
+          g_free (text);
+          text = masked;
+        }
       phonesec_profile_writer_add (
           writer, spec->name, text,
           phonesec_access_to_string (phonesec_config_store_get_access (store, spec)));

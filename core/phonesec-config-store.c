@@ -26,6 +26,8 @@
 #define GROUP_STORE "Store"
 #define GROUP_VALUES "Values"
 #define GROUP_ACCESS "UserAccess"
+/* A strict transaction's error names at most this many bad entries. */
+#define MAX_LISTED_PROBLEMS 50
 
 /* ------------------------------------------------------------------------ */
 /* The store */
@@ -167,11 +169,17 @@ phonesec_config_store_dup_secret_values (PhonesecConfigStore *self)
       const PhonesecParamSpec *spec = all->pdata[i];
       GVariant *value;
 
-      if (!spec->secret)
+      PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+
+      if (!spec->secret && kind == PHONESEC_CREDENTIALS_NONE)
         continue;
       value = g_hash_table_lookup (self->state->values, spec->name);
-      if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+      if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        continue;
+      if (spec->secret)
         g_strv_builder_add (builder, g_variant_get_string (value, NULL));
+      else
+        phonesec_credentials_collect (kind, g_variant_get_string (value, NULL), builder);
     }
   return g_strv_builder_end (builder);
 }
@@ -565,11 +573,13 @@ add_problem (GPtrArray *problems, GHashTable *skipped, PhonesecError code, const
              const char *reason)
 {
   Problem *problem = g_new0 (Problem, 1);
+  /* The caller's name, bounded and on one line: a line per problem. */
+  g_autofree char *quoted = phonesec_quote_for_message (name, -1);
 
   problem->code = code;
-  problem->line = g_strdup_printf ("%s: %s", name, reason);
+  problem->line = g_strdup_printf ("%s: %s", quoted, reason);
   g_ptr_array_add (problems, problem);
-  g_hash_table_replace (skipped, g_strdup (name), g_strdup (reason));
+  g_hash_table_replace (skipped, g_steal_pointer (&quoted), g_strdup (reason));
 }
 
 /* The error of a strict transaction: one line per bad entry. The worst class
@@ -596,13 +606,23 @@ problems_to_error (GPtrArray *problems)
         g_dngettext (GETTEXT_PACKAGE, "%u value was rejected; nothing was changed:",
                      "%u values were rejected; nothing was changed:", problems->len),
         problems->len);
-  for (guint i = 0; i < problems->len; i++)
+  /* Bounded: 4096 bad names must not make a 400 KB message. */
+  for (guint i = 0; i < MIN (problems->len, MAX_LISTED_PROBLEMS); i++)
     {
       Problem *problem = problems->pdata[i];
 
       if (message->len > 0)
         g_string_append_c (message, '\n');
       g_string_append (message, problem->line);
+    }
+  if (problems->len > MAX_LISTED_PROBLEMS)
+    {
+      g_string_append_c (message, '\n');
+      g_string_append_printf (message,
+                              g_dngettext (GETTEXT_PACKAGE, "and %u more problem",
+                                           "and %u more problems",
+                                           problems->len - MAX_LISTED_PROBLEMS),
+                              problems->len - MAX_LISTED_PROBLEMS);
     }
   return g_error_new_literal (PHONESEC_ERROR, code, message->str);
 }
@@ -612,6 +632,27 @@ note_changed (Commit *commit, GHashTable *seen, const PhonesecParamSpec *spec)
 {
   if (g_hash_table_add (seen, spec->name))
     g_ptr_array_add (commit->changed, g_strdup (spec->name));
+}
+
+/* A value written back as read (credentials masked) keeps the credentials
+ * stored: the masks are replaced by them, when the rest is unchanged. */
+static GVariant *
+keep_credentials (PhonesecConfigStore *self, Commit *commit, const PhonesecParamSpec *spec,
+                  GVariant *value, GError **error)
+{
+  PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+  GVariant *stored = phonesec_config_state_get_value (commit->next, spec);
+  g_autofree char *written = NULL;
+  g_autofree char *merged = NULL;
+
+  if (kind == PHONESEC_CREDENTIALS_NONE || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)
+      || !g_variant_is_of_type (stored, G_VARIANT_TYPE_STRING))
+    return g_variant_ref (value);
+  written = g_strstrip (g_variant_dup_string (value, NULL));
+  merged = phonesec_credentials_merge (kind, written, g_variant_get_string (stored, NULL), error);
+  if (merged == NULL)
+    return NULL;
+  return g_variant_ref_sink (g_variant_new_string (merged));
 }
 
 /* Applies one resolved entry to commit->next; records problems. */
@@ -648,15 +689,24 @@ process_value (PhonesecConfigStore *self, Commit *commit, GPtrArray *problems, c
         }
       if (!phonesec_access_from_string (op->ua, &access))
         {
-          g_autofree char *reason = g_strdup_printf (
-              _ ("user access '%.16s' is not allowed; allowed: na, ro, rw"), op->ua);
+          g_autofree char *q = phonesec_quote_for_message (op->ua, -1);
+          g_autofree char *reason
+              = g_strdup_printf (_ ("user access '%s' is not allowed; allowed: na, ro, rw"), q);
           add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name, reason);
           return;
         }
     }
   if (op->value != NULL)
     {
-      value = phonesec_param_spec_parse (spec, op->value, &error);
+      g_autoptr (GVariant) written = keep_credentials (self, commit, spec, op->value, &error);
+
+      if (written == NULL)
+        {
+          add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name,
+                       error->message);
+          return;
+        }
+      value = phonesec_param_spec_parse (spec, written, &error);
       if (value == NULL)
         {
           add_problem (problems, commit->skipped, PHONESEC_ERROR_INVALID_VALUE, op->name,

@@ -86,7 +86,8 @@ gboolean phonesec_config_store_can_read (PhonesecConfigStore *self, const Phones
                                          PhonesecRole role);
 gboolean phonesec_config_store_can_write (PhonesecConfigStore *self, const PhonesecParamSpec *spec,
                                           PhonesecRole role);
-/* Every non-empty secret value (for the log writer's mask). */
+/* Every non-empty secret value and every credential inside a value (for
+ * the log writer's mask). */
 GStrv phonesec_config_store_dup_secret_values (PhonesecConfigStore *self);
 /* TRUE while a transaction is being written. */
 gboolean phonesec_config_store_is_busy (PhonesecConfigStore *self);

@@ -72,11 +72,13 @@ on_handle_resolve (PhonesecDBusTlsPolicy *skeleton, GDBusMethodInvocation *invoc
 
   if (!phonesec_tls_app_class_from_string (app_class, &app))
     {
+      g_autofree char *q = phonesec_quote_for_message (app_class, -1);
+
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
                                              PHONESEC_ERROR_INVALID_VALUE,
-                                             _ ("'%.40s' is not an application class; allowed: "
+                                             _ ("'%s' is not an application class; allowed: "
                                                 "default, web-server, xmpp"),
-                                             app_class);
+                                             q);
       return TRUE;
     }
   priority = phonesec_tls_policy_dup_priority (self->policy, app);
@@ -125,20 +127,24 @@ probe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
     client = PHONESEC_TLS_PROBE_GNUTLS;
   else
     {
+      g_autofree char *q = phonesec_quote_for_message (client_name, -1);
+
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
                                              PHONESEC_ERROR_INVALID_VALUE,
-                                             _ ("client: '%.40s' is not allowed; allowed: soup, "
+                                             _ ("client: '%s' is not allowed; allowed: soup, "
                                                 "gnutls"),
-                                             client_name);
+                                             q);
       return;
     }
   if (!phonesec_tls_app_class_from_string (app_name, &app))
     {
+      g_autofree char *q = phonesec_quote_for_message (app_name, -1);
+
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
                                              PHONESEC_ERROR_INVALID_VALUE,
-                                             _ ("app-class: '%.40s' is not allowed; allowed: "
+                                             _ ("app-class: '%s' is not allowed; allowed: "
                                                 "default, web-server, xmpp"),
-                                             app_name);
+                                             q);
       return;
     }
   phonesec_tls_probe_async (self->policy, self->session, url, client, app, NULL, probe_done,

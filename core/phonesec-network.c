@@ -79,8 +79,10 @@ check_addresses (const char *key, GVariant *value, GError **error)
 
       if (address == NULL)
         {
+          g_autofree char *q = phonesec_quote_for_message (text, -1);
+
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                       _ ("%s: '%.40s' is not an IPv4 or IPv6 address"), key, text);
+                       _ ("%s: '%s' is not an IPv4 or IPv6 address"), key, q);
           return FALSE;
         }
     }
@@ -131,10 +133,12 @@ check_facts (GVariant *facts, GError **error)
         }
       else
         {
+          g_autofree char *q = phonesec_quote_for_message (key, -1);
+
           g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                       _ ("'%.40s' is not a network fact; allowed: domain, addresses, dns-servers, "
+                       _ ("'%s' is not a network fact; allowed: domain, addresses, dns-servers, "
                           "dhcp-options"),
-                       key);
+                       q);
           return FALSE;
         }
     }

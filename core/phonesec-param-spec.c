@@ -14,7 +14,6 @@
 #include "phonesec-validators.h"
 #include "phonesec/phonesec-error.h"
 
-
 static GVariant *
 set_invalid (GError **error, const char *message)
 {
@@ -126,6 +125,25 @@ phonesec_param_spec_get_value_type (const PhonesecParamSpec *spec)
       default:
         return G_VARIANT_TYPE_STRING;
     }
+}
+
+PhonesecCredentialsKind
+phonesec_param_spec_get_credentials (const PhonesecParamSpec *spec)
+{
+  g_return_val_if_fail (spec != NULL, PHONESEC_CREDENTIALS_NONE);
+
+  if (spec->secret)
+    return PHONESEC_CREDENTIALS_NONE; /* the whole value is hidden already */
+  if (spec->type == PHONESEC_PARAM_URL)
+    return PHONESEC_CREDENTIALS_URL;
+  if (spec->type == PHONESEC_PARAM_STRING && spec->kind != NULL)
+    {
+      if (strcmp (spec->kind, "rule") == 0)
+        return PHONESEC_CREDENTIALS_RULE;
+      if (strcmp (spec->kind, "header-secret") == 0)
+        return PHONESEC_CREDENTIALS_WHOLE;
+    }
+  return PHONESEC_CREDENTIALS_NONE;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -255,6 +273,7 @@ describe_kind (const char *kind)
     { "fqdn", N_ ("a domain name") },
     { "header-name", N_ ("an HTTP header name") },
     { "header-value", N_ ("visible ASCII text, at most 127 characters") },
+    { "header-secret", N_ ("visible ASCII text, at most 127 characters") },
     { "firewall-options", N_ ("firewall options") },
     { "rule", N_ ("a provisioning rule: [--key K] [--uid U --pwd P] URL") },
     { "text", N_ ("printable text") },
@@ -404,6 +423,58 @@ parse_int_text (const PhonesecParamSpec *spec, const char *text, GError **error)
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("'%s' is not a whole number; allowed: %s"), q, allowed);
     }
+  return NULL;
+}
+
+static GVariant *parse_string_text (const PhonesecParamSpec *spec, const char *text,
+                                    GError **error);
+
+/* A value with credentials is refused in words that never come from them:
+ * the message is the one its masked form gets, or, when only a credential
+ * is wrong (the masked form passes), a general one. */
+static GVariant *
+parse_with_credentials (const PhonesecParamSpec *spec, PhonesecCredentialsKind kind,
+                        const char *text, GError **error)
+{
+  g_autoptr (GError) real_error = NULL;
+  g_autoptr (GError) masked_error = NULL;
+  g_autoptr (GVariant) masked_value = NULL;
+  g_autofree char *masked = NULL;
+  GVariant *value = parse_string_text (spec, text, &real_error);
+
+  if (value != NULL)
+    return value;
+  /* The header validator never quotes its input. */
+  if (kind == PHONESEC_CREDENTIALS_WHOLE)
+    {
+      g_propagate_error (error, g_steal_pointer (&real_error));
+      return NULL;
+    }
+  masked = phonesec_credentials_mask (kind, text);
+  masked_value = parse_string_text (spec, masked, &masked_error);
+  if (masked_value == NULL)
+    {
+      /* The same text may stand elsewhere in the value, outside a
+       * credential's place ("--key K url K"): never quoted either. */
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto (GStrv) credentials = NULL;
+      GString *message = g_string_new (masked_error->message);
+
+      phonesec_credentials_collect (kind, text, builder);
+      credentials = g_strv_builder_end (builder);
+      /* Shorter ones would garble the words, as in the log writer. */
+      for (guint i = 0; credentials[i] != NULL; i++)
+        if (strlen (credentials[i]) >= 3)
+          g_string_replace (message, credentials[i], PHONESEC_CREDENTIALS_MASK, 0);
+      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE, message->str);
+      g_string_free (message, TRUE);
+      return NULL;
+    }
+  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
+               _ ("a password or key in the value is not valid (it is not shown); allowed: %s"),
+               spec->type == PHONESEC_PARAM_URL
+                   ? _ ("a URL such as https://user:password@server/path")
+                   : describe_kind (spec->kind));
   return NULL;
 }
 
@@ -585,7 +656,13 @@ phonesec_param_spec_parse_string (const PhonesecParamSpec *spec, const char *tex
         return parse_int_text (spec, stripped, error);
       case PHONESEC_PARAM_STRING:
       case PHONESEC_PARAM_URL:
-        return parse_string_text (spec, stripped, error);
+        {
+          PhonesecCredentialsKind kind = phonesec_param_spec_get_credentials (spec);
+
+          if (kind != PHONESEC_CREDENTIALS_NONE)
+            return parse_with_credentials (spec, kind, stripped, error);
+          return parse_string_text (spec, stripped, error);
+        }
       case PHONESEC_PARAM_LIST:
         {
           const char *pieces[] = { stripped, NULL };

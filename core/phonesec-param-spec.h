@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "phonesec-credentials.h"
+
 G_BEGIN_DECLS
 
 /* The value types of the schema (`Type=` in a schema file). */
@@ -90,6 +92,11 @@ GVariant *phonesec_param_spec_parse_string (const PhonesecParamSpec *spec, const
 /* The cfg.xml string form of a normalized value ("Yes", "66,160", "3128", ""
  * for an unset optional int). */
 char *phonesec_param_spec_format (const PhonesecParamSpec *spec, GVariant *value);
+
+/* Where the parameter's values keep credentials: every `url`, a `string` of
+ * Kind `rule` (and a list of such items is not supported), `header-secret`.
+ * Those are masked on every read and kept when written back masked. */
+PhonesecCredentialsKind phonesec_param_spec_get_credentials (const PhonesecParamSpec *spec);
 
 /* "na" / "ro" / "rw" */
 const char *phonesec_access_to_string (PhonesecAccess access);

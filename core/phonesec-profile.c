@@ -38,40 +38,17 @@ is_xml_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* A short, single-line excerpt of user input, always valid UTF-8. */
+/* A short, single-line excerpt of user input (the core's one quoting rule). */
 static char *
 excerpt (const char *text, gsize len)
 {
-  GString *out = g_string_new (NULL);
-  const char *p = text;
-  const char *end = text + len;
-  guint n = 0;
-
-  while (p < end && n < QUOTE_MAX_CHARS)
-    {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
-
-      if (c == (gunichar)-1 || c == (gunichar)-2)
-        {
-          g_string_append_unichar (out, 0xFFFD);
-          p++;
-        }
-      else
-        {
-          g_string_append_unichar (out, (c < 0x20 || c == 0x7f) ? ' ' : c);
-          p = g_utf8_next_char (p);
-        }
-      n++;
-    }
-  if (p < end)
-    g_string_append (out, "…");
-  return g_string_free (out, FALSE);
+  return phonesec_quote_for_message (text, (gssize) len);
 }
 
 static char *
 excerpt0 (const char *text)
 {
-  return excerpt (text, strlen (text));
+  return phonesec_quote_for_message (text, -1);
 }
 
 /* Matches @msg against a printf template made only of literals and %d (how
@@ -239,14 +216,14 @@ get_position (const ParseState *st, GMarkupParseContext *context, guint *line, g
   guint n = 1;
 
   g_markup_parse_context_get_position (context, &gm_line, &gm_char);
-  l = (guint)MAX (gm_line, 1) + (st->doc_len > 0 && st->doc[0] == '\n' ? 1 : 0);
+  l = (guint) MAX (gm_line, 1) + (st->doc_len > 0 && st->doc[0] == '\n' ? 1 : 0);
   if (l > 1 && gm_char <= 1)
     {
       l--;
       byte = G_MAXSIZE; /* on the newline ending line l */
     }
   else
-    byte = (gsize)MAX (gm_char - (l > 1 ? 2 : 1), 0);
+    byte = (gsize) MAX (gm_char - (l > 1 ? 2 : 1), 0);
   *line = l;
   if (column == NULL)
     return;
@@ -263,10 +240,10 @@ get_position (const ParseState *st, GMarkupParseContext *context, guint *line, g
   stop = memchr (start, '\n', end - start);
   if (stop == NULL)
     stop = end;
-  if (byte < (gsize)(stop - start))
+  if (byte < (gsize) (stop - start))
     stop = start + byte;
   for (const char *p = start; p < stop; p++)
-    if (((guchar)*p & 0xC0) != 0x80)
+    if (((guchar) *p & 0xC0) != 0x80)
       n++;
   *column = n;
 }
@@ -596,7 +573,7 @@ phonesec_profile_parse (const char *text, gssize length, GError **error)
   if (text == NULL)
     text = "";
   /* strnlen: a NUL-terminated document still must not be scanned forever. */
-  len = length < 0 ? strnlen (text, PROFILE_MAX_SIZE + 1) : (gsize)length;
+  len = length < 0 ? strnlen (text, PROFILE_MAX_SIZE + 1) : (gsize) length;
   if (len > PROFILE_MAX_SIZE)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
@@ -639,7 +616,7 @@ phonesec_profile_parse (const char *text, gssize length, GError **error)
               line++;
               column = 1;
             }
-          else if (((guchar)*p & 0xC0) != 0x80)
+          else if (((guchar) *p & 0xC0) != 0x80)
             column++;
         }
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
@@ -817,7 +794,7 @@ phonesec_profile_writer_add_comment (PhonesecProfileWriter *writer, const char *
     {
       char c = *p;
 
-      if ((guchar)c < 0x20 && c != '\n' && c != '\t')
+      if ((guchar) c < 0x20 && c != '\n' && c != '\t')
         c = ' ';
       if (c == '-' && prev == '-')
         g_string_append_c (writer->out, ' ');

@@ -68,8 +68,18 @@ static const struct
 /* The validator kinds of phonesec-validators.h. Checked here so that a typo
  * in a schema fails at load time, not on every value later. */
 static const char *const string_kinds[] = {
-  "host", "host-port", "fqdn",        "header-name", "header-value", "firewall-options",
-  "rule", "text",      "cipher-list", "prt-name",    NULL,
+  "host",
+  "host-port",
+  "fqdn",
+  "header-name",
+  "header-value",
+  "header-secret",
+  "firewall-options",
+  "rule",
+  "text",
+  "cipher-list",
+  "prt-name",
+  NULL,
 };
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -190,7 +200,7 @@ read_list (GKeyFile *kf, const char *group, const char *key, char ***out, GError
   for (gsize i = 0; i < n; i++)
     {
       if (items[i][0] == '\0')
-        return group_error (error, group, key, _ ("item %u is empty"), (guint)i + 1);
+        return group_error (error, group, key, _ ("item %u is empty"), (guint) i + 1);
       if (g_ascii_isspace (items[i][0]) || g_ascii_isspace (items[i][strlen (items[i]) - 1]))
         return group_error (error, group, key, _ ("item '%s' has surrounding white space"),
                             items[i]);
@@ -254,7 +264,7 @@ join_type_names (void)
 
   for (int t = PHONESEC_PARAM_BOOL; t <= PHONESEC_PARAM_LIST; t++)
     g_string_append_printf (out, "%s%s", t == PHONESEC_PARAM_BOOL ? "" : ", ",
-                            phonesec_param_type_to_string ((PhonesecParamType)t));
+                            phonesec_param_type_to_string ((PhonesecParamType) t));
   return g_string_free (out, FALSE);
 }
 
@@ -441,14 +451,14 @@ read_kinds (GKeyFile *kf, const char *group, PhonesecParamSpec *spec, GError **e
     return FALSE;
   if (spec->kind != NULL && !g_strv_contains (string_kinds, spec->kind))
     {
-      g_autofree char *allowed = g_strjoinv (", ", (char **)string_kinds);
+      g_autofree char *allowed = g_strjoinv (", ", (char **) string_kinds);
       return group_error (error, group, "Kind", _ ("unknown kind '%s'; allowed: %s"), spec->kind,
                           allowed);
     }
   if (spec->item_kind != NULL && strcmp (spec->item_kind, "int") != 0
       && !g_strv_contains (string_kinds, spec->item_kind))
     {
-      g_autofree char *allowed = g_strjoinv (", ", (char **)string_kinds);
+      g_autofree char *allowed = g_strjoinv (", ", (char **) string_kinds);
       return group_error (error, group, "ItemKind", _ ("unknown kind '%s'; allowed: int, %s"),
                           spec->item_kind, allowed);
     }
@@ -463,10 +473,10 @@ read_lengths (GKeyFile *kf, const char *group, PhonesecParamSpec *spec, GError *
 
   if (!read_int (kf, group, "MaxLength", 1, MAX_LENGTH_LIMIT, &value, &present, error))
     return FALSE;
-  spec->max_length = present ? (guint)value : 0;
+  spec->max_length = present ? (guint) value : 0;
   if (!read_int (kf, group, "MaxItems", 1, MAX_LENGTH_LIMIT, &value, &present, error))
     return FALSE;
-  spec->max_items = present ? (guint)value : 0;
+  spec->max_items = present ? (guint) value : 0;
   return TRUE;
 }
 
@@ -617,7 +627,7 @@ spec_for_line (const PhonesecParamSpec *tmpl, guint line)
   if (aliases->len > 0)
     {
       g_ptr_array_add (aliases, NULL);
-      spec->aliases = (char **)g_ptr_array_free (aliases, FALSE);
+      spec->aliases = (char **) g_ptr_array_free (aliases, FALSE);
     }
   else
     {
@@ -665,7 +675,7 @@ claim_name (Pending *pending, const char *group, const PhonesecParamSpec *spec, 
                                    _ ("name '%s' is already used by [%s] in the same file"), name,
                                    other->template_name);
 
-  g_hash_table_insert (pending->by_name, (gpointer)name, (gpointer)spec);
+  g_hash_table_insert (pending->by_name, (gpointer) name, (gpointer) spec);
   return TRUE;
 }
 
@@ -722,7 +732,7 @@ check_no_repeats (const char *data, gsize length, GError **error)
         {
           line[len - 1] = '\0';
           group = line + 1;
-          if (!g_hash_table_add (groups, (gpointer)group))
+          if (!g_hash_table_add (groups, (gpointer) group))
             return group_error (error, group, NULL, _ ("appears more than once in the file"));
           g_clear_pointer (&keys, g_hash_table_unref);
           keys = g_hash_table_new (g_str_hash, g_str_equal);
@@ -752,7 +762,7 @@ phonesec_schema_new (guint line_count)
 
   schema = g_new0 (PhonesecSchema, 1);
   schema->line_count = line_count;
-  schema->specs = g_ptr_array_new_with_free_func ((GDestroyNotify)phonesec_param_spec_free);
+  schema->specs = g_ptr_array_new_with_free_func ((GDestroyNotify) phonesec_param_spec_free);
   schema->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   return schema;
 }
@@ -791,7 +801,7 @@ phonesec_schema_load_data (PhonesecSchema *schema, const char *data, gsize lengt
   g_return_val_if_fail (owner != NULL && owner[0] != '\0', FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (length == (gsize)-1)
+  if (length == (gsize) -1)
     length = strlen (data);
   if (!check_no_repeats (data, length, error))
     return FALSE;
@@ -806,7 +816,7 @@ phonesec_schema_load_data (PhonesecSchema *schema, const char *data, gsize lengt
       return FALSE;
     }
 
-  specs = g_ptr_array_new_with_free_func ((GDestroyNotify)phonesec_param_spec_free);
+  specs = g_ptr_array_new_with_free_func ((GDestroyNotify) phonesec_param_spec_free);
   names = g_hash_table_new (g_str_hash, g_str_equal);
   pending = (Pending){ schema, specs, names };
 

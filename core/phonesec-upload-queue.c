@@ -13,11 +13,14 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "phonesec-credentials.h"
 #include "phonesec-upload-queue.h"
 
 #define ITEM_GROUP "Item"
 #define HEADER_GROUP "Headers"
+#define SECRET_HEADER_GROUP "SecretHeaders" /* header name → reference */
 #define DEFAULT_MIN_MS (30 * 1000)
 #define DEFAULT_MAX_MS (60 * 60 * 1000)
 #define DEFAULT_MAX_ITEMS 32
@@ -34,6 +37,8 @@ typedef struct
   char *url;
   char *content_type;
   GHashTable *headers;
+  char *userinfo_ref;         /* nullable: the URL's user:password, asked for */
+  GHashTable *secret_headers; /* header name → reference, asked for */
   guint64 size;
   guint attempts;
   gint64 due;       /* monotonic µs */
@@ -56,7 +61,23 @@ struct _PhonesecUploadQueue
   GCancellable *cancellable;
   guint timer;
   gulong allowed_handler;
+  GHashTable *secret_funcs; /* owner → SecretFunc* */
 };
+
+typedef struct
+{
+  PhonesecUploadSecretFunc func;
+  gpointer user_data;
+  GDestroyNotify destroy;
+} SecretFunc;
+
+static void
+secret_func_free (SecretFunc *sf)
+{
+  if (sf->destroy != NULL)
+    sf->destroy (sf->user_data);
+  g_free (sf);
+}
 
 enum
 {
@@ -80,6 +101,8 @@ item_free (Item *item)
   g_free (item->url);
   g_free (item->content_type);
   g_clear_pointer (&item->headers, g_hash_table_unref);
+  g_free (item->userinfo_ref);
+  g_clear_pointer (&item->secret_headers, g_hash_table_unref);
   g_free (item);
 }
 
@@ -210,6 +233,13 @@ load_item (PhonesecUploadQueue *self, const char *stem)
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
     g_hash_table_insert (item->headers, g_strdup (keys[i]),
                          g_key_file_get_string (kf, HEADER_GROUP, keys[i], NULL));
+  item->userinfo_ref = g_key_file_get_string (kf, ITEM_GROUP, "UserInfoRef", NULL);
+  item->secret_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_clear_pointer (&keys, g_strfreev);
+  keys = g_key_file_get_keys (kf, SECRET_HEADER_GROUP, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    g_hash_table_insert (item->secret_headers, g_strdup (keys[i]),
+                         g_key_file_get_string (kf, SECRET_HEADER_GROUP, keys[i], NULL));
   if (*end != '\0' || item->owner == NULL || item->method == NULL || item->url == NULL)
     {
       item_free (item);
@@ -341,6 +371,51 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (self);
 }
 
+/* The owner's current value of @ref for @item, or NULL. */
+static PhonesecSecret *
+ask_secret (PhonesecUploadQueue *self, Item *item, const char *ref)
+{
+  SecretFunc *sf = g_hash_table_lookup (self->secret_funcs, item->owner);
+  PhonesecSecret *secret;
+
+  if (sf == NULL)
+    {
+      g_message ("Upload queue: item %s of %s needs a secret, but %s gives none; sent without it",
+                 item->id, item->owner, item->owner);
+      return NULL;
+    }
+  secret
+      = sf->func (item->owner, item->tag != NULL ? item->tag : "", ref, item->url, sf->user_data);
+  if (secret == NULL)
+    g_message ("Upload queue: item %s of %s: no secret for %s now; sent without it", item->id,
+               item->owner, ref);
+  return secret;
+}
+
+/* The owner's user:password for the item as an Authorization header value
+ * (in memory only), or NULL. Sent with the first request, as curl does with
+ * a URL's user information: a 401 round trip would resend the body. */
+static char *
+dup_basic_auth (PhonesecUploadQueue *self, Item *item)
+{
+  g_autoptr (PhonesecSecret) userinfo = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *encoded = NULL;
+  char *header;
+
+  if (item->userinfo_ref == NULL
+      || (userinfo = ask_secret (self, item, item->userinfo_ref)) == NULL)
+    return NULL;
+  plain = g_uri_unescape_string (phonesec_secret_peek (userinfo), NULL);
+  if (plain == NULL)
+    return NULL;
+  encoded = g_base64_encode ((const guchar *) plain, strlen (plain));
+  explicit_bzero (plain, strlen (plain));
+  header = g_strconcat ("Basic ", encoded, NULL);
+  explicit_bzero (encoded, strlen (encoded));
+  return header;
+}
+
 static void
 send_item (PhonesecUploadQueue *self, Item *item)
 {
@@ -351,6 +426,7 @@ send_item (PhonesecUploadQueue *self, Item *item)
   g_autoptr (SoupMessage) msg = NULL;
   GHashTableIter iter;
   gpointer key, value;
+  g_autofree char *authorization = NULL;
 
   mapped = g_mapped_file_new (body_path, FALSE, &error);
   msg = soup_message_new (item->method, item->url);
@@ -368,6 +444,21 @@ send_item (PhonesecUploadQueue *self, Item *item)
   g_hash_table_iter_init (&iter, item->headers);
   while (g_hash_table_iter_next (&iter, &key, &value))
     soup_message_headers_replace (soup_message_get_request_headers (msg), key, value);
+  if ((authorization = dup_basic_auth (self, item)) != NULL)
+    {
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+      explicit_bzero (authorization, strlen (authorization));
+    }
+  g_hash_table_iter_init (&iter, item->secret_headers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr (PhonesecSecret) secret = ask_secret (self, item, value);
+
+      if (secret != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (msg), key,
+                                      phonesec_secret_peek (secret));
+    }
   self->in_flight = item;
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->cancellable, on_sent,
                                     g_object_ref (self));
@@ -423,9 +514,23 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
                            const char *content_type, GHashTable *headers, GBytes *body,
                            GError **error)
 {
+  return phonesec_upload_queue_add_full (self, owner, tag, flags, method, url, content_type,
+                                         headers, NULL, NULL, body, error);
+}
+
+char *
+phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, const char *tag,
+                                PhonesecUploadFlags flags, const char *method, const char *url,
+                                const char *content_type, GHashTable *headers,
+                                const char *userinfo_ref, GHashTable *secret_headers, GBytes *body,
+                                GError **error)
+{
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GUri) uri = NULL;
   g_autofree char *meta_path = NULL, *body_path = NULL, *meta = NULL;
+  g_autofree char *userinfo = NULL;
+  g_autofree char *bare_url = NULL;
+  gboolean has_password;
   gsize body_len = body != NULL ? g_bytes_get_size (body) : 0;
   guint64 used_bytes;
   guint used;
@@ -449,6 +554,19 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The upload address must be an http:// or https:// URL with a host"));
+      return NULL;
+    }
+  /* The files hold the URL without user:password@: the owner gives it
+   * back at send time. */
+  bare_url = phonesec_credentials_strip_url (url, &userinfo);
+  has_password = userinfo != NULL && strchr (userinfo, ':') != NULL;
+  if (userinfo != NULL)
+    explicit_bzero (userinfo, strlen (userinfo));
+  if (has_password && userinfo_ref == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _ ("The upload address carries a password; the queue never writes one "
+                              "to disk: queue it with a userinfo reference"));
       return NULL;
     }
   if (body_len > self->max_bytes)
@@ -479,17 +597,22 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
   item->tag = g_strdup (tag);
   item->flags = flags;
   item->method = g_strdup (method);
-  item->url = g_strdup (url);
+  /* A user name alone is no secret: kept when nothing asks for it. */
+  item->url = g_strdup (userinfo_ref != NULL ? bare_url : url);
   item->content_type = g_strdup (content_type);
   item->size = body_len;
   item->headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  item->userinfo_ref = g_strdup (userinfo_ref);
+  item->secret_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   g_key_file_set_string (kf, ITEM_GROUP, "Owner", owner);
   if (tag != NULL)
     g_key_file_set_string (kf, ITEM_GROUP, "Tag", tag);
   g_key_file_set_integer (kf, ITEM_GROUP, "Flags", flags);
   g_key_file_set_string (kf, ITEM_GROUP, "Method", method);
-  g_key_file_set_string (kf, ITEM_GROUP, "URL", url);
+  g_key_file_set_string (kf, ITEM_GROUP, "URL", item->url);
+  if (userinfo_ref != NULL)
+    g_key_file_set_string (kf, ITEM_GROUP, "UserInfoRef", userinfo_ref);
   if (content_type != NULL)
     g_key_file_set_string (kf, ITEM_GROUP, "ContentType", content_type);
   if (headers != NULL)
@@ -501,6 +624,17 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
         {
           g_key_file_set_string (kf, HEADER_GROUP, key, value);
           g_hash_table_insert (item->headers, g_strdup (key), g_strdup (value));
+        }
+    }
+  if (secret_headers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+      g_hash_table_iter_init (&iter, secret_headers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_key_file_set_string (kf, SECRET_HEADER_GROUP, key, value);
+          g_hash_table_insert (item->secret_headers, g_strdup (key), g_strdup (value));
         }
     }
   meta = g_key_file_to_data (kf, NULL, NULL);
@@ -520,6 +654,28 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
   count (self, "queued");
   schedule (self);
   return g_strdup (item->id);
+}
+
+void
+phonesec_upload_queue_set_secret_func (PhonesecUploadQueue *self, const char *owner,
+                                       PhonesecUploadSecretFunc func, gpointer user_data,
+                                       GDestroyNotify destroy)
+{
+  SecretFunc *sf;
+
+  g_return_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self));
+  g_return_if_fail (owner != NULL);
+
+  if (func == NULL)
+    {
+      g_hash_table_remove (self->secret_funcs, owner);
+      return;
+    }
+  sf = g_new0 (SecretFunc, 1);
+  sf->func = func;
+  sf->user_data = user_data;
+  sf->destroy = destroy;
+  g_hash_table_replace (self->secret_funcs, g_strdup (owner), sf);
 }
 
 guint
@@ -658,6 +814,7 @@ phonesec_upload_queue_finalize (GObject *object)
   PhonesecUploadQueue *self = PHONESEC_UPLOAD_QUEUE (object);
 
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->secret_funcs, g_hash_table_unref);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_clear_object (&self->metrics);
@@ -684,6 +841,8 @@ static void
 phonesec_upload_queue_init (PhonesecUploadQueue *self)
 {
   self->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  self->secret_funcs
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) secret_func_free);
   self->cancellable = g_cancellable_new ();
   self->min_ms = DEFAULT_MIN_MS;
   self->max_ms = DEFAULT_MAX_MS;

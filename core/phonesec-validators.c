@@ -14,49 +14,10 @@
 
 #include "phonesec/phonesec-error.h"
 
-#define QUOTE_MAX_CHARS 40
 #define HOST_MAX_LENGTH 253
 #define LABEL_MAX_LENGTH 63
 #define HEADER_MAX_LENGTH 127
 #define FIREWALL_MAX_PER_PROTOCOL 5
-
-/* Up to QUOTE_MAX_CHARS characters of @text (@len bytes, -1 = NUL-terminated)
- * with invalid bytes and non-printable characters escaped and "…" when cut,
- * so a 10 MB value or a terminal escape never reaches a message whole. */
-char *
-phonesec_quote_for_message (const char *text, gssize len)
-{
-  GString *out = g_string_new (NULL);
-  const char *p = text;
-  const char *end = text + (len < 0 ? strlen (text) : (gsize) len);
-  guint n;
-
-  for (n = 0; p < end; n++)
-    {
-      gunichar c;
-
-      if (n == QUOTE_MAX_CHARS)
-        {
-          g_string_append (out, "…");
-          break;
-        }
-      c = g_utf8_get_char_validated (p, end - p);
-      if (c == (gunichar) -1 || c == (gunichar) -2)
-        {
-          g_string_append_printf (out, "\\x%02X", (guchar) *p);
-          p++;
-          continue;
-        }
-      if (g_unichar_isprint (c))
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-      else if (c < 0x100)
-        g_string_append_printf (out, "\\x%02X", c);
-      else
-        g_string_append_printf (out, "\\u%04X", c);
-      p = g_utf8_next_char (p);
-    }
-  return g_string_free (out, FALSE);
-}
 
 /* Bytes of the character at @p: 1 when @p is not valid UTF-8. */
 static gssize
@@ -836,6 +797,8 @@ phonesec_validate_kind (const char *kind, const char *value, GError **error)
     { "fqdn", validate_fqdn },
     { "header-name", validate_header_name },
     { "header-value", validate_header_value },
+    /* The same text; the whole value is a credential (phonesec-credentials.h). */
+    { "header-secret", validate_header_value },
     { "firewall-options", phonesec_validate_firewall_options },
     { "rule", validate_rule },
     { "text", validate_text },

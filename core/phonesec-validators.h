@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "phonesec/phonesec-error.h" /* phonesec_quote_for_message() */
+
 G_BEGIN_DECLS
 
 /**
@@ -23,6 +25,8 @@ G_BEGIN_DECLS
  *   - "fqdn": a domain name of at least one label, no trailing garbage
  *   - "header-name": an HTTP field name (RFC 9110 token), 1..127 characters
  *   - "header-value": visible ASCII, space and tab, no CR/LF, ≤127 characters
+ *   - "header-secret": the same, for a value that is a credential (a token):
+ *     masked on every read (phonesec-credentials.h); never quoted here
  *   - "firewall-options": the Firewall_Config grammar (see
  *     phonesec_validate_firewall_options())
  *   - "rule": a provisioning rule `[--key K] [--uid U --pwd P] URL` where URL
@@ -49,11 +53,6 @@ gboolean phonesec_validate_url (const char *value, const char *const *schemes, G
  * case-insensitive.
  */
 gboolean phonesec_validate_firewall_options (const char *value, GError **error);
-
-/* User input as it may appear in a message: at most ~40 characters, "…"
- * when cut, control characters and invalid UTF-8 escaped (\xNN), so a
- * 10 MB value or a terminal escape never reaches a message whole. */
-char *phonesec_quote_for_message (const char *text, gssize len);
 
 /* Yes/No, Oui/Non, true/false, 1/0, on/off, enabled/disabled, activé/désactivé
  * (case-insensitive, UTF-8). */

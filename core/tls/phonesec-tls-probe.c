@@ -225,11 +225,14 @@ shown_url (const char *url)
   const char *rest = strstr (url, "://");
   const char *at;
 
+  g_autofree char *hidden = NULL;
+
   rest = rest != NULL ? rest + 3 : url;
   at = strrchr (rest, '@');
   if (at != NULL)
-    return g_strdup_printf ("%.*s***%.60s", (int) MIN (rest - url, 16), url, at);
-  return g_strdup_printf ("%.64s", url);
+    hidden = g_strdup_printf ("%.*s***%s", (int) MIN (rest - url, 16), url, at);
+  /* Bounded, escaped, valid UTF-8: the caller's text. */
+  return phonesec_quote_for_message (hidden != NULL ? hidden : url, -1);
 }
 
 static void

@@ -98,7 +98,10 @@ update_from_config (PhonesecLdapPlugin *self)
   g_autofree char *server = g_strstrip (phonesec_context_dup_string (self->context, "LDAP_Server"));
   gboolean enabled = directory_enabled (self);
 
-  phonesec_ldap_dbus_ldap_set_server (self->iface, enabled ? server : "");
+  /* A URL's password never shows in a property (nor a problem report). */
+  g_autofree char *shown = phonesec_credentials_mask_url (server);
+
+  phonesec_ldap_dbus_ldap_set_server (self->iface, enabled ? shown : "");
   phonesec_ldap_dbus_ldap_set_state (self->iface, enabled ? "idle" : "disabled");
   phonesec_ldap_dbus_ldap_set_security (self->iface, "none");
   phonesec_ldap_dbus_ldap_set_last_error (self->iface, "");

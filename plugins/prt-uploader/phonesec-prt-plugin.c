@@ -17,6 +17,9 @@
 #include "phonesec-prt-generated.h"
 
 #define OWNER "prt-uploader"
+/* What the upload queue's items refer to for their secrets. */
+#define RULE_REF "PRT_Upload_Rule"
+#define HEADER_VALUE_REF "PRT_HTTP_Header_Value"
 #define KEEP_REPORTS 10
 #define MAX_REASON 256
 /* Helper crashes closer together than this make one report, not a storm. */
@@ -108,8 +111,8 @@ save_report (PhonesecPrtPlugin *self, const Report *r)
   g_key_file_set_string (kf, "Report", "QueueItem", r->queue_item ? r->queue_item : "");
   data = g_key_file_to_data (kf, NULL, NULL);
   if (!g_file_set_contents_full (path, data, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &error))
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
+                                 &error))
     g_warning ("Cannot save the report %s: %s", r->id, error->message);
 }
 
@@ -234,10 +237,9 @@ dup_upload_url (PhonesecPrtPlugin *self, const Report *r, gboolean put, GError *
     {
       g_autofree char *escaped = g_uri_escape_string (r->name, NULL, FALSE);
       g_autofree char *path = g_strconcat (g_uri_get_path (uri), escaped, NULL);
-      g_autoptr (GUri) with_name
-          = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
-                         g_uri_get_host (uri), g_uri_get_port (uri), path, g_uri_get_query (uri),
-                         NULL);
+      g_autoptr (GUri) with_name = g_uri_build (
+          G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+          g_uri_get_host (uri), g_uri_get_port (uri), path, g_uri_get_query (uri), NULL);
       return g_uri_to_string (with_name);
     }
   return g_steal_pointer (&url);
@@ -251,7 +253,8 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
   g_autofree char *header_value
       = phonesec_context_dup_string (self->context, "PRT_HTTP_Header_Value");
   g_autofree char *archive_path = report_path (self, r, ".tar.gz");
-  g_autoptr (GHashTable) headers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) secret_headers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GUri) uri = NULL;
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GBytes) archive = NULL;
   g_autoptr (GBytes) body = NULL;
@@ -290,18 +293,50 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
       soup_multipart_to_message (form, form_headers, &body);
       content_type = g_strdup (soup_message_headers_get_one (form_headers, "Content-Type"));
     }
-  /* Both or neither: the schema already checked each one's characters. */
+  /* Both or neither: the schema already checked each one's characters.
+   * The value is a credential: the queue gets its reference, and asks
+   * provide_secret() at send time. */
   if (header != NULL && header[0] != '\0' && header_value != NULL && header_value[0] != '\0')
-    g_hash_table_insert (headers, header, header_value);
-  item = phonesec_upload_queue_add (phonesec_context_get_upload_queue (self->context), OWNER, r->id,
-                                    PHONESEC_UPLOAD_DEFAULT, put ? "PUT" : "POST", url,
-                                    content_type, headers, body, error);
+    g_hash_table_insert (secret_headers, header, (char *) HEADER_VALUE_REF);
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  item = phonesec_upload_queue_add_full (
+      phonesec_context_get_upload_queue (self->context), OWNER, r->id, PHONESEC_UPLOAD_DEFAULT,
+      put ? "PUT" : "POST", url, content_type, NULL,
+      uri != NULL && g_uri_get_userinfo (uri) != NULL ? RULE_REF : NULL, secret_headers, body,
+      error);
   if (item == NULL)
     return FALSE;
   g_free (r->queue_item);
   r->queue_item = g_steal_pointer (&item);
   set_upload_status (self, r, "queued", NULL);
   return TRUE;
+}
+
+/* The upload queue asks for an item's secrets at send time: the current
+ * ones, and only for the server they are configured for now. */
+static PhonesecSecret *
+provide_secret (const char *owner, const char *tag, const char *ref, const char *url,
+                gpointer user_data)
+{
+  PhonesecPrtPlugin *self = user_data;
+  g_autofree char *current = NULL;
+
+  if (self->context == NULL || (current = dup_upload_url (self, NULL, FALSE, NULL)) == NULL
+      || !phonesec_credentials_same_server (current, url))
+    return NULL;
+  if (g_str_equal (ref, RULE_REF))
+    return phonesec_credentials_dup_userinfo_for (current, url);
+  if (g_str_equal (ref, HEADER_VALUE_REF))
+    {
+      g_autofree char *value = phonesec_context_dup_string (self->context, HEADER_VALUE_REF);
+      PhonesecSecret *secret
+          = value != NULL && value[0] != '\0' ? phonesec_secret_new (value, -1) : NULL;
+
+      if (value != NULL)
+        explicit_bzero (value, strlen (value));
+      return secret;
+    }
+  return NULL;
 }
 
 static void
@@ -438,10 +473,9 @@ format_crashes (GVariant *records)
       g_variant_dict_lookup (dict, "details", "&s", &details);
       time = g_date_time_new_from_unix_utc (when);
       stamp = time != NULL ? g_date_time_format_iso8601 (time) : g_strdup ("?");
-      g_string_append_printf (text,
-                              "process: %s\nplugin: %s\nsignal: %d%s%s\ntime: %s\ndetails:\n%s\n\n",
-                              process, plugin, signum, signame[0] ? " SIG" : "", signame, stamp,
-                              details);
+      g_string_append_printf (
+          text, "process: %s\nplugin: %s\nsignal: %d%s%s\ntime: %s\ndetails:\n%s\n\n", process,
+          plugin, signum, signame[0] ? " SIG" : "", signame, stamp, details);
       g_variant_unref (record);
     }
   return g_string_free (text, FALSE);
@@ -483,10 +517,9 @@ build_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   phonesec_prt_archive_add (job->archive, "system.txt", facts, -1);
   bytes = phonesec_prt_archive_finish (g_steal_pointer (&job->archive), &error);
   if (bytes == NULL
-      || !g_file_set_contents_full (job->archive_path, g_bytes_get_data (bytes, NULL),
-                                    g_bytes_get_size (bytes),
-                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                    0600, &error))
+      || !g_file_set_contents_full (
+          job->archive_path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+          G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -506,17 +539,16 @@ generation_done (GObject *source, GAsyncResult *result, gpointer user_data)
   self->generating--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_autofree char *message = g_strdup_printf (_ ("The problem report could not be written: %s"),
-                                                  error->message);
+      g_autofree char *message
+          = g_strdup_printf (_ ("The problem report could not be written: %s"), error->message);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->iface == NULL)
         return;
       g_warning ("%s", message);
       phonesec_prt_dbus_problem_report_set_generation_status (self->iface, "failed");
       phonesec_prt_dbus_problem_report_set_last_error (self->iface, message);
       if (job->invocation != NULL)
-        g_dbus_method_invocation_return_error_literal (g_steal_pointer (&job->invocation),
-                                                       PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                                                       message);
+        g_dbus_method_invocation_return_error_literal (
+            g_steal_pointer (&job->invocation), PHONESEC_ERROR, PHONESEC_ERROR_FAILED, message);
       return;
     }
   r = g_steal_pointer (&job->report);
@@ -584,10 +616,10 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
 
   /* Everything that lives in the daemon is copied now, on the main thread. */
   stamp = g_date_time_format_iso8601 (now);
-  report_txt = g_strdup_printf ("id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\n"
-                                "phonesec: %s\n",
-                                r->id, r->name, r->reason, stamp, crash ? "yes" : "no",
-                                PACKAGE_VERSION);
+  report_txt
+      = g_strdup_printf ("id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\n"
+                         "phonesec: %s\n",
+                         r->id, r->name, r->reason, stamp, crash ? "yes" : "no", PACKAGE_VERSION);
   phonesec_prt_archive_add (job->archive, "report.txt", report_txt, -1);
   log = phonesec_context_dup_recent_log (self->context);
   log_txt = g_strjoinv ("\n", log);
@@ -599,14 +631,12 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
   objects = phonesec_context_dup_objects (self->context);
   objects_txt = format_objects (objects);
   phonesec_prt_archive_add (job->archive, "state/objects.txt", objects_txt, -1);
-  device_txt = g_strdup_printf ("MAC=%s\nSerial=%s\nProductName=%s\nProductSeries=%s\n"
-                                "SoftwareVersion=%s\nHardwareVersion=%s\n",
-                                phonesec_device_get_mac_colon (device),
-                                phonesec_device_get_serial (device),
-                                phonesec_device_get_product_name (device),
-                                phonesec_device_get_product_series (device),
-                                phonesec_device_get_software_version (device),
-                                phonesec_device_get_hardware_version (device));
+  device_txt = g_strdup_printf (
+      "MAC=%s\nSerial=%s\nProductName=%s\nProductSeries=%s\n"
+      "SoftwareVersion=%s\nHardwareVersion=%s\n",
+      phonesec_device_get_mac_colon (device), phonesec_device_get_serial (device),
+      phonesec_device_get_product_name (device), phonesec_device_get_product_series (device),
+      phonesec_device_get_software_version (device), phonesec_device_get_hardware_version (device));
   phonesec_prt_archive_add (job->archive, "device.txt", device_txt, -1);
   if (crash)
     {
@@ -708,8 +738,10 @@ on_handle_upload (PhonesecPrtDBusProblemReport *iface, GDBusMethodInvocation *in
 
   if (r == NULL)
     {
+      g_autofree char *q = phonesec_quote_for_message (id, -1);
+
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
-                                             _ ("No problem report has the id “%s”"), id);
+                                             _ ("No problem report has the id “%s”"), q);
       return TRUE;
     }
   phonesec_prt_dbus_problem_report_set_last_report (self->iface, r->id);
@@ -770,6 +802,7 @@ stop_feature (PhonesecPrtPlugin *self)
       queue = phonesec_context_get_upload_queue (self->context);
       g_clear_signal_handler (&self->done_handler, queue);
       g_clear_signal_handler (&self->failed_handler, queue);
+      phonesec_upload_queue_set_secret_func (queue, OWNER, NULL, NULL, NULL);
       g_clear_signal_handler (&self->crash_handler, phonesec_context_get_crash_log (self->context));
     }
   if (self->iface != NULL)
@@ -819,8 +852,8 @@ phonesec_prt_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *con
           g_str_equal (last->upload_status, "not-configured") ? "failed" : last->upload_status);
     }
   self->done_handler = g_signal_connect (queue, "item-done", G_CALLBACK (on_item_done), self);
-  self->failed_handler
-      = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  self->failed_handler = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  phonesec_upload_queue_set_secret_func (queue, OWNER, provide_secret, self, NULL);
   self->crash_handler = g_signal_connect (phonesec_context_get_crash_log (context), "crashed",
                                           G_CALLBACK (on_crashed), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));

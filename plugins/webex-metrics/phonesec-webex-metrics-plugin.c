@@ -16,6 +16,8 @@
 #include "phonesec-metrics-generated.h"
 
 #define OWNER "webex-metrics"
+/* What the upload queue's items refer to for the collector's user:password. */
+#define URL_REF "Metrics_Collector_URL"
 
 #define PHONESEC_TYPE_WEBEX_METRICS_PLUGIN (phonesec_webex_metrics_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (PhonesecWebexMetricsPlugin, phonesec_webex_metrics_plugin, PHONESEC,
@@ -80,6 +82,7 @@ queue_batch (PhonesecWebexMetricsPlugin *self, GError **error)
   g_autofree char *tag = NULL;
   g_autofree char *item = NULL;
   g_autoptr (GBytes) body = NULL;
+  g_autoptr (GUri) uri = NULL;
   guint64 seq;
 
   if (!phonesec_context_get_bool (self->context, "Webex_Metrics_Enable"))
@@ -99,17 +102,17 @@ queue_batch (PhonesecWebexMetricsPlugin *self, GError **error)
     return FALSE;
   phonesec_context_metric_add (self->context, "batches.made", 1);
   snapshot = phonesec_metrics_snapshot (phonesec_context_get_metrics (self->context));
-  json = phonesec_metrics_batch_to_json (phonesec_device_get_mac (device),
-                                         phonesec_device_get_serial (device),
-                                         phonesec_device_get_product_name (device),
-                                         phonesec_device_get_software_version (device), seq,
-                                         g_get_real_time () / G_USEC_PER_SEC, self->interval,
-                                         snapshot);
+  json = phonesec_metrics_batch_to_json (
+      phonesec_device_get_mac (device), phonesec_device_get_serial (device),
+      phonesec_device_get_product_name (device), phonesec_device_get_software_version (device), seq,
+      g_get_real_time () / G_USEC_PER_SEC, self->interval, snapshot);
   tag = g_strdup_printf ("%" G_GUINT64_FORMAT, seq);
   body = g_bytes_new (json, strlen (json));
-  item = phonesec_upload_queue_add (phonesec_context_get_upload_queue (self->context), OWNER, tag,
-                                    PHONESEC_UPLOAD_METRICS, "POST", url, "application/json", NULL,
-                                    body, error);
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  item = phonesec_upload_queue_add_full (
+      phonesec_context_get_upload_queue (self->context), OWNER, tag, PHONESEC_UPLOAD_METRICS,
+      "POST", url, "application/json", NULL,
+      uri != NULL && g_uri_get_userinfo (uri) != NULL ? URL_REF : NULL, NULL, body, error);
   return item != NULL;
 }
 
@@ -166,6 +169,21 @@ on_item_failed (PhonesecUploadQueue *queue, const char *owner, const char *id, c
     set_error (self, message);
 }
 
+/* The upload queue asks for an item's user:password at send time: the
+ * current one, and only for the collector it is configured for now. */
+static PhonesecSecret *
+provide_secret (const char *owner, const char *tag, const char *ref, const char *url,
+                gpointer user_data)
+{
+  PhonesecWebexMetricsPlugin *self = user_data;
+  g_autofree char *current = NULL;
+
+  if (self->context == NULL || !g_str_equal (ref, URL_REF))
+    return NULL;
+  current = phonesec_context_dup_string (self->context, URL_REF);
+  return phonesec_credentials_dup_userinfo_for (current, url);
+}
+
 /* Reads the parameters and (re)arms the interval timer. */
 static void
 update_from_config (PhonesecWebexMetricsPlugin *self)
@@ -173,9 +191,8 @@ update_from_config (PhonesecWebexMetricsPlugin *self)
   gboolean enabled = phonesec_context_get_bool (self->context, "Webex_Metrics_Enable");
   g_autofree char *url = phonesec_context_dup_string (self->context, "Metrics_Collector_URL");
 
-  self->interval = (guint) CLAMP (phonesec_context_get_int (self->context,
-                                                            "Metrics_Upload_Interval"),
-                                  1, 86400);
+  self->interval = (guint) CLAMP (
+      phonesec_context_get_int (self->context, "Metrics_Upload_Interval"), 1, 86400);
   phonesec_metrics_dbus_metrics_set_enabled (self->iface, enabled);
   g_clear_handle_id (&self->timer, g_source_remove);
   if (enabled && url != NULL && url[0] != '\0')
@@ -232,6 +249,7 @@ stop_feature (PhonesecWebexMetricsPlugin *self)
       PhonesecUploadQueue *queue = phonesec_context_get_upload_queue (self->context);
       g_clear_signal_handler (&self->done_handler, queue);
       g_clear_signal_handler (&self->failed_handler, queue);
+      phonesec_upload_queue_set_secret_func (queue, OWNER, NULL, NULL, NULL);
     }
   if (self->iface != NULL)
     {
@@ -260,8 +278,8 @@ phonesec_webex_metrics_plugin_activate_async (PhonesecPlugin *plugin, PhonesecCo
   g_signal_connect (self->iface, "handle-flush", G_CALLBACK (on_handle_flush), self);
   g_signal_connect (self->iface, "handle-snapshot", G_CALLBACK (on_handle_snapshot), self);
   self->done_handler = g_signal_connect (queue, "item-done", G_CALLBACK (on_item_done), self);
-  self->failed_handler
-      = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  self->failed_handler = g_signal_connect (queue, "item-failed", G_CALLBACK (on_item_failed), self);
+  phonesec_upload_queue_set_secret_func (queue, OWNER, provide_secret, self, NULL);
   update_from_config (self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   g_task_return_boolean (task, TRUE);

@@ -788,6 +788,135 @@ test_url_credentials (Fixture *f, gconstpointer data)
   g_assert_null (strstr (log, "Url-S3cret-5521"));
 }
 
+/* --- tests: credentials inside values ------------------------------------- */
+
+#define CRED_PW "Mk-Prt-6J4"
+#define CRED_TOKEN "Mk-Tok-3C8"
+
+/* Counts the state folder's files (but the store) holding a credential;
+ * report archives are unpacked and their members searched. */
+static guint
+count_files_with_credentials (const char *dir, guint *n_items, guint *n_archives)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint found = 0;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_str_equal (name, "config.ini"))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          found += count_files_with_credentials (path, n_items, n_archives);
+          continue;
+        }
+      if (!g_file_get_contents (path, &contents, &len, NULL))
+        continue;
+      if (g_str_has_suffix (name, ".item"))
+        (*n_items)++;
+      if (g_str_has_suffix (name, ".tar.gz"))
+        {
+          g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+          g_autoptr (GHashTable) members = unpack (bytes);
+          GHashTableIter iter;
+          gpointer member, data;
+
+          (*n_archives)++;
+          g_hash_table_iter_init (&iter, members);
+          while (g_hash_table_iter_next (&iter, &member, &data))
+            if (phonesec_test_bytes_contain (data, CRED_PW)
+                || phonesec_test_bytes_contain (data, CRED_TOKEN))
+              {
+                g_test_message ("%s:%s holds a credential", path, (char *) member);
+                found++;
+              }
+          continue;
+        }
+      if (g_strstr_len (contents, len, CRED_PW) != NULL
+          || g_strstr_len (contents, len, CRED_TOKEN) != NULL)
+        {
+          g_test_message ("%s holds a credential", path);
+          found++;
+        }
+    }
+  return found;
+}
+
+/* The rule's password and the header token stay in the store: not in the
+ * queued item, the report archive, the log. Written back masked (as the web
+ * UI's form does) they are kept, and the upload carries them; the mask with
+ * another host is refused. */
+static void
+test_credentials_only_in_the_store (Fixture *f, gconstpointer data)
+{
+  guint port = phonesec_upload_server_get_port (f->server);
+  g_autofree char *rule = g_strdup_printf ("http://prt:" CRED_PW "@127.0.0.1:%u/auth/", port);
+  g_autofree char *masked_rule = g_strdup_printf ("http://prt:********@127.0.0.1:%u/auth/", port);
+  g_autofree char *moved_rule = g_strdup_printf ("http://prt:********@127.0.0.2:%u/auth/", port);
+  g_autofree char *expected_auth = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *log = NULL;
+  g_autoptr (GError) error = NULL;
+  PhonesecUploadRequest *request;
+  guint n_items = 0, n_archives = 0;
+
+  phonesec_upload_server_down (f->server);
+  phonesec_test_apply_strings (f->bus, &error, "PRT_Upload_Rule", rule, "PRT_HTTP_Header",
+                               "X-Token", "PRT_HTTP_Header_Value", CRED_TOKEN, NULL);
+  g_assert_no_error (error);
+  id = prt_generate (f, "user");
+  phonesec_upload_server_run_for (f->server, 1000);
+  assert_upload_status (f, id, "queued");
+  g_assert_cmpuint (count_files_with_credentials (f->bus->state_dir, &n_items, &n_archives), ==, 0);
+  g_assert_cmpuint (n_items, >=, 1);
+  g_assert_cmpuint (n_archives, >=, 1);
+
+  /* What every reader sees, written back as it is. */
+  {
+    g_autoptr (GVariant) value = phonesec_test_get (f->bus, "PRT_Upload_Rule");
+    g_autoptr (GVariant) token = phonesec_test_get (f->bus, "PRT_HTTP_Header_Value");
+
+    shown = g_variant_dup_string (value, NULL);
+    g_assert_cmpstr (shown, ==, masked_rule);
+    g_assert_cmpstr (g_variant_get_string (token, NULL), ==, "********");
+  }
+  phonesec_test_apply_strings (f->bus, &error, "PRT_Upload_Rule", shown, "PRT_HTTP_Header_Value",
+                               "********", NULL);
+  g_assert_no_error (error);
+  phonesec_test_apply_strings (f->bus, &error, "PRT_Upload_Rule", moved_rule, NULL);
+  g_assert_nonnull (error);
+  {
+    g_autofree char *remote = g_dbus_error_get_remote_error (error);
+    g_assert_cmpstr (remote, ==, ERROR_PREFIX "InvalidValue");
+  }
+  g_assert_null (strstr (error->message, CRED_PW));
+  g_clear_error (&error);
+
+  phonesec_upload_server_up (f->server);
+  wait_requests (f, "/auth/", 1);
+  assert_upload_status (f, id, "uploaded");
+  request = nth_request (f, "/auth/", 0);
+  {
+    g_autofree char *b64
+        = g_base64_encode ((const guchar *) "prt:" CRED_PW, strlen ("prt:" CRED_PW));
+    expected_auth = g_strconcat ("Basic ", b64, NULL);
+  }
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "Authorization"), ==,
+                   expected_auth);
+  g_assert_cmpstr (soup_message_headers_get_one (request->headers, "X-Token"), ==, CRED_TOKEN);
+  n_items = n_archives = 0;
+  g_assert_cmpuint (count_files_with_credentials (f->bus->state_dir, &n_items, &n_archives), ==, 0);
+  log = phonesec_test_bus_dup_log (f->bus);
+  g_assert_null (strstr (log, CRED_PW));
+  g_assert_null (strstr (log, CRED_TOKEN));
+}
+
 /* --- tests: secrets ---------------------------------------------------------- */
 
 static const char *const secrets[]
@@ -1238,6 +1367,7 @@ main (int argc, char **argv)
   ADD ("/prt/https", test_https, setup_https);
   ADD ("/prt/https-untrusted", test_https_untrusted, setup_https);
   ADD ("/prt/url-credentials", test_url_credentials, setup);
+  ADD ("/prt/credentials-only-in-the-store", test_credentials_only_in_the_store, setup);
   ADD ("/prt/no-rule", test_no_rule, setup);
   ADD ("/prt/secrets", test_secrets, setup);
   ADD ("/prt/crash-yes", test_crash_yes, setup);

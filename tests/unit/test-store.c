@@ -22,7 +22,12 @@ static const char schema_text[]
       "[Locked]\n"
       "Type=bool\nDefault=No\nAccess=ro\nLabel=Locked\nTab=system\nSection=Test\n"
       "[Password]\n"
-      "Type=string\nDefault=\nAccess=rw\nSecret=true\nLabel=Password\nTab=system\nSection=Test\n";
+      "Type=string\nDefault=\nAccess=rw\nSecret=true\nLabel=Password\nTab=system\nSection=Test\n"
+      "[Url]\n"
+      "Type=url\nDefault=\nAccess=rw\nLabel=Url\nTab=system\nSection=Test\n"
+      "[Token]\n"
+      "Type=string\nKind=header-secret\nDefault=\nAccess=rw\nLabel=Token\nTab=system\n"
+      "Section=Test\n";
 
 static const char plugin_schema_text[] = "[Plugin_Value]\n"
                                          "Type=int\nMin=0\nMax=10\nDefault=1\nAccess=rw\n"
@@ -734,6 +739,39 @@ test_load_removes_what_a_killed_commit_left (Fixture *f, gconstpointer data)
   g_assert_cmpuint (phonesec_config_store_get_generation (f->store), ==, 2);
 }
 
+/* Credentials inside values feed the log mask too; written back masked they
+ * are kept, with another host refused. */
+static void
+test_credentials_in_values_feed_the_log_mask_and_are_kept (Fixture *f, gconstpointer data)
+{
+  Result r = commit (f, txn_with (PHONESEC_ROLE_ADMIN, "Url", "https://u:urlpw1@h.example/p",
+                                  "Token", "tok-123", NULL));
+  const PhonesecParamSpec *url = phonesec_schema_lookup (f->schema, "Url");
+  g_auto (GStrv) secrets = NULL;
+
+  g_assert_true (r.ok);
+  result_clear (&r);
+  secrets = phonesec_config_store_dup_secret_values (f->store);
+  g_assert_true (g_strv_contains ((const char *const *) secrets, "urlpw1"));
+  g_assert_true (g_strv_contains ((const char *const *) secrets, "tok-123"));
+
+  r = commit (f, txn_with (PHONESEC_ROLE_USER, "Url", "https://u:********@h.example/p", "Token",
+                           "********", NULL));
+  g_assert_true (r.ok);
+  result_clear (&r);
+  g_assert_cmpstr (g_variant_get_string (phonesec_config_store_get_value (f->store, url), NULL), ==,
+                   "https://u:urlpw1@h.example/p");
+
+  r = commit (f, txn_with (PHONESEC_ROLE_USER, "Url", "https://u:********@evil.example/p", NULL));
+  g_assert_false (r.ok);
+  g_assert_error (r.error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE);
+  g_assert_nonnull (strstr (r.error->message, "Url: "));
+  g_assert_null (strstr (r.error->message, "urlpw1"));
+  result_clear (&r);
+  g_assert_cmpstr (g_variant_get_string (phonesec_config_store_get_value (f->store, url), NULL), ==,
+                   "https://u:urlpw1@h.example/p");
+}
+
 static GLogWriterOutput
 record_writer (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer data)
 {
@@ -773,5 +811,7 @@ main (int argc, char **argv)
   ADD ("/store/load/current-missing", test_missing_current_file_loads_the_previous_generation);
   ADD ("/store/load/both-bad", test_both_generations_bad_start_on_defaults);
   ADD ("/store/load/leftovers", test_load_removes_what_a_killed_commit_left);
+  ADD ("/store/secrets/credentials-in-values",
+       test_credentials_in_values_feed_the_log_mask_and_are_kept);
   return g_test_run ();
 }

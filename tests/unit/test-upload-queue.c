@@ -20,6 +20,7 @@ typedef struct
   SoupSession *session;
   PhonesecMetrics *metrics;
   GPtrArray *done; /* "id delivered status" */
+  char *secret_url;
 } Fixture;
 
 static void
@@ -32,7 +33,18 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
   const char *header
       = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Test");
 
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+
   f->requests++;
+  /* /auth wants Basic u:Pw-Uq-77: a challenge first, as real servers do. */
+  if (g_str_has_prefix (path, "/auth") && g_strcmp0 (auth, "Basic dTpQdy1VcS03Nw==") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate", "Basic realm=\"test\"");
+      soup_server_message_set_status (msg, 401, NULL);
+      return;
+    }
   soup_server_message_set_status (msg, f->status, NULL);
   if (SOUP_STATUS_IS_SUCCESSFUL (f->status))
     g_ptr_array_add (f->got, g_strdup_printf ("%s %s %.*s %s", soup_server_message_get_method (msg),
@@ -357,6 +369,84 @@ test_missing_folder_is_not_fatal (Fixture *f, gconstpointer data)
   rm_rf (blocker);
 }
 
+static PhonesecSecret *
+give_secret (const char *owner, const char *tag, const char *ref, const char *url,
+             gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_cmpstr (owner, ==, "owner");
+  g_assert_cmpstr (url, ==, f->secret_url);
+  if (g_str_equal (ref, "Rule"))
+    return phonesec_secret_new ("u:Pw-Uq-77", -1);
+  if (g_str_equal (ref, "HeaderValue"))
+    return phonesec_secret_new ("Tok-Uq-88", -1);
+  return NULL;
+}
+
+static gboolean
+dir_contains (const char *dir, const char *needle)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      if (g_strstr_len (contents, len, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The URL's user:password and a secret header never reach the files: the
+ * owner gives them at send time, also after a restart. A password without a
+ * reference is refused. */
+static void
+test_secrets_asked_at_send_time (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) secret_headers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GBytes) body = g_bytes_new_static ("s1", 2);
+  g_autofree char *url = g_strdup_printf ("http://u:Pw-Uq-77@%s/auth", f->base + 7);
+  g_autofree char *id = NULL;
+
+  f->secret_url = g_strconcat (f->base, "/auth", NULL);
+  g_hash_table_insert (secret_headers, "X-Test", "HeaderValue");
+  {
+    g_autoptr (PhonesecUploadQueue) queue = new_queue (f);
+    g_autofree char *refused
+        = phonesec_upload_queue_add (queue, "owner", "x", 0, "POST", url, NULL, NULL, body, &error);
+
+    g_assert_null (refused);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_null (strstr (error->message, "Pw-Uq-77"));
+    g_clear_error (&error);
+    id = phonesec_upload_queue_add_full (queue, "owner", "s1", 0, "POST", url, "text/plain", NULL,
+                                         "Rule", secret_headers, body, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (id);
+  }
+  g_assert_false (dir_contains (f->dir, "Pw-Uq-77"));
+  g_assert_false (dir_contains (f->dir, "Tok-Uq-88"));
+  g_assert_true (dir_contains (f->dir, "UserInfoRef=Rule"));
+  {
+    /* A later run: the item on disk, the owner asked again. */
+    g_autoptr (PhonesecUploadQueue) queue = new_queue (f);
+
+    phonesec_upload_queue_set_secret_func (queue, "owner", give_secret, f, NULL);
+    phonesec_upload_queue_start (queue);
+    wait_for (&f->done->len, 1);
+    g_assert_cmpstr (f->done->pdata[0], ==, "s1 yes 200");
+    g_assert_cmpstr (f->got->pdata[0], ==, "POST /auth s1 Tok-Uq-88");
+  }
+  g_free (f->secret_url);
+}
+
 static void
 test_display_url (void)
 {
@@ -380,6 +470,7 @@ main (int argc, char **argv)
   ADD ("/upload-queue/metrics-gate", test_metrics_gate);
   ADD ("/upload-queue/bad-url", test_bad_url);
   ADD ("/upload-queue/missing-folder", test_missing_folder_is_not_fatal);
+  ADD ("/upload-queue/secrets-asked-at-send-time", test_secrets_asked_at_send_time);
   g_test_add_func ("/upload-queue/display-url", test_display_url);
   return g_test_run ();
 }

@@ -44,4 +44,30 @@ typedef enum
 
 GQuark phonesec_error_quark (void);
 
+/**
+ * PHONESEC_QUOTE_MAX_CHARS:
+ *
+ * The most characters of caller input that phonesec_quote_for_message()
+ * keeps: above the longest parameter name, far below a screen line.
+ */
+#define PHONESEC_QUOTE_MAX_CHARS 64
+
+/**
+ * phonesec_quote_for_message:
+ * @text: caller input: a parameter name, a value, an id
+ * @len: its length in bytes, or -1 when NUL-terminated
+ *
+ * The one way to put caller input into an error or log message: at most
+ * %PHONESEC_QUOTE_MAX_CHARS characters, "…" when cut; line breaks and tabs
+ * escaped as `\n`, `\r`, `\t`, other control characters and invalid
+ * UTF-8 as `\xNN` or `\uNNNN`. So a 16 MiB name gives a short message, and a
+ * name holding "\nProxy_Port: forged" cannot add a line that a client splitting
+ * "NAME: reason" lines would read as a problem of its own.
+ *
+ * Never pass a secret: quoting shortens, it does not hide.
+ *
+ * Returns: (transfer full): the single-line, valid UTF-8 excerpt
+ */
+char *phonesec_quote_for_message (const char *text, gssize len);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #define PHONESEC_INSIDE
 #include <phonesec/phonesec-error.h>
 #include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec-credentials.h>
 #include <phonesec/phonesec-device.h>
 #include <phonesec/phonesec-macro.h>
 #include <phonesec/phonesec-crash.h>
