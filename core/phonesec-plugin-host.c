@@ -35,6 +35,7 @@ struct _PhonesecPluginHost
   GPtrArray *allow; /* of GPatternSpec*, empty = all */
   GPtrArray *deny;
   GPtrArray *entries;     /* of Entry*, in activation order after discover */
+  GPtrArray *refused;     /* of Entry*: files whose Name another file already provides */
   guint activate_timeout; /* seconds */
 };
 
@@ -57,6 +58,7 @@ phonesec_plugin_host_finalize (GObject *object)
   PhonesecPluginHost *self = PHONESEC_PLUGIN_HOST (object);
 
   g_ptr_array_unref (self->entries);
+  g_ptr_array_unref (self->refused);
   g_ptr_array_unref (self->allow);
   g_ptr_array_unref (self->deny);
   G_OBJECT_CLASS (phonesec_plugin_host_parent_class)->finalize (object);
@@ -72,6 +74,7 @@ static void
 phonesec_plugin_host_init (PhonesecPluginHost *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->allow = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
   self->deny = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
 }
@@ -151,11 +154,9 @@ set_state (Entry *entry, const char *state, const char *error)
 }
 
 static Entry *
-entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
+entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics, const char *path)
 {
   Entry *entry = g_new0 (Entry, 1);
-  g_autofree char *path_name = g_strdelimit (g_strdup (info->name), "-", '_');
-  g_autofree char *path = g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
   const char *none[] = { NULL };
 
   entry->info = info;
@@ -171,6 +172,49 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
   g_dbus_object_skeleton_add_interface (entry->object, G_DBUS_INTERFACE_SKELETON (entry->iface));
   return entry;
+}
+
+static char *
+plugin_object_path (const char *name)
+{
+  g_autofree char *path_name = g_strdelimit (g_strdup (name), "-", '_');
+
+  return g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
+}
+
+static gboolean
+path_taken (GPtrArray *entries, const char *path)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = entries->pdata[i];
+
+      if (g_str_equal (g_dbus_object_get_object_path (G_DBUS_OBJECT (entry->object)), path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A refused duplicate's object: Duplicate_ and its file name without
+ * .plugin, every character but A-Z a-z 0-9 as '_', then _2, _3... if two
+ * files meet. Plugin paths are lower case, so the two never collide. */
+static char *
+refused_object_path (PhonesecPluginHost *self, const char *info_path)
+{
+  g_autofree char *base = g_path_get_basename (info_path);
+  g_autofree char *stem = NULL;
+  char *path;
+
+  if (g_str_has_suffix (base, ".plugin"))
+    base[strlen (base) - strlen (".plugin")] = '\0';
+  stem = g_strcanon (g_strdup (base), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS, '_');
+  path = g_strconcat (PLUGIN_PATH_PREFIX, "Duplicate_", stem, NULL);
+  for (guint n = 2; path_taken (self->refused, path); n++)
+    {
+      g_free (path);
+      path = g_strdup_printf ("%sDuplicate_%s_%u", PLUGIN_PATH_PREFIX, stem, n);
+    }
+  return path;
 }
 
 /* File checks, module, schema fragment: any failure leaves State=error. */
@@ -222,8 +266,35 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
   g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
 }
 
+static int
+compare_file_names (gconstpointer a, gconstpointer b)
+{
+  /* g_ptr_array_sort hands pointers to the elements. */
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A second file with a Name already found is not loaded; it gets an object
+ * of its own that says which file won. */
 static void
-discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
+refuse_duplicate (PhonesecPluginHost *self, PhonesecPluginInfo *info, Entry *winner)
+{
+  g_autofree char *path = refused_object_path (self, info->info_path);
+  Entry *entry = entry_new (info, self->core->metrics, path);
+  g_autofree char *message
+      = g_strdup_printf (_ ("not loaded: %s already provides the plugin name %s"),
+                         winner->info->info_path, info->name);
+
+  g_ptr_array_add (self->refused, entry);
+  phonesec_dbus_plugin_set_state (entry->iface, "error");
+  phonesec_dbus_plugin_set_error (entry->iface, message);
+  phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_WARNING, "Plugin file %s: %s",
+                      info->info_path, message);
+}
+
+/* In file name order (bytes, not locale), whatever order the folder lists
+ * them in: which of two files with one Name wins must not depend on it. */
+static void
+discover_dir (PhonesecPluginHost *self, const char *dir)
 {
   g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -237,13 +308,14 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
   while ((name = g_dir_read_name (handle)) != NULL)
     if (g_str_has_suffix (name, ".plugin"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  /* g_ptr_array_sort hands pointers to elements. */
+  g_ptr_array_sort (names, compare_file_names);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = NULL;
       g_autoptr (GError) error = NULL;
+      g_autofree char *object_path = NULL;
       PhonesecPluginInfo *info;
+      Entry *winner;
 
       path = g_build_filename (dir, names->pdata[i], NULL);
       info = phonesec_plugin_info_load (path, &error);
@@ -252,15 +324,15 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
           g_warning ("Ignoring plugin file: %s", error->message);
           continue;
         }
-      if (find_entry (self, info->name) != NULL)
+      winner = find_entry (self, info->name);
+      if (winner != NULL)
         {
-          g_warning ("Ignoring %s: a plugin named %s was already found", path, info->name);
-          phonesec_plugin_info_free (info);
+          refuse_duplicate (self, info, winner);
           continue;
         }
-      g_ptr_array_add (self->entries, entry_new (info, self->core->metrics));
+      object_path = plugin_object_path (info->name);
+      g_ptr_array_add (self->entries, entry_new (info, self->core->metrics, object_path));
     }
-  (void) found;
 }
 
 static int
@@ -344,7 +416,7 @@ void
 phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs)
 {
   for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
-    discover_dir (self, dirs[i], NULL);
+    discover_dir (self, dirs[i]);
 
   for (guint i = 0; i < self->entries->len; i++)
     {
@@ -365,25 +437,30 @@ phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs
 void
 phonesec_plugin_host_export (PhonesecPluginHost *self)
 {
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = self->entries->pdata[i];
+  GPtrArray *lists[] = { self->entries, self->refused };
 
-      g_dbus_object_manager_server_export (self->core->object_manager, entry->object);
-    }
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        Entry *entry = lists[l]->pdata[i];
+
+        g_dbus_object_manager_server_export (self->core->object_manager, entry->object);
+      }
 }
 
 GStrv
 phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  GPtrArray *lists[] = { self->entries, self->refused };
 
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = self->entries->pdata[i];
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        Entry *entry = lists[l]->pdata[i];
 
-      g_strv_builder_add (builder, g_dbus_object_get_object_path (G_DBUS_OBJECT (entry->object)));
-    }
+        g_strv_builder_add (builder, g_dbus_object_get_object_path (G_DBUS_OBJECT (entry->object)));
+      }
   return g_strv_builder_end (builder);
 }
 

@@ -18,9 +18,10 @@ PhonesecPluginHost *phonesec_plugin_host_new (PhonesecCore *core, const char *al
 /* How long one plugin may take to activate (default 30 s). */
 void phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds);
 
-/* Reads every *.plugin in @dirs (in order; a later duplicate name is
- * ignored), checks and loads modules and schema fragments. A plugin that fails
- * is kept with State=error; nothing here fails the daemon. */
+/* Reads every *.plugin in @dirs (the folders in order, each one's files by
+ * name), checks and loads modules and schema fragments. A plugin that fails
+ * is kept with State=error; so is a later file with a Name already found,
+ * on an object of its own. Nothing here fails the daemon. */
 void phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs);
 
 /* Puts every plugin's object on the object manager. */
@@ -35,7 +36,7 @@ void phonesec_plugin_host_activate_finish (PhonesecPluginHost *self, GAsyncResul
 /* Deactivates the active plugins in reverse order. */
 void phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self);
 
-/* Object paths in activation order. */
+/* Object paths in activation order, then the refused duplicates. */
 GStrv phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self);
 
 /* Delivers a committed transaction's names to the plugins that watch them. */

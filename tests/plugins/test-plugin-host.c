@@ -290,7 +290,7 @@ strv_text (const char *const *strv)
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* An as as text, sorted: names in a transaction have no promised order. */
@@ -746,6 +746,119 @@ test_allow_loads_only_matching (Fixture *f, gconstpointer data)
   assert_no_event (f, "new test-fail");
 }
 
+/* --- discovery order and duplicate names ------------------------------------- */
+
+/* Five files giving the same Name, in file name order. */
+static const char *const duplicate_files[] = {
+  "10-first.plugin", "20-second.plugin", "30-third.plugin", "40-fourth.plugin", "50-fifth.plugin",
+};
+static const char *const duplicate_paths[] = {
+  PLUGINS_PATH "test_good",          PLUGINS_PATH "Duplicate_20_second",
+  PLUGINS_PATH "Duplicate_30_third", PLUGINS_PATH "Duplicate_40_fourth",
+  PLUGINS_PATH "Duplicate_50_fifth",
+};
+
+/* Writes the files in the order @order gives (indexes into duplicate_files),
+ * so the folder lists them in an order of its own. */
+static void
+write_duplicates (Fixture *f, const guint *order)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (duplicate_files); i++)
+    {
+      const char *file = duplicate_files[order[i]];
+      g_autofree char *path = g_build_filename (f->bus->plugin_dir, file, NULL);
+      g_autofree char *text = g_strdup_printf ("[Plugin]\nName=test-good\nModule=test-good.so\n"
+                                               "Schema=test-good.schema\nDescription=from %s\n"
+                                               "Version=0.1\nWatch=Proxy_*\n",
+                                               file);
+      g_autoptr (GError) error = NULL;
+
+      g_file_set_contents (path, text, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+    }
+}
+
+static void
+assert_duplicates_resolved (Fixture *f)
+{
+  g_auto (GStrv) paths = manager_plugins (f);
+  g_autofree char *winner_file = g_build_filename (f->bus->plugin_dir, "10-first.plugin", NULL);
+  g_autofree char *description = plugin_string (f, "test-good", "Description");
+
+  /* The first file by name wins, whatever order the folder listed them. */
+  g_assert_cmpuint (g_strv_length (paths), ==, G_N_ELEMENTS (duplicate_paths));
+  for (guint i = 0; i < G_N_ELEMENTS (duplicate_paths); i++)
+    g_assert_cmpstr (paths[i], ==, duplicate_paths[i]);
+  assert_state (f, "test-good", "active");
+  g_assert_cmpstr (description, ==, "from 10-first.plugin");
+
+  /* Every other file is refused on its own object, naming the winner. */
+  for (guint i = 1; i < G_N_ELEMENTS (duplicate_paths); i++)
+    {
+      g_autofree char *state
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "State");
+      g_autofree char *error
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Error");
+      g_autofree char *name
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Name");
+      g_autofree char *refused_description
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Description");
+      g_autofree char *expected = g_strconcat ("from ", duplicate_files[i], NULL);
+
+      g_assert_cmpstr (state, ==, "error");
+      g_assert_cmpstr (name, ==, "test-good");
+      g_assert_cmpstr (refused_description, ==, expected);
+      if (strstr (error, winner_file) == NULL || strstr (error, "test-good") == NULL)
+        g_error ("%s: Error '%s' does not name %s and the plugin name", duplicate_paths[i], error,
+                 winner_file);
+    }
+  /* Loaded once: one constructor call. */
+  {
+    g_auto (GStrv) lines = events (f);
+    guint created = 0;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      created += g_str_equal (lines[i], "new test-good");
+    g_assert_cmpuint (created, ==, 1);
+  }
+}
+
+static void
+test_duplicate_name_first_file_wins (Fixture *f, gconstpointer data)
+{
+  const guint backwards[] = { 4, 3, 2, 1, 0 };
+  const guint forwards[] = { 0, 1, 2, 3, 4 };
+  guint shuffled[] = { 0, 1, 2, 3, 4 };
+  const guint *orders[] = { backwards, forwards, shuffled };
+  g_autofree char *info = g_build_filename (f->bus->plugin_dir, "test-good.plugin", NULL);
+
+  for (guint i = G_N_ELEMENTS (shuffled) - 1; i > 0; i--)
+    {
+      guint j = (guint) g_test_rand_int_range (0, (gint32) i + 1);
+      guint t = shuffled[i];
+
+      shuffled[i] = shuffled[j];
+      shuffled[j] = t;
+    }
+  install_plugin (f, "test-good");
+  g_assert_cmpint (g_unlink (info), ==, 0);
+
+  for (guint run = 0; run < G_N_ELEMENTS (orders); run++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (duplicate_files); i++)
+        {
+          g_autofree char *path = g_build_filename (f->bus->plugin_dir, duplicate_files[i], NULL);
+          g_unlink (path);
+        }
+      g_unlink (f->events_path);
+      write_duplicates (f, orders[run]);
+      phonesec_test_bus_start_daemon (f->bus);
+      assert_duplicates_resolved (f);
+      phonesec_test_bus_stop_daemon (f->bus);
+    }
+}
+
 /* --- plugin parameters -------------------------------------------------------- */
 
 static void
@@ -1013,6 +1126,7 @@ main (int argc, char **argv)
   ADD ("/plugins/depends/order", test_depends_order);
   ADD ("/plugins/depends/failed", test_depends_on_failed_plugin);
   ADD ("/plugins/depends/missing", test_depends_on_missing_plugin);
+  ADD ("/plugins/discover/duplicate-name", test_duplicate_name_first_file_wins);
   ADD ("/plugins/select/deny", test_deny_disables);
   ADD ("/plugins/select/allow", test_allow_loads_only_matching);
   ADD ("/plugins/schema/describe-and-restart", test_parameters_described_and_survive_restart);
