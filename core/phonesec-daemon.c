@@ -361,8 +361,8 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
    * batch always has them. */
   {
     static const char *const core_counters[] = {
-      "core.transactions", "core.dbus.calls",         "core.http.requests",
-      "core.tls.failures", "core.proxy.lookups",      "core.uploads.queued",
+      "core.transactions",      "core.dbus.calls",     "core.http.requests",
+      "core.tls.failures",      "core.proxy.lookups",  "core.uploads.queued",
       "core.uploads.delivered", "core.uploads.failed", "core.uploads.dropped",
     };
     for (guint i = 0; i < G_N_ELEMENTS (core_counters); i++)
@@ -375,6 +375,8 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
    * read, or their values would look unknown. */
   self->plugins
       = phonesec_plugin_host_new (&self->core, options->plugins_allow, options->plugins_deny);
+  if (options->plugin_timeout > 0)
+    phonesec_plugin_host_set_activate_timeout (self->plugins, options->plugin_timeout);
   phonesec_plugin_host_discover (self->plugins, (const char *const *) options->plugin_dirs);
 
   store_path = g_build_filename (options->state_dir, STORE_FILE, NULL);

@@ -522,8 +522,10 @@ activation_timed_out (gpointer user_data)
 {
   Attempt *attempt = user_data;
   PhonesecPluginHost *self = g_task_get_source_object (attempt->task);
-  g_autofree char *message
-      = g_strdup_printf (_ ("did not finish activating within %u seconds"), self->activate_timeout);
+  g_autofree char *message = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "did not finish activating within %u second",
+                   "did not finish activating within %u seconds", self->activate_timeout),
+      self->activate_timeout);
 
   /* Do not wait for a plugin that ignores cancellation: mark it failed and
    * move on; its eventual completion finds the attempt abandoned. */
@@ -602,8 +604,9 @@ activate_next (GTask *task)
       attempt->cancellable = g_cancellable_new ();
       entry->context = phonesec_context_new (self->core, entry->info->name, entry->object,
                                              (const char *const *) entry->info->watch);
+      /* Not g_timeout_add_seconds: it may fire up to a second late. */
       attempt->timeout_id
-          = g_timeout_add_seconds (self->activate_timeout, activation_timed_out, attempt);
+          = g_timeout_add (self->activate_timeout * 1000, activation_timed_out, attempt);
       phonesec_plugin_activate_async (entry->plugin, entry->context, attempt->cancellable,
                                       activate_done, attempt);
       return;
@@ -666,6 +669,6 @@ phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const
 void
 phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds)
 {
-  g_return_if_fail (seconds > 0);
+  g_return_if_fail (seconds > 0 && seconds <= 86400);
   self->activate_timeout = seconds;
 }

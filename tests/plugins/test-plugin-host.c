@@ -513,6 +513,43 @@ test_fail_is_error_and_daemon_lives (Fixture *f, gconstpointer data)
   g_assert_true (has_interface (f, "test-fail", PLUGIN));
 }
 
+/* The value of the event "PREFIX VALUE" a plugin recorded. */
+static gint64
+event_number (Fixture *f, const char *prefix)
+{
+  g_auto (GStrv) lines = events (f);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix) && lines[i][strlen (prefix)] == ' ')
+      return g_ascii_strtoll (lines[i] + strlen (prefix) + 1, NULL, 10);
+  g_error ("no plugin event '%s ...'", prefix);
+}
+
+/* --plugin-timeout=1: a plugin that never completes is failed after one
+ * second (not the default 30), and the next plugin is activated. */
+static void
+test_activation_timeout_option (Fixture *f, gconstpointer data)
+{
+  g_autofree char *error = NULL;
+  gint64 started, failed;
+
+  install_plugin (f, "test-hang");
+  install_plugin (f, "test-good");
+  add_daemon_args (f, "--plugin-timeout=1", NULL);
+  /* Returns once Manager.State is running: every plugin has settled. */
+  phonesec_test_bus_start_daemon (f->bus);
+  failed = g_get_monotonic_time ();
+
+  assert_state (f, "test-hang", "error");
+  error = plugin_string (f, "test-hang", "Error");
+  if (strstr (error, "within 1 second") == NULL || strstr (error, "seconds") != NULL)
+    g_error ("test-hang: Error '%s' does not say 1 second", error);
+  started = event_number (f, "activate-started");
+  g_assert_cmpint (failed - started, >=, 950 * 1000);
+  g_assert_cmpint (failed - started, <=, 2500 * 1000);
+  assert_state (f, "test-good", "active");
+}
+
 static void
 test_wrong_abi_is_refused (Fixture *f, gconstpointer data)
 {
@@ -1115,6 +1152,7 @@ main (int argc, char **argv)
   ADD ("/plugins/good/config-changed", test_good_config_changed_once_with_watched_names);
   ADD ("/plugins/good/clean-log", test_plugin_lifecycle_logs_no_warning);
   ADD ("/plugins/fail/activation-error", test_fail_is_error_and_daemon_lives);
+  ADD ("/plugins/fail/activation-timeout", test_activation_timeout_option);
   ADD ("/plugins/fail/wrong-abi", test_wrong_abi_is_refused);
   ADD_DATA ("/plugins/fail/writable-module", "test-good.so", test_writable_file_is_refused);
   ADD_DATA ("/plugins/fail/writable-info", "test-good.plugin", test_writable_file_is_refused);
