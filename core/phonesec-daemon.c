@@ -29,6 +29,7 @@
 #include "phonesec-dbus-generated.h"
 #include "phonesec-log-writer.h"
 #include "phonesec-notify.h"
+#include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
 #include "phonesec-profile.h"
 
@@ -128,9 +129,10 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
     phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
     self->core.crash_log = phonesec_crash_log_new ();
     if (self->core.previous_run_crashed)
-      phonesec_crash_log_add_previous_run (self->core.crash_log, record);
+      g_free (phonesec_crash_log_add_previous_run (self->core.crash_log, record));
     else
       g_unlink (record);
+    phonesec_plugin_guard_init ();
     phonesec_crash_log_install_handler (record);
   }
   return TRUE;

@@ -11,6 +11,7 @@
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
 #include "phonesec-context-private.h"
+#include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
 #include "phonesec-plugin-loader.h"
 
@@ -22,9 +23,10 @@ typedef struct
   PhonesecPluginInfo *info;
   GDBusObjectSkeleton *object; /* plain: plugins add interfaces of their own */
   PhonesecDBusPlugin *iface;
-  PhonesecPlugin *plugin;   /* NULL unless loaded */
-  PhonesecContext *context; /* NULL unless activated or activating */
-  PhonesecMetrics *metrics; /* the core's */
+  PhonesecPlugin *plugin;     /* NULL unless loaded */
+  PhonesecContext *context;   /* NULL unless activated or activating */
+  PhonesecMetrics *metrics;   /* the core's */
+  PhonesecPluginGuard *guard; /* NULL until its module is loaded */
   gboolean active;
 } Entry;
 
@@ -41,11 +43,26 @@ struct _PhonesecPluginHost
 
 G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
 
+/* Dropping the plugin object runs its dispose and finalize: plugin code. */
+static void
+entry_release_plugin (Entry *entry)
+{
+  PhonesecPlugin *plugin = g_steal_pointer (&entry->plugin);
+  const PhonesecGuardCall *outer;
+
+  if (plugin == NULL)
+    return;
+  outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DISPOSE);
+  g_object_unref (plugin);
+  phonesec_plugin_guard_leave (outer);
+}
+
 static void
 entry_free (Entry *entry)
 {
+  g_signal_handlers_disconnect_by_data (entry->object, entry);
   g_clear_object (&entry->context);
-  g_clear_object (&entry->plugin);
+  entry_release_plugin (entry);
   g_clear_object (&entry->iface);
   g_clear_object (&entry->object);
   phonesec_plugin_info_free (entry->info);
@@ -153,6 +170,17 @@ set_state (Entry *entry, const char *state, const char *error)
                         entry->info->name, state);
 }
 
+/* The plugin's own interfaces: their method calls run under its marker. */
+static void
+on_interface_added (GDBusObject *object, GDBusInterface *iface, gpointer user_data)
+{
+  Entry *entry = user_data;
+
+  if (entry->guard != NULL && G_IS_DBUS_INTERFACE_SKELETON (iface)
+      && iface != G_DBUS_INTERFACE (entry->iface))
+    phonesec_plugin_guard_watch_skeleton (entry->guard, G_DBUS_INTERFACE_SKELETON (iface));
+}
+
 static Entry *
 entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics, const char *path)
 {
@@ -171,6 +199,7 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics, const char *path)
   phonesec_dbus_plugin_set_error (entry->iface, "");
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
   g_dbus_object_skeleton_add_interface (entry->object, G_DBUS_INTERFACE_SKELETON (entry->iface));
+  g_signal_connect (entry->object, "interface-added", G_CALLBACK (on_interface_added), entry);
   return entry;
 }
 
@@ -237,7 +266,8 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
       set_state (entry, "error", error->message);
       return;
     }
-  entry->plugin = phonesec_plugin_module_load (info->module_path, &error);
+  entry->guard = phonesec_plugin_guard_get (info->name);
+  entry->plugin = phonesec_plugin_module_load (info->module_path, entry->guard, &error);
   if (entry->plugin == NULL)
     {
       set_state (entry, "error", error->message);
@@ -247,7 +277,7 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
       && !phonesec_schema_load_file (self->core->schema, info->schema_path, info->name, &error))
     {
       g_autofree char *message = g_strdup_printf (_ ("its schema was refused: %s"), error->message);
-      g_clear_object (&entry->plugin);
+      entry_release_plugin (entry);
       set_state (entry, "error", message);
       return;
     }
@@ -379,7 +409,7 @@ order_entries (PhonesecPluginHost *self)
                                            entry->info->depends[d]);
                     if (entry->plugin != NULL)
                       {
-                        g_clear_object (&entry->plugin);
+                        entry_release_plugin (entry);
                         set_state (entry, "error", message);
                       }
                     ready = TRUE; /* place it; it will not be activated */
@@ -399,7 +429,7 @@ order_entries (PhonesecPluginHost *self)
     {
       Entry *entry = left->pdata[i];
 
-      g_clear_object (&entry->plugin);
+      entry_release_plugin (entry);
       set_state (entry, "error", _ ("its dependencies form a cycle"));
       g_ptr_array_add (sorted, entry);
     }
@@ -543,13 +573,20 @@ activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
   Attempt *attempt = user_data;
   Entry *entry = attempt->entry;
   g_autoptr (GError) error = NULL;
+  const PhonesecGuardCall *outer
+      = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_ACTIVATE);
   gboolean ok = phonesec_plugin_activate_finish (PHONESEC_PLUGIN (source), result, &error);
 
+  phonesec_plugin_guard_leave (outer);
   if (attempt->task == NULL)
     {
       g_debug ("Plugin %s finished activating after its timeout; ignored", entry->info->name);
       if (ok)
-        phonesec_plugin_deactivate (entry->plugin);
+        {
+          outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DEACTIVATE);
+          phonesec_plugin_deactivate (entry->plugin);
+          phonesec_plugin_guard_leave (outer);
+        }
       attempt_free (attempt);
       return;
     }
@@ -582,6 +619,7 @@ activate_next (GTask *task)
       Entry *entry = self->entries->pdata[activation->index];
       const char *missing;
       Attempt *attempt;
+      const PhonesecGuardCall *outer;
 
       if (entry->plugin == NULL)
         {
@@ -607,8 +645,10 @@ activate_next (GTask *task)
       /* Not g_timeout_add_seconds: it may fire up to a second late. */
       attempt->timeout_id
           = g_timeout_add (self->activate_timeout * 1000, activation_timed_out, attempt);
+      outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_ACTIVATE);
       phonesec_plugin_activate_async (entry->plugin, entry->context, attempt->cancellable,
                                       activate_done, attempt);
+      phonesec_plugin_guard_leave (outer);
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -638,10 +678,13 @@ phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self)
   for (guint i = self->entries->len; i > 0; i--)
     {
       Entry *entry = self->entries->pdata[i - 1];
+      const PhonesecGuardCall *outer;
 
       if (!entry->active)
         continue;
+      outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DEACTIVATE);
       phonesec_plugin_deactivate (entry->plugin);
+      phonesec_plugin_guard_leave (outer);
       entry->active = FALSE;
       g_clear_object (&entry->context);
       set_state (entry, "loaded", NULL);
@@ -662,7 +705,13 @@ phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const
         continue;
       filtered = phonesec_context_filter_names (entry->context, names);
       if (filtered != NULL)
-        phonesec_plugin_config_changed (entry->plugin, (const char *const *) filtered);
+        {
+          const PhonesecGuardCall *outer
+              = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_CONFIG_CHANGED);
+
+          phonesec_plugin_config_changed (entry->plugin, (const char *const *) filtered);
+          phonesec_plugin_guard_leave (outer);
+        }
     }
 }
 
