@@ -52,6 +52,7 @@ struct _PhonesecDaemon
   guint restart_idle;
   PhonesecDBusManager *manager;
   char *store_error;
+  char *crash_record; /* the previous run's crash record, until the plugins are found */
   char *marker_path;
   int lock_fd;
   gboolean first_boot;
@@ -129,7 +130,7 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
     phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
     self->core.crash_log = phonesec_crash_log_new ();
     if (self->core.previous_run_crashed)
-      g_free (phonesec_crash_log_add_previous_run (self->core.crash_log, record));
+      self->crash_record = phonesec_crash_log_add_previous_run (self->core.crash_log, record);
     else
       g_unlink (record);
     phonesec_plugin_guard_init ();
@@ -379,6 +380,9 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
       = phonesec_plugin_host_new (&self->core, options->plugins_allow, options->plugins_deny);
   if (options->plugin_timeout > 0)
     phonesec_plugin_host_set_activate_timeout (self->plugins, options->plugin_timeout);
+  if (self->crash_record != NULL)
+    phonesec_plugin_host_note_crash (self->plugins, self->crash_record);
+  g_clear_pointer (&self->crash_record, g_free);
   phonesec_plugin_host_discover (self->plugins, (const char *const *) options->plugin_dirs);
 
   store_path = g_build_filename (options->state_dir, STORE_FILE, NULL);
@@ -745,6 +749,7 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_free (self->core.state_dir);
   g_free (self->store_error);
+  g_free (self->crash_record);
   g_free (self->marker_path);
   if (self->lock_fd >= 0)
     close (self->lock_fd);

@@ -1,7 +1,9 @@
-/* phonesec-plugin-host.c: a plugin that fails never takes the daemon down.
+/* phonesec-plugin-host.c: a plugin that fails leaves the daemon running.
  *
  * Every plugin found gets an object on the bus, whatever happens to it, so
  * `busctl tree` shows what is installed and why something is not running.
+ * One that crashes the whole process is named by the crash record (see
+ * phonesec-plugin-guard.h) and kept out at the next start (quarantine).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,9 +16,11 @@
 #include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
 #include "phonesec-plugin-loader.h"
+#include "phonesec-plugin-quarantine.h"
 
 #define PLUGIN_PATH_PREFIX "/org/phonesec/PhoneSec1/plugins/"
 #define ACTIVATE_TIMEOUT_SECONDS 30
+#define QUARANTINE_FILE "plugin-quarantine.ini"
 
 typedef struct
 {
@@ -39,6 +43,8 @@ struct _PhonesecPluginHost
   GPtrArray *entries;     /* of Entry*, in activation order after discover */
   GPtrArray *refused;     /* of Entry*: files whose Name another file already provides */
   guint activate_timeout; /* seconds */
+  PhonesecPluginQuarantine *quarantine; /* NULL until discover */
+  char *crash_record;                   /* the previous run's, until discover */
 };
 
 G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
@@ -76,6 +82,8 @@ phonesec_plugin_host_finalize (GObject *object)
 
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->refused);
+  g_clear_pointer (&self->quarantine, phonesec_plugin_quarantine_free);
+  g_free (self->crash_record);
   g_ptr_array_unref (self->allow);
   g_ptr_array_unref (self->deny);
   G_OBJECT_CLASS (phonesec_plugin_host_parent_class)->finalize (object);
@@ -246,7 +254,10 @@ refused_object_path (PhonesecPluginHost *self, const char *info_path)
   return path;
 }
 
-/* File checks, module, schema fragment: any failure leaves State=error. */
+/* File checks, quarantine, module, schema fragment: any failure leaves
+ * State=error. A quarantined plugin's module is not loaded, but its schema
+ * fragment is: its parameters stay visible and settable, so the setting
+ * that made it crash can be changed before it is enabled again. */
 static void
 load_entry (PhonesecPluginHost *self, Entry *entry)
 {
@@ -254,6 +265,7 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) params = NULL;
   g_auto (GStrv) param_names = NULL;
+  g_autofree char *quarantined = NULL;
   const GPtrArray *all;
 
   g_autofree char *dir = g_path_get_dirname (info->info_path);
@@ -266,12 +278,17 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
       set_state (entry, "error", error->message);
       return;
     }
-  entry->guard = phonesec_plugin_guard_get (info->name);
-  entry->plugin = phonesec_plugin_module_load (info->module_path, entry->guard, &error);
-  if (entry->plugin == NULL)
+  quarantined
+      = phonesec_plugin_quarantine_dup_reason (self->quarantine, info->name, info->module_path);
+  if (quarantined == NULL)
     {
-      set_state (entry, "error", error->message);
-      return;
+      entry->guard = phonesec_plugin_guard_get (info->name);
+      entry->plugin = phonesec_plugin_module_load (info->module_path, entry->guard, &error);
+      if (entry->plugin == NULL)
+        {
+          set_state (entry, "error", error->message);
+          return;
+        }
     }
   if (info->schema_path != NULL
       && !phonesec_schema_load_file (self->core->schema, info->schema_path, info->name, &error))
@@ -293,6 +310,11 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
     }
   param_names = g_strv_builder_end (params);
   phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *) param_names);
+  if (quarantined != NULL)
+    {
+      set_state (entry, "error", quarantined);
+      return;
+    }
   g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
 }
 
@@ -443,8 +465,28 @@ order_entries (PhonesecPluginHost *self)
 }
 
 void
+phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record)
+{
+  g_free (self->crash_record);
+  self->crash_record = g_strdup (record);
+}
+
+void
 phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs)
 {
+  g_autofree char *quarantine_path
+      = g_build_filename (self->core->state_dir, QUARANTINE_FILE, NULL);
+
+  self->quarantine = phonesec_plugin_quarantine_load (quarantine_path);
+  if (self->crash_record != NULL)
+    {
+      g_autofree char *culprit
+          = phonesec_plugin_quarantine_add_crash (self->quarantine, self->crash_record);
+
+      if (culprit != NULL)
+        g_warning ("Plugin %s crashed the previous run of phonesecd: quarantined", culprit);
+      g_clear_pointer (&self->crash_record, g_free);
+    }
   for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
     discover_dir (self, dirs[i]);
 

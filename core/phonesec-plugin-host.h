@@ -18,6 +18,11 @@ PhonesecPluginHost *phonesec_plugin_host_new (PhonesecCore *core, const char *al
 /* How long one plugin may take to activate (default 30 s). */
 void phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds);
 
+/* The previous run's crash record (before discover): the plugin it names is
+ * quarantined, and every quarantined plugin is left unloaded with
+ * State=error until its file changes or phonesec_plugin_host_enable(). */
+void phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record);
+
 /* Reads every *.plugin in @dirs (the folders in order, each one's files by
  * name), checks and loads modules and schema fragments. A plugin that fails
  * is kept with State=error; so is a later file with a Name already found,
