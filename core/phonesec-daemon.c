@@ -478,6 +478,59 @@ on_handle_restart (PhonesecDBusManager *manager, GDBusMethodInvocation *invocati
 }
 
 static void
+enable_plugin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                           gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  const char *name = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean lifted = FALSE;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
+  if (!caller->admin)
+    {
+      g_dbus_method_invocation_return_error (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only the administrator can re-enable plugin %s"), name);
+      return;
+    }
+  if (!phonesec_plugin_host_enable (self->plugins, name, &lifted, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  if (lifted)
+    {
+      g_message ("Plugin %s: quarantine lifted by an administrator; loaded at the next start",
+                 name);
+      phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
+    }
+  phonesec_dbus_manager_complete_enable_plugin (self->manager, invocation);
+}
+
+/* Validate, return early when nothing changes, then ask who calls. */
+static gboolean
+on_handle_enable_plugin (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation,
+                         const char *name, gpointer data)
+{
+  PhonesecDaemon *self = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!phonesec_plugin_host_check_name (self->plugins, name, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+  if (!phonesec_plugin_host_is_quarantined (self->plugins, name))
+    {
+      phonesec_dbus_manager_complete_enable_plugin (manager, invocation);
+      return TRUE;
+    }
+  phonesec_callers_run (self->callers, invocation, enable_plugin_with_caller, self);
+  return TRUE;
+}
+
+static void
 update_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
                     gpointer user_data)
 {
@@ -593,6 +646,8 @@ export_objects (PhonesecDaemon *self, GError **error)
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
+  g_signal_connect (self->manager, "handle-enable-plugin", G_CALLBACK (on_handle_enable_plugin),
+                    self);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->manager), connection,
                                          ROOT_PATH, error))
     return FALSE;

@@ -536,6 +536,47 @@ phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
   return g_strv_builder_end (builder);
 }
 
+/* --- quarantine ------------------------------------------------------------ */
+
+gboolean
+phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name)
+{
+  return self->quarantine != NULL && phonesec_plugin_quarantine_contains (self->quarantine, name);
+}
+
+gboolean
+phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name, GError **error)
+{
+  if (find_entry (self, name) != NULL || phonesec_plugin_host_is_quarantined (self, name))
+    return TRUE;
+  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
+               _ ("No plugin is named %s (see Manager.Plugins)"), name);
+  return FALSE;
+}
+
+gboolean
+phonesec_plugin_host_enable (PhonesecPluginHost *self, const char *name, gboolean *out_lifted,
+                             GError **error)
+{
+  Entry *entry = find_entry (self, name);
+
+  *out_lifted = FALSE;
+  if (!phonesec_plugin_host_check_name (self, name, error))
+    return FALSE;
+  if (!phonesec_plugin_host_is_quarantined (self, name))
+    return TRUE;
+  if (!phonesec_plugin_quarantine_remove (self->quarantine, name, error))
+    return FALSE;
+  *out_lifted = TRUE;
+  /* Its module is loaded by the next start: a crashed plugin gets a fresh
+   * process, and the plugins that depend on it their activation order. */
+  if (entry != NULL)
+    set_state (entry, "error",
+               _ ("re-enabled by an administrator; it is loaded at the next start of phonesecd "
+                  "(Manager.Restart)"));
+  return TRUE;
+}
+
 /* --- activation ----------------------------------------------------------- */
 
 /* One plugin's activation; outlives the host's interest in it when the

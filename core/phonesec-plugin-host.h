@@ -23,6 +23,18 @@ void phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint 
  * State=error until its file changes or phonesec_plugin_host_enable(). */
 void phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record);
 
+/* Whether a plugin of that name was found, or is quarantined; NOT_FOUND
+ * otherwise. */
+gboolean phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name,
+                                          GError **error);
+gboolean phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name);
+
+/* Lifts @name's quarantine, durably; the plugin is loaded at the next
+ * start. *@out_lifted tells whether it was quarantined. Fails with
+ * NOT_FOUND for an unknown name, FAILED when the record cannot be written. */
+gboolean phonesec_plugin_host_enable (PhonesecPluginHost *self, const char *name,
+                                      gboolean *out_lifted, GError **error);
+
 /* Reads every *.plugin in @dirs (the folders in order, each one's files by
  * name), checks and loads modules and schema fragments. A plugin that fails
  * is kept with State=error; so is a later file with a Name already found,

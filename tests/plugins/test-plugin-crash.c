@@ -6,7 +6,8 @@
  * the plugin quarantined: its module not loaded, State=error, an Error
  * naming the entry point, the time and the signal; test-good, installed
  * beside it, active; a value applied in the crashing transaction kept.
- * Then what lifts the quarantine: a new module file.
+ * Then what lifts the quarantine: Manager.EnablePlugin by an admin (not a
+ * user), or a new module file.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -185,18 +186,25 @@ assert_quarantined (Fixture *f, const Case *c)
   g_assert_nonnull (strstr (file, "[test-misbehave]"));
 }
 
+/* Crashes the daemon as @c says, starts it again with the same command and
+ * state, as systemd's Restart=on-failure does, and finds the plugin
+ * quarantined. */
+static void
+crash_and_restart (Fixture *f, const Case *c)
+{
+  crash_daemon (f, c);
+  g_unlink (f->events_path);
+  phonesec_test_bus_start_daemon (f->bus);
+  assert_quarantined (f, c);
+}
+
 static void
 test_crash_quarantines (Fixture *f, gconstpointer data)
 {
   const Case *c = data;
   g_autoptr (GVariant) crashed = NULL;
 
-  crash_daemon (f, c);
-  /* systemd's Restart=on-failure: the same command, the same state. */
-  g_unlink (f->events_path);
-  phonesec_test_bus_start_daemon (f->bus);
-
-  assert_quarantined (f, c);
+  crash_and_restart (f, c);
   crashed = get_property (f, ROOT_PATH, MANAGER, "PreviousRunCrashed", NULL);
   g_assert_true (g_variant_get_boolean (crashed));
   assert_state (f, "test-good", "active");
@@ -213,6 +221,60 @@ test_crash_quarantines (Fixture *f, gconstpointer data)
   assert_quarantined (f, c);
 }
 
+static GVariant *
+enable_plugin (Fixture *f, const char *name, GError **error)
+{
+  return phonesec_test_call (f->bus, MANAGER, "EnablePlugin", g_variant_new ("(s)", name), error);
+}
+
+/* Manager.EnablePlugin: refused to a user, done for an admin, durably; the
+ * plugin is loaded at the next start (Manager.Restart). */
+static void
+test_admin_enables_quarantined_plugin (Fixture *f, gconstpointer data)
+{
+  const Case c = { &places[2], &ways[0] }; /* config_changed, segv */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) unknown = NULL;
+  g_autoptr (GVariant) pending = NULL;
+  g_autoptr (GVariant) restarted = NULL;
+  g_autoptr (GVariant) port = NULL;
+  g_autofree char *as_user = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *file = NULL;
+
+  crash_and_restart (f, &c);
+
+  as_user = phonesec_test_call_as_nobody (f->bus, MANAGER, "EnablePlugin", "('test-misbehave',)");
+  if (!g_str_has_prefix (as_user, "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied "))
+    g_error ("EnablePlugin as uid 65534: %s", as_user);
+  assert_quarantined (f, &c);
+
+  unknown = enable_plugin (f, "no-such-plugin", &error);
+  g_assert_null (unknown);
+  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.NotFound");
+  g_clear_error (&error);
+
+  reply = enable_plugin (f, "test-misbehave", &error);
+  g_assert_no_error (error);
+  file = quarantine_file (f);
+  g_assert_null (strstr (file, "[test-misbehave]"));
+  assert_state (f, "test-misbehave", "error");
+  reason = plugin_string (f, "test-misbehave", "Error");
+  g_assert_nonnull (strstr (reason, "re-enabled by an administrator"));
+  pending = get_property (f, ROOT_PATH, MANAGER, "PendingRestart", NULL);
+  g_assert_true (g_variant_get_boolean (pending));
+
+  remove_plan (f);
+  restarted = phonesec_test_call (f->bus, MANAGER, "Restart", NULL, &error);
+  g_assert_no_error (error);
+  phonesec_test_bus_wait_running (f->bus);
+  assert_state (f, "test-misbehave", "active");
+  g_assert_true (has_interface (f, "test-misbehave", MISBEHAVE));
+  port = phonesec_test_get (f->bus, "Proxy_Port");
+  g_assert_cmpuint (g_variant_get_uint32 (port), ==, g_ascii_strtoull (APPLIED_PORT, NULL, 10));
+}
+
 /* A new module file (an update, a fixed build) lifts the quarantine. */
 static void
 test_new_module_file_lifts_quarantine (Fixture *f, gconstpointer data)
@@ -221,10 +283,7 @@ test_new_module_file_lifts_quarantine (Fixture *f, gconstpointer data)
   g_autofree char *file = NULL;
   g_autofree char *log = NULL;
 
-  crash_daemon (f, &c);
-  g_unlink (f->events_path);
-  phonesec_test_bus_start_daemon (f->bus);
-  assert_quarantined (f, &c);
+  crash_and_restart (f, &c);
   phonesec_test_bus_stop_daemon (f->bus);
 
   remove_plan (f);
@@ -257,6 +316,8 @@ main (int argc, char **argv)
         g_ptr_array_add (names, name);
         g_test_add (name, Fixture, c, setup, test_crash_quarantines, teardown);
       }
+  g_test_add ("/plugins/crash/enable-plugin", Fixture, NULL, setup,
+              test_admin_enables_quarantined_plugin, teardown);
   g_test_add ("/plugins/crash/new-module-file", Fixture, NULL, setup,
               test_new_module_file_lifts_quarantine, teardown);
   return g_test_run ();
