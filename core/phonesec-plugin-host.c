@@ -17,10 +17,12 @@
 #include "phonesec-plugin-host.h"
 #include "phonesec-plugin-loader.h"
 #include "phonesec-plugin-quarantine.h"
+#include "phonesec-plugin-watchdog.h"
 
 #define PLUGIN_PATH_PREFIX "/org/phonesec/PhoneSec1/plugins/"
 #define ACTIVATE_TIMEOUT_SECONDS 30
 #define QUARANTINE_FILE "plugin-quarantine.ini"
+#define BLOCK_THRESHOLD_MS 1000
 
 typedef struct
 {
@@ -44,6 +46,7 @@ struct _PhonesecPluginHost
   GPtrArray *refused;     /* of Entry*: files whose Name another file already provides */
   guint activate_timeout; /* seconds */
   PhonesecPluginQuarantine *quarantine; /* NULL until discover */
+  PhonesecPluginWatchdog *watchdog;     /* from discover on */
   char *crash_record;                   /* the previous run's, until discover */
 };
 
@@ -82,6 +85,8 @@ phonesec_plugin_host_finalize (GObject *object)
 
   g_ptr_array_unref (self->entries);
   g_ptr_array_unref (self->refused);
+  /* First: its reports refer to the entries. */
+  g_clear_pointer (&self->watchdog, phonesec_plugin_watchdog_free);
   g_clear_pointer (&self->quarantine, phonesec_plugin_quarantine_free);
   g_free (self->crash_record);
   g_ptr_array_unref (self->allow);
@@ -204,6 +209,8 @@ entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics, const char *path)
   phonesec_dbus_plugin_set_version (entry->iface, info->version);
   phonesec_dbus_plugin_set_depends (entry->iface, (const char *const *) info->depends);
   phonesec_dbus_plugin_set_parameters (entry->iface, none);
+  phonesec_dbus_plugin_set_longest_block (entry->iface,
+                                          g_variant_new ("(sut)", "", 0, (guint64) 0));
   phonesec_dbus_plugin_set_error (entry->iface, "");
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
   g_dbus_object_skeleton_add_interface (entry->object, G_DBUS_INTERFACE_SKELETON (entry->iface));
@@ -464,6 +471,28 @@ order_entries (PhonesecPluginHost *self)
     g_ptr_array_add (self->entries, sorted->pdata[i]);
 }
 
+/* The watchdog saw a call into a plugin hold the main loop. */
+static void
+on_plugin_blocked (const char *plugin, const char *where, guint milliseconds, gint64 began,
+                   gpointer user_data)
+{
+  PhonesecPluginHost *self = user_data;
+  Entry *entry = find_entry (self, plugin);
+  guint32 longest = 0;
+
+  phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_WARNING,
+                      "Plugin %s held the main loop for %.1f s in %s", plugin,
+                      milliseconds / 1000.0, where);
+  if (entry == NULL)
+    return;
+  g_variant_get (phonesec_dbus_plugin_get_longest_block (entry->iface), "(sut)", NULL, &longest,
+                 NULL);
+  if (milliseconds > longest)
+    phonesec_dbus_plugin_set_longest_block (
+        entry->iface,
+        g_variant_new ("(sut)", where, milliseconds, (guint64) (began / G_USEC_PER_SEC)));
+}
+
 void
 phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record)
 {
@@ -478,6 +507,8 @@ phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs
       = g_build_filename (self->core->state_dir, QUARANTINE_FILE, NULL);
 
   self->quarantine = phonesec_plugin_quarantine_load (quarantine_path);
+  if (self->watchdog == NULL)
+    self->watchdog = phonesec_plugin_watchdog_new (BLOCK_THRESHOLD_MS, on_plugin_blocked, self);
   if (self->crash_record != NULL)
     {
       g_autofree char *culprit

@@ -7,7 +7,8 @@
  * naming the entry point, the time and the signal; test-good, installed
  * beside it, active; a value applied in the crashing transaction kept.
  * Then what lifts the quarantine: Manager.EnablePlugin by an admin (not a
- * user), or a new module file.
+ * user), or a new module file. And a plugin that holds the main loop over a
+ * second is named in the log and on its object (Plugin.LongestBlock).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -297,6 +298,85 @@ test_new_module_file_lifts_quarantine (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (log, "quarantine lifted"));
 }
 
+static gboolean
+block_reported (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr (GVariant) block = plugin_property (f, "test-misbehave", PLUGIN, "LongestBlock");
+  guint32 milliseconds = 0;
+
+  g_variant_get (block, "(&sut)", NULL, &milliseconds, NULL);
+  return milliseconds > 0;
+}
+
+typedef struct
+{
+  const char *where; /* the plan's WHERE */
+  const char *named; /* how the log and LongestBlock name it */
+} Block;
+
+static const Block blocks[] = {
+  { "config_changed", "config_changed" },
+  { "method", "dbus-method " MISBEHAVE ".Poke" },
+};
+
+/* An entry point sleeps 1.5 s on the main loop: the watchdog names it. */
+static void
+test_blocking_plugin_is_named (Fixture *f, gconstpointer data)
+{
+  const Block *b = data;
+  g_autofree char *while_it_lasts = NULL;
+  g_autofree char *once_over = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) block = NULL;
+  g_autoptr (GVariant) good_block = NULL;
+  g_autofree char *log = NULL;
+  const char *where = NULL;
+  const char *good_where = NULL;
+  guint32 milliseconds = 0;
+  guint64 began = 0;
+  gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+
+  install_plugin (f, "test-good");
+  install_plugin (f, "test-misbehave");
+  write_plan (f, b->where, "block");
+  phonesec_test_bus_start_daemon (f->bus);
+  if (g_str_equal (b->where, "method"))
+    {
+      g_autoptr (GVariant) reply = poke (f, &error);
+
+      g_assert_no_error (error);
+    }
+  else
+    phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", APPLIED_PORT, NULL);
+  g_assert_no_error (error);
+
+  /* Reported once the call is over, from the main loop. */
+  g_assert_true (phonesec_test_wait_until (block_reported, f, 5000));
+  block = plugin_property (f, "test-misbehave", PLUGIN, "LongestBlock");
+  g_variant_get (block, "(&sut)", &where, &milliseconds, &began);
+  g_assert_cmpstr (where, ==, b->named);
+  g_assert_cmpuint (milliseconds, >=, 1300);
+  g_assert_cmpuint (milliseconds, <=, 3000);
+  g_assert_cmpuint (began, >=, before - 1);
+  g_assert_cmpuint (began, <=, before + 60);
+  log = phonesec_test_bus_dup_log (f->bus);
+  /* While it lasts (from the watchdog thread), and once it is over. */
+  while_it_lasts = g_strdup_printf (
+      "Plugin test-misbehave has held the main loop for 1\\.[0-9] s in %s\n", b->named);
+  once_over = g_strdup_printf (
+      "Plugin test-misbehave held the main loop for [12]\\.[0-9] s in %s\n", b->named);
+  g_assert_true (g_regex_match_simple (while_it_lasts, log, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple (once_over, log, G_REGEX_MULTILINE, 0));
+
+  /* A slow plugin is not a failed one; the others are not blamed. */
+  assert_state (f, "test-misbehave", "active");
+  good_block = plugin_property (f, "test-good", PLUGIN, "LongestBlock");
+  g_variant_get (good_block, "(&sut)", &good_where, &milliseconds, NULL);
+  g_assert_cmpstr (good_where, ==, "");
+  g_assert_cmpuint (milliseconds, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,6 +396,10 @@ main (int argc, char **argv)
         g_ptr_array_add (names, name);
         g_test_add (name, Fixture, c, setup, test_crash_quarantines, teardown);
       }
+  g_test_add ("/plugins/block/config-changed", Fixture, &blocks[0], setup,
+              test_blocking_plugin_is_named, teardown);
+  g_test_add ("/plugins/block/dbus-method", Fixture, &blocks[1], setup,
+              test_blocking_plugin_is_named, teardown);
   g_test_add ("/plugins/crash/enable-plugin", Fixture, NULL, setup,
               test_admin_enables_quarantined_plugin, teardown);
   g_test_add ("/plugins/crash/new-module-file", Fixture, NULL, setup,

@@ -41,7 +41,8 @@ G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
  * A plugin runs inside phonesecd: a crash in its code (or exit()) takes the
  * daemon down. The daemon is started again and the plugin is quarantined,
  * not loaded, until its module file changes or an administrator re-enables
- * it (see doc/dbus-api.md).
+ * it (see doc/dbus-api.md). A call into the plugin that holds the main loop
+ * for more than a second is logged and shown as Plugin.LongestBlock.
  */
 struct _PhonesecPluginInterface
 {
