@@ -38,6 +38,9 @@ G_DEFINE_FINAL_TYPE (PhonesecCrashLog, phonesec_crash_log, G_TYPE_OBJECT)
 /* --- the handler: async-signal-safe calls only ---------------------------- */
 
 static char crash_record_path[4096];
+/* A child a plugin forked inherits the handlers: its crash or exit is not
+ * the daemon's and must not leave the daemon's record. */
+static pid_t daemon_pid;
 
 static void
 write_str (int fd, const char *s)
@@ -129,7 +132,8 @@ on_fatal_signal (int signum, siginfo_t *info, void *context)
   PhonesecGuardBlame blame;
   gboolean blamed = phonesec_plugin_guard_blame (pc, frames, depth, &blame);
 
-  write_record (signum, frames, depth, blamed ? &blame : NULL);
+  if (getpid () == daemon_pid)
+    write_record (signum, frames, depth, blamed ? &blame : NULL);
   /* SA_RESETHAND put the default action back: die of the same signal. */
   raise (signum);
 }
@@ -145,7 +149,8 @@ on_exit_called (void)
   int depth = backtrace (frames, G_N_ELEMENTS (frames));
   PhonesecGuardBlame blame;
 
-  if (crash_record_path[0] == '\0' || !phonesec_plugin_guard_blame (NULL, frames, depth, &blame))
+  if (crash_record_path[0] == '\0' || getpid () != daemon_pid
+      || !phonesec_plugin_guard_blame (NULL, frames, depth, &blame))
     return;
   write_record (0, frames, depth, &blame);
   _exit (EXIT_FAILURE);
@@ -160,6 +165,7 @@ phonesec_crash_log_install_handler (const char *record_path)
   void *warmup[2];
 
   g_strlcpy (crash_record_path, record_path, sizeof crash_record_path);
+  daemon_pid = getpid ();
   /* backtrace() loads libgcc on first use, which allocates: not in a
    * signal handler. */
   backtrace (warmup, 2);

@@ -4,7 +4,8 @@
  * "WHERE HOW", read at each point. WHERE: load (its instance init, run by
  * the module's entry point), activate, deactivate, config_changed, method
  * (its D-Bus method Poke), callback (a timeout that config_changed
- * attaches), thread (a thread that config_changed starts). HOW: segv (a
+ * attaches), thread (a thread that config_changed starts), fork (a child
+ * process that config_changed forks and waits for). HOW: segv (a
  * store to an inaccessible page), abort, exit (exit (3)), block (1.5 s on
  * the calling thread). No plan: it behaves. It watches Proxy_*.
  *
@@ -12,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "test-plugin-common.h"
 #include "phonesec-test-misbehave-generated.h"
@@ -127,16 +129,35 @@ test_misbehave_deactivate (PhonesecPlugin *plugin)
   g_clear_object (&self->context);
 }
 
+/* The child inherits the daemon's crash handlers, not its identity. */
+static void
+misbehave_in_child (void)
+{
+  int status = 0;
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      misbehave ("fork");
+      _exit (0);
+    }
+  if (pid > 0 && waitpid (pid, &status, 0) == pid)
+    test_plugin_record ("child ended %d", status);
+}
+
 static void
 test_misbehave_config_changed (PhonesecPlugin *plugin, const char *const *names)
 {
   g_autofree char *in_thread = planned ("thread");
+  g_autofree char *in_child = planned ("fork");
 
   test_plugin_record ("config_changed test-misbehave");
   misbehave ("config_changed");
   g_timeout_add (10, misbehave_in_callback, NULL);
   if (in_thread != NULL)
     g_thread_unref (g_thread_new ("test-misbehave", misbehave_in_thread, NULL));
+  if (in_child != NULL)
+    misbehave_in_child ();
 }
 
 static void

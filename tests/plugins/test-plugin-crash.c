@@ -222,6 +222,34 @@ test_crash_quarantines (Fixture *f, gconstpointer data)
   assert_quarantined (f, c);
 }
 
+/* A child process the plugin forked inherits the crash handlers: its crash
+ * or exit is not the daemon's. The daemon goes on, and when it is killed
+ * later (no record of its own) nothing blames the plugin. */
+static void
+test_forked_child_is_not_the_daemon (Fixture *f, gconstpointer data)
+{
+  const Way *way = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *misbehaved = g_strdup_printf ("misbehave fork %s", way->how);
+
+  install_plugin (f, "test-misbehave");
+  write_plan (f, "fork", way->how);
+  phonesec_test_bus_start_daemon (f->bus);
+  phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", APPLIED_PORT, NULL);
+  g_assert_no_error (error);
+  /* config_changed waits for its child: both are over by the reply. */
+  assert_event (f, misbehaved);
+  assert_state (f, "test-misbehave", "active");
+
+  phonesec_test_bus_kill_daemon (f->bus);
+  remove_plan (f);
+  phonesec_test_bus_start_daemon (f->bus);
+  assert_state (f, "test-misbehave", "active");
+  file = quarantine_file (f);
+  g_assert_null (strstr (file, "[test-misbehave]"));
+}
+
 static GVariant *
 enable_plugin (Fixture *f, const char *name, GError **error)
 {
@@ -400,6 +428,13 @@ main (int argc, char **argv)
               test_blocking_plugin_is_named, teardown);
   g_test_add ("/plugins/block/dbus-method", Fixture, &blocks[1], setup,
               test_blocking_plugin_is_named, teardown);
+  for (guint w = 0; w < G_N_ELEMENTS (ways); w++)
+    {
+      char *name = g_strdup_printf ("/plugins/crash/forked-child/%s", ways[w].how);
+
+      g_ptr_array_add (names, name);
+      g_test_add (name, Fixture, &ways[w], setup, test_forked_child_is_not_the_daemon, teardown);
+    }
   g_test_add ("/plugins/crash/enable-plugin", Fixture, NULL, setup,
               test_admin_enables_quarantined_plugin, teardown);
   g_test_add ("/plugins/crash/new-module-file", Fixture, NULL, setup,
