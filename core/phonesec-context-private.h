@@ -7,13 +7,16 @@
 #include "phonesec/phonesec-context.h"
 #include "phonesec-core.h"
 #include "phonesec-dbus-generated.h"
+#include "phonesec-plugin-guard.h"
 
 G_BEGIN_DECLS
 
 /* @plugin_iface: the Plugin interface on @path, for State and Error */
+/* @guard: (nullable): the plugin's crash guard; method calls to the
+ * interfaces it exports run under its marker */
 PhonesecContext *phonesec_context_new (PhonesecCore *core, const char *plugin_name,
                                        const char *path, PhonesecDBusPlugin *plugin_iface,
-                                       const char *const *watch);
+                                       PhonesecPluginGuard *guard, const char *const *watch);
 
 /* Whether config_changed() should receive @name. */
 gboolean phonesec_context_watches (PhonesecContext *self, const char *name);

@@ -20,6 +20,7 @@ struct _PhonesecContext
   char *plugin_name;
   char *path;
   PhonesecDBusPlugin *plugin_iface;
+  PhonesecPluginGuard *guard; /* never freed: one per plugin name */
   GStrv watch_patterns; /* as given, for the bus rules' "@watch" */
   GPtrArray *watch;     /* of GPatternSpec* */
   char *state_dir;
@@ -94,7 +95,8 @@ on_network_changed (PhonesecNetwork *network, gpointer user_data)
 
 PhonesecContext *
 phonesec_context_new (PhonesecCore *core, const char *plugin_name, const char *path,
-                      PhonesecDBusPlugin *plugin_iface, const char *const *watch)
+                      PhonesecDBusPlugin *plugin_iface, PhonesecPluginGuard *guard,
+                      const char *const *watch)
 {
   PhonesecContext *self = g_object_new (PHONESEC_TYPE_CONTEXT, NULL);
 
@@ -102,6 +104,7 @@ phonesec_context_new (PhonesecCore *core, const char *plugin_name, const char *p
   self->plugin_name = g_strdup (plugin_name);
   self->path = g_strdup (path);
   self->plugin_iface = g_object_ref (plugin_iface);
+  self->guard = guard;
   self->watch_patterns = g_strdupv ((char **) watch);
   add_watch (self, watch);
   if (core->network != NULL)
@@ -300,6 +303,9 @@ phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton
                   self->plugin_name);
       return;
     }
+  /* A crash in one of its method handlers is then blamed on the plugin. */
+  if (self->guard != NULL)
+    phonesec_plugin_guard_watch_skeleton (self->guard, iface);
   if (!phonesec_bus_exporter_add (self->core->exporter, self->path, iface,
                                   (const char *const *) self->watch_patterns, &error))
     g_warning ("Plugin %s: interface %s not exported: %s", self->plugin_name,

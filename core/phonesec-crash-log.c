@@ -13,9 +13,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "phonesec-crash-log-private.h"
+#include "phonesec-plugin-guard.h"
 
 struct _PhonesecCrashLog
 {
@@ -35,6 +38,9 @@ G_DEFINE_FINAL_TYPE (PhonesecCrashLog, phonesec_crash_log, G_TYPE_OBJECT)
 /* --- the handler: async-signal-safe calls only ---------------------------- */
 
 static char crash_record_path[4096];
+/* A child a plugin forked inherits the handlers: its crash or exit is not
+ * the daemon's and must not leave the daemon's record. */
+static pid_t daemon_pid;
 
 static void
 write_str (int fd, const char *s)
@@ -43,52 +49,133 @@ write_str (int fd, const char *s)
     return;
 }
 
-static void
-on_fatal_signal (int signum)
+void
+phonesec_crash_record_write_number (int fd, const char *key, gint64 value)
 {
-  char number[16];
-  int fd, n = 0, v = signum;
-  char digits[16];
-  void *frames[64];
-  int depth;
+  char digits[24];
+  int n = (int) sizeof digits;
+  gboolean negative = value < 0;
+  guint64 v = negative ? (guint64) 0 - (guint64) value : (guint64) value;
 
-  fd = open (crash_record_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    {
-      do
-        digits[n++] = (char) ('0' + v % 10);
-      while ((v /= 10) > 0 && n < 15);
-      for (int i = 0; i < n; i++)
-        number[i] = digits[n - 1 - i];
-      number[n] = '\0';
-      write_str (fd, "signal=");
-      write_str (fd, number);
-      write_str (fd, "\nbacktrace:\n");
-      depth = backtrace (frames, G_N_ELEMENTS (frames));
-      backtrace_symbols_fd (frames, depth, fd);
-      fsync (fd);
-      close (fd);
-    }
+  digits[--n] = '\0';
+  do
+    digits[--n] = (char) ('0' + v % 10);
+  while ((v /= 10) > 0 && n > 1);
+  if (negative)
+    digits[--n] = '-';
+  write_str (fd, key);
+  write_str (fd, "=");
+  write_str (fd, digits + n);
+  write_str (fd, "\n");
+}
+
+void
+phonesec_crash_record_write_field (int fd, const char *key, const char *value)
+{
+  write_str (fd, key);
+  write_str (fd, "=");
+  write_str (fd, value);
+  write_str (fd, "\n");
+}
+
+/* The instruction that faulted, from the signal's machine context. */
+static gconstpointer
+context_pc (const void *context)
+{
+  const ucontext_t *uc = context;
+
+  if (uc == NULL)
+    return NULL;
+#if defined(__x86_64__)
+  return (gconstpointer) uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__i386__)
+  return (gconstpointer) uc->uc_mcontext.gregs[REG_EIP];
+#elif defined(__aarch64__)
+  return (gconstpointer) uc->uc_mcontext.pc;
+#elif defined(__arm__)
+  return (gconstpointer) uc->uc_mcontext.arm_pc;
+#else
+  return NULL; /* the backtrace's frames still name the plugin */
+#endif
+}
+
+/* signal=N (0 for exit()), exit=1 when exit() was called, time=unix
+ * seconds, the plugin to blame when there is one (see
+ * phonesec_plugin_guard_write_blame), then backtrace: and the frames. */
+static void
+write_record (int signum, void *const *frames, int depth, const PhonesecGuardBlame *blame)
+{
+  struct timespec now = { 0 };
+  int fd = open (crash_record_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return;
+  clock_gettime (CLOCK_REALTIME, &now);
+  phonesec_crash_record_write_number (fd, "signal", signum);
+  if (signum == 0)
+    phonesec_crash_record_write_number (fd, "exit", 1);
+  phonesec_crash_record_write_number (fd, "time", now.tv_sec);
+  if (blame != NULL)
+    phonesec_plugin_guard_write_blame (fd, blame);
+  write_str (fd, "backtrace:\n");
+  backtrace_symbols_fd ((void *const *) frames, depth, fd);
+  fsync (fd);
+  close (fd);
+}
+
+static void
+on_fatal_signal (int signum, siginfo_t *info, void *context)
+{
+  void *frames[64];
+  int depth = backtrace (frames, G_N_ELEMENTS (frames));
+  gconstpointer pc = context_pc (context);
+  PhonesecGuardBlame blame;
+  gboolean blamed = phonesec_plugin_guard_blame (pc, frames, depth, &blame);
+
+  if (getpid () == daemon_pid)
+    write_record (signum, frames, depth, blamed ? &blame : NULL);
   /* SA_RESETHAND put the default action back: die of the same signal. */
   raise (signum);
+}
+
+/* exit() called by plugin code (an entry point, a callback, a thread of
+ * its own) is a crash: recorded like one, and the status made a failure
+ * so that systemd (Restart=on-failure) starts the daemon again. The
+ * daemon's own exit, from main(), has no plugin to blame. */
+static void
+on_exit_called (void)
+{
+  void *frames[64];
+  int depth = backtrace (frames, G_N_ELEMENTS (frames));
+  PhonesecGuardBlame blame;
+
+  if (crash_record_path[0] == '\0' || getpid () != daemon_pid
+      || !phonesec_plugin_guard_blame (NULL, frames, depth, &blame))
+    return;
+  write_record (0, frames, depth, &blame);
+  _exit (EXIT_FAILURE);
 }
 
 void
 phonesec_crash_log_install_handler (const char *record_path)
 {
   static const int fatal[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSYS };
+  static gboolean exit_hooked;
   struct sigaction action = { 0 };
   void *warmup[2];
 
   g_strlcpy (crash_record_path, record_path, sizeof crash_record_path);
+  daemon_pid = getpid ();
   /* backtrace() loads libgcc on first use, which allocates: not in a
    * signal handler. */
   backtrace (warmup, 2);
-  action.sa_handler = on_fatal_signal;
-  action.sa_flags = SA_RESETHAND | SA_NODEFER;
+  action.sa_sigaction = on_fatal_signal;
+  action.sa_flags = SA_SIGINFO | SA_RESETHAND | SA_NODEFER;
   sigemptyset (&action.sa_mask);
   for (guint i = 0; i < G_N_ELEMENTS (fatal); i++)
     sigaction (fatal[i], &action, NULL);
+  if (!exit_hooked)
+    exit_hooked = atexit (on_exit_called) == 0;
 }
 
 /* --- records -------------------------------------------------------------- */
@@ -123,22 +210,44 @@ phonesec_crash_log_report (PhonesecCrashLog *self, const char *process, const ch
   g_signal_emit (self, signals[SIGNAL_CRASHED], 0, record);
 }
 
-void
+char *
+phonesec_crash_record_dup_field (const char *record, const char *key)
+{
+  g_auto (GStrv) lines = NULL;
+  gsize key_len = strlen (key);
+
+  if (record == NULL)
+    return NULL;
+  lines = g_strsplit (record, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && !g_str_equal (lines[i], "backtrace:"); i++)
+    if (strncmp (lines[i], key, key_len) == 0 && lines[i][key_len] == '=')
+      return g_strdup (lines[i] + key_len + 1);
+  return NULL;
+}
+
+char *
 phonesec_crash_log_add_previous_run (PhonesecCrashLog *self, const char *record_path)
 {
   g_autofree char *text = NULL;
+  g_autofree char *plugin = NULL;
+  g_autofree char *details = NULL;
   int signum = 0;
 
   if (g_file_get_contents (record_path, &text, NULL, NULL))
     {
-      if (g_str_has_prefix (text, "signal="))
-        signum = atoi (text + strlen ("signal="));
+      g_autofree char *signal_field = phonesec_crash_record_dup_field (text, "signal");
+
+      if (signal_field != NULL)
+        signum = atoi (signal_field);
+      plugin = phonesec_crash_record_dup_field (text, "plugin");
       g_unlink (record_path);
+      details = g_strdup (text);
     }
   else
-    text = g_strdup (_ ("No crash record: the process was killed (SIGKILL), hung and was "
-                        "stopped, or the phone lost power."));
-  phonesec_crash_log_report (self, "phonesecd", NULL, signum, text);
+    details = g_strdup (_ ("No crash record: the process was killed (SIGKILL), hung and was "
+                           "stopped, or the phone lost power."));
+  phonesec_crash_log_report (self, "phonesecd", plugin, signum, details);
+  return g_steal_pointer (&text);
 }
 
 GVariant *
@@ -172,9 +281,8 @@ static void
 phonesec_crash_log_class_init (PhonesecCrashLogClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = phonesec_crash_log_finalize;
-  signals[SIGNAL_CRASHED]
-      = g_signal_new ("crashed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                      G_TYPE_NONE, 1, G_TYPE_VARIANT);
+  signals[SIGNAL_CRASHED] = g_signal_new ("crashed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_VARIANT);
 }
 
 static void

@@ -33,6 +33,7 @@
 #include "phonesec-dbus-generated.h"
 #include "phonesec-log-writer.h"
 #include "phonesec-notify.h"
+#include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
 #include "phonesec-profile.h"
 
@@ -57,6 +58,7 @@ struct _PhonesecDaemon
   char *store_error;
   GHashTable *declared_actors; /* unique bus name → Declared* (Manager.DeclareActor) */
   GPtrArray *start_warnings;   /* of char*: what could not be written at start */
+  char *crash_record; /* the previous run's crash record, until the plugins are found */
   char *marker_path;
   int lock_fd;
   gboolean first_boot;
@@ -152,9 +154,10 @@ prepare_state_dir (PhonesecDaemon *self, GError **error)
   phonesec_log_writer_persist (self->core.log_path, self->core.previous_run_crashed);
   self->core.crash_log = phonesec_crash_log_new ();
   if (self->core.previous_run_crashed)
-    phonesec_crash_log_add_previous_run (self->core.crash_log, record);
+    self->crash_record = phonesec_crash_log_add_previous_run (self->core.crash_log, record);
   else
     g_unlink (record);
+  phonesec_plugin_guard_init ();
   phonesec_crash_log_install_handler (record);
   return TRUE;
 }
@@ -465,6 +468,11 @@ phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error)
    * read, or their values would look unknown. */
   self->plugins
       = phonesec_plugin_host_new (&self->core, options->plugins_allow, options->plugins_deny);
+  if (options->plugin_timeout > 0)
+    phonesec_plugin_host_set_activate_timeout (self->plugins, options->plugin_timeout);
+  if (self->crash_record != NULL)
+    phonesec_plugin_host_note_crash (self->plugins, self->crash_record);
+  g_clear_pointer (&self->crash_record, g_free);
   phonesec_plugin_host_discover (self->plugins, (const char *const *) options->plugin_dirs);
 
   store_path = g_build_filename (options->state_dir, STORE_FILE, NULL);
@@ -609,6 +617,59 @@ on_handle_restart (PhonesecDBusManager *manager, GDBusMethodInvocation *invocati
   PhonesecDaemon *self = data;
 
   phonesec_callers_run (self->callers, invocation, restart_with_caller, self);
+  return TRUE;
+}
+
+static void
+enable_plugin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *caller,
+                           gpointer user_data)
+{
+  PhonesecDaemon *self = user_data;
+  const char *name = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean lifted = FALSE;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
+  if (!caller->admin)
+    {
+      g_dbus_method_invocation_return_error (
+          invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+          _ ("Only the administrator can re-enable plugin %s"), name);
+      return;
+    }
+  if (!phonesec_plugin_host_enable (self->plugins, name, &lifted, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  if (lifted)
+    {
+      g_message ("Plugin %s: quarantine lifted by an administrator; loaded at the next start",
+                 name);
+      phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
+    }
+  phonesec_dbus_manager_complete_enable_plugin (self->manager, invocation);
+}
+
+/* Validate, return early when nothing changes, then ask who calls. */
+static gboolean
+on_handle_enable_plugin (PhonesecDBusManager *manager, GDBusMethodInvocation *invocation,
+                         const char *name, gpointer data)
+{
+  PhonesecDaemon *self = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!phonesec_plugin_host_check_name (self->plugins, name, &error))
+    {
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return TRUE;
+    }
+  if (!phonesec_plugin_host_is_quarantined (self->plugins, name))
+    {
+      phonesec_dbus_manager_complete_enable_plugin (manager, invocation);
+      return TRUE;
+    }
+  phonesec_callers_run (self->callers, invocation, enable_plugin_with_caller, self);
   return TRUE;
 }
 
@@ -877,6 +938,8 @@ export_objects (PhonesecDaemon *self, GError **error)
   g_signal_connect (self->manager, "handle-subscribe", G_CALLBACK (on_handle_subscribe), self);
   g_signal_connect (self->manager, "handle-declare-actor", G_CALLBACK (on_handle_declare_actor),
                     self);
+  g_signal_connect (self->manager, "handle-enable-plugin", G_CALLBACK (on_handle_enable_plugin),
+                    self);
   if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
                                   G_DBUS_INTERFACE_SKELETON (self->manager), NULL, error))
     return FALSE;
@@ -1033,6 +1096,7 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_free (self->core.state_dir);
   g_free (self->store_error);
   g_clear_pointer (&self->start_warnings, g_ptr_array_unref);
+  g_free (self->crash_record);
   g_free (self->marker_path);
   if (self->lock_fd >= 0)
     close (self->lock_fd);

@@ -21,7 +21,7 @@ typedef struct
   char *schema_dir;
   char *admin_group;
   char *ca_file;
-  int plugin_timeout; /* seconds one plugin may take to activate; 0 = default */
+  int plugin_timeout; /* seconds one plugin may take to activate; 0 = the host's default */
   char *upload_retry; /* "MIN_MS:MAX_MS" retry delays of the upload queue, or NULL */
   gboolean verbose;
 } PhonesecDaemonOptions;

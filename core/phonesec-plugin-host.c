@@ -1,7 +1,9 @@
-/* phonesec-plugin-host.c: a plugin that fails never takes the daemon down.
+/* phonesec-plugin-host.c: a plugin that fails leaves the daemon running.
  *
  * Every plugin found gets an object on the bus, whatever happens to it, so
  * `busctl tree` shows what is installed and why something is not running.
+ * One that crashes the whole process is named by the crash record (see
+ * phonesec-plugin-guard.h) and kept out at the next start (quarantine).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,20 +13,26 @@
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
 #include "phonesec-context-private.h"
+#include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
 #include "phonesec-plugin-loader.h"
+#include "phonesec-plugin-quarantine.h"
+#include "phonesec-plugin-watchdog.h"
 
 #define PLUGIN_PATH_PREFIX "/org/phonesec/PhoneSec1/plugins/"
 #define ACTIVATE_TIMEOUT_SECONDS 30
+#define QUARANTINE_FILE "plugin-quarantine.ini"
+#define BLOCK_THRESHOLD_MS 1000
 
 typedef struct
 {
   PhonesecPluginInfo *info;
   char *path; /* plugins add interfaces of their own on it */
   PhonesecDBusPlugin *iface;
-  PhonesecPlugin *plugin;   /* NULL unless loaded */
-  PhonesecContext *context; /* NULL unless activated or activating */
-  PhonesecMetrics *metrics; /* the core's */
+  PhonesecPlugin *plugin;     /* NULL unless loaded */
+  PhonesecContext *context;   /* NULL unless activated or activating */
+  PhonesecMetrics *metrics;   /* the core's */
+  PhonesecPluginGuard *guard; /* NULL until its module is loaded */
   gboolean active;
 } Entry;
 
@@ -35,16 +43,34 @@ struct _PhonesecPluginHost
   GPtrArray *allow; /* of GPatternSpec*, empty = all */
   GPtrArray *deny;
   GPtrArray *entries;     /* of Entry*, in activation order after discover */
+  GPtrArray *refused;     /* of Entry*: files whose Name another file already provides */
   guint activate_timeout; /* seconds */
+  PhonesecPluginQuarantine *quarantine; /* NULL until discover */
+  PhonesecPluginWatchdog *watchdog;     /* from discover on */
+  char *crash_record;                   /* the previous run's, until discover */
 };
 
 G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
+
+/* Dropping the plugin object runs its dispose and finalize: plugin code. */
+static void
+entry_release_plugin (Entry *entry)
+{
+  PhonesecPlugin *plugin = g_steal_pointer (&entry->plugin);
+  const PhonesecGuardCall *outer;
+
+  if (plugin == NULL)
+    return;
+  outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DISPOSE);
+  g_object_unref (plugin);
+  phonesec_plugin_guard_leave (outer);
+}
 
 static void
 entry_free (Entry *entry)
 {
   g_clear_object (&entry->context);
-  g_clear_object (&entry->plugin);
+  entry_release_plugin (entry);
   g_clear_object (&entry->iface);
   g_free (entry->path);
   phonesec_plugin_info_free (entry->info);
@@ -63,8 +89,12 @@ phonesec_plugin_host_finalize (GObject *object)
 
       phonesec_actors_remove (self->core->actors, actor_name);
     }
-
   g_ptr_array_unref (self->entries);
+  g_ptr_array_unref (self->refused);
+  /* First: its reports refer to the entries. */
+  g_clear_pointer (&self->watchdog, phonesec_plugin_watchdog_free);
+  g_clear_pointer (&self->quarantine, phonesec_plugin_quarantine_free);
+  g_free (self->crash_record);
   g_ptr_array_unref (self->allow);
   g_ptr_array_unref (self->deny);
   G_OBJECT_CLASS (phonesec_plugin_host_parent_class)->finalize (object);
@@ -80,6 +110,7 @@ static void
 phonesec_plugin_host_init (PhonesecPluginHost *self)
 {
   self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   self->allow = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
   self->deny = g_ptr_array_new_with_free_func ((GDestroyNotify) g_pattern_spec_free);
 }
@@ -159,22 +190,22 @@ set_state (Entry *entry, const char *state, const char *error)
 }
 
 static Entry *
-entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics)
+entry_new (PhonesecPluginInfo *info, PhonesecMetrics *metrics, const char *path)
 {
   Entry *entry = g_new0 (Entry, 1);
-  g_autofree char *path_name = g_strdelimit (g_strdup (info->name), "-", '_');
-  g_autofree char *path = g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
   const char *none[] = { NULL };
 
   entry->info = info;
   entry->metrics = metrics;
-  entry->path = g_steal_pointer (&path);
+  entry->path = g_strdup (path);
   entry->iface = phonesec_dbus_plugin_skeleton_new ();
   phonesec_dbus_plugin_set_name (entry->iface, info->name);
   phonesec_dbus_plugin_set_description (entry->iface, info->description);
   phonesec_dbus_plugin_set_version (entry->iface, info->version);
   phonesec_dbus_plugin_set_depends (entry->iface, (const char *const *) info->depends);
   phonesec_dbus_plugin_set_parameters (entry->iface, none);
+  phonesec_dbus_plugin_set_longest_block (entry->iface,
+                                          g_variant_new ("(sut)", "", 0, (guint64) 0));
   phonesec_dbus_plugin_set_error (entry->iface, "");
   phonesec_dbus_plugin_set_state (entry->iface, "loaded");
   return entry;
@@ -190,7 +221,53 @@ entry_is_acting (gpointer data)
   return entry->active && g_strcmp0 (phonesec_dbus_plugin_get_state (entry->iface), "error") != 0;
 }
 
-/* File checks, module, schema fragment: any failure leaves State=error. */
+static char *
+plugin_object_path (const char *name)
+{
+  g_autofree char *path_name = g_strdelimit (g_strdup (name), "-", '_');
+
+  return g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
+}
+
+static gboolean
+path_taken (GPtrArray *entries, const char *path)
+{
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = entries->pdata[i];
+
+      if (g_str_equal (entry->path, path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A refused duplicate's object: Duplicate_ and its file name without
+ * .plugin, every character but A-Z a-z 0-9 as '_', then _2, _3... if two
+ * files meet. Plugin paths are lower case, so the two never collide. */
+static char *
+refused_object_path (PhonesecPluginHost *self, const char *info_path)
+{
+  g_autofree char *base = g_path_get_basename (info_path);
+  g_autofree char *stem = NULL;
+  char *path;
+
+  if (g_str_has_suffix (base, ".plugin"))
+    base[strlen (base) - strlen (".plugin")] = '\0';
+  stem = g_strcanon (g_strdup (base), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS, '_');
+  path = g_strconcat (PLUGIN_PATH_PREFIX, "Duplicate_", stem, NULL);
+  for (guint n = 2; path_taken (self->refused, path); n++)
+    {
+      g_free (path);
+      path = g_strdup_printf ("%sDuplicate_%s_%u", PLUGIN_PATH_PREFIX, stem, n);
+    }
+  return path;
+}
+
+/* File checks, quarantine, module, schema fragment: any failure leaves
+ * State=error. A quarantined plugin's module is not loaded, but its schema
+ * fragment is: its parameters stay visible and settable, so the setting
+ * that made it crash can be changed before it is enabled again. */
 static void
 load_entry (PhonesecPluginHost *self, Entry *entry)
 {
@@ -198,6 +275,7 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) params = NULL;
   g_auto (GStrv) param_names = NULL;
+  g_autofree char *quarantined = NULL;
   g_autofree char *actor_name = NULL;
   const GPtrArray *all;
 
@@ -211,17 +289,23 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
       set_state (entry, "error", error->message);
       return;
     }
-  entry->plugin = phonesec_plugin_module_load (info->module_path, &error);
-  if (entry->plugin == NULL)
+  quarantined
+      = phonesec_plugin_quarantine_dup_reason (self->quarantine, info->name, info->module_path);
+  if (quarantined == NULL)
     {
-      set_state (entry, "error", error->message);
-      return;
+      entry->guard = phonesec_plugin_guard_get (info->name);
+      entry->plugin = phonesec_plugin_module_load (info->module_path, entry->guard, &error);
+      if (entry->plugin == NULL)
+        {
+          set_state (entry, "error", error->message);
+          return;
+        }
     }
   if (info->schema_path != NULL
       && !phonesec_schema_load_file (self->core->schema, info->schema_path, info->name, &error))
     {
       g_autofree char *message = g_strdup_printf (_ ("its schema was refused: %s"), error->message);
-      g_clear_object (&entry->plugin);
+      entry_release_plugin (entry);
       set_state (entry, "error", message);
       return;
     }
@@ -237,14 +321,46 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
     }
   param_names = g_strv_builder_end (params);
   phonesec_dbus_plugin_set_parameters (entry->iface, (const char *const *) param_names);
+  if (quarantined != NULL)
+    {
+      set_state (entry, "error", quarantined);
+      return;
+    }
   actor_name = g_strconcat ("plugin:", info->name, NULL);
   phonesec_actors_add (self->core->actors, actor_name, (const char *const *) info->watch,
                        entry_is_acting, entry);
   g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
 }
 
+static int
+compare_file_names (gconstpointer a, gconstpointer b)
+{
+  /* g_ptr_array_sort hands pointers to the elements. */
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A second file with a Name already found is not loaded; it gets an object
+ * of its own that says which file won. */
 static void
-discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
+refuse_duplicate (PhonesecPluginHost *self, PhonesecPluginInfo *info, Entry *winner)
+{
+  g_autofree char *path = refused_object_path (self, info->info_path);
+  Entry *entry = entry_new (info, self->core->metrics, path);
+  g_autofree char *message
+      = g_strdup_printf (_ ("not loaded: %s already provides the plugin name %s"),
+                         winner->info->info_path, info->name);
+
+  g_ptr_array_add (self->refused, entry);
+  phonesec_dbus_plugin_set_state (entry->iface, "error");
+  phonesec_dbus_plugin_set_error (entry->iface, message);
+  phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_WARNING, "Plugin file %s: %s",
+                      info->info_path, message);
+}
+
+/* In file name order (bytes, not locale), whatever order the folder lists
+ * them in: which of two files with one Name wins must not depend on it. */
+static void
+discover_dir (PhonesecPluginHost *self, const char *dir)
 {
   g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -258,13 +374,14 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
   while ((name = g_dir_read_name (handle)) != NULL)
     if (g_str_has_suffix (name, ".plugin"))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-  /* g_ptr_array_sort hands pointers to elements. */
+  g_ptr_array_sort (names, compare_file_names);
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *path = NULL;
       g_autoptr (GError) error = NULL;
+      g_autofree char *object_path = NULL;
       PhonesecPluginInfo *info;
+      Entry *winner;
 
       path = g_build_filename (dir, names->pdata[i], NULL);
       info = phonesec_plugin_info_load (path, &error);
@@ -273,15 +390,15 @@ discover_dir (PhonesecPluginHost *self, const char *dir, GPtrArray *found)
           g_warning ("Ignoring plugin file: %s", error->message);
           continue;
         }
-      if (find_entry (self, info->name) != NULL)
+      winner = find_entry (self, info->name);
+      if (winner != NULL)
         {
-          g_warning ("Ignoring %s: a plugin named %s was already found", path, info->name);
-          phonesec_plugin_info_free (info);
+          refuse_duplicate (self, info, winner);
           continue;
         }
-      g_ptr_array_add (self->entries, entry_new (info, self->core->metrics));
+      object_path = plugin_object_path (info->name);
+      g_ptr_array_add (self->entries, entry_new (info, self->core->metrics, object_path));
     }
-  (void) found;
 }
 
 static int
@@ -328,7 +445,7 @@ order_entries (PhonesecPluginHost *self)
                                            entry->info->depends[d]);
                     if (entry->plugin != NULL)
                       {
-                        g_clear_object (&entry->plugin);
+                        entry_release_plugin (entry);
                         set_state (entry, "error", message);
                       }
                     ready = TRUE; /* place it; it will not be activated */
@@ -348,7 +465,7 @@ order_entries (PhonesecPluginHost *self)
     {
       Entry *entry = left->pdata[i];
 
-      g_clear_object (&entry->plugin);
+      entry_release_plugin (entry);
       set_state (entry, "error", _ ("its dependencies form a cycle"));
       g_ptr_array_add (sorted, entry);
     }
@@ -361,11 +478,55 @@ order_entries (PhonesecPluginHost *self)
     g_ptr_array_add (self->entries, sorted->pdata[i]);
 }
 
+/* The watchdog saw a call into a plugin hold the main loop. */
+static void
+on_plugin_blocked (const char *plugin, const char *where, guint milliseconds, gint64 began,
+                   gpointer user_data)
+{
+  PhonesecPluginHost *self = user_data;
+  Entry *entry = find_entry (self, plugin);
+  guint32 longest = 0;
+
+  phonesec_log_event (PHONESEC_MESSAGE_ID_PLUGIN_STATE, G_LOG_LEVEL_WARNING,
+                      "Plugin %s held the main loop for %.1f s in %s", plugin,
+                      milliseconds / 1000.0, where);
+  if (entry == NULL)
+    return;
+  g_variant_get (phonesec_dbus_plugin_get_longest_block (entry->iface), "(sut)", NULL, &longest,
+                 NULL);
+  if (milliseconds > longest)
+    phonesec_dbus_plugin_set_longest_block (
+        entry->iface,
+        g_variant_new ("(sut)", where, milliseconds, (guint64) (began / G_USEC_PER_SEC)));
+}
+
+void
+phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record)
+{
+  g_free (self->crash_record);
+  self->crash_record = g_strdup (record);
+}
+
 void
 phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs)
 {
+  g_autofree char *quarantine_path
+      = g_build_filename (self->core->state_dir, QUARANTINE_FILE, NULL);
+
+  self->quarantine = phonesec_plugin_quarantine_load (quarantine_path);
+  if (self->watchdog == NULL)
+    self->watchdog = phonesec_plugin_watchdog_new (BLOCK_THRESHOLD_MS, on_plugin_blocked, self);
+  if (self->crash_record != NULL)
+    {
+      g_autofree char *culprit
+          = phonesec_plugin_quarantine_add_crash (self->quarantine, self->crash_record);
+
+      if (culprit != NULL)
+        g_warning ("Plugin %s crashed the previous run of phonesecd: quarantined", culprit);
+      g_clear_pointer (&self->crash_record, g_free);
+    }
   for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
-    discover_dir (self, dirs[i], NULL);
+    discover_dir (self, dirs[i]);
 
   for (guint i = 0; i < self->entries->len; i++)
     {
@@ -386,31 +547,77 @@ phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs
 void
 phonesec_plugin_host_export (PhonesecPluginHost *self)
 {
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = self->entries->pdata[i];
+  GPtrArray *lists[] = { self->entries, self->refused };
 
-      g_autoptr (GError) error = NULL;
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        Entry *entry = lists[l]->pdata[i];
 
-      if (!phonesec_bus_exporter_add (self->core->exporter, entry->path,
-                                      G_DBUS_INTERFACE_SKELETON (entry->iface),
-                                      (const char *const *) entry->info->watch, &error))
-        g_warning ("Plugin %s not shown on the bus: %s", entry->info->name, error->message);
-    }
+        g_autoptr (GError) error = NULL;
+
+        if (!phonesec_bus_exporter_add (self->core->exporter, entry->path,
+                                        G_DBUS_INTERFACE_SKELETON (entry->iface),
+                                        (const char *const *) entry->info->watch, &error))
+          g_warning ("Plugin %s not shown on the bus: %s", entry->info->name, error->message);
+      }
 }
 
 GStrv
 phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  GPtrArray *lists[] = { self->entries, self->refused };
 
-  for (guint i = 0; i < self->entries->len; i++)
-    {
-      Entry *entry = self->entries->pdata[i];
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        Entry *entry = lists[l]->pdata[i];
 
-      g_strv_builder_add (builder, entry->path);
-    }
+        g_strv_builder_add (builder, entry->path);
+      }
   return g_strv_builder_end (builder);
+}
+
+/* --- quarantine ------------------------------------------------------------ */
+
+gboolean
+phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name)
+{
+  return self->quarantine != NULL && phonesec_plugin_quarantine_contains (self->quarantine, name);
+}
+
+gboolean
+phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name, GError **error)
+{
+  if (find_entry (self, name) != NULL || phonesec_plugin_host_is_quarantined (self, name))
+    return TRUE;
+  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
+               _ ("No plugin is named %s (see Manager.Plugins)"), name);
+  return FALSE;
+}
+
+gboolean
+phonesec_plugin_host_enable (PhonesecPluginHost *self, const char *name, gboolean *out_lifted,
+                             GError **error)
+{
+  Entry *entry = find_entry (self, name);
+
+  *out_lifted = FALSE;
+  if (!phonesec_plugin_host_check_name (self, name, error))
+    return FALSE;
+  if (!phonesec_plugin_host_is_quarantined (self, name))
+    return TRUE;
+  if (!phonesec_plugin_quarantine_remove (self->quarantine, name, error))
+    return FALSE;
+  *out_lifted = TRUE;
+  /* Its module is loaded by the next start: a crashed plugin gets a fresh
+   * process, and the plugins that depend on it their activation order. */
+  if (entry != NULL)
+    set_state (entry, "error",
+               _ ("re-enabled by an administrator; it is loaded at the next start of phonesecd "
+                  "(Manager.Restart)"));
+  return TRUE;
 }
 
 /* --- activation ----------------------------------------------------------- */
@@ -471,8 +678,10 @@ activation_timed_out (gpointer user_data)
 {
   Attempt *attempt = user_data;
   PhonesecPluginHost *self = g_task_get_source_object (attempt->task);
-  g_autofree char *message
-      = g_strdup_printf (_ ("did not finish activating within %u seconds"), self->activate_timeout);
+  g_autofree char *message = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "did not finish activating within %u second",
+                   "did not finish activating within %u seconds", self->activate_timeout),
+      self->activate_timeout);
 
   /* Do not wait for a plugin that ignores cancellation: mark it failed and
    * move on; its eventual completion finds the attempt abandoned. */
@@ -490,13 +699,20 @@ activate_done (GObject *source, GAsyncResult *result, gpointer user_data)
   Attempt *attempt = user_data;
   Entry *entry = attempt->entry;
   g_autoptr (GError) error = NULL;
+  const PhonesecGuardCall *outer
+      = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_ACTIVATE);
   gboolean ok = phonesec_plugin_activate_finish (PHONESEC_PLUGIN (source), result, &error);
 
+  phonesec_plugin_guard_leave (outer);
   if (attempt->task == NULL)
     {
       g_debug ("Plugin %s finished activating after its timeout; ignored", entry->info->name);
       if (ok)
-        phonesec_plugin_deactivate (entry->plugin);
+        {
+          outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DEACTIVATE);
+          phonesec_plugin_deactivate (entry->plugin);
+          phonesec_plugin_guard_leave (outer);
+        }
       attempt_free (attempt);
       return;
     }
@@ -529,6 +745,7 @@ activate_next (GTask *task)
       Entry *entry = self->entries->pdata[activation->index];
       const char *missing;
       Attempt *attempt;
+      const PhonesecGuardCall *outer;
 
       if (entry->plugin == NULL)
         {
@@ -551,11 +768,14 @@ activate_next (GTask *task)
       attempt->cancellable = g_cancellable_new ();
       entry->context
           = phonesec_context_new (self->core, entry->info->name, entry->path, entry->iface,
-                                  (const char *const *) entry->info->watch);
+                                  entry->guard, (const char *const *) entry->info->watch);
+      /* Not g_timeout_add_seconds: it may fire up to a second late. */
       attempt->timeout_id
-          = g_timeout_add_seconds (self->activate_timeout, activation_timed_out, attempt);
+          = g_timeout_add (self->activate_timeout * 1000, activation_timed_out, attempt);
+      outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_ACTIVATE);
       phonesec_plugin_activate_async (entry->plugin, entry->context, attempt->cancellable,
                                       activate_done, attempt);
+      phonesec_plugin_guard_leave (outer);
       return;
     }
   g_task_return_boolean (task, TRUE);
@@ -585,10 +805,13 @@ phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self)
   for (guint i = self->entries->len; i > 0; i--)
     {
       Entry *entry = self->entries->pdata[i - 1];
+      const PhonesecGuardCall *outer;
 
       if (!entry->active)
         continue;
+      outer = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_DEACTIVATE);
       phonesec_plugin_deactivate (entry->plugin);
+      phonesec_plugin_guard_leave (outer);
       entry->active = FALSE;
       g_clear_object (&entry->context);
       set_state (entry, "loaded", NULL);
@@ -609,13 +832,19 @@ phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const
         continue;
       filtered = phonesec_context_filter_names (entry->context, names);
       if (filtered != NULL)
-        phonesec_plugin_config_changed (entry->plugin, (const char *const *) filtered);
+        {
+          const PhonesecGuardCall *outer
+              = phonesec_plugin_guard_enter (entry->guard, PHONESEC_GUARD_CONFIG_CHANGED);
+
+          phonesec_plugin_config_changed (entry->plugin, (const char *const *) filtered);
+          phonesec_plugin_guard_leave (outer);
+        }
     }
 }
 
 void
 phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds)
 {
-  g_return_if_fail (seconds > 0);
+  g_return_if_fail (seconds > 0 && seconds <= 86400);
   self->activate_timeout = seconds;
 }

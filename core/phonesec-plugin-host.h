@@ -18,9 +18,27 @@ PhonesecPluginHost *phonesec_plugin_host_new (PhonesecCore *core, const char *al
 /* How long one plugin may take to activate (default 30 s). */
 void phonesec_plugin_host_set_activate_timeout (PhonesecPluginHost *self, guint seconds);
 
-/* Reads every *.plugin in @dirs (in order; a later duplicate name is
- * ignored), checks and loads modules and schema fragments. A plugin that fails
- * is kept with State=error; nothing here fails the daemon. */
+/* The previous run's crash record (before discover): the plugin it names is
+ * quarantined, and every quarantined plugin is left unloaded with
+ * State=error until its file changes or phonesec_plugin_host_enable(). */
+void phonesec_plugin_host_note_crash (PhonesecPluginHost *self, const char *record);
+
+/* Whether a plugin of that name was found, or is quarantined; NOT_FOUND
+ * otherwise. */
+gboolean phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name,
+                                          GError **error);
+gboolean phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name);
+
+/* Lifts @name's quarantine, durably; the plugin is loaded at the next
+ * start. *@out_lifted tells whether it was quarantined. Fails with
+ * NOT_FOUND for an unknown name, FAILED when the record cannot be written. */
+gboolean phonesec_plugin_host_enable (PhonesecPluginHost *self, const char *name,
+                                      gboolean *out_lifted, GError **error);
+
+/* Reads every *.plugin in @dirs (the folders in order, each one's files by
+ * name), checks and loads modules and schema fragments. A plugin that fails
+ * is kept with State=error; so is a later file with a Name already found,
+ * on an object of its own. Nothing here fails the daemon. */
 void phonesec_plugin_host_discover (PhonesecPluginHost *self, const char *const *dirs);
 
 /* Puts every plugin's object on the object manager. */
@@ -35,7 +53,7 @@ void phonesec_plugin_host_activate_finish (PhonesecPluginHost *self, GAsyncResul
 /* Deactivates the active plugins in reverse order. */
 void phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self);
 
-/* Object paths in activation order. */
+/* Object paths in activation order, then the refused duplicates. */
 GStrv phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self);
 
 /* Delivers a committed transaction's names to the plugins that watch them. */

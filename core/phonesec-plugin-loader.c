@@ -189,7 +189,7 @@ phonesec_plugin_check_dir (const char *path, GError **error)
 typedef PhonesecPlugin *(*PhonesecPluginNewFunc) (void);
 
 PhonesecPlugin *
-phonesec_plugin_module_load (const char *module_path, GError **error)
+phonesec_plugin_module_load (const char *module_path, PhonesecPluginGuard *guard, GError **error)
 {
   GModule *module;
   g_autofree char *fd_path = NULL;
@@ -199,6 +199,7 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
   gpointer new_symbol = NULL;
   guint32 abi;
   PhonesecPlugin *plugin;
+  const PhonesecGuardCall *outer;
 
   /* Check and load the same file: open it once, check what was opened,
    * and let the dynamic loader read it through that descriptor. */
@@ -218,12 +219,15 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
       close (fd);
       return NULL;
     }
+  phonesec_plugin_guard_set_file (guard, &st);
   fd_path = g_strdup_printf ("/proc/self/fd/%d", fd);
   /* Local binding: two plugins may use the same static helper names. The
    * descriptor stays open for the life of the (resident) module: the loader
    * knows modules by path, and a reused descriptor number would make the next
    * plugin's path equal to this one's and hand back this module. */
+  outer = phonesec_plugin_guard_enter (guard, PHONESEC_GUARD_LOAD); /* its constructors */
   module = g_module_open (fd_path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  phonesec_plugin_guard_leave (outer);
   if (module == NULL)
     {
       close (fd);
@@ -260,7 +264,10 @@ phonesec_plugin_module_load (const char *module_path, GError **error)
     }
   /* GTypes registered by the module can never be unregistered: keep it. */
   g_module_make_resident (module);
+  phonesec_plugin_guard_set_module (guard, new_symbol);
+  outer = phonesec_plugin_guard_enter (guard, PHONESEC_GUARD_LOAD);
   plugin = ((PhonesecPluginNewFunc) new_symbol) ();
+  phonesec_plugin_guard_leave (outer);
   if (!PHONESEC_IS_PLUGIN (plugin))
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,

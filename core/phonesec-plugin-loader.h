@@ -7,6 +7,7 @@
 #include <gmodule.h>
 
 #include "phonesec/phonesec-plugin.h"
+#include "phonesec-plugin-guard.h"
 
 G_BEGIN_DECLS
 
@@ -37,7 +38,10 @@ gboolean phonesec_plugin_check_file (const char *path, GError **error);
 gboolean phonesec_plugin_check_dir (const char *path, GError **error);
 
 /* Opens the module by descriptor (so the file checked is the file loaded),
- * checks its ABI version, makes it resident and creates the plugin object. */
-PhonesecPlugin *phonesec_plugin_module_load (const char *module_path, GError **error);
+ * checks its ABI version, makes it resident and creates the plugin object.
+ * Its code (constructors, entry point) runs under @guard's load marker, and
+ * @guard learns the file's identity and where the module is mapped. */
+PhonesecPlugin *phonesec_plugin_module_load (const char *module_path, PhonesecPluginGuard *guard,
+                                             GError **error);
 
 G_END_DECLS

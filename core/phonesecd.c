@@ -55,6 +55,7 @@ main (int argc, char **argv)
   g_autofree char *self_path = resolve_self (argv[0]);
   g_auto (PhonesecDaemonOptions) options = {
     .lines = 4,
+    .plugin_timeout = 30,
   };
   gboolean version = FALSE;
   g_autoptr (GOptionContext) context = NULL;
@@ -123,9 +124,9 @@ main (int argc, char **argv)
       g_printerr (_ ("phonesecd: --lines must be between 1 and 64\n"));
       return 2;
     }
-  if (options.plugin_timeout < 0)
+  if (options.plugin_timeout < 1 || options.plugin_timeout > 86400)
     {
-      g_printerr (_ ("phonesecd: --plugin-timeout must be positive\n"));
+      g_printerr (_ ("phonesecd: --plugin-timeout must be between 1 and 86400 seconds\n"));
       return 2;
     }
   if (options.bus == NULL)

@@ -130,13 +130,12 @@ manager_running (PhonesecTestBus *self)
 }
 
 void
-phonesec_test_bus_start_daemon (PhonesecTestBus *self)
+phonesec_test_bus_spawn_daemon (PhonesecTestBus *self)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   const char *wrapper = g_getenv ("PHONESEC_DAEMON_WRAPPER");
-  gint64 deadline;
 
   g_assert_null (self->daemon);
   /* Under valgrind the daemon itself is checked, not only the test. */
@@ -170,8 +169,23 @@ phonesec_test_bus_start_daemon (PhonesecTestBus *self)
   g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
   self->daemon = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
+}
 
-  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+void
+phonesec_test_bus_start_daemon (PhonesecTestBus *self)
+{
+  phonesec_test_bus_spawn_daemon (self);
+  phonesec_test_bus_wait_running (self);
+}
+
+void
+phonesec_test_bus_wait_running (PhonesecTestBus *self)
+{
+  const char *wrapper = g_getenv ("PHONESEC_DAEMON_WRAPPER");
+  /* Under valgrind a start takes seconds, and many more on a busy machine. */
+  gint64 limit = wrapper != NULL && wrapper[0] != '\0' ? 120 : 20;
+  gint64 deadline = g_get_monotonic_time () + limit * G_USEC_PER_SEC;
+
   while (!manager_running (self))
     {
       /* The identifier goes NULL once GLib has reaped the child. */
@@ -209,6 +223,29 @@ phonesec_test_bus_stop_daemon (PhonesecTestBus *self)
       g_error ("phonesecd did not exit cleanly on SIGTERM; its log:\n%s", log);
     }
   g_clear_object (&self->daemon);
+}
+
+int
+phonesec_test_bus_wait_daemon_death (PhonesecTestBus *self, guint seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  int status;
+
+  g_assert_nonnull (self->daemon);
+  /* The identifier goes NULL once GLib has reaped the child. */
+  while (g_subprocess_get_identifier (self->daemon) != NULL)
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *log = phonesec_test_bus_dup_log (self);
+          g_error ("phonesecd is still running after %u s; its log:\n%s", seconds, log);
+        }
+      g_usleep (5000);
+    }
+  wait_daemon (self);
+  status = g_subprocess_get_status (self->daemon);
+  g_clear_object (&self->daemon);
+  return status;
 }
 
 void

@@ -27,8 +27,19 @@ typedef struct
 PhonesecTestBus *phonesec_test_bus_new (void);
 
 /* Starts phonesecd with --bus, --state-dir, --schema-dir, --plugin-dir and
- * the extra args; waits until it owns org.phonesec.PhoneSec1 (10 s max). */
+ * the extra args; waits until it is running (phonesec_test_bus_wait_running). */
 void phonesec_test_bus_start_daemon (PhonesecTestBus *self);
+/* Starts phonesecd the same way without waiting for anything: for a
+ * daemon expected to die on its way up. */
+void phonesec_test_bus_spawn_daemon (PhonesecTestBus *self);
+/* Waits until Manager.State is running, e.g. after a Manager.Restart (20 s
+ * max, 120 s under PHONESEC_DAEMON_WRAPPER); fails the test if the daemon
+ * ends first. */
+void phonesec_test_bus_wait_running (PhonesecTestBus *self);
+/* Waits until phonesecd has ended on its own (at most @seconds, then the
+ * test fails) and its bus name is gone; returns its wait status (see
+ * g_subprocess_get_status) and forgets it, ready for a new start. */
+int phonesec_test_bus_wait_daemon_death (PhonesecTestBus *self, guint seconds);
 /* SIGTERM and wait; asserts a clean exit (status 0). */
 void phonesec_test_bus_stop_daemon (PhonesecTestBus *self);
 /* SIGKILL and wait. */

@@ -50,6 +50,7 @@ static const Row table[] = {
   { ROOT, "Manager", "Subscribe", "()", ANYONE },
   { ROOT, "Manager", "GetObjects", "(@a{sv} {},)", ANYONE },
   { ROOT, "Manager", "DeclareActor", "('method-access-test', ['Firewall'])", ADMIN },
+  { ROOT, "Manager", "EnablePlugin", "('example',)", ADMIN },
   { ROOT, "Manager", "Restart", NULL, ADMIN }, /* admin call made last, see below */
   { ROOT, "Network", "Update", "(@a{sv} {},)", ADMIN },
   { ROOT, "TlsPolicy", "Resolve", "('default',)", ADMIN },

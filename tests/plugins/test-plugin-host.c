@@ -17,267 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "phonesec-test-bus.h"
-
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define PLUGINS_PATH ROOT_PATH "/plugins/"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define NETWORK "org.phonesec.PhoneSec1.Network"
-#define PLUGIN "org.phonesec.PhoneSec1.Plugin"
-#define TEST_GOOD "org.phonesec.PhoneSec1.TestGood"
-#define EXAMPLE "org.phonesec.PhoneSec1.Example"
-
-typedef struct
-{
-  PhonesecTestBus *bus;
-  char *events_path; /* written by the test plugins, see test-plugin-common.h */
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  f->events_path = g_build_filename (f->bus->tmpdir, "plugin-events.log", NULL);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
-  g_free (f->events_path);
-}
-
-/* --- plugin files ---------------------------------------------------------- */
-
-static const char *
-build_dir_for (const char *name)
-{
-  const char *dir;
-
-  if (g_str_equal (name, "example"))
-    {
-      dir = g_getenv ("PHONESEC_TEST_EXAMPLE_PLUGIN_DIR");
-      g_assert_nonnull (dir);
-      return dir;
-    }
-  dir = g_getenv ("PHONESEC_TEST_PLUGIN_BUILD_DIR");
-  if (dir == NULL)
-    g_error ("PHONESEC_TEST_PLUGIN_BUILD_DIR is not set: run the tests with meson test");
-  return dir;
-}
-
-static void
-copy_file (const char *from, const char *to)
-{
-  g_autoptr (GFile) source = g_file_new_for_path (from);
-  g_autoptr (GFile) dest = g_file_new_for_path (to);
-  g_autoptr (GError) error = NULL;
-
-  g_file_copy (source, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  /* The loader refuses group- or world-writable files. */
-  g_assert_cmpint (g_chmod (to, 0644), ==, 0);
-}
-
-/* Copies NAME.so, NAME.plugin and NAME.schema (when there is one). */
-static void
-install_plugin (Fixture *f, const char *name)
-{
-  const char *suffixes[] = { ".so", ".plugin", ".schema" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (name, suffixes[i], NULL);
-      g_autofree char *from = g_build_filename (build_dir_for (name), file, NULL);
-      g_autofree char *to = g_build_filename (f->bus->plugin_dir, file, NULL);
-
-      if (g_str_equal (suffixes[i], ".schema") && !g_file_test (from, G_FILE_TEST_EXISTS))
-        continue;
-      copy_file (from, to);
-    }
-}
-
-static void
-uninstall_plugin (Fixture *f, const char *name)
-{
-  const char *suffixes[] = { ".so", ".plugin", ".schema" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (name, suffixes[i], NULL);
-      g_autofree char *path = g_build_filename (f->bus->plugin_dir, file, NULL);
-
-      g_unlink (path);
-    }
-}
-
-static void
-chmod_plugin_file (Fixture *f, const char *file, int mode)
-{
-  g_autofree char *path = g_build_filename (f->bus->plugin_dir, file, NULL);
-
-  g_assert_cmpint (g_chmod (path, mode), ==, 0);
-}
-
-static void add_daemon_args (Fixture *f, const char *first, ...) G_GNUC_NULL_TERMINATED;
-
-static void
-add_daemon_args (Fixture *f, const char *first, ...)
-{
-  va_list args;
-
-  va_start (args, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (f->bus->extra_args, g_strdup (arg));
-  va_end (args);
-}
-
-/* --- what the plugins recorded -------------------------------------------- */
-
-static GStrv
-events (Fixture *f)
-{
-  g_autofree char *text = NULL;
-
-  if (!g_file_get_contents (f->events_path, &text, NULL, NULL))
-    return g_new0 (char *, 1);
-  g_strchomp (text);
-  return text[0] != '\0' ? g_strsplit (text, "\n", -1) : g_new0 (char *, 1);
-}
-
-static int
-event_index (Fixture *f, const char *event)
-{
-  g_auto (GStrv) lines = events (f);
-
-  for (int i = 0; lines[i] != NULL; i++)
-    if (g_str_equal (lines[i], event))
-      return i;
-  return -1;
-}
-
-static void
-assert_event (Fixture *f, const char *event)
-{
-  if (event_index (f, event) < 0)
-    {
-      g_auto (GStrv) lines = events (f);
-      g_autofree char *all = g_strjoinv ("\n  ", lines);
-      g_error ("expected plugin event '%s'; events:\n  %s", event, all);
-    }
-}
-
-static void
-assert_no_event (Fixture *f, const char *event)
-{
-  if (event_index (f, event) >= 0)
-    g_error ("plugin event '%s' happened and must not have", event);
-}
-
-/* --- D-Bus helpers ---------------------------------------------------------- */
-
-static char *
-plugin_path (const char *name)
-{
-  g_autofree char *object = g_strdelimit (g_strdup (name), "-", '_');
-
-  return g_strconcat (PLUGINS_PATH, object, NULL);
-}
-
-static GVariant *
-get_property (Fixture *f, const char *path, const char *iface, const char *name, GError **error)
-{
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", iface, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, 10000,
-      NULL, error);
-  GVariant *value = NULL;
-
-  if (reply != NULL)
-    g_variant_get (reply, "(v)", &value);
-  return value;
-}
-
-static GVariant *
-plugin_property (Fixture *f, const char *plugin, const char *iface, const char *name)
-{
-  g_autofree char *path = plugin_path (plugin);
-  g_autoptr (GError) error = NULL;
-  GVariant *value = get_property (f, path, iface, name, &error);
-
-  g_assert_no_error (error);
-  return value;
-}
-
-static char *
-plugin_string (Fixture *f, const char *plugin, const char *name)
-{
-  g_autoptr (GVariant) value = plugin_property (f, plugin, PLUGIN, name);
-
-  return g_variant_dup_string (value, NULL);
-}
-
-static void
-assert_state (Fixture *f, const char *plugin, const char *state)
-{
-  g_autofree char *actual = plugin_string (f, plugin, "State");
-
-  if (g_strcmp0 (actual, state) != 0)
-    {
-      g_autofree char *error = plugin_string (f, plugin, "Error");
-      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
-      g_error ("plugin %s: State=%s (Error '%s'), expected %s; daemon log:\n%s", plugin, actual,
-               error, state, log);
-    }
-}
-
-static void
-assert_error_contains (Fixture *f, const char *plugin, const char *part)
-{
-  g_autofree char *error = plugin_string (f, plugin, "Error");
-
-  if (strstr (error, part) == NULL)
-    g_error ("plugin %s: Error '%s' does not mention '%s'", plugin, error, part);
-}
-
-static GVariant *
-managed_objects (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, BUS_NAME, ROOT_PATH, "org.freedesktop.DBus.ObjectManager",
-      "GetManagedObjects", NULL, G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, 10000,
-      NULL, &error);
-
-  g_assert_no_error (error);
-  return g_variant_get_child_value (reply, 0);
-}
-
-/* Whether GetManagedObjects shows @iface on @plugin's object. */
-static gboolean
-has_interface (Fixture *f, const char *plugin, const char *iface)
-{
-  g_autoptr (GVariant) objects = managed_objects (f);
-  g_autofree char *path = plugin_path (plugin);
-  g_autoptr (GVariant) interfaces = g_variant_lookup_value (objects, path, NULL);
-  g_autoptr (GVariant) props = NULL;
-
-  g_assert_nonnull (interfaces); /* every plugin found has its object */
-  props = g_variant_lookup_value (interfaces, iface, NULL);
-  return props != NULL;
-}
-
-static GStrv
-manager_plugins (Fixture *f)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) value = get_property (f, ROOT_PATH, MANAGER, "Plugins", &error);
-
-  g_assert_no_error (error);
-  return g_variant_dup_objv (value, NULL);
-}
+#include "plugin-fixture.h"
 
 static char *
 strv_text (const char *const *strv)
@@ -290,7 +30,7 @@ strv_text (const char *const *strv)
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
 /* An as as text, sorted: names in a transaction have no promised order. */
@@ -316,16 +56,6 @@ describe (Fixture *f, const char *name, GError **error)
     return NULL;
   all = g_variant_get_child_value (reply, 0);
   return g_variant_lookup_value (all, name, G_VARIANT_TYPE_VARDICT);
-}
-
-static void
-assert_remote_error (GError *error, const char *name)
-{
-  g_autofree char *remote = NULL;
-
-  g_assert_nonnull (error);
-  remote = g_dbus_error_get_remote_error (error);
-  g_assert_cmpstr (remote, ==, name);
 }
 
 static void
@@ -511,6 +241,31 @@ test_fail_is_error_and_daemon_lives (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_variant_get_string (mode, NULL), ==, "Off");
   assert_state (f, "test-good", "active");
   g_assert_true (has_interface (f, "test-fail", PLUGIN));
+}
+
+/* --plugin-timeout=1: a plugin that never completes is failed after one
+ * second (not the default 30), and the next plugin is activated. */
+static void
+test_activation_timeout_option (Fixture *f, gconstpointer data)
+{
+  g_autofree char *error = NULL;
+  gint64 started, failed;
+
+  install_plugin (f, "test-hang");
+  install_plugin (f, "test-good");
+  add_daemon_args (f, "--plugin-timeout=1", NULL);
+  /* Returns once Manager.State is running: every plugin has settled. */
+  phonesec_test_bus_start_daemon (f->bus);
+  failed = g_get_monotonic_time ();
+
+  assert_state (f, "test-hang", "error");
+  error = plugin_string (f, "test-hang", "Error");
+  if (strstr (error, "within 1 second") == NULL || strstr (error, "seconds") != NULL)
+    g_error ("test-hang: Error '%s' does not say 1 second", error);
+  started = event_number (f, "activate-started");
+  g_assert_cmpint (failed - started, >=, 950 * 1000);
+  g_assert_cmpint (failed - started, <=, 2500 * 1000);
+  assert_state (f, "test-good", "active");
 }
 
 static void
@@ -744,6 +499,119 @@ test_allow_loads_only_matching (Fixture *f, gconstpointer data)
   assert_state (f, "test-fail", "disabled");
   assert_state (f, "test-wrong-abi", "disabled");
   assert_no_event (f, "new test-fail");
+}
+
+/* --- discovery order and duplicate names ------------------------------------- */
+
+/* Five files giving the same Name, in file name order. */
+static const char *const duplicate_files[] = {
+  "10-first.plugin", "20-second.plugin", "30-third.plugin", "40-fourth.plugin", "50-fifth.plugin",
+};
+static const char *const duplicate_paths[] = {
+  PLUGINS_PATH "test_good",          PLUGINS_PATH "Duplicate_20_second",
+  PLUGINS_PATH "Duplicate_30_third", PLUGINS_PATH "Duplicate_40_fourth",
+  PLUGINS_PATH "Duplicate_50_fifth",
+};
+
+/* Writes the files in the order @order gives (indexes into duplicate_files),
+ * so the folder lists them in an order of its own. */
+static void
+write_duplicates (Fixture *f, const guint *order)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (duplicate_files); i++)
+    {
+      const char *file = duplicate_files[order[i]];
+      g_autofree char *path = g_build_filename (f->bus->plugin_dir, file, NULL);
+      g_autofree char *text = g_strdup_printf ("[Plugin]\nName=test-good\nModule=test-good.so\n"
+                                               "Schema=test-good.schema\nDescription=from %s\n"
+                                               "Version=0.1\nWatch=Proxy_*\n",
+                                               file);
+      g_autoptr (GError) error = NULL;
+
+      g_file_set_contents (path, text, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+    }
+}
+
+static void
+assert_duplicates_resolved (Fixture *f)
+{
+  g_auto (GStrv) paths = manager_plugins (f);
+  g_autofree char *winner_file = g_build_filename (f->bus->plugin_dir, "10-first.plugin", NULL);
+  g_autofree char *description = plugin_string (f, "test-good", "Description");
+
+  /* The first file by name wins, whatever order the folder listed them. */
+  g_assert_cmpuint (g_strv_length (paths), ==, G_N_ELEMENTS (duplicate_paths));
+  for (guint i = 0; i < G_N_ELEMENTS (duplicate_paths); i++)
+    g_assert_cmpstr (paths[i], ==, duplicate_paths[i]);
+  assert_state (f, "test-good", "active");
+  g_assert_cmpstr (description, ==, "from 10-first.plugin");
+
+  /* Every other file is refused on its own object, naming the winner. */
+  for (guint i = 1; i < G_N_ELEMENTS (duplicate_paths); i++)
+    {
+      g_autofree char *state
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "State");
+      g_autofree char *error
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Error");
+      g_autofree char *name
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Name");
+      g_autofree char *refused_description
+          = phonesec_test_dup_string_property (f->bus, duplicate_paths[i], PLUGIN, "Description");
+      g_autofree char *expected = g_strconcat ("from ", duplicate_files[i], NULL);
+
+      g_assert_cmpstr (state, ==, "error");
+      g_assert_cmpstr (name, ==, "test-good");
+      g_assert_cmpstr (refused_description, ==, expected);
+      if (strstr (error, winner_file) == NULL || strstr (error, "test-good") == NULL)
+        g_error ("%s: Error '%s' does not name %s and the plugin name", duplicate_paths[i], error,
+                 winner_file);
+    }
+  /* Loaded once: one constructor call. */
+  {
+    g_auto (GStrv) lines = events (f);
+    guint created = 0;
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      created += g_str_equal (lines[i], "new test-good");
+    g_assert_cmpuint (created, ==, 1);
+  }
+}
+
+static void
+test_duplicate_name_first_file_wins (Fixture *f, gconstpointer data)
+{
+  const guint backwards[] = { 4, 3, 2, 1, 0 };
+  const guint forwards[] = { 0, 1, 2, 3, 4 };
+  guint shuffled[] = { 0, 1, 2, 3, 4 };
+  const guint *orders[] = { backwards, forwards, shuffled };
+  g_autofree char *info = g_build_filename (f->bus->plugin_dir, "test-good.plugin", NULL);
+
+  for (guint i = G_N_ELEMENTS (shuffled) - 1; i > 0; i--)
+    {
+      guint j = (guint) g_test_rand_int_range (0, (gint32) i + 1);
+      guint t = shuffled[i];
+
+      shuffled[i] = shuffled[j];
+      shuffled[j] = t;
+    }
+  install_plugin (f, "test-good");
+  g_assert_cmpint (g_unlink (info), ==, 0);
+
+  for (guint run = 0; run < G_N_ELEMENTS (orders); run++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (duplicate_files); i++)
+        {
+          g_autofree char *path = g_build_filename (f->bus->plugin_dir, duplicate_files[i], NULL);
+          g_unlink (path);
+        }
+      g_unlink (f->events_path);
+      write_duplicates (f, orders[run]);
+      phonesec_test_bus_start_daemon (f->bus);
+      assert_duplicates_resolved (f);
+      phonesec_test_bus_stop_daemon (f->bus);
+    }
 }
 
 /* --- plugin parameters -------------------------------------------------------- */
@@ -1002,6 +870,7 @@ main (int argc, char **argv)
   ADD ("/plugins/good/config-changed", test_good_config_changed_once_with_watched_names);
   ADD ("/plugins/good/clean-log", test_plugin_lifecycle_logs_no_warning);
   ADD ("/plugins/fail/activation-error", test_fail_is_error_and_daemon_lives);
+  ADD ("/plugins/fail/activation-timeout", test_activation_timeout_option);
   ADD ("/plugins/fail/wrong-abi", test_wrong_abi_is_refused);
   ADD_DATA ("/plugins/fail/writable-module", "test-good.so", test_writable_file_is_refused);
   ADD_DATA ("/plugins/fail/writable-info", "test-good.plugin", test_writable_file_is_refused);
@@ -1013,6 +882,7 @@ main (int argc, char **argv)
   ADD ("/plugins/depends/order", test_depends_order);
   ADD ("/plugins/depends/failed", test_depends_on_failed_plugin);
   ADD ("/plugins/depends/missing", test_depends_on_missing_plugin);
+  ADD ("/plugins/discover/duplicate-name", test_duplicate_name_first_file_wins);
   ADD ("/plugins/select/deny", test_deny_disables);
   ADD ("/plugins/select/allow", test_allow_loads_only_matching);
   ADD ("/plugins/schema/describe-and-restart", test_parameters_described_and_survive_restart);

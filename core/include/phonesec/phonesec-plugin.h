@@ -37,6 +37,12 @@ G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
  * @config_changed: called once per committed transaction with the names
  *   (only those the plugin watches, see phonesec_context_watch()) whose value
  *   or user access changed; read the new values from the context
+ *
+ * A plugin runs inside phonesecd: a crash in its code (or exit()) takes the
+ * daemon down. The daemon is started again and the plugin is quarantined,
+ * not loaded, until its module file changes or an administrator re-enables
+ * it (see doc/dbus-api.md). A call into the plugin that holds the main loop
+ * for more than a second is logged and shown as Plugin.LongestBlock.
  */
 struct _PhonesecPluginInterface
 {
