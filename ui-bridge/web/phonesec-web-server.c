@@ -83,10 +83,18 @@ phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html)
                                     g_string_free (html, FALSE), len);
 }
 
+/* @location is a path of ours, sent as it is: relative references are
+ * allowed in Location (RFC 7231, 7.1.2), and the browser resolves them
+ * against the address it used. soup_server_message_set_redirect() would
+ * resolve them against the request's URI, whose host is the client's Host
+ * header: "Host: evil.example" would send the browser elsewhere. */
 void
 phonesec_web_redirect (SoupServerMessage *msg, const char *location)
 {
-  soup_server_message_set_redirect (msg, SOUP_STATUS_SEE_OTHER, location);
+  g_return_if_fail (location[0] == '/' && location[1] != '/' && location[1] != '\\');
+  soup_server_message_set_status (msg, SOUP_STATUS_SEE_OTHER, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                location);
 }
 
 void

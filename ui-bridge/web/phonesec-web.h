@@ -73,6 +73,7 @@ const char *phonesec_web_gettext (PhonesecWeb *web, PhonesecWebLang lang, const 
 /* Response helpers: security headers on every response. */
 void phonesec_web_add_security_headers (SoupServerMessage *msg, gboolean https);
 void phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html);
+/* 303 to @location, a path of ours ("/login"), never an absolute URL. */
 void phonesec_web_redirect (SoupServerMessage *msg, const char *location);
 void phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *message);
 /* Finishes a D-Bus call made for @req. On failure, answers 502 with the
