@@ -11,6 +11,7 @@
 #include "phonesec-web-accounts.h"
 #include "phonesec-web-mo.h"
 #include "phonesec-web-sessions.h"
+#include "phonesec-web-throttle.h"
 
 /* Builds a little-endian .mo image of @n pairs. */
 static GByteArray *

@@ -10,6 +10,7 @@
 #include "phonesec-web-accounts.h"
 #include "phonesec-web-mo.h"
 #include "phonesec-web-sessions.h"
+#include "phonesec-web-throttle.h"
 
 G_BEGIN_DECLS
 
