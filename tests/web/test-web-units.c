@@ -227,25 +227,134 @@ test_accounts_file (void)
   g_rmdir (dir);
 }
 
+#define S (G_USEC_PER_SEC)
+
+/* Attempts are counted when they begin: three pass, the fourth waits,
+ * whatever their hashes say later; a refused attempt counts nothing. */
 static void
-test_throttle (void)
+test_throttle_counts_at_begin (void)
 {
   PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
 
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >=, 1);
-  /* Another client is not delayed. */
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.2"), ==, 0);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                      0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                    1);
   for (int i = 0; i < 20; i++)
-    phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), <=, 300);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >, 200);
-  phonesec_web_throttle_record (t, "10.0.0.1", TRUE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
+    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
+                      1);
+  /* Then 2, 4... s, at most 300. */
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
+                    ==, 0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
+                    ==, 2);
+  for (int i = 0; i < 20; i++)
+    {
+      now += 300 * S;
+      g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now),
+                        ==, 0);
+    }
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
+                    300);
+  /* Forgotten after an hour without failures. */
+  now += (gint64) PHONESEC_WEB_THROTTLE_FORGET_S * S + 1;
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
+                      0);
+  phonesec_web_throttle_free (t);
+}
+
+static void
+test_throttle_per_account (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.0.1.%d", i);
+      g_assert_cmpuint (phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                        0);
+    }
+  /* A fourth address guessing the admin's password waits too... */
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.4", PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                    1);
+  /* ...not for the other account, nor for names that are no account. */
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.4", PHONESEC_WEB_ROLE_USER, now), ==,
+                    0);
+  for (int i = 0; i < 5; i++)
+    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.5", PHONESEC_WEB_ROLE_NONE, now + i),
+                      ==, i < 3 ? 0 : 1);
+  /* The admin logging in frees the admin account. */
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.6", PHONESEC_WEB_ROLE_ADMIN, now + S),
+                    ==, 0);
+  phonesec_web_throttle_succeeded (t, "10.0.1.6", PHONESEC_WEB_ROLE_ADMIN);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.7", PHONESEC_WEB_ROLE_ADMIN, now + S),
+                    ==, 0);
+  phonesec_web_throttle_free (t);
+}
+
+/* A success on one account from an address keeps that address's earlier
+ * failures: only the attempt itself is no failure. */
+static void
+test_throttle_success_keeps_the_address (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                      0);
+  now += 2 * S;
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_USER, now), ==,
+                    0);
+  phonesec_web_throttle_succeeded (t, "10.0.2.1", PHONESEC_WEB_ROLE_USER);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
+                    1);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now + S),
+                    ==, 0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now + S),
+                    ==, 2);
+  phonesec_web_throttle_free (t);
+}
+
+/* A full table forgets the least recently seen address, one at a time. */
+static void
+test_throttle_forgets_one_at_a_time (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+
+  for (int i = 0; i < 3; i++)
+    {
+      phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now);
+      phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now);
+    }
+  for (int i = 0; i < PHONESEC_WEB_THROTTLE_MAX_ADDRESSES - 2; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.2.%d.%d", i / 256, i % 256);
+
+      /* 10.1.0.2 keeps trying (and waiting): it stays recent. */
+      if (i == 100)
+        g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now),
+                          >, 0);
+      phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_NONE, now);
+    }
+  /* Full: both still known. */
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now), >, 0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now), >, 0);
+  /* Past the bound: only the least recently seen goes each time. */
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.3.0.%d", i);
+      phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_NONE, now);
+    }
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now), >, 0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now), >, 0);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.2.0.0", PHONESEC_WEB_ROLE_NONE, now), ==,
+                    0);
   phonesec_web_throttle_free (t);
 }
 
@@ -288,7 +397,11 @@ main (int argc, char **argv)
   g_test_add_func ("/web/mo/real-catalogue", test_mo_real_catalogue);
   g_test_add_func ("/web/accounts/hash", test_password_hash);
   g_test_add_func ("/web/accounts/file", test_accounts_file);
-  g_test_add_func ("/web/accounts/throttle", test_throttle);
+  g_test_add_func ("/web/throttle/counts-at-begin", test_throttle_counts_at_begin);
+  g_test_add_func ("/web/throttle/per-account", test_throttle_per_account);
+  g_test_add_func ("/web/throttle/success-keeps-the-address",
+                   test_throttle_success_keeps_the_address);
+  g_test_add_func ("/web/throttle/forgets-one-at-a-time", test_throttle_forgets_one_at_a_time);
   g_test_add_func ("/web/sessions", test_tokens_and_sessions);
   return g_test_run ();
 }

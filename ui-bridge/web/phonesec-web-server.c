@@ -987,9 +987,9 @@ login_checked (GObject *source, GAsyncResult *result, gpointer data)
 
   (void) source;
   (void) data;
-  phonesec_web_throttle_record (web->throttle, check->client, ok);
   if (ok)
     {
+      phonesec_web_throttle_succeeded (web->throttle, check->client, check->role);
       PhonesecWebSession *session = phonesec_web_sessions_create (web->sessions, check->role);
 
       g_message ("web login of %s from %s", phonesec_web_role_to_string (check->role),
@@ -1027,7 +1027,9 @@ handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lan
                     phonesec_web_gettext (web, lang, N_ ("The form expired; please try again.")));
       return;
     }
-  wait = phonesec_web_throttle_check (web->throttle, client);
+  /* Checked and counted here, in one step, before the hash runs in its
+   * thread: parallel attempts cannot all pass the check first. */
+  wait = phonesec_web_throttle_begin (web->throttle, client, role, g_get_monotonic_time ());
   if (wait > 0)
     {
       g_autofree char *text = g_strdup_printf (

@@ -1,30 +1,40 @@
-/* phonesec-web-throttle.c: login throttling per client address.
+/* phonesec-web-throttle.c: login throttling per client address and per
+ * account.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-web-throttle.h"
 
-#define THROTTLE_FREE_FAILURES 3
-#define THROTTLE_MAX_DELAY_S 300
-#define THROTTLE_MAX_CLIENTS 1024
-
 typedef struct
 {
-  guint failures;
-  gint64 not_before; /* monotonic µs */
+  char *address;       /* NULL for an account */
+  guint failures;      /* counted, not forgotten */
+  gint64 last_failure; /* monotonic µs */
+  GList link;          /* in the addresses' recency queue; data = this entry */
 } ThrottleEntry;
 
 struct _PhonesecWebThrottle
 {
-  GHashTable *clients; /* address → ThrottleEntry */
+  GHashTable *addresses; /* address → ThrottleEntry, owned */
+  GQueue recency;        /* of the address entries, most recently seen first */
+  ThrottleEntry accounts[PHONESEC_WEB_ROLE_USER + 1];
 };
+
+static void
+entry_free (ThrottleEntry *entry)
+{
+  g_free (entry->address);
+  g_free (entry);
+}
 
 PhonesecWebThrottle *
 phonesec_web_throttle_new (void)
 {
   PhonesecWebThrottle *self = g_new0 (PhonesecWebThrottle, 1);
 
-  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->addresses
+      = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
+  g_queue_init (&self->recency);
   return self;
 }
 
@@ -33,47 +43,116 @@ phonesec_web_throttle_free (PhonesecWebThrottle *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->clients);
+  g_hash_table_unref (self->addresses);
   g_free (self);
 }
 
-guint
-phonesec_web_throttle_check (PhonesecWebThrottle *self, const char *client)
+/* Microseconds @entry must still wait at @now (0: none). */
+static gint64
+remaining (ThrottleEntry *entry, gint64 now)
 {
-  ThrottleEntry *entry = g_hash_table_lookup (self->clients, client);
-  gint64 now = g_get_monotonic_time ();
+  guint over;
+  gint64 delay_s;
 
-  if (entry == NULL || entry->not_before <= now)
+  if (entry == NULL)
     return 0;
-  return (guint) ((entry->not_before - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  if (entry->failures > 0
+      && now - entry->last_failure > (gint64) PHONESEC_WEB_THROTTLE_FORGET_S * G_USEC_PER_SEC)
+    entry->failures = 0;
+  if (entry->failures < PHONESEC_WEB_THROTTLE_FREE_FAILURES)
+    return 0;
+  over = entry->failures - PHONESEC_WEB_THROTTLE_FREE_FAILURES;
+  delay_s = over >= 9 ? PHONESEC_WEB_THROTTLE_MAX_DELAY_S
+                      : MIN ((gint64) 1 << over, PHONESEC_WEB_THROTTLE_MAX_DELAY_S);
+  return MAX (0, entry->last_failure + delay_s * G_USEC_PER_SEC - now);
+}
+
+static ThrottleEntry *
+lookup_address (PhonesecWebThrottle *self, const char *client)
+{
+  ThrottleEntry *entry = g_hash_table_lookup (self->addresses, client);
+
+  if (entry != NULL)
+    {
+      /* Seen now: a throttled address that keeps trying stays known. */
+      g_queue_unlink (&self->recency, &entry->link);
+      g_queue_push_head_link (&self->recency, &entry->link);
+    }
+  return entry;
+}
+
+static ThrottleEntry *
+add_address (PhonesecWebThrottle *self, const char *client)
+{
+  ThrottleEntry *entry;
+
+  /* Bounded memory: the least recently seen address is forgotten, one at
+   * a time, never the whole table (a flood of addresses would otherwise
+   * free the one being throttled). */
+  if (g_hash_table_size (self->addresses) >= PHONESEC_WEB_THROTTLE_MAX_ADDRESSES)
+    {
+      ThrottleEntry *oldest = g_queue_peek_tail (&self->recency);
+
+      g_queue_unlink (&self->recency, &oldest->link);
+      g_hash_table_remove (self->addresses, oldest->address);
+    }
+  entry = g_new0 (ThrottleEntry, 1);
+  entry->address = g_strdup (client);
+  entry->link.data = entry;
+  g_hash_table_insert (self->addresses, entry->address, entry);
+  g_queue_push_head_link (&self->recency, &entry->link);
+  return entry;
+}
+
+static ThrottleEntry *
+account_entry (PhonesecWebThrottle *self, PhonesecWebRole account)
+{
+  /* Only the real accounts: the set of names an attacker may send is
+   * unbounded. */
+  if (account != PHONESEC_WEB_ROLE_ADMIN && account != PHONESEC_WEB_ROLE_USER)
+    return NULL;
+  return &self->accounts[account];
+}
+
+static void
+count_failure (ThrottleEntry *entry, gint64 now)
+{
+  if (entry == NULL)
+    return;
+  entry->failures++;
+  entry->last_failure = now;
+}
+
+guint
+phonesec_web_throttle_begin (PhonesecWebThrottle *self, const char *client, PhonesecWebRole account,
+                             gint64 now)
+{
+  ThrottleEntry *address = lookup_address (self, client);
+  ThrottleEntry *acct = account_entry (self, account);
+  gint64 wait = MAX (remaining (address, now), remaining (acct, now));
+
+  if (wait > 0)
+    return (guint) ((wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  /* Counted before the password is looked at: the next attempt, sent
+   * while this one's hash is still running, already sees it. */
+  if (address == NULL)
+    address = add_address (self, client);
+  count_failure (address, now);
+  count_failure (acct, now);
+  return 0;
 }
 
 void
-phonesec_web_throttle_record (PhonesecWebThrottle *self, const char *client, gboolean success)
+phonesec_web_throttle_succeeded (PhonesecWebThrottle *self, const char *client,
+                                 PhonesecWebRole account)
 {
-  ThrottleEntry *entry;
-  guint delay;
+  ThrottleEntry *address = g_hash_table_lookup (self->addresses, client);
+  ThrottleEntry *acct = account_entry (self, account);
 
-  if (success)
-    {
-      g_hash_table_remove (self->clients, client);
-      return;
-    }
-  entry = g_hash_table_lookup (self->clients, client);
-  if (entry == NULL)
-    {
-      /* Bounded memory: a flood of addresses forgets the oldest state
-       * wholesale rather than growing; the delays then restart. */
-      if (g_hash_table_size (self->clients) >= THROTTLE_MAX_CLIENTS)
-        g_hash_table_remove_all (self->clients);
-      entry = g_new0 (ThrottleEntry, 1);
-      g_hash_table_insert (self->clients, g_strdup (client), entry);
-    }
-  entry->failures++;
-  if (entry->failures < THROTTLE_FREE_FAILURES)
-    return;
-  delay = entry->failures - THROTTLE_FREE_FAILURES >= 9
-              ? THROTTLE_MAX_DELAY_S
-              : MIN (1u << (entry->failures - THROTTLE_FREE_FAILURES), THROTTLE_MAX_DELAY_S);
-  entry->not_before = g_get_monotonic_time () + (gint64) delay * G_USEC_PER_SEC;
+  /* Only the failure this attempt was counted as; the delay still runs
+   * from it, so a success gives no extra guess at another account. */
+  if (address != NULL && address->failures > 0)
+    address->failures--;
+  if (acct != NULL)
+    acct->failures = 0;
 }
