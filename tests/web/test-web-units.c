@@ -380,9 +380,14 @@ test_tokens_and_sessions (void)
   g_assert_true (phonesec_web_sessions_lookup (sessions, id) == s);
   g_assert_null (phonesec_web_sessions_lookup (sessions, "nope"));
   g_assert_null (phonesec_web_sessions_lookup (sessions, NULL));
-  /* Bounded: the oldest goes. */
-  for (int i = 0; i < PHONESEC_WEB_MAX_SESSIONS + 5; i++)
+  /* Bounded per account: the other account's logins leave it be... */
+  for (int i = 0; i < 3 * PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT; i++)
     phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_ADMIN);
+  g_assert_true (phonesec_web_sessions_lookup (sessions, id) == s);
+  /* ...its own evict its least recently used session. */
+  g_usleep (2000);
+  for (int i = 0; i < PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT; i++)
+    phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_USER);
   g_assert_null (phonesec_web_sessions_lookup (sessions, id));
   phonesec_web_sessions_free (sessions);
 }

@@ -1155,7 +1155,7 @@ handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path, GH
     }
   if (strcmp (path, "/events") == 0 && !post)
     {
-      phonesec_web_events_open (web, msg, lang);
+      phonesec_web_events_open (web, msg, lang, session->role);
       return;
     }
 

@@ -92,7 +92,11 @@ char *phonesec_web_format_value (PhonesecWebRequest *req, GVariant *value);
 
 /* Info > Status and its server-sent events (phonesec-web-status.c). */
 void phonesec_web_status_page (PhonesecWebRequest *req);
-void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang);
+/* Live-status streams per account; the account's oldest ends when it
+ * opens one more. */
+#define PHONESEC_WEB_MAX_EVENT_STREAMS_PER_ACCOUNT 16
+void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                               PhonesecWebRole role);
 void phonesec_web_events_init (PhonesecWeb *web);
 void phonesec_web_events_shutdown (PhonesecWeb *web);
 
