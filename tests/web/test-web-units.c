@@ -10,6 +10,7 @@
 
 #include "phonesec-web-accounts.h"
 #include "phonesec-web-mo.h"
+#include "phonesec-web-peers.h"
 #include "phonesec-web-sessions.h"
 #include "phonesec-web-throttle.h"
 
@@ -392,6 +393,91 @@ test_tokens_and_sessions (void)
   phonesec_web_sessions_free (sessions);
 }
 
+static void
+test_peers_key (void)
+{
+  const char *cases[][2] = {
+    { "192.0.2.7", "192.0.2.7" },
+    { "::ffff:192.0.2.7", "192.0.2.7" },
+    { "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
+    { "2001:db8:1:2::ffff", "2001:db8:1:2::/64" },
+    { "::1", "::/64" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GInetAddress) address = g_inet_address_new_from_string (cases[i][0]);
+      g_autofree char *key = phonesec_web_peers_key (address);
+
+      g_assert_cmpstr (key, ==, cases[i][1]);
+    }
+}
+
+/* A peer at its limit gives up its own longest idle slot; a busy peer
+ * at its limit is refused. */
+static void
+test_peers_per_peer_limit (void)
+{
+  PhonesecWebPeers *peers = phonesec_web_peers_new (3, 100);
+  PhonesecWebSlot slots[5] = { 0 };
+  PhonesecWebSlot *victim = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (phonesec_web_peers_make_room (peers, "a", &victim));
+      g_assert_null (victim);
+      phonesec_web_peers_add (peers, &slots[i], "a", &slots[i], 10 + i);
+    }
+  phonesec_web_slot_set_idle (&slots[0], FALSE, 0);
+  g_assert_true (phonesec_web_peers_make_room (peers, "a", &victim));
+  g_assert_true (victim == &slots[1]);
+  g_assert_null (slots[1].peer);
+  phonesec_web_peers_add (peers, &slots[3], "a", &slots[3], 20);
+  g_assert_cmpuint (phonesec_web_peers_count (peers, "a"), ==, 3);
+  /* Another peer is not concerned. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "b", &victim));
+  g_assert_null (victim);
+  phonesec_web_slot_set_idle (&slots[2], FALSE, 0);
+  phonesec_web_slot_set_idle (&slots[3], FALSE, 0);
+  g_assert_false (phonesec_web_peers_make_room (peers, "a", &victim));
+  g_assert_null (victim);
+  phonesec_web_peers_remove (peers, &slots[2]);
+  phonesec_web_peers_remove (peers, &slots[2]);
+  g_assert_cmpuint (phonesec_web_peers_count (peers, "a"), ==, 2);
+  g_assert_cmpuint (phonesec_web_peers_total (peers), ==, 2);
+  phonesec_web_peers_free (peers);
+}
+
+/* A full server takes the slot of the peer that holds the most. */
+static void
+test_peers_total_limit (void)
+{
+  PhonesecWebPeers *peers = phonesec_web_peers_new (10, 6);
+  PhonesecWebSlot slots[8] = { 0 };
+  const char *owners[] = { "a", "b", "b", "b", "c", "c" };
+  PhonesecWebSlot *victim = NULL;
+
+  for (int i = 0; i < 6; i++)
+    {
+      g_assert_true (phonesec_web_peers_make_room (peers, owners[i], &victim));
+      phonesec_web_peers_add (peers, &slots[i], owners[i], &slots[i], 100 + i);
+    }
+  /* "b" holds the most; its longest idle slot is the first added. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "d", &victim));
+  g_assert_true (victim == &slots[1]);
+  phonesec_web_peers_add (peers, &slots[6], "d", &slots[6], 200);
+  /* "b" and "c" hold two each: the longest idle of them. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "e", &victim));
+  g_assert_true (victim == &slots[2]);
+  phonesec_web_peers_add (peers, &slots[7], "e", &slots[7], 200);
+  g_assert_cmpuint (phonesec_web_peers_total (peers), ==, 6);
+  /* Nothing idle: refused. */
+  for (int i = 0; i < 8; i++)
+    phonesec_web_slot_set_idle (&slots[i], FALSE, 0);
+  g_assert_false (phonesec_web_peers_make_room (peers, "f", &victim));
+  phonesec_web_peers_free (peers);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -408,5 +494,8 @@ main (int argc, char **argv)
                    test_throttle_success_keeps_the_address);
   g_test_add_func ("/web/throttle/forgets-one-at-a-time", test_throttle_forgets_one_at_a_time);
   g_test_add_func ("/web/sessions", test_tokens_and_sessions);
+  g_test_add_func ("/web/peers/key", test_peers_key);
+  g_test_add_func ("/web/peers/per-peer-limit", test_peers_per_peer_limit);
+  g_test_add_func ("/web/peers/total-limit", test_peers_total_limit);
   return g_test_run ();
 }

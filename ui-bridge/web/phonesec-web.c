@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec-web-cert.h"
+#include "phonesec-web-listener.h"
 
 static char *opt_bus = NULL;
 static char *opt_listen = NULL;
@@ -309,10 +310,11 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GSocketAddress) listen_address = NULL;
+  g_autoptr (GSocketAddress) bound_address = NULL;
+  PhonesecWebListener *listener;
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
-  GSList *listeners;
   guint config_subscription;
   PhonesecWeb web = { 0 };
 
@@ -417,40 +419,33 @@ main (int argc, char **argv)
           return 1;
         }
     }
-  web.server
-      = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate, NULL);
+  /* TLS is the listener's: libsoup gets connections once their handshake is done. */
+  web.server = soup_server_new ("server-header", "phonesec-web", NULL);
   web.sessions = phonesec_web_sessions_new ();
   web.throttle = phonesec_web_throttle_new ();
   phonesec_web_events_init (&web);
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
   g_signal_connect (web.server, "request-started", G_CALLBACK (on_request_started), NULL);
 
-  if (listen_address != NULL
-      && !soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                              &error))
+  listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL, &error);
+  if (listener == NULL
+      || (listen_address != NULL
+          && !phonesec_web_listener_listen (listener, listen_address, &bound_address, &error)))
     {
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
     }
-  /* From the listening sockets, not soup_server_get_uris(), which leaks
-   * the local address in libsoup 3.2. */
-  listeners = soup_server_get_listeners (web.server);
-  for (GSList *l = listeners; l != NULL; l = l->next)
+  if (bound_address != NULL)
     {
-      g_autoptr (GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
-      g_autofree char *host = NULL;
+      GInetSocketAddress *local = G_INET_SOCKET_ADDRESS (bound_address);
+      g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (local));
 
-      if (!G_IS_INET_SOCKET_ADDRESS (local))
-        continue;
-      host = g_inet_address_to_string (
-          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
       /* Tests and scripts/dev-run read this line for the chosen port. */
       printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web.https ? "https" : "http",
               strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
-              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+              g_inet_socket_address_get_port (local));
     }
   fflush (stdout);
-  g_slist_free (listeners);
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
@@ -464,6 +459,7 @@ main (int argc, char **argv)
   phonesec_web_events_shutdown (&web);
   soup_server_disconnect (web.server);
   g_clear_object (&web.server);
+  phonesec_web_listener_free (listener);
   phonesec_web_sessions_free (web.sessions);
   phonesec_web_throttle_free (web.throttle);
   phonesec_web_mo_free (web.fr);

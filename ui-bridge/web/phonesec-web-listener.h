@@ -1,0 +1,55 @@
+/* phonesec-web-listener.h: accepting phonesec-web's connections.
+ *
+ * libsoup 3.2's own listener starts a TLS handshake as soon as a
+ * connection is accepted, and glib-networking runs every handshake as a
+ * blocking job in GLib's shared worker pool, with no time limit: a few
+ * dozen connections that never send a byte hold every worker, and real
+ * handshakes queue behind them for ever. So phonesec-web accepts its
+ * connections itself and hands them to the SoupServer
+ * (soup_server_accept_iostream) once they are ready:
+ *
+ * - a connection waits for its first byte in the main loop, holding no
+ *   thread; only then does its handshake start, at most
+ *   PHONESEC_WEB_MAX_HANDSHAKES_PER_PEER at a time per peer;
+ * - from accept to the end of the handshake (the first byte over plain
+ *   HTTP) it has PHONESEC_WEB_HANDSHAKE_TIMEOUT_S;
+ * - once served, a connection that is not answering a request (waiting
+ *   for one, or for the rest of one) is closed after
+ *   PHONESEC_WEB_IDLE_TIMEOUT_S;
+ * - a peer holds at most PHONESEC_WEB_MAX_CONNECTIONS_PER_PEER
+ *   connections and the server PHONESEC_WEB_MAX_CONNECTIONS; past a limit
+ *   an idle one gives way (phonesec-web-peers.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define PHONESEC_WEB_HANDSHAKE_TIMEOUT_S 10
+#define PHONESEC_WEB_IDLE_TIMEOUT_S 15
+/* A browser opens about 6 connections per site; a few browsers behind one
+ * address, or 32 busy scripts, still fit. */
+#define PHONESEC_WEB_MAX_CONNECTIONS_PER_PEER 48
+/* One descriptor each, well under the usual 1,024. */
+#define PHONESEC_WEB_MAX_CONNECTIONS 256
+/* Handshakes run in GLib's worker pool (10 threads, slow to grow): one
+ * peer's stalled handshakes must leave room for the others'. */
+#define PHONESEC_WEB_MAX_HANDSHAKES_PER_PEER 4
+
+typedef struct _PhonesecWebListener PhonesecWebListener;
+
+/* Serves @server: HTTPS with @certificate, or plain HTTP when NULL. */
+PhonesecWebListener *phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate,
+                                                GError **error);
+/* Listens on @address (port 0: any free one); *effective (nullable) is
+ * the address actually bound. */
+gboolean phonesec_web_listener_listen (PhonesecWebListener *self, GSocketAddress *address,
+                                       GSocketAddress **effective, GError **error);
+/* Call after the SoupServer has been disconnected and released. */
+void phonesec_web_listener_free (PhonesecWebListener *self);
+
+G_END_DECLS
