@@ -246,6 +246,11 @@ test_throttle_counts_at_begin (void)
   for (int i = 0; i < 20; i++)
     g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
                       1);
+  /* The delay runs from when the failure is known (its hash took 0.5 s). */
+  phonesec_web_throttle_failed (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now + S / 2);
+  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
+                    ==, 1);
+  now += S / 2;
   /* Then 2, 4... s, at most 300. */
   g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
                     ==, 0);

@@ -1000,6 +1000,8 @@ login_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     {
+      phonesec_web_throttle_failed (web->throttle, check->client, check->role,
+                                    g_get_monotonic_time ());
       g_message ("failed web login from %s", check->client);
       render_login (web, check->msg, check->lang, SOUP_STATUS_UNAUTHORIZED,
                     phonesec_web_gettext (web, check->lang, N_ ("Wrong account or password.")));

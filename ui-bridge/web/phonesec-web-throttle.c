@@ -143,6 +143,19 @@ phonesec_web_throttle_begin (PhonesecWebThrottle *self, const char *client, Phon
 }
 
 void
+phonesec_web_throttle_failed (PhonesecWebThrottle *self, const char *client,
+                              PhonesecWebRole account, gint64 now)
+{
+  ThrottleEntry *address = g_hash_table_lookup (self->addresses, client);
+  ThrottleEntry *acct = account_entry (self, account);
+
+  if (address != NULL && address->failures > 0)
+    address->last_failure = MAX (address->last_failure, now);
+  if (acct != NULL && acct->failures > 0)
+    acct->last_failure = MAX (acct->last_failure, now);
+}
+
+void
 phonesec_web_throttle_succeeded (PhonesecWebThrottle *self, const char *client,
                                  PhonesecWebRole account)
 {

@@ -38,6 +38,10 @@ void phonesec_web_throttle_free (PhonesecWebThrottle *self);
  * until phonesec_web_throttle_succeeded() says otherwise. */
 guint phonesec_web_throttle_begin (PhonesecWebThrottle *self, const char *client,
                                    PhonesecWebRole account, gint64 now);
+/* The attempt begun for @client and @account had a wrong password, known
+ * at @now: the delay runs from then (the hash took a while). */
+void phonesec_web_throttle_failed (PhonesecWebThrottle *self, const char *client,
+                                   PhonesecWebRole account, gint64 now);
 /* The attempt begun for @client and @account had the right password: it
  * is no failure, and the account's failures are forgotten (its owner is
  * back). The address's earlier failures stay: a success on one account
