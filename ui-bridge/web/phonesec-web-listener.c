@@ -27,6 +27,7 @@ typedef enum
   STATE_HANDSHAKE, /* in a worker thread */
   STATE_IDLE,      /* libsoup's: waiting for a request, or reading one */
   STATE_BUSY,      /* libsoup's: answering a request */
+  STATE_REFUSING,  /* taken back from libsoup: answer, drain, close */
   STATE_CLOSING,   /* on its way out */
 } ConnectionState;
 
@@ -40,6 +41,8 @@ typedef struct
   GSocketConnection *tcp; /* ours until handed over */
   GIOStream *tls;         /* ours until handed over */
   GIOStream *served;      /* libsoup's, weakly referenced, once handed over */
+  GIOStream *taken;       /* what libsoup gave back (refusing) */
+  GBytes *answer;         /* being written (refusing) */
   GSocketAddress *local;
   GSocketAddress *remote; /* given to libsoup: it leads a message to us */
   GSource *readable;
@@ -108,6 +111,8 @@ connection_free (Connection *conn)
   g_clear_object (&conn->local);
   g_clear_object (&conn->remote);
   g_clear_object (&conn->cancellable);
+  g_clear_object (&conn->taken);
+  g_clear_pointer (&conn->answer, g_bytes_unref);
   g_free (conn->peer);
   g_free (conn);
 }
@@ -139,6 +144,7 @@ connection_close (Connection *conn)
         g_clear_handle_id (&conn->timer, g_source_remove);
         g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
         return;
+      case STATE_REFUSING:
       case STATE_CLOSING:
       default:
         return;
@@ -229,6 +235,135 @@ hand_over (Connection *conn, GIOStream *stream)
   /* libsoup may answer a request already waiting, and even drop the
    * stream, before this returns; @conn is not touched after it. */
   soup_server_accept_iostream (listener->server, stream, conn->local, conn->remote, NULL);
+}
+
+/* --- taking it back: an answer, then a lingering close ----------------------------------- */
+
+/* Drops the stream libsoup gave back: its end frees @conn. */
+static void
+refusal_done (Connection *conn)
+{
+  g_autoptr (GIOStream) taken = g_steal_pointer (&conn->taken);
+
+  if (conn->readable != NULL)
+    {
+      g_source_destroy (conn->readable);
+      g_clear_pointer (&conn->readable, g_source_unref);
+    }
+  g_clear_handle_id (&conn->timer, g_source_remove);
+  conn->state = STATE_CLOSING;
+  /* The socket first: a TLS close then has nothing to write to. */
+  g_socket_close (conn->socket, NULL);
+  g_io_stream_close (conn->served, NULL, NULL);
+}
+
+static gboolean
+on_linger_over (gpointer data)
+{
+  Connection *conn = data;
+
+  conn->timer = 0;
+  if (conn->cancellable != NULL)
+    g_cancellable_cancel (conn->cancellable); /* answer_written () ends it */
+  else
+    refusal_done (conn);
+  return G_SOURCE_REMOVE;
+}
+
+/* What the client still sends is read and dropped: closing with unread
+ * data would reset the connection, and the client could lose the answer. */
+static gboolean
+on_drain (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  Connection *conn = data;
+  char scratch[16384];
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n
+          = g_socket_receive_with_blocking (socket, scratch, sizeof scratch, FALSE, NULL, &error);
+
+      if (n > 0)
+        continue;
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      g_clear_pointer (&conn->readable, g_source_unref);
+      refusal_done (conn);
+      return G_SOURCE_REMOVE;
+    }
+}
+
+static void
+answer_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Connection *conn = data;
+  gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+
+  g_clear_object (&conn->cancellable);
+  if (!ok || conn->timer == 0)
+    {
+      refusal_done (conn);
+      return;
+    }
+  /* Our side is done (the client reads an end after the answer); theirs
+   * is drained until they stop or the time is over. */
+  g_socket_shutdown (conn->socket, FALSE, TRUE, NULL);
+  conn->readable = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (conn->readable, G_SOURCE_FUNC (on_drain), conn, NULL);
+  g_source_attach (conn->readable, NULL);
+}
+
+static GBytes *
+serialize_answer (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  guint status = soup_server_message_get_status (msg);
+  GString *out = g_string_new (NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  soup_message_headers_remove (headers, "Content-Length");
+  soup_message_headers_remove (headers, "Transfer-Encoding");
+  soup_message_headers_remove (headers, "Connection");
+  g_string_append_printf (out, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    g_string_append_printf (out, "%s: %s\r\n", name, value);
+  g_string_append_printf (out, "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return g_string_free_to_bytes (out);
+}
+
+void
+phonesec_web_listener_answer_and_close (PhonesecWebListener *self, SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+  Connection *conn
+      = remote != NULL ? g_object_get_qdata (G_OBJECT (remote), connection_quark) : NULL;
+
+  if (conn == NULL || (conn->state != STATE_IDLE && conn->state != STATE_BUSY))
+    {
+      /* Not ours to take (or already going): libsoup answers after the body. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
+                                    "close");
+      return;
+    }
+  conn->answer = serialize_answer (msg);
+  g_signal_handlers_disconnect_by_data (msg, conn);
+  /* libsoup forgets the connection and its message; the stream it gives
+   * back holds ours alive until refusal_done (). */
+  conn->taken = soup_server_message_steal_connection (msg);
+  conn->state = STATE_REFUSING;
+  phonesec_web_peers_remove (self->peers, &conn->slot);
+  g_clear_handle_id (&conn->timer, g_source_remove);
+  conn->timer = g_timeout_add (PHONESEC_WEB_LINGER_MS, on_linger_over, conn);
+  conn->cancellable = g_cancellable_new ();
+  g_output_stream_write_all_async (
+      g_io_stream_get_output_stream (conn->served), g_bytes_get_data (conn->answer, NULL),
+      g_bytes_get_size (conn->answer), G_PRIORITY_DEFAULT, conn->cancellable, answer_written, conn);
 }
 
 /* --- before libsoup has it --------------------------------------------------------------- */

@@ -39,6 +39,9 @@ G_BEGIN_DECLS
 /* Handshakes run in GLib's worker pool (10 threads, slow to grow): one
  * peer's stalled handshakes must leave room for the others'. */
 #define PHONESEC_WEB_MAX_HANDSHAKES_PER_PEER 4
+/* After a refusal, what the client still sends is read and dropped for
+ * this long, so that it reads the answer rather than a reset. */
+#define PHONESEC_WEB_LINGER_MS 2000
 
 typedef struct _PhonesecWebListener PhonesecWebListener;
 
@@ -49,6 +52,11 @@ PhonesecWebListener *phonesec_web_listener_new (SoupServer *server, GTlsCertific
  * the address actually bound. */
 gboolean phonesec_web_listener_listen (PhonesecWebListener *self, GSocketAddress *address,
                                        GSocketAddress **effective, GError **error);
+/* Answers @msg, now, with the status, headers and body it holds, and
+ * closes its connection, whatever libsoup was doing (reading a body that
+ * is too big): the connection is taken from libsoup, and @msg is likely
+ * freed on return. */
+void phonesec_web_listener_answer_and_close (PhonesecWebListener *self, SoupServerMessage *msg);
 /* Call after the SoupServer has been disconnected and released. */
 void phonesec_web_listener_free (PhonesecWebListener *self);
 

@@ -1101,6 +1101,48 @@ read_form (SoupServerMessage *msg)
   return soup_form_decode (text);
 }
 
+/* --- request bodies ------------------------------------------------------------------------ */
+
+/* Answers 413 at once and closes: the rest of the body is never read. */
+static void
+refuse_body (PhonesecWeb *web, SoupServerMessage *msg)
+{
+  PhonesecWebRequest tmp = { .web = web, .msg = msg, .lang = choose_language (msg) };
+
+  g_debug ("refused a request body over %u bytes from %s", PHONESEC_WEB_MAX_BODY,
+           soup_server_message_get_remote_host (msg));
+  phonesec_web_add_security_headers (msg, web->https);
+  phonesec_web_respond_error (&tmp, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                              T (&tmp, N_ ("This request is too large; nothing was changed.")));
+  phonesec_web_listener_answer_and_close (web->listener, msg);
+}
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY)
+    refuse_body (data, msg);
+}
+
+/* Whatever the framing (chunked bodies announce no length), the body
+ * read so far is counted as it comes. */
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+  if (soup_server_message_get_request_body (msg)->length > PHONESEC_WEB_MAX_BODY)
+    refuse_body (data, msg);
+}
+
+void
+phonesec_web_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), data);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), data);
+}
+
 /* "/tab/ID" or "/tab/ID/LINE" */
 static gboolean
 parse_tab_path (const char *path, char **tab, guint *line)

@@ -19,7 +19,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec-web-cert.h"
-#include "phonesec-web-listener.h"
 
 static char *opt_bus = NULL;
 static char *opt_listen = NULL;
@@ -211,30 +210,6 @@ set_password (const char *state_dir)
   return 0;
 }
 
-/* A body larger than any form (or chunked, which no browser form uses) is
- * refused from its headers, before libsoup reads it into memory. */
-static void
-on_got_headers (SoupServerMessage *msg, gpointer data)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CHUNKED
-      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
-          && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                    "close");
-    }
-}
-
-static void
-on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
-{
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
-}
-
 static int exit_status = 0;
 static char **saved_argv = NULL;
 static char *self_path = NULL;
@@ -311,7 +286,6 @@ main (int argc, char **argv)
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GSocketAddress) listen_address = NULL;
   g_autoptr (GSocketAddress) bound_address = NULL;
-  PhonesecWebListener *listener;
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
@@ -425,12 +399,12 @@ main (int argc, char **argv)
   web.throttle = phonesec_web_throttle_new ();
   phonesec_web_events_init (&web);
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
-  g_signal_connect (web.server, "request-started", G_CALLBACK (on_request_started), NULL);
+  g_signal_connect (web.server, "request-started", G_CALLBACK (phonesec_web_request_started), &web);
 
-  listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL, &error);
-  if (listener == NULL
+  web.listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL, &error);
+  if (web.listener == NULL
       || (listen_address != NULL
-          && !phonesec_web_listener_listen (listener, listen_address, &bound_address, &error)))
+          && !phonesec_web_listener_listen (web.listener, listen_address, &bound_address, &error)))
     {
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
@@ -459,7 +433,7 @@ main (int argc, char **argv)
   phonesec_web_events_shutdown (&web);
   soup_server_disconnect (web.server);
   g_clear_object (&web.server);
-  phonesec_web_listener_free (listener);
+  phonesec_web_listener_free (web.listener);
   phonesec_web_sessions_free (web.sessions);
   phonesec_web_throttle_free (web.throttle);
   phonesec_web_mo_free (web.fr);

@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "phonesec-web-accounts.h"
+#include "phonesec-web-listener.h"
 #include "phonesec-web-mo.h"
 #include "phonesec-web-sessions.h"
 #include "phonesec-web-throttle.h"
@@ -20,7 +21,8 @@ G_BEGIN_DECLS
 #define PHONESEC_WEB_SESSION_COOKIE "phonesec_session"
 #define PHONESEC_WEB_LOGIN_COOKIE "phonesec_login"
 #define PHONESEC_WEB_LANG_COOKIE "phonesec_lang"
-/* A form post is a few KiB; anything bigger is refused unread. */
+/* A form post is a few KiB; a bigger body is refused as soon as it is
+ * known to be bigger, from its Content-Length or while it is read. */
 #define PHONESEC_WEB_MAX_BODY (256 * 1024)
 /* D-Bus calls of a request; phonesecd answers in milliseconds. */
 #define PHONESEC_WEB_CALL_TIMEOUT_MS 20000
@@ -29,6 +31,7 @@ typedef struct
 {
   GDBusConnection *bus;
   SoupServer *server;
+  PhonesecWebListener *listener;
   gboolean https;
   char *state_dir;
   GKeyFile *accounts;
@@ -100,6 +103,8 @@ void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, Phonese
 void phonesec_web_events_init (PhonesecWeb *web);
 void phonesec_web_events_shutdown (PhonesecWeb *web);
 
+/* Watches each request's body as it is read ("request-started"). */
+void phonesec_web_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data);
 /* Routes every request (phonesec-web-server.c). */
 void phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *path,
                           GHashTable *query, gpointer data);
