@@ -8,6 +8,7 @@ meanwhile. Source addresses in 127.0.0.0/8 play distinct peers.
 
 The limits are those of ui-bridge/web/README.md."""
 
+import os
 import socket
 import time
 import unittest
@@ -113,6 +114,28 @@ class ConnectionsTest(webstack.WebTestCase):
         elapsed = self.page_time("127.0.0.1")
         print(f"\n# with 40 stalled handshakes from one address: page in {elapsed:.3f} s")
         self.assertLess(elapsed, PAGE_BOUND)
+
+    def descriptors(self):
+        return len(os.listdir(f"/proc/{self.stack.web.pid}/fd"))
+
+    def test_closed_connections_are_released(self):
+        # Warm up, then the reference figures.
+        self.page_time()
+        fds, rss = self.descriptors(), self.stack.rss_kib()
+        for _ in range(64):
+            # A new connection each time, kept alive by the server, then
+            # closed by the client.
+            conn = self.stack.http()
+            for path in ("/login", "/static/style.css"):
+                conn.request("GET", path)
+                self.assertEqual(conn.getresponse().read()[:1] != b"", True)
+            conn.close()
+        time.sleep(0.5)
+        grown = (self.stack.rss_kib() - rss) / 1024
+        print(f"\n# after 64 connections closed by their client: {self.descriptors() - fds:+d} "
+              f"descriptors, VmRSS {grown:+.1f} MiB")
+        self.assertLessEqual(self.descriptors(), fds)
+        self.assertLess(grown, 8)
 
     def test_silent_and_stalled_connections_are_timed_out(self):
         started = time.monotonic()

@@ -2,19 +2,22 @@
  * deadline, idle timeouts and per-peer limits, before and around the
  * SoupServer (see the header for why).
  *
- * A connection is ours until its handshake is done; then libsoup owns its
- * stream and we follow it: the message signals tell us when it is idle,
- * a weak reference on the stream when it is gone. Closing a connection
- * libsoup owns is a shutdown() of its socket: libsoup reads the end and
- * lets go of it.
+ * A connection is ours while it waits for a request: first its first byte
+ * and its handshake, then, between requests, the next byte. libsoup has it
+ * from the first byte of a request to the last byte of the answer: the
+ * message signals tell us where it is, a weak reference on the stream
+ * when libsoup let go of it for good. Closing a connection libsoup has is
+ * a shutdown() of its socket: libsoup reads the end and lets go of it.
+ *
+ * Keep-alive is ours too: libsoup 3.2 leaks a kept-alive connection that
+ * the client closes (its descriptor and all; fixed in libsoup 3.3), so
+ * after an answer the connection is taken back (steal) and handed over
+ * again when the next request comes. Pipelined requests are not kept
+ * (browsers do not pipeline).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-web-listener.h"
-
-#include <errno.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <gio/gnetworking.h>
 
@@ -22,11 +25,11 @@
 
 typedef enum
 {
-  STATE_WAITING,   /* for the first byte */
+  STATE_WAITING,   /* for the first byte (of the connection, or of a request) */
   STATE_QUEUED,    /* for one of its peer's handshake places */
   STATE_HANDSHAKE, /* in a worker thread */
-  STATE_IDLE,      /* libsoup's: waiting for a request, or reading one */
-  STATE_BUSY,      /* libsoup's: answering a request */
+  STATE_READING,   /* libsoup's: reading a request */
+  STATE_ANSWERING, /* libsoup's: answering it */
   STATE_REFUSING,  /* taken back from libsoup: answer, drain, close */
   STATE_CLOSING,   /* on its way out */
 } ConnectionState;
@@ -38,8 +41,8 @@ typedef struct
   PhonesecWebSlot slot;
   char *peer;
   GSocket *socket;
-  GSocketConnection *tcp; /* ours until handed over */
-  GIOStream *tls;         /* ours until handed over */
+  GSocketConnection *tcp; /* ours until handed over (plain HTTP) */
+  GIOStream *tls;         /* ours until handed over, once shaken hands */
   GIOStream *served;      /* libsoup's, weakly referenced, once handed over */
   GIOStream *taken;       /* what libsoup gave back (refusing) */
   GBytes *answer;         /* being written (refusing) */
@@ -66,7 +69,6 @@ struct _PhonesecWebListener
   PhonesecWebPeers *peers;
   GHashTable *handshakes; /* peer → PeerHandshakes */
   GQueue connections;     /* every Connection until it is freed */
-  int keepalive_peer;     /* see listen_nowhere () */
   gulong request_started;
 };
 
@@ -135,8 +137,8 @@ connection_close (Connection *conn)
         phonesec_web_peers_remove (listener->peers, &conn->slot);
         g_cancellable_cancel (conn->cancellable);
         return;
-      case STATE_IDLE:
-      case STATE_BUSY:
+      case STATE_READING:
+      case STATE_ANSWERING:
         /* libsoup reads the end, closes, and drops the stream:
          * stream_finalized () frees. */
         conn->state = STATE_CLOSING;
@@ -158,7 +160,7 @@ on_timeout (gpointer data)
 
   conn->timer = 0;
   g_debug ("closing a connection of %s: %s", conn->peer,
-           conn->state == STATE_IDLE ? "idle" : "no handshake in time");
+           conn->state == STATE_READING || conn->tls != NULL ? "idle" : "no handshake in time");
   connection_close (conn);
   return G_SOURCE_REMOVE;
 }
@@ -183,25 +185,58 @@ on_got_body (SoupServerMessage *msg, gpointer data)
 {
   Connection *conn = data;
 
-  if (conn->state != STATE_IDLE)
+  if (conn->state != STATE_READING)
     return;
   /* The request is read: answering it may take a D-Bus round trip, or
    * for ever (a live-status stream). */
-  conn->state = STATE_BUSY;
+  conn->state = STATE_ANSWERING;
   phonesec_web_slot_set_idle (&conn->slot, FALSE, 0);
   g_clear_handle_id (&conn->timer, g_source_remove);
 }
 
+static void wait_for_request (Connection *conn, guint timeout_s);
+
+/* HTTP/1.1, nobody said "close", and the end of the answer is known
+ * without closing. Anything else libsoup closes itself. */
+static gboolean
+keeps_alive (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *request = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (response);
+
+  return soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1
+         && !soup_message_headers_header_contains (request, "Connection", "close")
+         && !soup_message_headers_header_contains (response, "Connection", "close")
+         && encoding != SOUP_ENCODING_CHUNKED && encoding != SOUP_ENCODING_EOF;
+}
+
+/* The answer is written: the connection comes back to us until the next
+ * request. */
 static void
-on_finished (SoupServerMessage *msg, gpointer data)
+on_wrote_body (SoupServerMessage *msg, gpointer data)
 {
   Connection *conn = data;
+  g_autoptr (GIOStream) taken = NULL;
+  GInputStream *input;
+  GIOStream *served = conn->served;
 
-  if (conn->state != STATE_BUSY && conn->state != STATE_IDLE)
+  if ((conn->state != STATE_READING && conn->state != STATE_ANSWERING) || !keeps_alive (msg))
     return;
-  conn->state = STATE_IDLE;
-  phonesec_web_slot_set_idle (&conn->slot, TRUE, g_get_monotonic_time ());
-  arm_timer (conn, PHONESEC_WEB_IDLE_TIMEOUT_S);
+  g_signal_handlers_disconnect_by_data (msg, conn);
+  taken = soup_server_message_steal_connection (msg);
+  /* libsoup's wrapper reads through a buffering filter stream that would
+   * close our input stream when it goes. */
+  input = taken != NULL ? g_io_stream_get_input_stream (taken) : NULL;
+  if (G_IS_FILTER_INPUT_STREAM (input))
+    g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (input), FALSE);
+  g_object_weak_unref (G_OBJECT (served), stream_finalized, conn);
+  conn->served = NULL;
+  if (conn->listener->certificate != NULL)
+    conn->tls = g_object_ref (served);
+  else
+    conn->tcp = G_SOCKET_CONNECTION (g_object_ref (served));
+  wait_for_request (conn, PHONESEC_WEB_IDLE_TIMEOUT_S);
 }
 
 static void
@@ -216,9 +251,10 @@ on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
   /* The connection outlives its messages (each holds libsoup's
    * connection, which holds the stream). */
   g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body), conn);
-  g_signal_connect (msg, "finished", G_CALLBACK (on_finished), conn);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), conn);
 }
 
+/* Each hand-over is a new libsoup connection for one request. */
 static void
 hand_over (Connection *conn, GIOStream *stream)
 {
@@ -226,7 +262,7 @@ hand_over (Connection *conn, GIOStream *stream)
   g_autoptr (GSocketConnection) tcp = g_steal_pointer (&conn->tcp);
   g_autoptr (GIOStream) tls = g_steal_pointer (&conn->tls);
 
-  conn->state = STATE_IDLE;
+  conn->state = STATE_READING;
   phonesec_web_slot_set_idle (&conn->slot, TRUE, g_get_monotonic_time ());
   arm_timer (conn, PHONESEC_WEB_IDLE_TIMEOUT_S);
   g_object_set_qdata (G_OBJECT (conn->remote), connection_quark, conn);
@@ -344,7 +380,7 @@ phonesec_web_listener_answer_and_close (PhonesecWebListener *self, SoupServerMes
   Connection *conn
       = remote != NULL ? g_object_get_qdata (G_OBJECT (remote), connection_quark) : NULL;
 
-  if (conn == NULL || (conn->state != STATE_IDLE && conn->state != STATE_BUSY))
+  if (conn == NULL || (conn->state != STATE_READING && conn->state != STATE_ANSWERING))
     {
       /* Not ours to take (or already going): libsoup answers after the body. */
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
@@ -458,11 +494,24 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer data)
       connection_free (conn);
       return G_SOURCE_REMOVE;
     }
-  if (conn->listener->certificate != NULL)
+  if (conn->tls != NULL)
+    hand_over (conn, conn->tls); /* the next request, or the client's end */
+  else if (conn->listener->certificate != NULL)
     start_handshake (conn);
   else
     hand_over (conn, G_IO_STREAM (conn->tcp));
   return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_request (Connection *conn, guint timeout_s)
+{
+  conn->state = STATE_WAITING;
+  phonesec_web_slot_set_idle (&conn->slot, TRUE, g_get_monotonic_time ());
+  arm_timer (conn, timeout_s);
+  conn->readable = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (conn->readable, G_SOURCE_FUNC (on_readable), conn, NULL);
+  g_source_attach (conn->readable, NULL);
 }
 
 static gboolean
@@ -498,44 +547,14 @@ on_incoming (GSocketService *service, GSocketConnection *tcp, GObject *source, g
   g_queue_push_tail_link (&listener->connections, &conn->link);
   phonesec_web_peers_add (listener->peers, &conn->slot, conn->peer, conn, g_get_monotonic_time ());
   g_socket_set_option (conn->socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
-  arm_timer (conn, PHONESEC_WEB_HANDSHAKE_TIMEOUT_S);
-  conn->readable = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (conn->readable, G_SOURCE_FUNC (on_readable), conn, NULL);
-  g_source_attach (conn->readable, NULL);
+  wait_for_request (conn, PHONESEC_WEB_HANDSHAKE_TIMEOUT_S);
   return TRUE;
 }
 
 /* --- the listener ---------------------------------------------------------------------------- */
 
-/* libsoup 3.2 closes every connection after one response when its server
- * has no listener of its own ("priv->listeners" in request_finished()).
- * It gets one that can never accept anything: one end of a socket pair
- * whose other end we keep and never write to. */
-static gboolean
-listen_nowhere (PhonesecWebListener *self, GError **error)
-{
-  int fds[2];
-  g_autoptr (GSocket) socket = NULL;
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socketpair: %s",
-                   g_strerror (saved));
-      return FALSE;
-    }
-  self->keepalive_peer = fds[1];
-  socket = g_socket_new_from_fd (fds[0], error);
-  if (socket == NULL)
-    {
-      close (fds[0]);
-      return FALSE;
-    }
-  return soup_server_listen_socket (self->server, socket, 0, error);
-}
-
 PhonesecWebListener *
-phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate, GError **error)
+phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate)
 {
   PhonesecWebListener *self = g_new0 (PhonesecWebListener, 1);
 
@@ -548,7 +567,6 @@ phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate, GEr
   self->handshakes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) peer_handshakes_free);
   g_queue_init (&self->connections);
-  self->keepalive_peer = -1;
   self->service = g_socket_service_new ();
   /* A burst of connections waits in the kernel's queue, not in SYN
    * retransmits (GLib's default backlog is 10). */
@@ -556,11 +574,6 @@ phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate, GEr
   g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
   self->request_started
       = g_signal_connect (server, "request-started", G_CALLBACK (on_request_started), self);
-  if (!listen_nowhere (self, error))
-    {
-      phonesec_web_listener_free (self);
-      return NULL;
-    }
   return self;
 }
 
@@ -610,8 +623,6 @@ phonesec_web_listener_free (PhonesecWebListener *self)
     }
   g_hash_table_unref (self->handshakes);
   phonesec_web_peers_free (self->peers);
-  if (self->keepalive_peer >= 0)
-    close (self->keepalive_peer);
   g_clear_object (&self->certificate);
   g_clear_object (&self->server);
   g_free (self);

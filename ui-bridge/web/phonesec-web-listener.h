@@ -46,8 +46,7 @@ G_BEGIN_DECLS
 typedef struct _PhonesecWebListener PhonesecWebListener;
 
 /* Serves @server: HTTPS with @certificate, or plain HTTP when NULL. */
-PhonesecWebListener *phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate,
-                                                GError **error);
+PhonesecWebListener *phonesec_web_listener_new (SoupServer *server, GTlsCertificate *certificate);
 /* Listens on @address (port 0: any free one); *effective (nullable) is
  * the address actually bound. */
 gboolean phonesec_web_listener_listen (PhonesecWebListener *self, GSocketAddress *address,

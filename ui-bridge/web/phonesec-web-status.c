@@ -215,11 +215,16 @@ client_finished (SoupServerMessage *msg, gpointer data)
 }
 
 /* Ends @client's stream: libsoup sends the last chunk, then "finished"
- * removes it. The browser's EventSource reconnects by itself. */
+ * removes it. The browser's EventSource reconnects by itself. libsoup
+ * closes the connection then ("close" is read after the fact, never sent):
+ * it would keep it alive otherwise, and libsoup 3.2 leaks a kept-alive
+ * connection that the client closes (see phonesec-web-listener.c). */
 static void
 end_stream (EventClient *client)
 {
   client->ending = TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (client->msg),
+                                "Connection", "close");
   soup_message_body_complete (soup_server_message_get_response_body (client->msg));
   soup_server_message_unpause (client->msg);
 }

@@ -401,10 +401,9 @@ main (int argc, char **argv)
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
   g_signal_connect (web.server, "request-started", G_CALLBACK (phonesec_web_request_started), &web);
 
-  web.listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL, &error);
-  if (web.listener == NULL
-      || (listen_address != NULL
-          && !phonesec_web_listener_listen (web.listener, listen_address, &bound_address, &error)))
+  web.listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL);
+  if (listen_address != NULL
+      && !phonesec_web_listener_listen (web.listener, listen_address, &bound_address, &error))
     {
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
