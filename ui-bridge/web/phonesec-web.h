@@ -93,6 +93,17 @@ void phonesec_web_append_escaped (GString *out, const char *text);
 /* A property or parameter value as display text. */
 char *phonesec_web_format_value (PhonesecWebRequest *req, GVariant *value);
 
+/* Cookies: host-only, Path=/, SameSite=Strict, Secure over HTTPS. */
+char *phonesec_web_get_cookie (SoupServerMessage *msg, const char *name);
+void phonesec_web_set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name,
+                              const char *value, int max_age, gboolean http_only);
+
+/* The login page and its form (phonesec-web-login.c). */
+void phonesec_web_render_login (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                                guint status, const char *error);
+void phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                              GHashTable *form);
+
 /* Info > Status and its server-sent events (phonesec-web-status.c). */
 void phonesec_web_status_page (PhonesecWebRequest *req);
 /* Live-status streams per account; the account's oldest ends when it
