@@ -229,9 +229,33 @@ test_accounts_file (void)
 }
 
 #define S (G_USEC_PER_SEC)
+#define GO PHONESEC_WEB_THROTTLE_GO
+#define WAIT PHONESEC_WEB_THROTTLE_WAIT
+#define REFUSE PHONESEC_WEB_THROTTLE_REFUSE
+#define ADMIN PHONESEC_WEB_ROLE_ADMIN
+#define USER PHONESEC_WEB_ROLE_USER
+#define NONE PHONESEC_WEB_ROLE_NONE
 
-/* Attempts are counted when they begin: three pass, the fourth waits,
- * whatever their hashes say later; a refused attempt counts nothing. */
+static guint last_retry;
+
+static PhonesecWebThrottleVerdict
+begin (PhonesecWebThrottle *t, const char *client, PhonesecWebRole role, gint64 now)
+{
+  return phonesec_web_throttle_begin (t, client, role, now, &last_retry);
+}
+
+/* An attempt that is let in, and whose password is wrong. */
+static void
+fail (PhonesecWebThrottle *t, const char *client, PhonesecWebRole role, gint64 now)
+{
+  g_assert_cmpint (begin (t, client, role, now), ==, GO);
+  phonesec_web_throttle_end (t, client, role, FALSE, now);
+}
+
+/* Attempts in progress are counted when they begin: of attempts sent at
+ * once, three go, the others wait for them; past the failures, each
+ * attempt waits 1, 2, 4... s after the last one; a refused attempt counts
+ * nothing. */
 static void
 test_throttle_counts_at_begin (void)
 {
@@ -239,36 +263,34 @@ test_throttle_counts_at_begin (void)
   gint64 now = 1000 * S;
 
   for (int i = 0; i < 3; i++)
-    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                      0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                    1);
+    g_assert_cmpint (begin (t, "10.0.0.1", ADMIN, now), ==, GO);
+  g_assert_cmpint (begin (t, "10.0.0.1", ADMIN, now), ==, WAIT);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, WAIT);
+  for (int i = 0; i < 3; i++)
+    phonesec_web_throttle_end (t, "10.0.0.1", ADMIN, FALSE, now);
   for (int i = 0; i < 20; i++)
-    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
-                      1);
-  /* The delay runs from when the failure is known (its hash took 0.5 s). */
-  phonesec_web_throttle_failed (t, "10.0.0.1", PHONESEC_WEB_ROLE_ADMIN, now + S / 2);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
-                    ==, 1);
-  now += S / 2;
-  /* Then 2, 4... s, at most 300. */
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
-                    ==, 0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now + S),
-                    ==, 2);
+    {
+      g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, REFUSE);
+      g_assert_cmpuint (last_retry, ==, 1);
+    }
+  /* Past the delay, one at a time; the next delay runs from when the
+   * failure is known (its hash took 0.5 s). */
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + S), ==, GO);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + S), ==, WAIT);
+  phonesec_web_throttle_end (t, "10.0.0.1", NONE, FALSE, now + 3 * S / 2);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + 2 * S), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 2);
   for (int i = 0; i < 20; i++)
     {
       now += 300 * S;
-      g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now),
-                        ==, 0);
+      fail (t, "10.0.0.1", NONE, now);
     }
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
-                    300);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 300);
   /* Forgotten after an hour without failures. */
   now += (gint64) PHONESEC_WEB_THROTTLE_FORGET_S * S + 1;
   for (int i = 0; i < 3; i++)
-    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.0.1", PHONESEC_WEB_ROLE_NONE, now), ==,
-                      0);
+    fail (t, "10.0.0.1", NONE, now);
   phonesec_web_throttle_free (t);
 }
 
@@ -278,51 +300,66 @@ test_throttle_per_account (void)
   PhonesecWebThrottle *t = phonesec_web_throttle_new ();
   gint64 now = 1000 * S;
 
+  /* Attempts on one account from many addresses: three go at once. */
   for (int i = 1; i <= 3; i++)
     {
       g_autofree char *client = g_strdup_printf ("10.0.1.%d", i);
-      g_assert_cmpuint (phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                        0);
+      g_assert_cmpint (begin (t, client, ADMIN, now), ==, GO);
     }
-  /* A fourth address guessing the admin's password waits too... */
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.4", PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                    1);
+  g_assert_cmpint (begin (t, "10.0.1.4", ADMIN, now), ==, WAIT);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.0.1.%d", i);
+      phonesec_web_throttle_end (t, client, ADMIN, FALSE, now);
+    }
+  /* A fourth address guessing the admin's password waits... */
+  g_assert_cmpint (begin (t, "10.0.1.4", ADMIN, now), ==, REFUSE);
   /* ...not for the other account, nor for names that are no account. */
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.4", PHONESEC_WEB_ROLE_USER, now), ==,
-                    0);
-  for (int i = 0; i < 5; i++)
-    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.5", PHONESEC_WEB_ROLE_NONE, now + i),
-                      ==, i < 3 ? 0 : 1);
+  g_assert_cmpint (begin (t, "10.0.1.4", USER, now), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.1.4", USER, TRUE, now);
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.1.5", NONE, now);
+  g_assert_cmpint (begin (t, "10.0.1.5", NONE, now), ==, REFUSE);
   /* The admin logging in frees the admin account. */
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.6", PHONESEC_WEB_ROLE_ADMIN, now + S),
-                    ==, 0);
-  phonesec_web_throttle_succeeded (t, "10.0.1.6", PHONESEC_WEB_ROLE_ADMIN);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.1.7", PHONESEC_WEB_ROLE_ADMIN, now + S),
-                    ==, 0);
+  g_assert_cmpint (begin (t, "10.0.1.6", ADMIN, now + S), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.1.6", ADMIN, TRUE, now + S);
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.1.7", ADMIN, now + S);
   phonesec_web_throttle_free (t);
 }
 
 /* A success on one account from an address keeps that address's earlier
- * failures: only the attempt itself is no failure. */
+ * failures; right passwords sent at once all get in, a few at a time. */
 static void
 test_throttle_success_keeps_the_address (void)
 {
   PhonesecWebThrottle *t = phonesec_web_throttle_new ();
   gint64 now = 1000 * S;
+  guint in = 0, waiting = 10;
 
   for (int i = 0; i < 3; i++)
-    g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                      0);
+    fail (t, "10.0.2.1", ADMIN, now);
   now += 2 * S;
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_USER, now), ==,
-                    0);
-  phonesec_web_throttle_succeeded (t, "10.0.2.1", PHONESEC_WEB_ROLE_USER);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now), ==,
-                    1);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now + S),
-                    ==, 0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.0.2.1", PHONESEC_WEB_ROLE_ADMIN, now + S),
-                    ==, 2);
+  g_assert_cmpint (begin (t, "10.0.2.1", USER, now), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.2.1", USER, TRUE, now);
+  fail (t, "10.0.2.1", ADMIN, now);
+  g_assert_cmpint (begin (t, "10.0.2.1", ADMIN, now), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 2);
+
+  while (waiting > 0)
+    {
+      guint started = 0;
+
+      for (guint i = 0; i < waiting; i++)
+        if (begin (t, "10.0.2.2", USER, now) == GO)
+          started++;
+      g_assert_cmpuint (started, ==, MIN (waiting, 3));
+      for (guint i = 0; i < started; i++)
+        phonesec_web_throttle_end (t, "10.0.2.2", USER, TRUE, now);
+      in += started;
+      waiting -= started;
+    }
+  g_assert_cmpuint (in, ==, 10);
   phonesec_web_throttle_free (t);
 }
 
@@ -335,8 +372,8 @@ test_throttle_forgets_one_at_a_time (void)
 
   for (int i = 0; i < 3; i++)
     {
-      phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now);
-      phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now);
+      fail (t, "10.1.0.1", NONE, now);
+      fail (t, "10.1.0.2", NONE, now);
     }
   for (int i = 0; i < PHONESEC_WEB_THROTTLE_MAX_ADDRESSES - 2; i++)
     {
@@ -344,23 +381,23 @@ test_throttle_forgets_one_at_a_time (void)
 
       /* 10.1.0.2 keeps trying (and waiting): it stays recent. */
       if (i == 100)
-        g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now),
-                          >, 0);
-      phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_NONE, now);
+        g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
+      fail (t, client, NONE, now);
     }
   /* Full: both still known. */
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now), >, 0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now), >, 0);
+  g_assert_cmpint (begin (t, "10.1.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
   /* Past the bound: only the least recently seen goes each time. */
   for (int i = 0; i < 10; i++)
     {
       g_autofree char *client = g_strdup_printf ("10.3.0.%d", i);
-      phonesec_web_throttle_begin (t, client, PHONESEC_WEB_ROLE_NONE, now);
+      fail (t, client, NONE, now);
     }
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.1", PHONESEC_WEB_ROLE_NONE, now), >, 0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.1.0.2", PHONESEC_WEB_ROLE_NONE, now), >, 0);
-  g_assert_cmpuint (phonesec_web_throttle_begin (t, "10.2.0.0", PHONESEC_WEB_ROLE_NONE, now), ==,
-                    0);
+  g_assert_cmpint (begin (t, "10.1.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
+  /* 10.2.0.0 (one failure) was forgotten: three attempts go at once again. */
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (begin (t, "10.2.0.0", NONE, now), ==, GO);
   phonesec_web_throttle_free (t);
 }
 

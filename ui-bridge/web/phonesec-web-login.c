@@ -92,6 +92,8 @@ login_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   g_task_return_boolean (task, phonesec_web_verify_password (check->hash, check->password));
 }
 
+static void try_waiting_logins (PhonesecWeb *web);
+
 static void
 login_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -101,9 +103,10 @@ login_checked (GObject *source, GAsyncResult *result, gpointer data)
 
   (void) source;
   (void) data;
+  phonesec_web_throttle_end (web->throttle, check->client, check->role, ok,
+                             g_get_monotonic_time ());
   if (ok)
     {
-      phonesec_web_throttle_succeeded (web->throttle, check->client, check->role);
       PhonesecWebSession *session = phonesec_web_sessions_create (web->sessions, check->role);
 
       g_message ("web login of %s from %s", phonesec_web_role_to_string (check->role),
@@ -114,14 +117,71 @@ login_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     {
-      phonesec_web_throttle_failed (web->throttle, check->client, check->role,
-                                    g_get_monotonic_time ());
       g_message ("failed web login from %s", check->client);
       phonesec_web_render_login (
           web, check->msg, check->lang, SOUP_STATUS_UNAUTHORIZED,
           phonesec_web_gettext (web, check->lang, N_ ("Wrong account or password.")));
     }
   soup_server_message_unpause (check->msg);
+  try_waiting_logins (web);
+}
+
+static void
+refuse (LoginCheck *check, guint retry_after)
+{
+  PhonesecWeb *web = check->web;
+  g_autofree char *text = g_strdup_printf (
+      phonesec_web_gettext (web, check->lang, N_ ("Too many failed logins; try again in %u s.")),
+      retry_after);
+
+  phonesec_web_render_login (web, check->msg, check->lang, 429, text);
+  soup_server_message_unpause (check->msg);
+  login_check_free (check);
+}
+
+/* Judges @check: checks its password in a thread, refuses it, or leaves
+ * it waiting (FALSE) for an attempt in progress to end. */
+static gboolean
+try_login (LoginCheck *check)
+{
+  PhonesecWeb *web = check->web;
+  guint retry_after = 0;
+  g_autoptr (GTask) task = NULL;
+
+  /* Checked and counted here, in one step, before the hash runs in its
+   * thread: parallel attempts cannot all pass the check first. */
+  switch (phonesec_web_throttle_begin (web->throttle, check->client, check->role,
+                                       g_get_monotonic_time (), &retry_after))
+    {
+      case PHONESEC_WEB_THROTTLE_WAIT:
+        return FALSE;
+      case PHONESEC_WEB_THROTTLE_REFUSE:
+        refuse (check, retry_after);
+        return TRUE;
+      case PHONESEC_WEB_THROTTLE_GO:
+      default:
+        task = g_task_new (NULL, NULL, login_checked, NULL);
+        g_task_set_task_data (task, check, (GDestroyNotify) login_check_free);
+        g_task_run_in_thread (task, login_thread);
+        return TRUE;
+    }
+}
+
+/* In arrival order: an attempt that ended may let others go, or have
+ * them refused. */
+static void
+try_waiting_logins (PhonesecWeb *web)
+{
+  GList *l = web->waiting_logins.head;
+
+  while (l != NULL)
+    {
+      GList *next = l->next;
+
+      if (try_login (l->data))
+        g_queue_delete_link (&web->waiting_logins, l);
+      l = next;
+    }
 }
 
 void
@@ -133,9 +193,7 @@ phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLa
   const char *account = g_hash_table_lookup (form, "account");
   const char *password = g_hash_table_lookup (form, "password");
   PhonesecWebRole role = phonesec_web_role_from_string (account);
-  g_autoptr (GTask) task = NULL;
   LoginCheck *check;
-  guint wait;
 
   if (client == NULL)
     client = "?";
@@ -144,17 +202,6 @@ phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLa
       phonesec_web_render_login (
           web, msg, lang, SOUP_STATUS_FORBIDDEN,
           phonesec_web_gettext (web, lang, N_ ("The form expired; please try again.")));
-      return;
-    }
-  /* Checked and counted here, in one step, before the hash runs in its
-   * thread: parallel attempts cannot all pass the check first. */
-  wait = phonesec_web_throttle_begin (web->throttle, client, role, g_get_monotonic_time ());
-  if (wait > 0)
-    {
-      g_autofree char *text = g_strdup_printf (
-          phonesec_web_gettext (web, lang, N_ ("Too many failed logins; try again in %u s.")),
-          wait);
-      phonesec_web_render_login (web, msg, lang, 429, text);
       return;
     }
   check = g_new0 (LoginCheck, 1);
@@ -168,7 +215,19 @@ phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLa
                                                : NULL;
   check->password = g_strdup (password != NULL ? password : "");
   soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, login_checked, NULL);
-  g_task_set_task_data (task, check, (GDestroyNotify) login_check_free);
-  g_task_run_in_thread (task, login_thread);
+  if (try_login (check))
+    return;
+  /* Waiting holds a request and a password: a bounded number of them. */
+  if (web->waiting_logins.length >= PHONESEC_WEB_MAX_WAITING_LOGINS)
+    {
+      refuse (check, 1);
+      return;
+    }
+  g_queue_push_tail (&web->waiting_logins, check);
+}
+
+void
+phonesec_web_login_shutdown (PhonesecWeb *web)
+{
+  g_queue_clear_full (&web->waiting_logins, (GDestroyNotify) login_check_free);
 }

@@ -8,7 +8,8 @@
 typedef struct
 {
   char *address;       /* NULL for an account */
-  guint failures;      /* counted, not forgotten */
+  guint failures;      /* ended wrong, not forgotten */
+  guint in_progress;   /* begun, not ended */
   gint64 last_failure; /* monotonic µs */
   GList link;          /* in the addresses' recency queue; data = this entry */
 } ThrottleEntry;
@@ -54,8 +55,6 @@ remaining (ThrottleEntry *entry, gint64 now)
   guint over;
   gint64 delay_s;
 
-  if (entry == NULL)
-    return 0;
   if (entry->failures > 0
       && now - entry->last_failure > (gint64) PHONESEC_WEB_THROTTLE_FORGET_S * G_USEC_PER_SEC)
     entry->failures = 0;
@@ -65,6 +64,24 @@ remaining (ThrottleEntry *entry, gint64 now)
   delay_s = over >= 9 ? PHONESEC_WEB_THROTTLE_MAX_DELAY_S
                       : MIN ((gint64) 1 << over, PHONESEC_WEB_THROTTLE_MAX_DELAY_S);
   return MAX (0, entry->last_failure + delay_s * G_USEC_PER_SEC - now);
+}
+
+static PhonesecWebThrottleVerdict
+judge (ThrottleEntry *entry, gint64 now, gint64 *wait)
+{
+  guint may_fail;
+
+  if (entry == NULL)
+    return PHONESEC_WEB_THROTTLE_GO;
+  *wait = MAX (*wait, remaining (entry, now));
+  if (*wait > 0)
+    return PHONESEC_WEB_THROTTLE_REFUSE;
+  /* Attempts in progress may all be failures: no more of them than
+   * failures still allowed without a delay (one, past them). */
+  may_fail = entry->failures < PHONESEC_WEB_THROTTLE_FREE_FAILURES
+                 ? PHONESEC_WEB_THROTTLE_FREE_FAILURES - entry->failures
+                 : 1;
+  return entry->in_progress >= may_fail ? PHONESEC_WEB_THROTTLE_WAIT : PHONESEC_WEB_THROTTLE_GO;
 }
 
 static ThrottleEntry *
@@ -88,14 +105,19 @@ add_address (PhonesecWebThrottle *self, const char *client)
 
   /* Bounded memory: the least recently seen address is forgotten, one at
    * a time, never the whole table (a flood of addresses would otherwise
-   * free the one being throttled). */
+   * free the one being throttled); never one with an attempt in
+   * progress. */
   if (g_hash_table_size (self->addresses) >= PHONESEC_WEB_THROTTLE_MAX_ADDRESSES)
-    {
-      ThrottleEntry *oldest = g_queue_peek_tail (&self->recency);
+    for (GList *l = self->recency.tail; l != NULL; l = l->prev)
+      {
+        ThrottleEntry *oldest = l->data;
 
-      g_queue_unlink (&self->recency, &oldest->link);
-      g_hash_table_remove (self->addresses, oldest->address);
-    }
+        if (oldest->in_progress > 0)
+          continue;
+        g_queue_unlink (&self->recency, &oldest->link);
+        g_hash_table_remove (self->addresses, oldest->address);
+        break;
+      }
   entry = g_new0 (ThrottleEntry, 1);
   entry->address = g_strdup (client);
   entry->link.data = entry;
@@ -114,58 +136,53 @@ account_entry (PhonesecWebThrottle *self, PhonesecWebRole account)
   return &self->accounts[account];
 }
 
-static void
-count_failure (ThrottleEntry *entry, gint64 now)
-{
-  if (entry == NULL)
-    return;
-  entry->failures++;
-  entry->last_failure = now;
-}
-
-guint
+PhonesecWebThrottleVerdict
 phonesec_web_throttle_begin (PhonesecWebThrottle *self, const char *client, PhonesecWebRole account,
-                             gint64 now)
+                             gint64 now, guint *retry_after)
 {
   ThrottleEntry *address = lookup_address (self, client);
   ThrottleEntry *acct = account_entry (self, account);
-  gint64 wait = MAX (remaining (address, now), remaining (acct, now));
+  gint64 wait = 0;
+  PhonesecWebThrottleVerdict by_address = judge (address, now, &wait);
+  PhonesecWebThrottleVerdict by_account = judge (acct, now, &wait);
 
+  *retry_after = (guint) ((wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   if (wait > 0)
-    return (guint) ((wait + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+    return PHONESEC_WEB_THROTTLE_REFUSE;
+  if (by_address == PHONESEC_WEB_THROTTLE_WAIT || by_account == PHONESEC_WEB_THROTTLE_WAIT)
+    return PHONESEC_WEB_THROTTLE_WAIT;
   /* Counted before the password is looked at: the next attempt, sent
    * while this one's hash is still running, already sees it. */
   if (address == NULL)
     address = add_address (self, client);
-  count_failure (address, now);
-  count_failure (acct, now);
-  return 0;
-}
-
-void
-phonesec_web_throttle_failed (PhonesecWebThrottle *self, const char *client,
-                              PhonesecWebRole account, gint64 now)
-{
-  ThrottleEntry *address = g_hash_table_lookup (self->addresses, client);
-  ThrottleEntry *acct = account_entry (self, account);
-
-  if (address != NULL && address->failures > 0)
-    address->last_failure = MAX (address->last_failure, now);
-  if (acct != NULL && acct->failures > 0)
-    acct->last_failure = MAX (acct->last_failure, now);
-}
-
-void
-phonesec_web_throttle_succeeded (PhonesecWebThrottle *self, const char *client,
-                                 PhonesecWebRole account)
-{
-  ThrottleEntry *address = g_hash_table_lookup (self->addresses, client);
-  ThrottleEntry *acct = account_entry (self, account);
-
-  /* Only the failure this attempt was counted as; the delay still runs
-   * from it, so a success gives no extra guess at another account. */
-  if (address != NULL && address->failures > 0)
-    address->failures--;
+  address->in_progress++;
   if (acct != NULL)
+    acct->in_progress++;
+  return PHONESEC_WEB_THROTTLE_GO;
+}
+
+static void
+end_attempt (ThrottleEntry *entry, gboolean failed, gint64 now)
+{
+  if (entry == NULL)
+    return;
+  if (entry->in_progress > 0)
+    entry->in_progress--;
+  if (failed)
+    {
+      entry->failures++;
+      entry->last_failure = now;
+    }
+}
+
+void
+phonesec_web_throttle_end (PhonesecWebThrottle *self, const char *client, PhonesecWebRole account,
+                           gboolean success, gint64 now)
+{
+  ThrottleEntry *acct = account_entry (self, account);
+
+  end_attempt (g_hash_table_lookup (self->addresses, client), !success, now);
+  end_attempt (acct, !success, now);
+  if (success && acct != NULL)
     acct->failures = 0;
 }

@@ -4,9 +4,15 @@
  * After PHONESEC_WEB_THROTTLE_FREE_FAILURES failures of an address, or of
  * an account from anywhere, each new attempt waits 1, 2, 4... seconds (at
  * most PHONESEC_WEB_THROTTLE_MAX_DELAY_S) after the last failure before its
- * password is even looked at. An attempt is checked and counted in one
- * step, before the slow hash runs, so attempts sent in parallel are
- * counted as they come, not when their hashes finish.
+ * password is even looked at.
+ *
+ * An attempt is checked and counted in one step, before its slow hash
+ * runs: it is then in progress, and an address or account has at most as
+ * many attempts in progress as failures it may still make (3 minus its
+ * failures, or 1 once its delay is over). Further attempts wait for those
+ * to end and are judged then: attempts sent in parallel are judged as if
+ * sent one after the other, whether their passwords are wrong (3 checked,
+ * the rest refused) or right (all let in, a few at a time).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,6 +32,13 @@ G_BEGIN_DECLS
 /* Failures are forgotten after this long without a new one. */
 #define PHONESEC_WEB_THROTTLE_FORGET_S 3600
 
+typedef enum
+{
+  PHONESEC_WEB_THROTTLE_GO,     /* check the password now, then _end () */
+  PHONESEC_WEB_THROTTLE_WAIT,   /* ask again when an attempt in progress ends */
+  PHONESEC_WEB_THROTTLE_REFUSE, /* too many failures: wait *retry_after s */
+} PhonesecWebThrottleVerdict;
+
 typedef struct _PhonesecWebThrottle PhonesecWebThrottle;
 
 PhonesecWebThrottle *phonesec_web_throttle_new (void);
@@ -33,20 +46,15 @@ void phonesec_web_throttle_free (PhonesecWebThrottle *self);
 
 /* A login attempt from @client for @account (PHONESEC_WEB_ROLE_NONE for a
  * name that is no account: only the address counts) at monotonic time @now
- * (µs). Returns the seconds to wait, nothing counted; or 0: the attempt may
- * go on, and counts as a failure of @client and @account from now on,
- * until phonesec_web_throttle_succeeded() says otherwise. */
-guint phonesec_web_throttle_begin (PhonesecWebThrottle *self, const char *client,
-                                   PhonesecWebRole account, gint64 now);
-/* The attempt begun for @client and @account had a wrong password, known
- * at @now: the delay runs from then (the hash took a while). */
-void phonesec_web_throttle_failed (PhonesecWebThrottle *self, const char *client,
-                                   PhonesecWebRole account, gint64 now);
-/* The attempt begun for @client and @account had the right password: it
- * is no failure, and the account's failures are forgotten (its owner is
- * back). The address's earlier failures stay: a success on one account
- * must not free guesses at the other. */
-void phonesec_web_throttle_succeeded (PhonesecWebThrottle *self, const char *client,
-                                      PhonesecWebRole account);
+ * (µs). GO counts it in progress for both. */
+PhonesecWebThrottleVerdict phonesec_web_throttle_begin (PhonesecWebThrottle *self,
+                                                        const char *client, PhonesecWebRole account,
+                                                        gint64 now, guint *retry_after);
+/* The attempt begun (GO) for @client and @account ended at @now: a wrong
+ * password is a failure of both, the delay running from @now; a right one
+ * forgets the account's failures (its owner is back), not the address's
+ * (a success on one account frees no guesses at the other). */
+void phonesec_web_throttle_end (PhonesecWebThrottle *self, const char *client,
+                                PhonesecWebRole account, gboolean success, gint64 now);
 
 G_END_DECLS

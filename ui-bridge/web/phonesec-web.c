@@ -430,6 +430,7 @@ main (int argc, char **argv)
   g_main_loop_run (loop);
 
   phonesec_web_events_shutdown (&web);
+  phonesec_web_login_shutdown (&web);
   soup_server_disconnect (web.server);
   g_clear_object (&web.server);
   phonesec_web_listener_free (web.listener);

@@ -37,6 +37,7 @@ typedef struct
   GKeyFile *accounts;
   PhonesecWebSessions *sessions;
   PhonesecWebThrottle *throttle;
+  GQueue waiting_logins;    /* login attempts waiting for others to end */
   PhonesecWebMo *fr;        /* NULL: French shows English */
   GPtrArray *event_clients; /* PhonesecWebEventClient*, owned */
   guint properties_subscription;
@@ -101,8 +102,11 @@ void phonesec_web_set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const ch
 /* The login page and its form (phonesec-web-login.c). */
 void phonesec_web_render_login (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
                                 guint status, const char *error);
+/* Login attempts the throttle keeps waiting for others, at most. */
+#define PHONESEC_WEB_MAX_WAITING_LOGINS 64
 void phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
                               GHashTable *form);
+void phonesec_web_login_shutdown (PhonesecWeb *web);
 
 /* Info > Status and its server-sent events (phonesec-web-status.c). */
 void phonesec_web_status_page (PhonesecWebRequest *req);
