@@ -31,9 +31,10 @@ G_BEGIN_DECLS
 
 #define PHONESEC_WEB_HANDSHAKE_TIMEOUT_S 10
 #define PHONESEC_WEB_IDLE_TIMEOUT_S 15
-/* A browser opens about 6 connections per site; a few browsers behind one
- * address, or 32 busy scripts, still fit. */
-#define PHONESEC_WEB_MAX_CONNECTIONS_PER_PEER 48
+/* A browser opens about 6 connections per site, and a live-status page
+ * holds one more: 32 clients behind one address, each with a page and a
+ * stream, still fit (the streams are 16 per account). */
+#define PHONESEC_WEB_MAX_CONNECTIONS_PER_PEER 96
 /* One descriptor each, well under the usual 1,024. */
 #define PHONESEC_WEB_MAX_CONNECTIONS 256
 /* Handshakes run in GLib's worker pool (10 threads, slow to grow): one
