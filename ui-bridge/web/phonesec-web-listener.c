@@ -159,8 +159,7 @@ on_timeout (gpointer data)
   Connection *conn = data;
 
   conn->timer = 0;
-  g_debug ("closing a connection of %s: %s", conn->peer,
-           conn->state == STATE_READING || conn->tls != NULL ? "idle" : "no handshake in time");
+  g_debug ("closing a connection of %s: no request in time", conn->peer);
   connection_close (conn);
   return G_SOURCE_REMOVE;
 }
