@@ -135,7 +135,8 @@ class ConnectionsTest(webstack.WebTestCase):
         print(f"\n# after 64 connections closed by their client: {self.descriptors() - fds:+d} "
               f"descriptors, VmRSS {grown:+.1f} MiB")
         self.assertLessEqual(self.descriptors(), fds)
-        self.assertLess(grown, 8)
+        if not self.stack.sanitized():
+            self.assertLess(grown, 8)
 
     def test_silent_and_stalled_connections_are_timed_out(self):
         started = time.monotonic()
