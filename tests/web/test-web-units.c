@@ -10,7 +10,9 @@
 
 #include "phonesec-web-accounts.h"
 #include "phonesec-web-mo.h"
+#include "phonesec-web-peers.h"
 #include "phonesec-web-sessions.h"
+#include "phonesec-web-throttle.h"
 
 /* Builds a little-endian .mo image of @n pairs. */
 static GByteArray *
@@ -226,25 +228,176 @@ test_accounts_file (void)
   g_rmdir (dir);
 }
 
+#define S (G_USEC_PER_SEC)
+#define GO PHONESEC_WEB_THROTTLE_GO
+#define WAIT PHONESEC_WEB_THROTTLE_WAIT
+#define REFUSE PHONESEC_WEB_THROTTLE_REFUSE
+#define ADMIN PHONESEC_WEB_ROLE_ADMIN
+#define USER PHONESEC_WEB_ROLE_USER
+#define NONE PHONESEC_WEB_ROLE_NONE
+
+static guint last_retry;
+
+static PhonesecWebThrottleVerdict
+begin (PhonesecWebThrottle *t, const char *client, PhonesecWebRole role, gint64 now)
+{
+  return phonesec_web_throttle_begin (t, client, role, now, &last_retry);
+}
+
+/* An attempt that is let in, and whose password is wrong. */
 static void
-test_throttle (void)
+fail (PhonesecWebThrottle *t, const char *client, PhonesecWebRole role, gint64 now)
+{
+  g_assert_cmpint (begin (t, client, role, now), ==, GO);
+  phonesec_web_throttle_end (t, client, role, FALSE, now);
+}
+
+/* Attempts in progress are counted when they begin: of attempts sent at
+ * once, three go, the others wait for them; past the failures, each
+ * attempt waits 1, 2, 4... s after the last one; a refused attempt counts
+ * nothing. */
+static void
+test_throttle_counts_at_begin (void)
 {
   PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
 
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
-  phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >=, 1);
-  /* Another client is not delayed. */
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.2"), ==, 0);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (begin (t, "10.0.0.1", ADMIN, now), ==, GO);
+  g_assert_cmpint (begin (t, "10.0.0.1", ADMIN, now), ==, WAIT);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, WAIT);
+  for (int i = 0; i < 3; i++)
+    phonesec_web_throttle_end (t, "10.0.0.1", ADMIN, FALSE, now);
   for (int i = 0; i < 20; i++)
-    phonesec_web_throttle_record (t, "10.0.0.1", FALSE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), <=, 300);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), >, 200);
-  phonesec_web_throttle_record (t, "10.0.0.1", TRUE);
-  g_assert_cmpuint (phonesec_web_throttle_check (t, "10.0.0.1"), ==, 0);
+    {
+      g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, REFUSE);
+      g_assert_cmpuint (last_retry, ==, 1);
+    }
+  /* Past the delay, one at a time; the next delay runs from when the
+   * failure is known (its hash took 0.5 s). */
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + S), ==, GO);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + S), ==, WAIT);
+  phonesec_web_throttle_end (t, "10.0.0.1", NONE, FALSE, now + 3 * S / 2);
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now + 2 * S), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 2);
+  for (int i = 0; i < 20; i++)
+    {
+      now += 300 * S;
+      fail (t, "10.0.0.1", NONE, now);
+    }
+  g_assert_cmpint (begin (t, "10.0.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 300);
+  /* Forgotten after an hour without failures. */
+  now += (gint64) PHONESEC_WEB_THROTTLE_FORGET_S * S + 1;
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.0.1", NONE, now);
+  phonesec_web_throttle_free (t);
+}
+
+static void
+test_throttle_per_account (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+
+  /* Attempts on one account from many addresses: three go at once. */
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.0.1.%d", i);
+      g_assert_cmpint (begin (t, client, ADMIN, now), ==, GO);
+    }
+  g_assert_cmpint (begin (t, "10.0.1.4", ADMIN, now), ==, WAIT);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.0.1.%d", i);
+      phonesec_web_throttle_end (t, client, ADMIN, FALSE, now);
+    }
+  /* A fourth address guessing the admin's password waits... */
+  g_assert_cmpint (begin (t, "10.0.1.4", ADMIN, now), ==, REFUSE);
+  /* ...not for the other account, nor for names that are no account. */
+  g_assert_cmpint (begin (t, "10.0.1.4", USER, now), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.1.4", USER, TRUE, now);
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.1.5", NONE, now);
+  g_assert_cmpint (begin (t, "10.0.1.5", NONE, now), ==, REFUSE);
+  /* The admin logging in frees the admin account. */
+  g_assert_cmpint (begin (t, "10.0.1.6", ADMIN, now + S), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.1.6", ADMIN, TRUE, now + S);
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.1.7", ADMIN, now + S);
+  phonesec_web_throttle_free (t);
+}
+
+/* A success on one account from an address keeps that address's earlier
+ * failures; right passwords sent at once all get in, a few at a time. */
+static void
+test_throttle_success_keeps_the_address (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+  guint in = 0, waiting = 10;
+
+  for (int i = 0; i < 3; i++)
+    fail (t, "10.0.2.1", ADMIN, now);
+  now += 2 * S;
+  g_assert_cmpint (begin (t, "10.0.2.1", USER, now), ==, GO);
+  phonesec_web_throttle_end (t, "10.0.2.1", USER, TRUE, now);
+  fail (t, "10.0.2.1", ADMIN, now);
+  g_assert_cmpint (begin (t, "10.0.2.1", ADMIN, now), ==, REFUSE);
+  g_assert_cmpuint (last_retry, ==, 2);
+
+  while (waiting > 0)
+    {
+      guint started = 0;
+
+      for (guint i = 0; i < waiting; i++)
+        if (begin (t, "10.0.2.2", USER, now) == GO)
+          started++;
+      g_assert_cmpuint (started, ==, MIN (waiting, 3));
+      for (guint i = 0; i < started; i++)
+        phonesec_web_throttle_end (t, "10.0.2.2", USER, TRUE, now);
+      in += started;
+      waiting -= started;
+    }
+  g_assert_cmpuint (in, ==, 10);
+  phonesec_web_throttle_free (t);
+}
+
+/* A full table forgets the least recently seen address, one at a time. */
+static void
+test_throttle_forgets_one_at_a_time (void)
+{
+  PhonesecWebThrottle *t = phonesec_web_throttle_new ();
+  gint64 now = 1000 * S;
+
+  for (int i = 0; i < 3; i++)
+    {
+      fail (t, "10.1.0.1", NONE, now);
+      fail (t, "10.1.0.2", NONE, now);
+    }
+  for (int i = 0; i < PHONESEC_WEB_THROTTLE_MAX_ADDRESSES - 2; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.2.%d.%d", i / 256, i % 256);
+
+      /* 10.1.0.2 keeps trying (and waiting): it stays recent. */
+      if (i == 100)
+        g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
+      fail (t, client, NONE, now);
+    }
+  /* Full: both still known. */
+  g_assert_cmpint (begin (t, "10.1.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
+  /* Past the bound: only the least recently seen goes each time. */
+  for (int i = 0; i < 10; i++)
+    {
+      g_autofree char *client = g_strdup_printf ("10.3.0.%d", i);
+      fail (t, client, NONE, now);
+    }
+  g_assert_cmpint (begin (t, "10.1.0.1", NONE, now), ==, REFUSE);
+  g_assert_cmpint (begin (t, "10.1.0.2", NONE, now), ==, REFUSE);
+  /* 10.2.0.0 (one failure) was forgotten: three attempts go at once again. */
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (begin (t, "10.2.0.0", NONE, now), ==, GO);
   phonesec_web_throttle_free (t);
 }
 
@@ -270,11 +423,101 @@ test_tokens_and_sessions (void)
   g_assert_true (phonesec_web_sessions_lookup (sessions, id) == s);
   g_assert_null (phonesec_web_sessions_lookup (sessions, "nope"));
   g_assert_null (phonesec_web_sessions_lookup (sessions, NULL));
-  /* Bounded: the oldest goes. */
-  for (int i = 0; i < PHONESEC_WEB_MAX_SESSIONS + 5; i++)
+  /* Bounded per account: the other account's logins leave it be... */
+  for (int i = 0; i < 3 * PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT; i++)
     phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_ADMIN);
+  g_assert_true (phonesec_web_sessions_lookup (sessions, id) == s);
+  /* ...its own evict its least recently used session. */
+  g_usleep (2000);
+  for (int i = 0; i < PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT; i++)
+    phonesec_web_sessions_create (sessions, PHONESEC_WEB_ROLE_USER);
   g_assert_null (phonesec_web_sessions_lookup (sessions, id));
   phonesec_web_sessions_free (sessions);
+}
+
+static void
+test_peers_key (void)
+{
+  const char *cases[][2] = {
+    { "192.0.2.7", "192.0.2.7" },
+    { "::ffff:192.0.2.7", "192.0.2.7" },
+    { "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
+    { "2001:db8:1:2::ffff", "2001:db8:1:2::/64" },
+    { "::1", "::/64" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GInetAddress) address = g_inet_address_new_from_string (cases[i][0]);
+      g_autofree char *key = phonesec_web_peers_key (address);
+
+      g_assert_cmpstr (key, ==, cases[i][1]);
+    }
+}
+
+/* A peer at its limit gives up its own longest idle slot; a busy peer
+ * at its limit is refused. */
+static void
+test_peers_per_peer_limit (void)
+{
+  PhonesecWebPeers *peers = phonesec_web_peers_new (3, 100);
+  PhonesecWebSlot slots[5] = { 0 };
+  PhonesecWebSlot *victim = NULL;
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (phonesec_web_peers_make_room (peers, "a", &victim));
+      g_assert_null (victim);
+      phonesec_web_peers_add (peers, &slots[i], "a", &slots[i], 10 + i);
+    }
+  phonesec_web_slot_set_idle (&slots[0], FALSE, 0);
+  g_assert_true (phonesec_web_peers_make_room (peers, "a", &victim));
+  g_assert_true (victim == &slots[1]);
+  g_assert_null (slots[1].peer);
+  phonesec_web_peers_add (peers, &slots[3], "a", &slots[3], 20);
+  g_assert_cmpuint (phonesec_web_peers_count (peers, "a"), ==, 3);
+  /* Another peer is not concerned. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "b", &victim));
+  g_assert_null (victim);
+  phonesec_web_slot_set_idle (&slots[2], FALSE, 0);
+  phonesec_web_slot_set_idle (&slots[3], FALSE, 0);
+  g_assert_false (phonesec_web_peers_make_room (peers, "a", &victim));
+  g_assert_null (victim);
+  phonesec_web_peers_remove (peers, &slots[2]);
+  phonesec_web_peers_remove (peers, &slots[2]);
+  g_assert_cmpuint (phonesec_web_peers_count (peers, "a"), ==, 2);
+  g_assert_cmpuint (phonesec_web_peers_total (peers), ==, 2);
+  phonesec_web_peers_free (peers);
+}
+
+/* A full server takes the slot of the peer that holds the most. */
+static void
+test_peers_total_limit (void)
+{
+  PhonesecWebPeers *peers = phonesec_web_peers_new (10, 6);
+  PhonesecWebSlot slots[8] = { 0 };
+  const char *owners[] = { "a", "b", "b", "b", "c", "c" };
+  PhonesecWebSlot *victim = NULL;
+
+  for (int i = 0; i < 6; i++)
+    {
+      g_assert_true (phonesec_web_peers_make_room (peers, owners[i], &victim));
+      phonesec_web_peers_add (peers, &slots[i], owners[i], &slots[i], 100 + i);
+    }
+  /* "b" holds the most; its longest idle slot is the first added. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "d", &victim));
+  g_assert_true (victim == &slots[1]);
+  phonesec_web_peers_add (peers, &slots[6], "d", &slots[6], 200);
+  /* "b" and "c" hold two each: the longest idle of them. */
+  g_assert_true (phonesec_web_peers_make_room (peers, "e", &victim));
+  g_assert_true (victim == &slots[2]);
+  phonesec_web_peers_add (peers, &slots[7], "e", &slots[7], 200);
+  g_assert_cmpuint (phonesec_web_peers_total (peers), ==, 6);
+  /* Nothing idle: refused. */
+  for (int i = 0; i < 8; i++)
+    phonesec_web_slot_set_idle (&slots[i], FALSE, 0);
+  g_assert_false (phonesec_web_peers_make_room (peers, "f", &victim));
+  phonesec_web_peers_free (peers);
 }
 
 int
@@ -287,7 +530,14 @@ main (int argc, char **argv)
   g_test_add_func ("/web/mo/real-catalogue", test_mo_real_catalogue);
   g_test_add_func ("/web/accounts/hash", test_password_hash);
   g_test_add_func ("/web/accounts/file", test_accounts_file);
-  g_test_add_func ("/web/accounts/throttle", test_throttle);
+  g_test_add_func ("/web/throttle/counts-at-begin", test_throttle_counts_at_begin);
+  g_test_add_func ("/web/throttle/per-account", test_throttle_per_account);
+  g_test_add_func ("/web/throttle/success-keeps-the-address",
+                   test_throttle_success_keeps_the_address);
+  g_test_add_func ("/web/throttle/forgets-one-at-a-time", test_throttle_forgets_one_at_a_time);
   g_test_add_func ("/web/sessions", test_tokens_and_sessions);
+  g_test_add_func ("/web/peers/key", test_peers_key);
+  g_test_add_func ("/web/peers/per-peer-limit", test_peers_per_peer_limit);
+  g_test_add_func ("/web/peers/total-limit", test_peers_total_limit);
   return g_test_run ();
 }

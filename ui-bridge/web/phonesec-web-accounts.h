@@ -1,5 +1,5 @@
 /* phonesec-web-accounts.h: the web UI's two accounts (admin, user), their
- * salted password hashes and login throttling.
+ * salted password hashes.
  *
  * The core schema has no password parameters for the web accounts, so the
  * hashes live in phonesec-web's own state folder (file "accounts", 0600):
@@ -41,15 +41,5 @@ GKeyFile *phonesec_web_accounts_load (const char *state_dir, GError **error);
 /* Sets the password of @role in the file (atomic write, 0600). */
 gboolean phonesec_web_accounts_set_password (const char *state_dir, PhonesecWebRole role,
                                              const char *password, GError **error);
-
-/* Login throttling per client address: after 3 failures each new attempt
- * waits 2^(failures-3) seconds (at most 5 minutes) before it is even
- * checked. */
-typedef struct _PhonesecWebThrottle PhonesecWebThrottle;
-PhonesecWebThrottle *phonesec_web_throttle_new (void);
-void phonesec_web_throttle_free (PhonesecWebThrottle *self);
-/* Seconds the client must still wait, 0 when it may try now. */
-guint phonesec_web_throttle_check (PhonesecWebThrottle *self, const char *client);
-void phonesec_web_throttle_record (PhonesecWebThrottle *self, const char *client, gboolean success);
 
 G_END_DECLS

@@ -83,10 +83,18 @@ phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html)
                                     g_string_free (html, FALSE), len);
 }
 
+/* @location is a path of ours, sent as it is: relative references are
+ * allowed in Location (RFC 7231, 7.1.2), and the browser resolves them
+ * against the address it used. soup_server_message_set_redirect() would
+ * resolve them against the request's URI, whose host is the client's Host
+ * header: "Host: evil.example" would send the browser elsewhere. */
 void
 phonesec_web_redirect (SoupServerMessage *msg, const char *location)
 {
-  soup_server_message_set_redirect (msg, SOUP_STATUS_SEE_OTHER, location);
+  g_return_if_fail (location[0] == '/' && location[1] != '/' && location[1] != '\\');
+  soup_server_message_set_status (msg, SOUP_STATUS_SEE_OTHER, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
+                                location);
 }
 
 void
@@ -129,8 +137,8 @@ phonesec_web_call_finish (PhonesecWebRequest *req, GObject *source, GAsyncResult
 
 /* --- cookies, language -------------------------------------------------------- */
 
-static char *
-get_cookie (SoupServerMessage *msg, const char *name)
+char *
+phonesec_web_get_cookie (SoupServerMessage *msg, const char *name)
 {
   const char *header
       = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Cookie");
@@ -143,9 +151,9 @@ get_cookie (SoupServerMessage *msg, const char *name)
   return g_strdup (g_hash_table_lookup (pairs, name));
 }
 
-static void
-set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name, const char *value,
-            int max_age, gboolean http_only)
+void
+phonesec_web_set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name,
+                         const char *value, int max_age, gboolean http_only)
 {
   /* Written by hand: SoupCookie wants a domain, and a host-only cookie
    * (no Domain attribute) is what we need. Values are hex tokens or
@@ -168,7 +176,7 @@ set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name, const ch
 static PhonesecWebLang
 choose_language (SoupServerMessage *msg)
 {
-  g_autofree char *cookie = get_cookie (msg, PHONESEC_WEB_LANG_COOKIE);
+  g_autofree char *cookie = phonesec_web_get_cookie (msg, PHONESEC_WEB_LANG_COOKIE);
   const char *accept;
   GSList *langs;
   PhonesecWebLang lang = "en";
@@ -895,162 +903,6 @@ start_page (PhonesecWebRequest *req)
       G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, describe_done, req);
 }
 
-/* --- login ------------------------------------------------------------------------------ */
-
-static void
-render_login (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang, guint status,
-              const char *error)
-{
-  PhonesecWebRequest tmp = { .web = web, .lang = lang };
-  PhonesecWebRequest *req = &tmp;
-  g_autofree char *token = get_cookie (msg, PHONESEC_WEB_LOGIN_COOKIE);
-  GString *out = g_string_new (NULL);
-
-  /* One token per browser until it logs in: several login tabs (or a
-   * favicon request) must not void each other's forms. */
-  if (token == NULL || strlen (token) != 64 || strspn (token, "0123456789abcdef") != 64)
-    {
-      g_free (token);
-      token = phonesec_web_random_token ();
-      set_cookie (web, msg, PHONESEC_WEB_LOGIN_COOKIE, token, -1, TRUE);
-    }
-  g_string_append_printf (out,
-                          "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-                          "<link rel=\"stylesheet\" href=\"/static/style.css\">"
-                          "<title>%s - phonesec</title></head><body class=\"login\"><main>"
-                          "<h1>%s</h1>",
-                          lang, T (req, N_ ("Log in")), T (req, N_ ("Log in")));
-  g_string_append_printf (
-      out, "<p class=\"langs\"><a id=\"lang-en\" href=\"/lang/en?back=/login\">English</a>"
-           " | <a id=\"lang-fr\" href=\"/lang/fr?back=/login\">Français</a></p>");
-  if (error != NULL)
-    {
-      g_string_append (out, "<p class=\"error\" id=\"login-error\">");
-      phonesec_web_append_escaped (out, error);
-      g_string_append (out, "</p>");
-    }
-  g_string_append_printf (
-      out,
-      "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-      "<p><label for=\"account\">%s</label> <select id=\"account\" name=\"account\">"
-      "<option value=\"admin\">%s</option><option value=\"user\">%s</option></select></p>"
-      "<p><label for=\"password\">%s</label> <input type=\"password\" id=\"password\" "
-      "name=\"password\" autocomplete=\"current-password\"></p>"
-      "<p><button type=\"submit\" id=\"login\">%s</button></p></form></main></body></html>\n",
-      token, T (req, N_ ("Account")), T (req, N_ ("Admin")), T (req, N_ ("User")),
-      T (req, N_ ("Password")), T (req, N_ ("Log in")));
-  phonesec_web_respond_html (msg, status, out);
-}
-
-typedef struct
-{
-  PhonesecWeb *web;
-  SoupServerMessage *msg;
-  PhonesecWebLang lang;
-  PhonesecWebRole role;
-  char *client;
-  char *hash;
-  char *password;
-} LoginCheck;
-
-static void
-login_check_free (LoginCheck *check)
-{
-  g_object_unref (check->msg);
-  g_free (check->client);
-  g_free (check->hash);
-  if (check->password != NULL)
-    {
-      memset (check->password, 0, strlen (check->password));
-      g_free (check->password);
-    }
-  g_free (check);
-}
-
-static void
-login_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  LoginCheck *check = data;
-
-  (void) source;
-  (void) cancellable;
-  g_task_return_boolean (task, phonesec_web_verify_password (check->hash, check->password));
-}
-
-static void
-login_checked (GObject *source, GAsyncResult *result, gpointer data)
-{
-  LoginCheck *check = g_task_get_task_data (G_TASK (result));
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), NULL);
-  PhonesecWeb *web = check->web;
-
-  (void) source;
-  (void) data;
-  phonesec_web_throttle_record (web->throttle, check->client, ok);
-  if (ok)
-    {
-      PhonesecWebSession *session = phonesec_web_sessions_create (web->sessions, check->role);
-
-      g_message ("web login of %s from %s", phonesec_web_role_to_string (check->role),
-                 check->client);
-      set_cookie (web, check->msg, PHONESEC_WEB_SESSION_COOKIE, session->id, -1, TRUE);
-      set_cookie (web, check->msg, PHONESEC_WEB_LOGIN_COOKIE, "", 0, TRUE);
-      phonesec_web_redirect (check->msg, "/");
-    }
-  else
-    {
-      g_message ("failed web login from %s", check->client);
-      render_login (web, check->msg, check->lang, SOUP_STATUS_UNAUTHORIZED,
-                    phonesec_web_gettext (web, check->lang, N_ ("Wrong account or password.")));
-    }
-  soup_server_message_unpause (check->msg);
-}
-
-static void
-handle_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang, GHashTable *form)
-{
-  g_autofree char *cookie = get_cookie (msg, PHONESEC_WEB_LOGIN_COOKIE);
-  const char *client = soup_server_message_get_remote_host (msg);
-  const char *account = g_hash_table_lookup (form, "account");
-  const char *password = g_hash_table_lookup (form, "password");
-  PhonesecWebRole role = phonesec_web_role_from_string (account);
-  g_autoptr (GTask) task = NULL;
-  LoginCheck *check;
-  guint wait;
-
-  if (client == NULL)
-    client = "?";
-  if (!phonesec_web_token_equal (cookie, g_hash_table_lookup (form, "csrf")))
-    {
-      render_login (web, msg, lang, SOUP_STATUS_FORBIDDEN,
-                    phonesec_web_gettext (web, lang, N_ ("The form expired; please try again.")));
-      return;
-    }
-  wait = phonesec_web_throttle_check (web->throttle, client);
-  if (wait > 0)
-    {
-      g_autofree char *text = g_strdup_printf (
-          phonesec_web_gettext (web, lang, N_ ("Too many failed logins; try again in %u s.")),
-          wait);
-      render_login (web, msg, lang, 429, text);
-      return;
-    }
-  check = g_new0 (LoginCheck, 1);
-  check->web = web;
-  check->msg = g_object_ref (msg);
-  check->lang = lang;
-  check->role = role;
-  check->client = g_strdup (client);
-  check->hash = role != PHONESEC_WEB_ROLE_NONE ? g_key_file_get_string (
-                    web->accounts, phonesec_web_role_to_string (role), "hash", NULL)
-                                               : NULL;
-  check->password = g_strdup (password != NULL ? password : "");
-  soup_server_message_pause (msg);
-  task = g_task_new (NULL, NULL, login_checked, NULL);
-  g_task_set_task_data (task, check, (GDestroyNotify) login_check_free);
-  g_task_run_in_thread (task, login_thread);
-}
-
 /* --- static files ---------------------------------------------------------------------- */
 
 static void
@@ -1094,6 +946,48 @@ read_form (SoupServerMessage *msg)
   if (!g_utf8_validate (text, -1, NULL))
     return NULL;
   return soup_form_decode (text);
+}
+
+/* --- request bodies ------------------------------------------------------------------------ */
+
+/* Answers 413 at once and closes: the rest of the body is never read. */
+static void
+refuse_body (PhonesecWeb *web, SoupServerMessage *msg)
+{
+  PhonesecWebRequest tmp = { .web = web, .msg = msg, .lang = choose_language (msg) };
+
+  g_debug ("refused a request body over %u bytes from %s", PHONESEC_WEB_MAX_BODY,
+           soup_server_message_get_remote_host (msg));
+  phonesec_web_add_security_headers (msg, web->https);
+  phonesec_web_respond_error (&tmp, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                              T (&tmp, N_ ("This request is too large; nothing was changed.")));
+  phonesec_web_listener_answer_and_close (web->listener, msg);
+}
+
+static void
+on_got_headers (SoupServerMessage *msg, gpointer data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY)
+    refuse_body (data, msg);
+}
+
+/* Whatever the framing (chunked bodies announce no length), the body
+ * read so far is counted as it comes. */
+static void
+on_got_chunk (SoupServerMessage *msg, GBytes *chunk, gpointer data)
+{
+  if (soup_server_message_get_request_body (msg)->length > PHONESEC_WEB_MAX_BODY)
+    refuse_body (data, msg);
+}
+
+void
+phonesec_web_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), data);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk), data);
 }
 
 /* "/tab/ID" or "/tab/ID/LINE" */
@@ -1146,13 +1040,13 @@ handle_logged_in (PhonesecWeb *web, SoupServerMessage *msg, const char *path, GH
   if (strcmp (path, "/logout") == 0 && post)
     {
       phonesec_web_sessions_remove (web->sessions, session->id);
-      set_cookie (web, msg, PHONESEC_WEB_SESSION_COOKIE, "", 0, TRUE);
+      phonesec_web_set_cookie (web, msg, PHONESEC_WEB_SESSION_COOKIE, "", 0, TRUE);
       phonesec_web_redirect (msg, "/login");
       return;
     }
   if (strcmp (path, "/events") == 0 && !post)
     {
-      phonesec_web_events_open (web, msg, lang);
+      phonesec_web_events_open (web, msg, lang, session->role);
       return;
     }
 
@@ -1226,7 +1120,7 @@ phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *pat
       const char *back = query != NULL ? g_hash_table_lookup (query, "back") : NULL;
 
       if (strcmp (want, "fr") == 0 || strcmp (want, "en") == 0)
-        set_cookie (web, msg, PHONESEC_WEB_LANG_COOKIE, want, 365 * 24 * 3600, TRUE);
+        phonesec_web_set_cookie (web, msg, PHONESEC_WEB_LANG_COOKIE, want, 365 * 24 * 3600, TRUE);
       /* Only a path of ours: no open redirect. */
       if (back == NULL || back[0] != '/' || back[1] == '/' || back[1] == '\\'
           || strpbrk (back, "\r\n") != NULL)
@@ -1241,16 +1135,16 @@ phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *pat
           g_autoptr (GHashTable) form = read_form (msg);
 
           if (form == NULL)
-            render_login (web, msg, lang, SOUP_STATUS_BAD_REQUEST, NULL);
+            phonesec_web_render_login (web, msg, lang, SOUP_STATUS_BAD_REQUEST, NULL);
           else
-            handle_login_post (web, msg, lang, form);
+            phonesec_web_login_post (web, msg, lang, form);
         }
       else
-        render_login (web, msg, lang, SOUP_STATUS_OK, NULL);
+        phonesec_web_render_login (web, msg, lang, SOUP_STATUS_OK, NULL);
       return;
     }
 
-  session_id = get_cookie (msg, PHONESEC_WEB_SESSION_COOKIE);
+  session_id = phonesec_web_get_cookie (msg, PHONESEC_WEB_SESSION_COOKIE);
   session = phonesec_web_sessions_lookup (web->sessions, session_id);
   if (session == NULL)
     {

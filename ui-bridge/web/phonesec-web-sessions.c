@@ -83,20 +83,21 @@ expire (PhonesecWebSessions *self)
 PhonesecWebSession *
 phonesec_web_sessions_create (PhonesecWebSessions *self, PhonesecWebRole role)
 {
-  PhonesecWebSession *session;
+  PhonesecWebSession *session, *s, *oldest = NULL;
+  GHashTableIter iter;
+  guint count = 0;
 
   expire (self);
-  if (g_hash_table_size (self->by_id) >= PHONESEC_WEB_MAX_SESSIONS)
-    {
-      GHashTableIter iter;
-      PhonesecWebSession *s, *oldest = NULL;
-
-      g_hash_table_iter_init (&iter, self->by_id);
-      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
+  g_hash_table_iter_init (&iter, self->by_id);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &s))
+    if (s->role == role)
+      {
+        count++;
         if (oldest == NULL || s->last_seen < oldest->last_seen)
           oldest = s;
-      g_hash_table_remove (self->by_id, oldest->id);
-    }
+      }
+  if (count >= PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT)
+    g_hash_table_remove (self->by_id, oldest->id);
   session = g_new0 (PhonesecWebSession, 1);
   session->id = phonesec_web_random_token ();
   session->csrf = phonesec_web_random_token ();

@@ -14,7 +14,9 @@
 G_BEGIN_DECLS
 
 #define PHONESEC_WEB_SESSION_IDLE_S (15 * 60)
-#define PHONESEC_WEB_MAX_SESSIONS 64
+/* Per account: one account's logins never end another account's
+ * sessions, so the user cannot log the admin out. */
+#define PHONESEC_WEB_MAX_SESSIONS_PER_ACCOUNT 32
 
 typedef struct
 {
@@ -29,7 +31,8 @@ typedef struct _PhonesecWebSessions PhonesecWebSessions;
 PhonesecWebSessions *phonesec_web_sessions_new (void);
 void phonesec_web_sessions_free (PhonesecWebSessions *self);
 
-/* A new session; the oldest one goes when there are too many. */
+/* A new session of @role; the least recently used session of the same
+ * account ends when that account has too many. */
 PhonesecWebSession *phonesec_web_sessions_create (PhonesecWebSessions *self, PhonesecWebRole role);
 /* The live session with this id (refreshing its idle timer), or NULL. */
 PhonesecWebSession *phonesec_web_sessions_lookup (PhonesecWebSessions *self, const char *id);

@@ -13,12 +13,13 @@
 /* Browsers drop an idle stream after a while; a comment keeps it open and
  * lets us notice clients that went away. */
 #define KEEPALIVE_S 15
-#define MAX_EVENT_CLIENTS 32
 
 typedef struct
 {
   SoupServerMessage *msg;
   PhonesecWebLang lang;
+  PhonesecWebRole role;
+  gboolean ending; /* its last chunk is on its way */
 } EventClient;
 
 static void
@@ -207,29 +208,57 @@ client_finished (SoupServerMessage *msg, gpointer data)
       if (client->msg == msg)
         {
           g_signal_handlers_disconnect_by_data (msg, web);
-          g_ptr_array_remove_index_fast (web->event_clients, i);
+          g_ptr_array_remove_index (web->event_clients, i);
           return;
         }
     }
 }
 
+/* Ends @client's stream: libsoup sends the last chunk, then "finished"
+ * removes it. The browser's EventSource reconnects by itself. libsoup
+ * closes the connection then ("close" is read after the fact, never sent):
+ * it would keep it alive otherwise, and libsoup 3.2 leaks a kept-alive
+ * connection that the client closes (see phonesec-web-listener.c). */
+static void
+end_stream (EventClient *client)
+{
+  client->ending = TRUE;
+  soup_message_headers_replace (soup_server_message_get_response_headers (client->msg),
+                                "Connection", "close");
+  soup_message_body_complete (soup_server_message_get_response_body (client->msg));
+  soup_server_message_unpause (client->msg);
+}
+
 void
-phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang)
+phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                          PhonesecWebRole role)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  EventClient *client;
+  EventClient *client, *oldest = NULL;
+  guint count = 0;
 
-  if (web->event_clients->len >= MAX_EVENT_CLIENTS)
+  /* Streams are limited per account, and a new one ends the account's
+   * oldest: however many the user opens, the admin's always start. The
+   * array is in opening order. */
+  for (guint i = 0; i < web->event_clients->len; i++)
     {
-      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      return;
+      EventClient *c = web->event_clients->pdata[i];
+
+      if (c->role != role || c->ending)
+        continue;
+      if (oldest == NULL)
+        oldest = c;
+      count++;
     }
+  if (count >= PHONESEC_WEB_MAX_EVENT_STREAMS_PER_ACCOUNT)
+    end_stream (oldest);
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
   soup_message_headers_set_content_type (headers, "text/event-stream", NULL);
   client = g_new0 (EventClient, 1);
   client->msg = g_object_ref (msg);
   client->lang = lang;
+  client->role = role;
   g_ptr_array_add (web->event_clients, client);
   g_signal_connect (msg, "finished", G_CALLBACK (client_finished), web);
   /* The first chunk tells the page the stream is up. */
@@ -262,6 +291,8 @@ properties_changed (GDBusConnection *connection, const char *sender, const char 
       const char *prop;
       GVariant *value;
 
+      if (client->ending)
+        continue;
       g_variant_iter_init (&iter, changed);
       while (g_variant_iter_loop (&iter, "{&sv}", &prop, &value))
         {
@@ -284,7 +315,12 @@ keepalive (gpointer data)
   PhonesecWeb *web = data;
 
   for (guint i = 0; i < web->event_clients->len; i++)
-    send_chunk (web->event_clients->pdata[i], ": keep-alive\n\n");
+    {
+      EventClient *client = web->event_clients->pdata[i];
+
+      if (!client->ending)
+        send_chunk (client, ": keep-alive\n\n");
+    }
   return G_SOURCE_CONTINUE;
 }
 

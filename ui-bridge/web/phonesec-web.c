@@ -210,30 +210,6 @@ set_password (const char *state_dir)
   return 0;
 }
 
-/* A body larger than any form (or chunked, which no browser form uses) is
- * refused from its headers, before libsoup reads it into memory. */
-static void
-on_got_headers (SoupServerMessage *msg, gpointer data)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-
-  if (encoding == SOUP_ENCODING_CHUNKED
-      || (encoding == SOUP_ENCODING_CONTENT_LENGTH
-          && soup_message_headers_get_content_length (headers) > PHONESEC_WEB_MAX_BODY))
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                    "close");
-    }
-}
-
-static void
-on_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data)
-{
-  g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers), NULL);
-}
-
 static int exit_status = 0;
 static char **saved_argv = NULL;
 static char *self_path = NULL;
@@ -327,10 +303,10 @@ main (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GSocketAddress) listen_address = NULL;
+  g_autoptr (GSocketAddress) bound_address = NULL;
   g_autoptr (GTlsCertificate) certificate = NULL;
   g_autofree char *mo_path = NULL;
   g_autofree char *state_dir = NULL;
-  GSList *listeners;
   guint config_subscription, daemon_watch;
   PhonesecWeb web = { 0 };
 
@@ -435,40 +411,32 @@ main (int argc, char **argv)
           return 1;
         }
     }
-  web.server
-      = soup_server_new ("server-header", "phonesec-web", "tls-certificate", certificate, NULL);
+  /* TLS is the listener's: libsoup gets connections once their handshake is done. */
+  web.server = soup_server_new ("server-header", "phonesec-web", NULL);
   web.sessions = phonesec_web_sessions_new ();
   web.throttle = phonesec_web_throttle_new ();
   phonesec_web_events_init (&web);
   soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
-  g_signal_connect (web.server, "request-started", G_CALLBACK (on_request_started), NULL);
+  g_signal_connect (web.server, "request-started", G_CALLBACK (phonesec_web_request_started), &web);
 
+  web.listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL);
   if (listen_address != NULL
-      && !soup_server_listen (web.server, listen_address, web.https ? SOUP_SERVER_LISTEN_HTTPS : 0,
-                              &error))
+      && !phonesec_web_listener_listen (web.listener, listen_address, &bound_address, &error))
     {
       g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
       return 1;
     }
-  /* From the listening sockets, not soup_server_get_uris(), which leaks
-   * the local address in libsoup 3.2. */
-  listeners = soup_server_get_listeners (web.server);
-  for (GSList *l = listeners; l != NULL; l = l->next)
+  if (bound_address != NULL)
     {
-      g_autoptr (GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
-      g_autofree char *host = NULL;
+      GInetSocketAddress *local = G_INET_SOCKET_ADDRESS (bound_address);
+      g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (local));
 
-      if (!G_IS_INET_SOCKET_ADDRESS (local))
-        continue;
-      host = g_inet_address_to_string (
-          g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
       /* Tests and scripts/dev-run read this line for the chosen port. */
       printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web.https ? "https" : "http",
               strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
-              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)));
+              g_inet_socket_address_get_port (local));
     }
   fflush (stdout);
-  g_slist_free (listeners);
 
   loop = g_main_loop_new (NULL, FALSE);
   g_unix_signal_add (SIGTERM, on_signal, loop);
@@ -484,8 +452,10 @@ main (int argc, char **argv)
   g_bus_unwatch_name (daemon_watch);
 
   phonesec_web_events_shutdown (&web);
+  phonesec_web_login_shutdown (&web);
   soup_server_disconnect (web.server);
   g_clear_object (&web.server);
+  phonesec_web_listener_free (web.listener);
   phonesec_web_sessions_free (web.sessions);
   phonesec_web_throttle_free (web.throttle);
   phonesec_web_mo_free (web.fr);

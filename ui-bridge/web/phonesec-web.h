@@ -8,8 +8,10 @@
 #include <libsoup/soup.h>
 
 #include "phonesec-web-accounts.h"
+#include "phonesec-web-listener.h"
 #include "phonesec-web-mo.h"
 #include "phonesec-web-sessions.h"
+#include "phonesec-web-throttle.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +21,8 @@ G_BEGIN_DECLS
 #define PHONESEC_WEB_SESSION_COOKIE "phonesec_session"
 #define PHONESEC_WEB_LOGIN_COOKIE "phonesec_login"
 #define PHONESEC_WEB_LANG_COOKIE "phonesec_lang"
-/* A form post is a few KiB; anything bigger is refused unread. */
+/* A form post is a few KiB; a bigger body is refused as soon as it is
+ * known to be bigger, from its Content-Length or while it is read. */
 #define PHONESEC_WEB_MAX_BODY (256 * 1024)
 /* D-Bus calls of a request; phonesecd answers in milliseconds. */
 #define PHONESEC_WEB_CALL_TIMEOUT_MS 20000
@@ -28,11 +31,13 @@ typedef struct
 {
   GDBusConnection *bus;
   SoupServer *server;
+  PhonesecWebListener *listener;
   gboolean https;
   char *state_dir;
   GKeyFile *accounts;
   PhonesecWebSessions *sessions;
   PhonesecWebThrottle *throttle;
+  GQueue waiting_logins;    /* login attempts waiting for others to end */
   PhonesecWebMo *fr;        /* NULL: French shows English */
   GPtrArray *event_clients; /* PhonesecWebEventClient*, owned */
   guint properties_subscription;
@@ -73,6 +78,7 @@ const char *phonesec_web_gettext (PhonesecWeb *web, PhonesecWebLang lang, const 
 /* Response helpers: security headers on every response. */
 void phonesec_web_add_security_headers (SoupServerMessage *msg, gboolean https);
 void phonesec_web_respond_html (SoupServerMessage *msg, guint status, GString *html);
+/* 303 to @location, a path of ours ("/login"), never an absolute URL. */
 void phonesec_web_redirect (SoupServerMessage *msg, const char *location);
 void phonesec_web_respond_error (PhonesecWebRequest *req, guint status, const char *message);
 /* Finishes a D-Bus call made for @req. On failure, answers 502 with the
@@ -88,12 +94,32 @@ void phonesec_web_append_escaped (GString *out, const char *text);
 /* A property or parameter value as display text. */
 char *phonesec_web_format_value (PhonesecWebRequest *req, GVariant *value);
 
+/* Cookies: host-only, Path=/, SameSite=Strict, Secure over HTTPS. */
+char *phonesec_web_get_cookie (SoupServerMessage *msg, const char *name);
+void phonesec_web_set_cookie (PhonesecWeb *web, SoupServerMessage *msg, const char *name,
+                              const char *value, int max_age, gboolean http_only);
+
+/* The login page and its form (phonesec-web-login.c). */
+void phonesec_web_render_login (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                                guint status, const char *error);
+/* Login attempts the throttle keeps waiting for others, at most. */
+#define PHONESEC_WEB_MAX_WAITING_LOGINS 64
+void phonesec_web_login_post (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                              GHashTable *form);
+void phonesec_web_login_shutdown (PhonesecWeb *web);
+
 /* Info > Status and its server-sent events (phonesec-web-status.c). */
 void phonesec_web_status_page (PhonesecWebRequest *req);
-void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang);
+/* Live-status streams per account; the account's oldest ends when it
+ * opens one more. */
+#define PHONESEC_WEB_MAX_EVENT_STREAMS_PER_ACCOUNT 16
+void phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebLang lang,
+                               PhonesecWebRole role);
 void phonesec_web_events_init (PhonesecWeb *web);
 void phonesec_web_events_shutdown (PhonesecWeb *web);
 
+/* Watches each request's body as it is read ("request-started"). */
+void phonesec_web_request_started (SoupServer *server, SoupServerMessage *msg, gpointer data);
 /* Routes every request (phonesec-web-server.c). */
 void phonesec_web_handle (SoupServer *server, SoupServerMessage *msg, const char *path,
                           GHashTable *query, gpointer data);
