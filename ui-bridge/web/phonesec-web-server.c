@@ -382,7 +382,10 @@ phonesec_web_format_value (PhonesecWebRequest *req, GVariant *value)
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY)
       || g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
     {
-      g_autofree const char **items = g_variant_get_strv (value, NULL);
+      /* g_variant_get_strv() takes as only. */
+      g_autofree const char **items = g_variant_is_of_type (value, G_VARIANT_TYPE_STRING_ARRAY)
+                                          ? g_variant_get_strv (value, NULL)
+                                          : g_variant_get_objv (value, NULL);
       return g_strjoinv (", ", (char **) items);
     }
   if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT32))
