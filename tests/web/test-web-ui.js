@@ -409,6 +409,30 @@ async function main() {
     await Promise.all([upage.waitForNavigation(), upage.click('#submit')]);
     assert.equal(configGet('Proxy_Port').Proxy_Port, 8082);
   });
+  await step('user: the status page and its live updates show nothing derived from a hidden setting', async () => {
+    // Example_Greeting hidden from the user: the Example.Greeting property
+    // derived from it goes with it, on the page and in the live updates.
+    const importAs = (xml) => busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1',
+      'org.phonesec.PhoneSec1.Config', 'ImportProfile', 'sa{sv}', xml, '0');
+    importAs('<flat-profile><Example_Greeting ua="na">Hidden mkwebq greeting</Example_Greeting></flat-profile>');
+    // The admin's view has it (the value is there to be leaked).
+    assert.match(busctl('get-property', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1/plugins/example',
+      'org.phonesec.PhoneSec1.Example', 'Greeting'), /Hidden mkwebq greeting/);
+    await upage.goto(base + 'status');
+    await upage.waitForSelector('#live[data-state=on]', { timeout: 10000 });
+    assert.ok(!/mkwebq/.test(await upage.content()), 'the hidden greeting is on the user page');
+    assert.equal(await upage.locator('td[data-prop$="|org.phonesec.PhoneSec1.TlsPolicy|CipherList"]').count(), 0);
+    const enabled = 'td[data-prop="/org/phonesec/PhoneSec1/plugins/example|org.phonesec.PhoneSec1.Example|Enabled"]';
+    const before = await upage.textContent(enabled);
+    applyAsAdmin('Example_Greeting', 'Hidden mkwebq live');
+    applyAsAdmin('Example_Enable', before === 'Yes' ? 'No' : 'Yes');
+    // The visible change arrives live; the hidden one never does.
+    await upage.waitForFunction((sel, old) => document.querySelector(sel).textContent !== old,
+      enabled, before, { timeout: 10000 });
+    await sleep(1000);
+    assert.ok(!/mkwebq/.test(await upage.content()), 'a hidden change reached the user page');
+    importAs('<flat-profile><Example_Greeting ua="ro">Hello from $MAC</Example_Greeting><Example_Enable>' + (before === 'Yes' ? 'Yes' : 'No') + '</Example_Enable></flat-profile>');
+  });
   await user.close();
 
   await step('HTTPS by default: a generated device certificate (0600), the TLS policy (re-exec on change), Secure cookies, HSTS, throttling, Enable_Protocol', async () => {

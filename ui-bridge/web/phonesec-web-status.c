@@ -1,6 +1,12 @@
 /* phonesec-web-status.c: Info > Status (every plugin object's properties
- * from GetManagedObjects, and the TLS policy's) and its live updates as
+ * and the TLS policy's, from Manager.GetObjects) and its live updates as
  * server-sent events fed by PropertiesChanged.
+ *
+ * phonesec-web is an administrator on the bus, so what it reads and hears
+ * is the admin's view. A session of the phone's user gets the user's
+ * view instead: the page asks GetObjects with access-level=user, and its
+ * live updates come from the same call made again after each change,
+ * compared with the last answer, never from the admin's signals.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -130,46 +136,64 @@ render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
 }
 
 static void
-tls_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  PhonesecWebRequest *req = data;
-  g_autoptr (GVariant) reply
-      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
-  g_autoptr (GVariant) tls = NULL;
-
-  /* The TLS policy is shown when readable; the page does not need it. */
-  if (reply != NULL)
-    g_variant_get (reply, "(@a{sv})", &tls);
-  render_status (req, req->extra, tls);
-  phonesec_web_request_finish (req);
-}
-
-static void
 objects_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   PhonesecWebRequest *req = data;
   g_autoptr (GVariant) reply = phonesec_web_call_finish (req, source, result);
+  g_autoptr (GVariant) objects = NULL;
+  g_autoptr (GVariant) root = NULL;
+  g_autoptr (GVariant) tls = NULL;
+  g_autoptr (GVariant) plugins = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *path;
+  GVariant *ifaces;
 
   if (reply == NULL)
     return;
-  g_variant_get (reply, "(@a{oa{sa{sv}}})", &req->extra);
-  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          "org.freedesktop.DBus.Properties", "GetAll",
-                          g_variant_new ("(s)", "org.phonesec.PhoneSec1.TlsPolicy"),
-                          G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
-                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, tls_done, req);
+  g_variant_get (reply, "(@a{oa{sa{sv}}})", &objects);
+  /* The root object's TLS policy gets a section of its own (when the
+   * viewer may see some of it); plugin objects one each. */
+  root = g_variant_lookup_value (objects, PHONESEC_ROOT_PATH, NULL);
+  if (root != NULL)
+    tls = g_variant_lookup_value (root, "org.phonesec.PhoneSec1.TlsPolicy", NULL);
+  if (tls != NULL && g_variant_n_children (tls) == 0)
+    g_clear_pointer (&tls, g_variant_unref);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
+  g_variant_iter_init (&iter, objects);
+  while (g_variant_iter_loop (&iter, "{&o@a{sa{sv}}}", &path, &ifaces))
+    if (!g_str_equal (path, PHONESEC_ROOT_PATH))
+      g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, ifaces);
+  plugins = g_variant_ref_sink (g_variant_builder_end (&builder));
+  render_status (req, plugins, tls);
+  phonesec_web_request_finish (req);
+}
+
+static GVariant *
+objects_options (PhonesecWebRole role)
+{
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+  if (role != PHONESEC_WEB_ROLE_ADMIN)
+    g_variant_builder_add (&options, "{sv}", "access-level", g_variant_new_string ("user"));
+  return g_variant_builder_end (&options);
 }
 
 void
 phonesec_web_status_page (PhonesecWebRequest *req)
 {
   g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          "org.freedesktop.DBus.ObjectManager", "GetManagedObjects", NULL,
+                          "org.phonesec.PhoneSec1.Manager", "GetObjects",
+                          g_variant_new_tuple ((GVariant *[]){ objects_options (req->role) }, 1),
                           G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE,
                           PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, objects_done, req);
 }
 
 /* --- server-sent events -------------------------------------------------------------- */
+
+static void refresh_user_view (PhonesecWeb *web);
+static GVariant *objects_options (PhonesecWebRole role);
 
 static void
 append_json_string (GString *out, const char *text)
@@ -260,29 +284,19 @@ phonesec_web_events_open (PhonesecWeb *web, SoupServerMessage *msg, PhonesecWebL
   client->lang = lang;
   client->role = role;
   g_ptr_array_add (web->event_clients, client);
+  /* The user's stream compares with a view taken before it opened. */
+  if (role != PHONESEC_WEB_ROLE_ADMIN && web->user_view == NULL)
+    refresh_user_view (web);
   g_signal_connect (msg, "finished", G_CALLBACK (client_finished), web);
   /* The first chunk tells the page the stream is up. */
   send_chunk (client, "event: hello\ndata: {}\n\n");
 }
 
+/* Sends @changed (a{sv} of @iface at @path) to the streams of @role. */
 static void
-properties_changed (GDBusConnection *connection, const char *sender, const char *path,
-                    const char *interface, const char *signal, GVariant *parameters, gpointer data)
+send_changes (PhonesecWeb *web, PhonesecWebRole role, const char *path, const char *iface,
+              GVariant *changed)
 {
-  PhonesecWeb *web = data;
-  const char *iface;
-  g_autoptr (GVariant) changed = NULL;
-  g_autofree const char **invalidated = NULL;
-
-  (void) connection;
-  (void) sender;
-  (void) interface;
-  (void) signal;
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
-    return;
-  g_variant_get (parameters, "(&s@a{sv}^a&s)", &iface, &changed, &invalidated);
-  if (skip_interface (iface))
-    return;
   for (guint i = 0; i < web->event_clients->len; i++)
     {
       EventClient *client = web->event_clients->pdata[i];
@@ -291,7 +305,8 @@ properties_changed (GDBusConnection *connection, const char *sender, const char 
       const char *prop;
       GVariant *value;
 
-      if (client->ending)
+      if (client->ending
+          || (client->role == PHONESEC_WEB_ROLE_ADMIN) != (role == PHONESEC_WEB_ROLE_ADMIN))
         continue;
       g_variant_iter_init (&iter, changed);
       while (g_variant_iter_loop (&iter, "{&sv}", &prop, &value))
@@ -307,6 +322,120 @@ properties_changed (GDBusConnection *connection, const char *sender, const char 
           send_chunk (client, event->str);
         }
     }
+}
+
+static gboolean
+has_user_streams (PhonesecWeb *web)
+{
+  for (guint i = 0; i < web->event_clients->len; i++)
+    {
+      EventClient *client = web->event_clients->pdata[i];
+
+      if (!client->ending && client->role != PHONESEC_WEB_ROLE_ADMIN)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What changed in the user's view since the last answer goes to the
+ * user's streams. */
+static void
+user_view_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PhonesecWeb *web = data;
+  g_autoptr (GVariant) reply
+      = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, NULL);
+  g_autoptr (GVariant) objects = NULL;
+  GVariantIter objects_iter;
+  const char *path;
+  GVariant *ifaces;
+
+  web->user_view_pending = FALSE;
+  if (reply == NULL || web->event_clients == NULL)
+    return;
+  g_variant_get (reply, "(@a{oa{sa{sv}}})", &objects);
+  g_variant_iter_init (&objects_iter, objects);
+  while (g_variant_iter_loop (&objects_iter, "{&o@a{sa{sv}}}", &path, &ifaces))
+    {
+      g_autoptr (GVariant) before_ifaces
+          = web->user_view != NULL ? g_variant_lookup_value (web->user_view, path, NULL) : NULL;
+      GVariantIter ifaces_iter;
+      const char *iface;
+      GVariant *props;
+
+      g_variant_iter_init (&ifaces_iter, ifaces);
+      while (g_variant_iter_loop (&ifaces_iter, "{&s@a{sv}}", &iface, &props))
+        {
+          g_autoptr (GVariant) before
+              = before_ifaces != NULL ? g_variant_lookup_value (before_ifaces, iface, NULL) : NULL;
+          GVariantBuilder changed;
+          GVariantIter props_iter;
+          const char *prop;
+          GVariant *value;
+
+          if (skip_interface (iface))
+            continue;
+          g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+          g_variant_iter_init (&props_iter, props);
+          while (g_variant_iter_loop (&props_iter, "{&sv}", &prop, &value))
+            {
+              g_autoptr (GVariant) old
+                  = before != NULL ? g_variant_lookup_value (before, prop, NULL) : NULL;
+
+              if (old == NULL || !g_variant_equal (old, value))
+                g_variant_builder_add (&changed, "{sv}", prop, value);
+            }
+          {
+            g_autoptr (GVariant) dict = g_variant_ref_sink (g_variant_builder_end (&changed));
+
+            send_changes (web, PHONESEC_WEB_ROLE_USER, path, iface, dict);
+          }
+        }
+    }
+  g_clear_pointer (&web->user_view, g_variant_unref);
+  web->user_view = g_steal_pointer (&objects);
+  if (web->user_view_again)
+    {
+      web->user_view_again = FALSE;
+      refresh_user_view (web);
+    }
+}
+
+static void
+refresh_user_view (PhonesecWeb *web)
+{
+  if (web->user_view_pending)
+    {
+      web->user_view_again = TRUE;
+      return;
+    }
+  web->user_view_pending = TRUE;
+  g_dbus_connection_call (
+      web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.Manager",
+      "GetObjects",
+      g_variant_new_tuple ((GVariant *[]){ objects_options (PHONESEC_WEB_ROLE_USER) }, 1),
+      G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS,
+      NULL, user_view_done, web);
+}
+
+static void
+properties_changed (GDBusConnection *connection, const char *sender, const char *path,
+                    const char *interface, const char *signal, GVariant *parameters, gpointer data)
+{
+  PhonesecWeb *web = data;
+  const char *iface;
+  g_autoptr (GVariant) changed = NULL;
+  g_autofree const char **invalidated = NULL;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
+    return;
+  g_variant_get (parameters, "(&s@a{sv}^a&s)", &iface, &changed, &invalidated);
+  if (skip_interface (iface))
+    return;
+  /* The admin's streams get what phonesecd sent us (the admin's view). */
+  send_changes (web, PHONESEC_WEB_ROLE_ADMIN, path, iface, changed);
+  if (has_user_streams (web))
+    refresh_user_view (web);
 }
 
 static gboolean
@@ -349,4 +478,5 @@ phonesec_web_events_shutdown (PhonesecWeb *web)
         }
       g_clear_pointer (&web->event_clients, g_ptr_array_unref);
     }
+  g_clear_pointer (&web->user_view, g_variant_unref);
 }

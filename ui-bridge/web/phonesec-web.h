@@ -42,6 +42,9 @@ typedef struct
   GPtrArray *event_clients; /* PhonesecWebEventClient*, owned */
   guint properties_subscription;
   guint keepalive_source;
+  GVariant *user_view;        /* a{oa{sa{sv}}}: the phone's user's, last read */
+  gboolean user_view_pending; /* a read is on its way */
+  gboolean user_view_again;   /* and another change came meanwhile */
 } PhonesecWeb;
 
 /* "en" or "fr" */
