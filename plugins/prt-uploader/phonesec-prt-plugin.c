@@ -22,6 +22,9 @@
 #define HEADER_VALUE_REF "PRT_HTTP_Header_Value"
 #define KEEP_REPORTS 10
 #define MAX_REASON 256
+/* The phone's user may ask for one report a minute (each holds the logs
+ * and costs an upload); administrators as many as they like. */
+#define USER_REPORT_GAP_US (60 * G_USEC_PER_SEC)
 /* Helper crashes closer together than this make one report, not a storm. */
 #define CRASH_REPORT_GAP_US (60 * G_USEC_PER_SEC)
 
@@ -36,6 +39,7 @@ typedef struct
   gint64 created;
   guint64 size;
   gboolean crash;
+  gboolean full;       /* holds hidden settings and logs: never sent over http:// */
   char *upload_status; /* not-configured, queued, uploaded, failed */
   char *upload_error;
   char *queue_item;
@@ -53,6 +57,7 @@ struct _PhonesecPrtPlugin
   guint timer;
   guint serial;
   gint64 last_crash_report;
+  gint64 last_user_report; /* monotonic time of the last one a user asked for */
   gulong done_handler, failed_handler, crash_handler;
   GCancellable *cancellable;
 };
@@ -106,6 +111,7 @@ save_report (PhonesecPrtPlugin *self, const Report *r)
   g_key_file_set_int64 (kf, "Report", "Created", r->created);
   g_key_file_set_uint64 (kf, "Report", "Size", r->size);
   g_key_file_set_boolean (kf, "Report", "Crash", r->crash);
+  g_key_file_set_boolean (kf, "Report", "Full", r->full);
   g_key_file_set_string (kf, "Report", "UploadStatus", r->upload_status);
   g_key_file_set_string (kf, "Report", "UploadError", r->upload_error ? r->upload_error : "");
   g_key_file_set_string (kf, "Report", "QueueItem", r->queue_item ? r->queue_item : "");
@@ -146,6 +152,9 @@ load_reports (PhonesecPrtPlugin *self)
       r->created = g_key_file_get_int64 (kf, "Report", "Created", NULL);
       r->size = g_key_file_get_uint64 (kf, "Report", "Size", NULL);
       r->crash = g_key_file_get_boolean (kf, "Report", "Crash", NULL);
+      /* Reports of earlier versions were all full. */
+      r->full = !g_key_file_has_key (kf, "Report", "Full", NULL)
+                || g_key_file_get_boolean (kf, "Report", "Full", NULL);
       r->upload_status = g_key_file_get_string (kf, "Report", "UploadStatus", NULL);
       r->upload_error = g_key_file_get_string (kf, "Report", "UploadError", NULL);
       r->queue_item = g_key_file_get_string (kf, "Report", "QueueItem", NULL);
@@ -267,6 +276,16 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
   url = dup_upload_url (self, r, put, error);
   if (url == NULL)
     return FALSE;
+  /* Made for https:// or for the phone only: not for an http:// server. */
+  if (r->full && g_ascii_strncasecmp (url, "http://", 7) == 0)
+    {
+      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                           _ ("This report holds hidden settings and logs, and PRT_Upload_Rule is "
+                              "http://: it would cross the network in clear text, so it is kept "
+                              "on the phone. Use an https:// rule, or generate a new report: "
+                              "over http:// it leaves them out"));
+      return FALSE;
+    }
   mapped = g_mapped_file_new (archive_path, FALSE, error);
   if (mapped == NULL)
     return FALSE;
@@ -583,10 +602,28 @@ new_report_id (PhonesecPrtPlugin *self, GDateTime *now)
     }
 }
 
+/* Whether the report would go out over http://. Such a report must hold
+ * nothing hidden from the phone's user (which a proxy the user configured
+ * could read): the configuration and the objects as the user sees them,
+ * and no log, which may quote any setting. */
+static gboolean
+upload_in_clear (PhonesecPrtPlugin *self)
+{
+  g_autofree char *rule = phonesec_context_dup_string (self->context, "PRT_Upload_Rule");
+  g_autofree char *url = NULL;
+
+  if (rule == NULL || rule[0] == '\0')
+    return FALSE;
+  url = phonesec_context_expand_macros (self->context, rule, NULL);
+  return g_ascii_strncasecmp (g_strstrip (url), "http://", 7) == 0;
+}
+
 static void
 generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
           GDBusMethodInvocation *invocation)
 {
+  gboolean in_clear = upload_in_clear (self);
+  PhonesecView view = in_clear ? PHONESEC_VIEW_USER : PHONESEC_VIEW_ADMIN;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GTask) task = NULL;
   g_autofree char *prt_name = phonesec_context_dup_string (self->context, "PRT_Name");
@@ -607,6 +644,7 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
   r->reason = g_strdup (reason);
   r->created = g_date_time_to_unix (now);
   r->crash = crash;
+  r->full = !in_clear;
   r->upload_status = g_strdup ("not-configured");
   job->report = r;
   job->archive_path = report_path (self, r, ".tar.gz");
@@ -616,19 +654,25 @@ generate (PhonesecPrtPlugin *self, const char *reason, gboolean crash,
 
   /* Everything that lives in the daemon is copied now, on the main thread. */
   stamp = g_date_time_format_iso8601 (now);
-  report_txt
-      = g_strdup_printf ("id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\n"
-                         "phonesec: %s\n",
-                         r->id, r->name, r->reason, stamp, crash ? "yes" : "no", PACKAGE_VERSION);
+  report_txt = g_strdup_printf (
+      "id: %s\nname: %s\nreason: %s\ncreated: %s\ncrash: %s\nphonesec: %s\ncontents: %s\n", r->id,
+      r->name, r->reason, stamp, crash ? "yes" : "no", PACKAGE_VERSION,
+      in_clear ? "reduced: PRT_Upload_Rule is http://, so the report crosses the network in "
+                 "clear text; the settings hidden from the phone's user and the logs (which may "
+                 "quote them) are left out. Use an https:// rule for a full report."
+               : "full");
   phonesec_prt_archive_add (job->archive, "report.txt", report_txt, -1);
-  log = phonesec_context_dup_recent_log (self->context);
-  log_txt = g_strjoinv ("\n", log);
-  phonesec_prt_archive_add (job->archive, "log/phonesecd.log", log_txt, -1);
-  if (crash && (previous = phonesec_context_dup_previous_run_log (self->context)) != NULL)
-    phonesec_prt_archive_add (job->archive, "log/previous-run.log", previous, -1);
-  profile = phonesec_context_export_profile (self->context);
+  if (!in_clear)
+    {
+      log = phonesec_context_dup_recent_log (self->context);
+      log_txt = g_strjoinv ("\n", log);
+      phonesec_prt_archive_add (job->archive, "log/phonesecd.log", log_txt, -1);
+      if (crash && (previous = phonesec_context_dup_previous_run_log (self->context)) != NULL)
+        phonesec_prt_archive_add (job->archive, "log/previous-run.log", previous, -1);
+    }
+  profile = phonesec_context_export_profile_for (self->context, view);
   phonesec_prt_archive_add (job->archive, "config/cfg.xml", profile, -1);
-  objects = phonesec_context_dup_objects (self->context);
+  objects = phonesec_context_dup_objects_for (self->context, view);
   objects_txt = format_objects (objects);
   phonesec_prt_archive_add (job->archive, "state/objects.txt", objects_txt, -1);
   device_txt = g_strdup_printf (
@@ -716,6 +760,8 @@ on_handle_generate (PhonesecPrtDBusProblemReport *iface, GDBusMethodInvocation *
                     const char *reason, gpointer user_data)
 {
   PhonesecPrtPlugin *self = user_data;
+  g_autofree char *one_line = NULL;
+  gint64 now = g_get_monotonic_time ();
 
   if (g_utf8_strlen (reason, -1) > MAX_REASON)
     {
@@ -724,7 +770,26 @@ on_handle_generate (PhonesecPrtDBusProblemReport *iface, GDBusMethodInvocation *
                                              MAX_REASON);
       return TRUE;
     }
-  generate (self, reason[0] != '\0' ? reason : "user", FALSE, invocation);
+  if (phonesec_context_get_caller_view (self->context, invocation) == PHONESEC_VIEW_USER)
+    {
+      if (self->last_user_report != 0 && now - self->last_user_report < USER_REPORT_GAP_US)
+        {
+          guint wait_s
+              = (guint) ((USER_REPORT_GAP_US - (now - self->last_user_report)) / G_USEC_PER_SEC)
+                + 1;
+
+          g_dbus_method_invocation_return_error (
+              invocation, G_DBUS_ERROR, G_DBUS_ERROR_LIMITS_EXCEEDED,
+              _ ("A problem report was made for the phone's user less than a minute ago; try "
+                 "again in %u s"),
+              wait_s);
+          return TRUE;
+        }
+      self->last_user_report = now;
+    }
+  /* One line in report.txt: the reason cannot forge the lines after it. */
+  one_line = g_strdelimit (g_strdup (reason), "\r\n\t\v\f", ' ');
+  generate (self, one_line[0] != '\0' ? one_line : "user", FALSE, invocation);
   return TRUE;
 }
 

@@ -37,6 +37,9 @@ static guint timeout_scale = 1;
  * phonesec_test_untar_names() gives them. */
 #define REPORT_MEMBERS                                                                             \
   "config/cfg.xml,device.txt,log/phonesecd.log,report.txt,state/objects.txt,system.txt"
+/* A report for an http:// rule: no log (issue 13: it crosses the network
+ * in clear text, so it holds only what the phone's user may see). */
+#define REDUCED_MEMBERS "config/cfg.xml,device.txt,report.txt,state/objects.txt,system.txt"
 /* A crash report after an unclean exit: also crash.txt and the crashed
  * run's log. */
 #define CRASH_MEMBERS                                                                              \
@@ -310,7 +313,7 @@ check_report_members (GHashTable *members, const char *id, const char *name, con
   g_autofree char *device = member_text (members, "device.txt");
   g_autofree char *system = member_text (members, "system.txt");
   g_autofree char *objects = member_text (members, "state/objects.txt");
-  g_autofree char *log = member_text (members, "log/phonesecd.log");
+  g_autofree char *log = NULL;
   g_autofree char *cfg = member_text (members, "config/cfg.xml");
   g_autofree char *report_id = text_value (report, "id");
   g_autofree char *report_name = text_value (report, "name");
@@ -322,8 +325,22 @@ check_report_members (GHashTable *members, const char *id, const char *name, con
   g_autofree char *version = text_value (device, "SoftwareVersion");
   g_autofree char *mac = text_value (device, "MAC");
   g_autofree char *system_lower = g_ascii_strdown (system, -1);
+  g_autofree char *contents = text_value (report, "contents");
+  gboolean reduced = contents != NULL && g_str_has_prefix (contents, "reduced");
 
-  g_assert_cmpstr (names, ==, crash ? CRASH_MEMBERS : REPORT_MEMBERS);
+  if (reduced)
+    {
+      /* Made for an http:// rule: nothing hidden from the phone's user. */
+      g_assert_false (crash);
+      g_assert_cmpstr (names, ==, REDUCED_MEMBERS);
+      g_assert_null (strstr (cfg, "<PRT_"));
+      g_assert_null (strstr (objects, PRT_IFACE ".LastError"));
+    }
+  else
+    {
+      g_assert_cmpstr (contents, ==, "full");
+      g_assert_cmpstr (names, ==, crash ? CRASH_MEMBERS : REPORT_MEMBERS);
+    }
 
   g_assert_cmpstr (report_id, ==, id);
   g_assert_cmpstr (report_name, ==, name);
@@ -354,6 +371,9 @@ check_report_members (GHashTable *members, const char *id, const char *name, con
   g_assert_nonnull (strstr (objects, PRT_PATH " org.phonesec.PhoneSec1.Plugin.State = "));
   g_assert_nonnull (strstr (objects, PRT_PATH " " PRT_IFACE ".GenerationStatus = "));
 
+  if (reduced)
+    return;
+  log = member_text (members, "log/phonesecd.log");
   /* The daemon's recent log. A report made while running has the start-up
    * in it ("phonesecd X ready on the bus"); a crash report is made at start,
    * so the start-up is in the crashed run's log instead. */
@@ -722,6 +742,99 @@ test_no_rule (Fixture *f, gconstpointer data)
   remote = g_dbus_error_get_remote_error (error);
   g_assert_true (g_strcmp0 (remote, ERROR_PREFIX "NotFound") == 0
                  || g_strcmp0 (remote, ERROR_PREFIX "UnknownObject") == 0);
+}
+
+/* Over http:// a report crosses the network in clear text (and a proxy the
+ * phone's user set can read it): it holds nothing hidden from that user.
+ * Hidden marker values, the upload rule itself and the logs that quote
+ * them are left out; report.txt says so. */
+static void
+test_clear_text_reduced (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = phonesec_upload_server_url (f->server, "/clear/mkpathq/");
+  g_autofree char *id = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr (GHashTable) members = NULL;
+  g_autoptr (GPtrArray) parts = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  PhonesecFormPart *part;
+
+  g_assert_true (g_str_has_prefix (rule, "http://"));
+  phonesec_test_apply_strings (f->bus, &error, "PRT_Upload_Rule", rule, "PRT_Name", "mknameq-$MA",
+                               "Syslog_Server", "mksyslogq.example", NULL);
+  g_assert_no_error (error);
+  id = prt_generate (f, "user");
+  wait_requests (f, "/clear/", 1);
+  assert_upload_status (f, id, "uploaded");
+  parts = phonesec_upload_request_parse_form (nth_request (f, "/clear/", 0));
+  part = phonesec_form_find (parts, "prt_file");
+  g_assert_nonnull (part);
+  members = unpack (part->body);
+  name = report_name (f, id);
+  check_report_members (members, id, name, "user", FALSE);
+  report = member_text (members, "report.txt");
+  contents = text_value (report, "contents");
+  g_assert_true (g_str_has_prefix (contents, "reduced"));
+  g_assert_nonnull (strstr (contents, "https://"));
+  /* No hidden value in any member (the archive's name is the upload's
+   * business, not a member's). */
+  g_hash_table_iter_init (&iter, members);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_assert_false (phonesec_test_bytes_contain (value, "mkpathq"));
+      g_assert_false (phonesec_test_bytes_contain (value, "mksyslogq"));
+    }
+}
+
+/* A full report (made while no rule was set, so kept on the phone) is not
+ * sent once the rule is http://: Upload() fails, nothing leaves, and a new
+ * report made now goes out reduced. */
+static void
+test_clear_text_full_report_kept (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = prt_generate (f, "user");
+  g_autofree char *rule = phonesec_upload_server_url (f->server, "/clear/");
+  g_autofree char *second = NULL;
+  g_autofree char *remote = NULL;
+  g_autofree char *last_error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  apply (f, "PRT_Upload_Rule", rule);
+  reply = prt_call (f, "Upload", g_variant_new ("(s)", id), NULL, &error);
+  g_assert_null (reply);
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, ERROR_PREFIX "Failed");
+  g_assert_nonnull (strstr (error->message, "clear text"));
+  last_error = prt_get_string (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "clear text"));
+  phonesec_upload_server_run_for (f->server, 1000);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 0);
+
+  second = prt_generate (f, "user");
+  wait_requests (f, "/clear/", 1);
+  assert_upload_status (f, second, "uploaded");
+}
+
+/* The phone's user (uid 65534) may have one report a minute; the admin
+ * is not limited by the user's. */
+static void
+test_user_once_a_minute (Fixture *f, gconstpointer data)
+{
+  g_autofree char *first = phonesec_test_call_as_nobody_at (f->bus, NULL, PRT_PATH, PRT_IFACE,
+                                                            "Generate", "('user',)");
+  g_autofree char *second = phonesec_test_call_as_nobody_at (f->bus, NULL, PRT_PATH, PRT_IFACE,
+                                                             "Generate", "('user',)");
+  g_autofree char *admin = prt_generate (f, "admin");
+
+  g_assert_true (g_str_has_prefix (first, "OK ("));
+  g_assert_true (g_str_has_prefix (second, "ERROR org.freedesktop.DBus.Error.LimitsExceeded"));
+  g_assert_nonnull (strstr (second, "minute"));
+  g_assert_nonnull (admin);
 }
 
 static gboolean
@@ -1362,15 +1475,18 @@ main (int argc, char **argv)
 
   g_test_add_func ("/prt/fixture", test_fixture);
   ADD ("/prt/post", test_post, setup);
-  ADD ("/prt/put-folder", test_put_folder, setup);
+  ADD ("/prt/put-folder", test_put_folder, setup_https);
   ADD ("/prt/put-exact", test_put_exact, setup);
   ADD ("/prt/https", test_https, setup_https);
   ADD ("/prt/https-untrusted", test_https_untrusted, setup_https);
   ADD ("/prt/url-credentials", test_url_credentials, setup);
   ADD ("/prt/credentials-only-in-the-store", test_credentials_only_in_the_store, setup);
-  ADD ("/prt/no-rule", test_no_rule, setup);
+  ADD ("/prt/no-rule", test_no_rule, setup_https);
+  ADD ("/prt/clear-text/reduced", test_clear_text_reduced, setup);
+  ADD ("/prt/clear-text/full-report-kept", test_clear_text_full_report_kept, setup);
+  ADD ("/prt/user-once-a-minute", test_user_once_a_minute, setup);
   ADD ("/prt/secrets", test_secrets, setup);
-  ADD ("/prt/crash-yes", test_crash_yes, setup);
+  ADD ("/prt/crash-yes", test_crash_yes, setup_https);
   ADD ("/prt/crash-no", test_crash_no, setup);
   ADD ("/prt/retry-500-restart", test_retry_500_restart, setup);
   ADD ("/prt/retry-down-kill", test_retry_down_kill, setup);
