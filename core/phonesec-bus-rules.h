@@ -24,13 +24,14 @@
 
 #include <gio/gio.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec-config-store.h"
 
 G_BEGIN_DECLS
 
-#define PHONESEC_ANNOTATION_ACCESS "org.phonesec.Access"
-#define PHONESEC_ANNOTATION_PARAMETERS "org.phonesec.Parameters"
-#define PHONESEC_ANNOTATION_PARAMETER_NAMES "org.phonesec.ParameterNames"
+#define PHONESEC_ANNOTATION_ACCESS PHONESEC_DBUS_ANNOTATION_ACCESS
+#define PHONESEC_ANNOTATION_PARAMETERS PHONESEC_DBUS_ANNOTATION_PARAMETERS
+#define PHONESEC_ANNOTATION_PARAMETER_NAMES PHONESEC_DBUS_ANNOTATION_PARAMETER_NAMES
 
 typedef struct _PhonesecBusRule PhonesecBusRule;
 typedef struct _PhonesecBusRules PhonesecBusRules;

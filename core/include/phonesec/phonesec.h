@@ -7,6 +7,7 @@
 #pragma once
 
 #define PHONESEC_INSIDE
+#include <phonesec/phonesec-dbus-names.h>
 #include <phonesec/phonesec-error.h>
 #include <phonesec/phonesec-secret.h>
 #include <phonesec/phonesec-credentials.h>
