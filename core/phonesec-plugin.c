@@ -6,9 +6,39 @@
 
 G_DEFINE_INTERFACE (PhonesecPlugin, phonesec_plugin, G_TYPE_OBJECT)
 
+/* The default asynchronous activation runs the synchronous one and
+ * completes at once, as GAsyncInitable's default runs GInitable's: a plugin
+ * writes activate() and nothing else unless it really waits for something. */
+static void
+default_activate_async (PhonesecPlugin *self, PhonesecContext *context, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  PhonesecPluginInterface *iface = PHONESEC_PLUGIN_GET_IFACE (self);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, default_activate_async);
+  if (iface->activate == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             "the plugin implements neither activate nor activate_async");
+  else if (iface->activate (self, context, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static gboolean
+default_activate_finish (PhonesecPlugin *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 phonesec_plugin_default_init (PhonesecPluginInterface *iface)
 {
+  iface->activate_async = default_activate_async;
+  iface->activate_finish = default_activate_finish;
 }
 
 void

@@ -14,17 +14,28 @@ G_BEGIN_DECLS
  *
  * Bumped whenever #PhonesecPluginInterface or #PhonesecContext change
  * incompatibly. The loader refuses a module built against another value.
+ * 2: activate() added (a plugin implementing only it would not start on a
+ * daemon of ABI 1).
  */
-#define PHONESEC_PLUGIN_ABI_VERSION 1u
+#define PHONESEC_PLUGIN_ABI_VERSION 2u
 
 #define PHONESEC_TYPE_PLUGIN (phonesec_plugin_get_type ())
 G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
 
 /**
  * PhonesecPluginInterface:
- * @activate_async: start the feature; read the configuration from @context,
- *   export D-Bus interfaces, and complete when the feature is running (or
- *   failed). Must not block: slow work goes to a thread or helper process.
+ * @activate: start the feature: read the configuration from @context, export
+ *   the D-Bus interfaces, start the work, and return %TRUE; or undo what you
+ *   did and return %FALSE with @error set (the plugin shows State=error with
+ *   the message). Must not block: slow work goes to a thread or helper
+ *   process and reports through the plugin's properties or
+ *   phonesec_context_set_error(). This is what almost every plugin
+ *   implements; the default @activate_async calls it.
+ * @activate_async: only for a plugin that must wait for something before it
+ *   is running (a helper process's first answer...); read the
+ *   configuration from @context, export D-Bus interfaces, and complete when
+ *   the feature is running (or failed). Must not block: slow work goes to a
+ *   thread or helper process.
  *   The daemon allows 30 s by default (`--plugin-timeout`), then cancels
  *   @cancellable, marks the plugin failed and moves on; a later completion
  *   is ignored (and followed by deactivate() if it succeeded). After a
@@ -53,9 +64,10 @@ struct _PhonesecPluginInterface
   gboolean (*activate_finish) (PhonesecPlugin *self, GAsyncResult *result, GError **error);
   void (*deactivate) (PhonesecPlugin *self);
   void (*config_changed) (PhonesecPlugin *self, const char *const *names);
+  gboolean (*activate) (PhonesecPlugin *self, PhonesecContext *context, GError **error);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void phonesec_plugin_activate_async (PhonesecPlugin *self, PhonesecContext *context,
