@@ -16,6 +16,7 @@
 #define NETWORK "org.phonesec.PhoneSec1.Network"
 #define PLUGIN "org.phonesec.PhoneSec1.Plugin"
 #define TEST_GOOD "org.phonesec.PhoneSec1.TestGood"
+#define TEST_MISBEHAVE "org.phonesec.PhoneSec1.TestMisbehave"
 #define EXAMPLE "org.phonesec.PhoneSec1.Example"
 
 typedef struct

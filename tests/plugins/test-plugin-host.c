@@ -268,6 +268,33 @@ test_activation_timeout_option (Fixture *f, gconstpointer data)
   assert_state (f, "test-good", "active");
 }
 
+static gboolean
+misbehave_deactivated (gpointer data)
+{
+  Fixture *f = data;
+
+  return event_index (f, "deactivate test-misbehave") >= 0;
+}
+
+/* A synchronous activate() that blocks past --plugin-timeout (test-misbehave
+ * told to block 1.5 s in it) is failed like one that never completes, and
+ * what it exported comes off the bus again: the host deactivates it. */
+static void
+test_blocking_activate_is_undone (Fixture *f, gconstpointer data)
+{
+  g_autofree char *plan = g_build_filename (f->bus->tmpdir, "test-misbehave.plan", NULL);
+
+  g_assert_true (g_file_set_contents (plan, "activate block\n", -1, NULL));
+  install_plugin (f, "test-misbehave");
+  add_daemon_args (f, "--plugin-timeout=1", NULL);
+  phonesec_test_bus_start_daemon (f->bus);
+
+  assert_state (f, "test-misbehave", "error");
+  assert_error_contains (f, "test-misbehave", "within 1 second");
+  g_assert_true (phonesec_test_wait_until (misbehave_deactivated, f, 5000));
+  g_assert_false (has_interface (f, "test-misbehave", TEST_MISBEHAVE));
+}
+
 static void
 test_wrong_abi_is_refused (Fixture *f, gconstpointer data)
 {
@@ -871,6 +898,7 @@ main (int argc, char **argv)
   ADD ("/plugins/good/clean-log", test_plugin_lifecycle_logs_no_warning);
   ADD ("/plugins/fail/activation-error", test_fail_is_error_and_daemon_lives);
   ADD ("/plugins/fail/activation-timeout", test_activation_timeout_option);
+  ADD ("/plugins/fail/blocking-activate", test_blocking_activate_is_undone);
   ADD ("/plugins/fail/wrong-abi", test_wrong_abi_is_refused);
   ADD_DATA ("/plugins/fail/writable-module", "test-good.so", test_writable_file_is_refused);
   ADD_DATA ("/plugins/fail/writable-info", "test-good.plugin", test_writable_file_is_refused);
