@@ -15,10 +15,10 @@
 
 G_BEGIN_DECLS
 
-#define BENCH_BUS_NAME "org.phonesec.PhoneSec1"
-#define BENCH_ROOT_PATH "/org/phonesec/PhoneSec1"
-#define BENCH_CONFIG_IFACE "org.phonesec.PhoneSec1.Config"
-#define BENCH_MANAGER_IFACE "org.phonesec.PhoneSec1.Manager"
+#define BENCH_BUS_NAME PHONESEC_DBUS_NAME
+#define BENCH_ROOT_PATH PHONESEC_DBUS_PATH
+#define BENCH_CONFIG_IFACE PHONESEC_DBUS_INTERFACE_CONFIG
+#define BENCH_MANAGER_IFACE PHONESEC_DBUS_INTERFACE_MANAGER
 
 /* The baseline service (bench-echo-service.c). */
 #define BENCH_ECHO_NAME "org.phonesec.BenchEcho"
@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 #define BENCH_ECHO_IFACE "org.phonesec.BenchEcho"
 
 /* The probe plugin (bench-probe.c) and its signal. */
-#define BENCH_PROBE_PATH "/org/phonesec/PhoneSec1/plugins/bench_probe"
+#define BENCH_PROBE_PATH PHONESEC_DBUS_PLUGINS_PATH "/bench_probe"
 #define BENCH_PROBE_IFACE "org.phonesec.BenchProbe"
 
 /* Parses the options every benchmark takes (--echo, --probe-dir,

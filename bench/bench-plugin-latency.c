@@ -71,7 +71,7 @@ check_probe_active (PhonesecTestBus *bus)
 {
   g_autoptr (GVariant) reply = bench_call (
       bus->connection, BENCH_BUS_NAME, BENCH_PROBE_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Plugin", "State"));
+      g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_PLUGIN, "State"));
   g_autoptr (GVariant) state = NULL;
 
   g_variant_get (reply, "(v)", &state);

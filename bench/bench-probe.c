@@ -26,22 +26,11 @@ static void bench_probe_plugin_init (PhonesecPluginInterface *iface);
 G_DEFINE_TYPE_WITH_CODE (BenchProbe, bench_probe, G_TYPE_OBJECT,
                          G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN, bench_probe_plugin_init))
 
-static void
-bench_probe_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                            GCancellable *cancellable, GAsyncReadyCallback callback,
-                            gpointer user_data)
-{
-  BenchProbe *self = BENCH_PROBE (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_set_object (&self->context, context);
-  g_task_return_boolean (task, TRUE);
-}
-
 static gboolean
-bench_probe_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
+bench_probe_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
-  return g_task_propagate_boolean (G_TASK (result), error);
+  g_set_object (&BENCH_PROBE (plugin)->context, context);
+  return TRUE;
 }
 
 static void
@@ -89,8 +78,7 @@ bench_probe_init (BenchProbe *self)
 static void
 bench_probe_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = bench_probe_activate_async;
-  iface->activate_finish = bench_probe_activate_finish;
+  iface->activate = bench_probe_activate;
   iface->deactivate = bench_probe_deactivate;
   iface->config_changed = bench_probe_config_changed;
 }

@@ -29,7 +29,7 @@
 #include "bench-common.h"
 
 #define PROXY_PATH BENCH_ROOT_PATH "/plugins/http_proxy"
-#define PROXY_IFACE "org.phonesec.PhoneSec1.HttpProxy"
+#define PROXY_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "HttpProxy"
 #define WINDOW 64
 #define CALLS 4000
 #define CACHED_HOSTS 20

@@ -176,7 +176,7 @@ print_plugins (PhonesecTestBus *bus)
     {
       g_autoptr (GVariant) state_reply
           = bench_call (bus->connection, BENCH_BUS_NAME, path, "org.freedesktop.DBus.Properties",
-                        "Get", g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Plugin", "State"));
+                        "Get", g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_PLUGIN, "State"));
       g_autoptr (GVariant) state = NULL;
 
       g_variant_get (state_reply, "(v)", &state);

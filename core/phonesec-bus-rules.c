@@ -61,11 +61,11 @@ rule_new (const char *interface, const char *member, GDBusAnnotationInfo **annot
           PhonesecSchema *schema, const char *const *watch)
 {
   PhonesecBusRule *rule = g_new0 (PhonesecBusRule, 1);
-  const char *access = g_dbus_annotation_info_lookup (annotations, PHONESEC_ANNOTATION_ACCESS);
+  const char *access = g_dbus_annotation_info_lookup (annotations, PHONESEC_DBUS_ANNOTATION_ACCESS);
   const char *parameters
-      = g_dbus_annotation_info_lookup (annotations, PHONESEC_ANNOTATION_PARAMETERS);
+      = g_dbus_annotation_info_lookup (annotations, PHONESEC_DBUS_ANNOTATION_PARAMETERS);
   const char *names
-      = g_dbus_annotation_info_lookup (annotations, PHONESEC_ANNOTATION_PARAMETER_NAMES);
+      = g_dbus_annotation_info_lookup (annotations, PHONESEC_DBUS_ANNOTATION_PARAMETER_NAMES);
   g_auto (GStrv) patterns = NULL;
 
   rule->specs = g_ptr_array_new ();
@@ -74,7 +74,7 @@ rule_new (const char *interface, const char *member, GDBusAnnotationInfo **annot
     {
       /* Hide what nobody declared: a forgotten annotation must not leak. */
       g_warning ("%s.%s declares neither %s nor %s: only administrators see it", interface, member,
-                 PHONESEC_ANNOTATION_ACCESS, PHONESEC_ANNOTATION_PARAMETERS);
+                 PHONESEC_DBUS_ANNOTATION_ACCESS, PHONESEC_DBUS_ANNOTATION_PARAMETERS);
       rule->admin_only = TRUE;
       return rule;
     }
@@ -82,7 +82,7 @@ rule_new (const char *interface, const char *member, GDBusAnnotationInfo **annot
     {
       if (!g_str_equal (access, "admin"))
         g_warning ("%s.%s: %s=\"%s\" is neither admin nor user; taken as admin", interface, member,
-                   PHONESEC_ANNOTATION_ACCESS, access);
+                   PHONESEC_DBUS_ANNOTATION_ACCESS, access);
       rule->admin_only = TRUE;
     }
   patterns = g_strsplit_set (parameters != NULL ? parameters : "", " \t\n,;", -1);

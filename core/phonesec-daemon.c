@@ -19,6 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
 #include "phonesec-callers.h"
@@ -37,8 +38,6 @@
 #include "phonesec-plugin-host.h"
 #include "phonesec-profile.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
 #define STORE_FILE "config.ini"
 #define RUNNING_MARKER "phonesecd.running"
 #define CRASH_RECORD "crash.record"
@@ -58,7 +57,7 @@ struct _PhonesecDaemon
   char *store_error;
   GHashTable *declared_actors; /* unique bus name → Declared* (Manager.DeclareActor) */
   GPtrArray *start_warnings;   /* of char*: what could not be written at start */
-  char *crash_record; /* the previous run's crash record, until the plugins are found */
+  char *crash_record;          /* the previous run's crash record, until the plugins are found */
   char *marker_path;
   int lock_fd;
   gboolean first_boot;
@@ -99,7 +98,7 @@ lock_state_dir (PhonesecDaemon *self, GError **error)
       int saved = errno;
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
                    _ ("another phonesecd is running with the state folder %s (and owns %s): %s"),
-                   self->core.state_dir, BUS_NAME, g_strerror (saved));
+                   self->core.state_dir, PHONESEC_DBUS_NAME, g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -876,7 +875,7 @@ plugins_activated (GObject *source, GAsyncResult *result, gpointer user_data)
   phonesec_upload_queue_start (self->core.upload_queue);
   phonesec_dbus_manager_set_state (self->manager, "running");
   phonesec_notify ("READY=1\nSTATUS=Serving the phone's security parameters");
-  g_message ("phonesecd %s ready on the bus as %s", PACKAGE_VERSION, BUS_NAME);
+  g_message ("phonesecd %s ready on the bus as %s", PACKAGE_VERSION, PHONESEC_DBUS_NAME);
 }
 
 static void
@@ -897,7 +896,7 @@ on_name_lost (GDBusConnection *connection, const char *name, gpointer user_data)
     {
       g_printerr (_ ("phonesecd: cannot own %s on the bus: another phonesecd is running, or the "
                      "bus policy refuses it\n"),
-                  BUS_NAME);
+                  PHONESEC_DBUS_NAME);
       self->exit_status = 1;
       g_main_loop_quit (self->loop);
       return;
@@ -915,8 +914,8 @@ export_objects (PhonesecDaemon *self, GError **error)
   self->callers = phonesec_callers_new (connection, self->options.admin_group);
   self->core.callers = self->callers;
 
-  self->core.exporter
-      = phonesec_bus_exporter_new (connection, self->callers, self->core.store, ROOT_PATH, error);
+  self->core.exporter = phonesec_bus_exporter_new (connection, self->callers, self->core.store,
+                                                   PHONESEC_DBUS_PATH, error);
   if (self->core.exporter == NULL)
     return FALSE;
   phonesec_plugin_host_export (self->plugins);
@@ -940,13 +939,13 @@ export_objects (PhonesecDaemon *self, GError **error)
                     self);
   g_signal_connect (self->manager, "handle-enable-plugin", G_CALLBACK (on_handle_enable_plugin),
                     self);
-  if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
+  if (!phonesec_bus_exporter_add (self->core.exporter, PHONESEC_DBUS_PATH,
                                   G_DBUS_INTERFACE_SKELETON (self->manager), NULL, error))
     return FALSE;
 
   network_iface = PHONESEC_DBUS_NETWORK (phonesec_network_get_skeleton (self->core.network));
   g_signal_connect (network_iface, "handle-update", G_CALLBACK (on_handle_update), self);
-  if (!phonesec_bus_exporter_add (self->core.exporter, ROOT_PATH,
+  if (!phonesec_bus_exporter_add (self->core.exporter, PHONESEC_DBUS_PATH,
                                   G_DBUS_INTERFACE_SKELETON (network_iface), NULL, error))
     return FALSE;
 
@@ -979,7 +978,7 @@ first_boot_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 own_name (PhonesecDaemon *self)
 {
-  self->name_id = g_bus_own_name_on_connection (self->core.connection, BUS_NAME,
+  self->name_id = g_bus_own_name_on_connection (self->core.connection, PHONESEC_DBUS_NAME,
                                                 G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
                                                 on_name_acquired, on_name_lost, self, NULL);
 }

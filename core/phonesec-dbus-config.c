@@ -12,14 +12,12 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 #include "phonesec-config-export.h"
 #include "phonesec-dbus-config.h"
 #include "phonesec-dbus-generated.h"
 #include "phonesec-profile.h"
-
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG_INTERFACE "org.phonesec.PhoneSec1.Config"
 
 /* Names (or values) in one Get, Describe, Reset or Apply. Fixed, so that
  * clients can rely on it: far above every parameter of the largest schema
@@ -843,7 +841,7 @@ build_generation_changed (PhonesecRole role, gpointer user_data)
   g_variant_builder_init (&changed, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&changed, "{sv}", "Generation",
                          g_variant_new_uint64 (changes->generation));
-  return g_variant_new ("(sa{sv}as)", CONFIG_INTERFACE, &changed, NULL);
+  return g_variant_new ("(sa{sv}as)", PHONESEC_DBUS_INTERFACE_CONFIG, &changed, NULL);
 }
 
 static void
@@ -852,10 +850,11 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
 {
   Changes changes = { user_data, generation, names };
 
-  phonesec_bus_exporter_emit (changes.self->exporter, ROOT_PATH, CONFIG_INTERFACE, "Changed",
-                              build_changed, &changes);
-  phonesec_bus_exporter_emit (changes.self->exporter, ROOT_PATH, "org.freedesktop.DBus.Properties",
-                              "PropertiesChanged", build_generation_changed, &changes);
+  phonesec_bus_exporter_emit (changes.self->exporter, PHONESEC_DBUS_PATH,
+                              PHONESEC_DBUS_INTERFACE_CONFIG, "Changed", build_changed, &changes);
+  phonesec_bus_exporter_emit (changes.self->exporter, PHONESEC_DBUS_PATH,
+                              "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                              build_generation_changed, &changes);
 }
 
 PhonesecDBusConfigService *
@@ -871,7 +870,7 @@ phonesec_dbus_config_service_new (GDBusConnection *connection, PhonesecConfigSto
   self->callers = g_object_ref (callers);
   self->exporter = exporter;
   self->actors = actors;
-  self->registration_id = g_dbus_connection_register_object (connection, ROOT_PATH,
+  self->registration_id = g_dbus_connection_register_object (connection, PHONESEC_DBUS_PATH,
                                                              phonesec_dbus_config_interface_info (),
                                                              &config_vtable, self, NULL, error);
   if (self->registration_id == 0)

@@ -4,12 +4,11 @@
  */
 #include <glib/gi18n-lib.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 #include "phonesec-dbus-generated.h"
 #include "phonesec-dbus-tls.h"
 #include "tls/phonesec-tls-probe.h"
-
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
 
 struct _PhonesecDBusTlsService
 {
@@ -247,8 +246,8 @@ phonesec_dbus_tls_service_new (PhonesecBusExporter *exporter, PhonesecTlsPolicy 
   g_signal_connect (self->skeleton, "handle-remove-trusted-ca", G_CALLBACK (on_handle_remove_ca),
                     self);
   self->exporter = g_object_ref (exporter);
-  if (!phonesec_bus_exporter_add (exporter, ROOT_PATH, G_DBUS_INTERFACE_SKELETON (self->skeleton),
-                                  NULL, error))
+  if (!phonesec_bus_exporter_add (exporter, PHONESEC_DBUS_PATH,
+                                  G_DBUS_INTERFACE_SKELETON (self->skeleton), NULL, error))
     {
       phonesec_dbus_tls_service_free (self);
       return NULL;
@@ -263,7 +262,7 @@ phonesec_dbus_tls_service_free (PhonesecDBusTlsService *self)
     return;
   g_signal_handler_disconnect (self->policy, self->changed_handler);
   if (self->exporter != NULL)
-    phonesec_bus_exporter_remove (self->exporter, ROOT_PATH,
+    phonesec_bus_exporter_remove (self->exporter, PHONESEC_DBUS_PATH,
                                   G_DBUS_INTERFACE_SKELETON (self->skeleton));
   g_clear_object (&self->exporter);
   g_object_unref (self->skeleton);

@@ -5,17 +5,18 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 
 static const GDBusErrorEntry phonesec_error_entries[] = {
-  { PHONESEC_ERROR_FAILED, "org.phonesec.PhoneSec1.Error.Failed" },
-  { PHONESEC_ERROR_UNKNOWN_PARAMETER, "org.phonesec.PhoneSec1.Error.UnknownParameter" },
-  { PHONESEC_ERROR_INVALID_VALUE, "org.phonesec.PhoneSec1.Error.InvalidValue" },
-  { PHONESEC_ERROR_PERMISSION_DENIED, "org.phonesec.PhoneSec1.Error.PermissionDenied" },
-  { PHONESEC_ERROR_CONFLICT, "org.phonesec.PhoneSec1.Error.Conflict" },
-  { PHONESEC_ERROR_NOT_SUPPORTED, "org.phonesec.PhoneSec1.Error.NotSupported" },
-  { PHONESEC_ERROR_IN_PROGRESS, "org.phonesec.PhoneSec1.Error.InProgress" },
-  { PHONESEC_ERROR_NOT_FOUND, "org.phonesec.PhoneSec1.Error.NotFound" },
+  { PHONESEC_ERROR_FAILED, PHONESEC_DBUS_ERROR_PREFIX "Failed" },
+  { PHONESEC_ERROR_UNKNOWN_PARAMETER, PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter" },
+  { PHONESEC_ERROR_INVALID_VALUE, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue" },
+  { PHONESEC_ERROR_PERMISSION_DENIED, PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied" },
+  { PHONESEC_ERROR_CONFLICT, PHONESEC_DBUS_ERROR_PREFIX "Conflict" },
+  { PHONESEC_ERROR_NOT_SUPPORTED, PHONESEC_DBUS_ERROR_PREFIX "NotSupported" },
+  { PHONESEC_ERROR_IN_PROGRESS, PHONESEC_DBUS_ERROR_PREFIX "InProgress" },
+  { PHONESEC_ERROR_NOT_FOUND, PHONESEC_DBUS_ERROR_PREFIX "NotFound" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (phonesec_error_entries) == PHONESEC_ERROR_N_CODES);

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
 #include "phonesec-context-private.h"
@@ -19,7 +20,6 @@
 #include "phonesec-plugin-quarantine.h"
 #include "phonesec-plugin-watchdog.h"
 
-#define PLUGIN_PATH_PREFIX "/org/phonesec/PhoneSec1/plugins/"
 #define ACTIVATE_TIMEOUT_SECONDS 30
 #define QUARANTINE_FILE "plugin-quarantine.ini"
 #define BLOCK_THRESHOLD_MS 1000
@@ -226,7 +226,7 @@ plugin_object_path (const char *name)
 {
   g_autofree char *path_name = g_strdelimit (g_strdup (name), "-", '_');
 
-  return g_strconcat (PLUGIN_PATH_PREFIX, path_name, NULL);
+  return g_strconcat (PHONESEC_DBUS_PLUGINS_PATH "/", path_name, NULL);
 }
 
 static gboolean
@@ -255,11 +255,11 @@ refused_object_path (PhonesecPluginHost *self, const char *info_path)
   if (g_str_has_suffix (base, ".plugin"))
     base[strlen (base) - strlen (".plugin")] = '\0';
   stem = g_strcanon (g_strdup (base), G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS, '_');
-  path = g_strconcat (PLUGIN_PATH_PREFIX, "Duplicate_", stem, NULL);
+  path = g_strconcat (PHONESEC_DBUS_PLUGINS_PATH "/Duplicate_", stem, NULL);
   for (guint n = 2; path_taken (self->refused, path); n++)
     {
       g_free (path);
-      path = g_strdup_printf ("%sDuplicate_%s_%u", PLUGIN_PATH_PREFIX, stem, n);
+      path = g_strdup_printf (PHONESEC_DBUS_PLUGINS_PATH "/Duplicate_%s_%u", stem, n);
     }
   return path;
 }

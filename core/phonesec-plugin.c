@@ -2,13 +2,18 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <glib/gi18n-lib.h>
+
 #include "phonesec/phonesec-plugin.h"
 
 G_DEFINE_INTERFACE (PhonesecPlugin, phonesec_plugin, G_TYPE_OBJECT)
 
 /* The default asynchronous activation runs the synchronous one and
  * completes at once, as GAsyncInitable's default runs GInitable's: a plugin
- * writes activate() and nothing else unless it really waits for something. */
+ * writes activate() and nothing else unless it really waits for something.
+ * The result is delivered as it is, cancelled or not: an activate() that
+ * blocked past the host's timeout has exported its interfaces, and only a
+ * success makes the host deactivate() it again. */
 static void
 default_activate_async (PhonesecPlugin *self, PhonesecContext *context, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
@@ -18,9 +23,10 @@ default_activate_async (PhonesecPlugin *self, PhonesecContext *context, GCancell
   GError *error = NULL;
 
   g_task_set_source_tag (task, default_activate_async);
+  g_task_set_check_cancellable (task, FALSE);
   if (iface->activate == NULL)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             "the plugin implements neither activate nor activate_async");
+                             _ ("the plugin implements neither activate nor activate_async"));
   else if (iface->activate (self, context, &error))
     g_task_return_boolean (task, TRUE);
   else

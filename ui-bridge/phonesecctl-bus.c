@@ -16,10 +16,10 @@ static const struct
   const char *name;
   PhonesecctlExit status;
 } error_statuses[] = {
-  { PHONESEC_ERROR_PREFIX "UnknownParameter", PHONESECCTL_EXIT_UNKNOWN_PARAMETER },
-  { PHONESEC_ERROR_PREFIX "InvalidValue", PHONESECCTL_EXIT_INVALID_VALUE },
-  { PHONESEC_ERROR_PREFIX "PermissionDenied", PHONESECCTL_EXIT_PERMISSION_DENIED },
-  { PHONESEC_ERROR_PREFIX "Conflict", PHONESECCTL_EXIT_CONFLICT },
+  { PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter", PHONESECCTL_EXIT_UNKNOWN_PARAMETER },
+  { PHONESEC_DBUS_ERROR_PREFIX "InvalidValue", PHONESECCTL_EXIT_INVALID_VALUE },
+  { PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied", PHONESECCTL_EXIT_PERMISSION_DENIED },
+  { PHONESEC_DBUS_ERROR_PREFIX "Conflict", PHONESECCTL_EXIT_CONFLICT },
   { "org.freedesktop.DBus.Error.AccessDenied", PHONESECCTL_EXIT_PERMISSION_DENIED },
   { "org.freedesktop.DBus.Error.ServiceUnknown", PHONESECCTL_EXIT_NO_DAEMON },
   { "org.freedesktop.DBus.Error.NameHasNoOwner", PHONESECCTL_EXIT_NO_DAEMON },
@@ -95,7 +95,7 @@ phonesecctl_call (PhonesecctlContext *ctx, const char *path, const char *interfa
       return NULL;
     }
   phonesecctl_verbose (ctx, _ ("calling %s.%s on %s"), interface, method, path);
-  return g_dbus_connection_call_sync (ctx->connection, PHONESEC_BUS_NAME, path, interface, method,
+  return g_dbus_connection_call_sync (ctx->connection, PHONESEC_DBUS_NAME, path, interface, method,
                                       parameters, reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
 }
@@ -185,7 +185,7 @@ phonesecctl_fail (PhonesecctlContext *ctx, GError *error)
       /* The bus daemon's wording ("not provided by any .service files")
        * does not tell an operator what is wrong. */
       g_autofree char *message = g_strdup_printf (
-          _ ("phonesecd is not running (nobody owns %s on this bus)"), PHONESEC_BUS_NAME);
+          _ ("phonesecd is not running (nobody owns %s on this bus)"), PHONESEC_DBUS_NAME);
       phonesecctl_print_error (message);
       phonesecctl_verbose (ctx, "%s", error->message);
       return status;

@@ -114,7 +114,7 @@ phonesecctl_cmd_get (PhonesecctlContext *ctx, char **args)
   if (!check_names (ctx, args))
     return PHONESECCTL_EXIT_USAGE;
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Get",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Get",
                             g_variant_new ("(^as)", names_or_empty (args)), "(a{sv})", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
@@ -192,7 +192,7 @@ phonesecctl_cmd_set (PhonesecctlContext *ctx, char **args)
     g_variant_builder_add (&builder, "{sv}", (const char *) g_ptr_array_index (names, j),
                            g_variant_new_string (g_ptr_array_index (values, j)));
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Apply",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Apply",
                             g_variant_new ("(a{sv}@a{sv})", &builder, options), "(t)", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
@@ -220,7 +220,7 @@ phonesecctl_cmd_reset (PhonesecctlContext *ctx, char **args)
   if (!transaction_options (ctx, FALSE, &options))
     return PHONESECCTL_EXIT_USAGE;
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Reset",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Reset",
                             g_variant_new ("(^as@a{sv})", names_or_empty (args), options), "(t)",
                             &error);
   if (reply == NULL)
@@ -396,7 +396,7 @@ describe_choices (PhonesecctlContext *ctx, const char *name)
 
   if (!check_utf8 (ctx, name))
     return PHONESECCTL_EXIT_USAGE;
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Describe",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Describe",
                             g_variant_new ("(^as)", names), "(a{sa{sv}})", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
@@ -449,7 +449,7 @@ phonesecctl_cmd_describe (PhonesecctlContext *ctx, char **args)
   if (!check_names (ctx, args))
     return PHONESECCTL_EXIT_USAGE;
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Describe",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Describe",
                             g_variant_new ("(^as)", names_or_empty (args)), "(a{sa{sv}})", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
@@ -575,8 +575,9 @@ phonesecctl_cmd_import (PhonesecctlContext *ctx, char **args)
   if (!transaction_options (ctx, ctx->opts->strict, &options))
     return PHONESECCTL_EXIT_USAGE;
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "ImportProfile",
-                            g_variant_new ("(s@a{sv})", xml->str, options), "(ta{ss})", &error);
+  reply
+      = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "ImportProfile",
+                          g_variant_new ("(s@a{sv})", xml->str, options), "(ta{ss})", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
   g_variant_get (reply, "(t@a{ss})", &generation, &skipped);
@@ -623,8 +624,8 @@ phonesecctl_cmd_export (PhonesecctlContext *ctx, char **args)
   if (ctx->opts->as_user)
     g_variant_builder_add (&options, "{sv}", "access-level", g_variant_new_string ("user"));
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "ExportProfile",
-                            g_variant_new ("(a{sv})", &options), "(s)", &error);
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG,
+                            "ExportProfile", g_variant_new ("(a{sv})", &options), "(s)", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);
   g_variant_get (reply, "(&s)", &xml);

@@ -1,5 +1,16 @@
 /* phonesecctl-format.c: values as text — cfg.xml string form, JSON, tables.
  *
+ * The JSON writer is ours, not json-glib's: `--json` output is a contract
+ * for scripts (tests/unit/test-phonesecctl-format.c pins its bytes) and
+ * json-glib 1.6 cannot write those bytes. JsonGenerator writes a member as
+ * `"key" : value` when it indents and `{"a":1,"b":2}` on one line (ours:
+ * `"key": value` and `{"a": 1, "b": 2}`), an empty object as `{  }`, an
+ * integral double as `100.0`, and DEL as `\u007f`; and
+ * json_gvariant_serialize() turns a uint64 above G_MAXINT64 negative and a
+ * boolean key into "true" (ours: the cfg.xml "Yes"). Keeping the bytes with
+ * its tree would still need a printer of our own, no shorter than this
+ * walk over the GVariant.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <math.h>
@@ -24,11 +35,11 @@ phonesecctl_format_value (GVariant *value)
         /* cfg.xml spelling: never translated, scripts parse it. */
         return g_strdup (g_variant_get_boolean (value) ? "Yes" : "No");
       case G_VARIANT_CLASS_BYTE:
-        return g_strdup_printf ("%u", (guint)g_variant_get_byte (value));
+        return g_strdup_printf ("%u", (guint) g_variant_get_byte (value));
       case G_VARIANT_CLASS_INT16:
-        return g_strdup_printf ("%d", (int)g_variant_get_int16 (value));
+        return g_strdup_printf ("%d", (int) g_variant_get_int16 (value));
       case G_VARIANT_CLASS_UINT16:
-        return g_strdup_printf ("%u", (guint)g_variant_get_uint16 (value));
+        return g_strdup_printf ("%u", (guint) g_variant_get_uint16 (value));
       case G_VARIANT_CLASS_INT32:
         return g_strdup_printf ("%" G_GINT32_FORMAT, g_variant_get_int32 (value));
       case G_VARIANT_CLASS_UINT32:
@@ -53,7 +64,7 @@ phonesecctl_format_value (GVariant *value)
             || g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
           {
             g_autofree const char **items = g_variant_get_strv (value, NULL);
-            return g_strjoinv (",", (char **)items);
+            return g_strjoinv (",", (char **) items);
           }
         break;
       default:
@@ -77,7 +88,7 @@ phonesecctl_json_append_string (GString *out, const char *text)
   g_string_append_c (out, '"');
   for (p = text; *p != '\0'; p++)
     {
-      guchar c = (guchar)*p;
+      guchar c = (guchar) *p;
 
       switch (c)
         {
@@ -108,7 +119,7 @@ phonesecctl_json_append_string (GString *out, const char *text)
             if (c < 0x20)
               g_string_append_printf (out, "\\u%04x", c);
             else
-              g_string_append_c (out, (char)c);
+              g_string_append_c (out, (char) c);
             break;
         }
     }
@@ -261,7 +272,7 @@ phonesecctl_sanitize_cell (const char *text)
   out = g_string_sized_new (strlen (text));
   for (const char *p = text; *p != '\0'; p++)
     {
-      guchar c = (guchar)*p;
+      guchar c = (guchar) *p;
 
       if (c == '\n')
         g_string_append (out, "\\n");
@@ -270,7 +281,7 @@ phonesecctl_sanitize_cell (const char *text)
       else if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
       else
-        g_string_append_c (out, (char)c);
+        g_string_append_c (out, (char) c);
     }
   return g_string_free (out, FALSE);
 }
@@ -300,7 +311,7 @@ phonesecctl_table_new (guint n_columns, const char *const *headers)
   PhonesecctlTable *table = g_new0 (PhonesecctlTable, 1);
 
   table->n_columns = n_columns;
-  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify)g_strfreev);
+  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   phonesecctl_table_add_row (table, headers);
   return table;
 }

@@ -203,8 +203,8 @@ static gboolean
 subscribe_to_daemon (Monitor *monitor, GError **error)
 {
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      monitor->ctx->connection, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-      "org.phonesec.PhoneSec1.Manager", "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+      monitor->ctx->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+      PHONESEC_DBUS_INTERFACE_MANAGER, "Subscribe", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
       error);
 
   return reply != NULL;
@@ -234,18 +234,18 @@ subscribe_daemon (Monitor *monitor)
     return;
 
   monitor->changed_id = g_dbus_connection_signal_subscribe (
-      connection, monitor->owner, PHONESEC_CONFIG_IFACE, "Changed", PHONESEC_ROOT_PATH, NULL,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_changed, monitor, NULL);
+      connection, monitor->owner, PHONESEC_DBUS_INTERFACE_CONFIG, "Changed", PHONESEC_DBUS_PATH,
+      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_changed, monitor, NULL);
   /* Every object of the daemon: the root and each plugin. */
   monitor->properties_changed_id = g_dbus_connection_signal_subscribe (
       connection, monitor->owner, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
       NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, monitor, NULL);
   monitor->interfaces_added_id = g_dbus_connection_signal_subscribe (
       connection, monitor->owner, "org.freedesktop.DBus.ObjectManager", "InterfacesAdded",
-      PHONESEC_ROOT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_interfaces_changed, monitor, NULL);
+      PHONESEC_DBUS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_interfaces_changed, monitor, NULL);
   monitor->interfaces_removed_id = g_dbus_connection_signal_subscribe (
       connection, monitor->owner, "org.freedesktop.DBus.ObjectManager", "InterfacesRemoved",
-      PHONESEC_ROOT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_interfaces_changed, monitor, NULL);
+      PHONESEC_DBUS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_interfaces_changed, monitor, NULL);
 }
 
 static void
@@ -259,7 +259,7 @@ on_name_owner_changed (G_GNUC_UNUSED GDBusConnection *connection, G_GNUC_UNUSED 
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
     return;
   g_variant_get (parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-  if (strcmp (name, PHONESEC_BUS_NAME) != 0)
+  if (strcmp (name, PHONESEC_DBUS_NAME) != 0)
     return;
 
   if (old_owner[0] != '\0')
@@ -323,7 +323,7 @@ query_owner (Monitor *monitor, char **owner, GError **error)
 
   reply = g_dbus_connection_call_sync (
       monitor->ctx->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-      "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", PHONESEC_BUS_NAME),
+      "org.freedesktop.DBus", "GetNameOwner", g_variant_new ("(s)", PHONESEC_DBUS_NAME),
       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &local_error);
   if (reply != NULL)
     {
@@ -363,7 +363,7 @@ phonesecctl_cmd_monitor (PhonesecctlContext *ctx, char **args)
   /* Follow the owner first, then ask for it: no change can fall between. */
   monitor.owner_changed_id = g_dbus_connection_signal_subscribe (
       ctx->connection, "org.freedesktop.DBus", "org.freedesktop.DBus", "NameOwnerChanged",
-      "/org/freedesktop/DBus", PHONESEC_BUS_NAME, G_DBUS_SIGNAL_FLAGS_NONE, on_name_owner_changed,
+      "/org/freedesktop/DBus", PHONESEC_DBUS_NAME, G_DBUS_SIGNAL_FLAGS_NONE, on_name_owner_changed,
       &monitor, NULL);
   if (!query_owner (&monitor, &monitor.owner, &error))
     {
@@ -388,11 +388,11 @@ phonesecctl_cmd_monitor (PhonesecctlContext *ctx, char **args)
   }
 
   if (monitor.owner != NULL)
-    ready = g_strdup_printf (_ ("Monitoring %s (%s); press Ctrl+C to stop."), PHONESEC_BUS_NAME,
+    ready = g_strdup_printf (_ ("Monitoring %s (%s); press Ctrl+C to stop."), PHONESEC_DBUS_NAME,
                              monitor.owner);
   else
     ready = g_strdup_printf (_ ("Monitoring %s, which is not running now; press Ctrl+C to stop."),
-                             PHONESEC_BUS_NAME);
+                             PHONESEC_DBUS_NAME);
   fprintf (stderr, "%s\n", ready);
   fflush (stderr);
 

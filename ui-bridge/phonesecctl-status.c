@@ -21,8 +21,8 @@ get_plugin_paths (PhonesecctlContext *ctx, GError **error)
 {
   g_autoptr (GVariant) paths = NULL;
 
-  paths = phonesecctl_get_property (ctx, PHONESEC_ROOT_PATH, PHONESEC_MANAGER_IFACE, "Plugins",
-                                    error);
+  paths = phonesecctl_get_property (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_MANAGER,
+                                    "Plugins", error);
   if (paths == NULL)
     return NULL;
   if (!g_variant_is_of_type (paths, G_VARIANT_TYPE_OBJECT_PATH_ARRAY))
@@ -57,7 +57,8 @@ get_plugins (PhonesecctlContext *ctx, gboolean *partial, GError **error)
       g_autoptr (GError) local_error = NULL;
       g_autoptr (GVariant) props = NULL;
 
-      props = phonesecctl_get_all_properties (ctx, path, PHONESEC_PLUGIN_IFACE, &local_error);
+      props = phonesecctl_get_all_properties (ctx, path, PHONESEC_DBUS_INTERFACE_PLUGIN,
+                                              &local_error);
       if (props == NULL)
         {
           g_autofree char *message = NULL;
@@ -152,11 +153,11 @@ status_daemon (PhonesecctlContext *ctx)
   GVariant *value;
   int width = (int) strlen ("PreviousRunCrashed");
 
-  manager
-      = phonesecctl_get_all_properties (ctx, PHONESEC_ROOT_PATH, PHONESEC_MANAGER_IFACE, &error);
+  manager = phonesecctl_get_all_properties (ctx, PHONESEC_DBUS_PATH,
+                                            PHONESEC_DBUS_INTERFACE_MANAGER, &error);
   if (manager == NULL)
     return phonesecctl_fail (ctx, error);
-  generation = phonesecctl_get_property (ctx, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE,
+  generation = phonesecctl_get_property (ctx, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG,
                                          "Generation", &error);
   if (generation == NULL)
     return phonesecctl_fail (ctx, error);
@@ -233,7 +234,8 @@ find_plugin_object (GVariant *objects, const char *name, char **out_path)
       g_autoptr (GVariant) plugin = NULL;
       const char *last = strrchr (path, '/');
 
-      plugin = g_variant_lookup_value (owned, PHONESEC_PLUGIN_IFACE, G_VARIANT_TYPE_VARDICT);
+      plugin
+          = g_variant_lookup_value (owned, PHONESEC_DBUS_INTERFACE_PLUGIN, G_VARIANT_TYPE_VARDICT);
       if (plugin == NULL)
         continue;
       if (strcmp (dict_string (plugin, "Name"), name) == 0
@@ -258,7 +260,7 @@ status_plugin (PhonesecctlContext *ctx, const char *name)
   const char *interface;
   GVariant *props;
 
-  reply = phonesecctl_call (ctx, PHONESEC_ROOT_PATH, "org.freedesktop.DBus.ObjectManager",
+  reply = phonesecctl_call (ctx, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.ObjectManager",
                             "GetManagedObjects", NULL, "(a{oa{sa{sv}}})", &error);
   if (reply == NULL)
     return phonesecctl_fail (ctx, error);

@@ -6,15 +6,9 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <phonesec/phonesec-dbus-names.h>
 
 G_BEGIN_DECLS
-
-#define PHONESEC_BUS_NAME "org.phonesec.PhoneSec1"
-#define PHONESEC_ROOT_PATH "/org/phonesec/PhoneSec1"
-#define PHONESEC_CONFIG_IFACE "org.phonesec.PhoneSec1.Config"
-#define PHONESEC_MANAGER_IFACE "org.phonesec.PhoneSec1.Manager"
-#define PHONESEC_PLUGIN_IFACE "org.phonesec.PhoneSec1.Plugin"
-#define PHONESEC_ERROR_PREFIX "org.phonesec.PhoneSec1.Error."
 
 /**
  * PhonesecctlExit:

@@ -642,30 +642,13 @@ stop_feature (PhonesecProxyPlugin *self)
   g_clear_object (&self->context);
 }
 
+/* Nothing to wait for: in Auto mode, WPAD discovery and the PAC download
+ * run in the background and show in State. */
 static gboolean
-finish_activation (gpointer user_data)
-{
-  GTask *task = user_data;
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      stop_feature (g_task_get_source_object (task));
-      return G_SOURCE_REMOVE;
-    }
-  g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-phonesec_proxy_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                                      GCancellable *cancellable, GAsyncReadyCallback callback,
-                                      gpointer user_data)
+phonesec_proxy_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecProxyPlugin *self = PHONESEC_PROXY_PLUGIN (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (GSource) idle = g_idle_source_new ();
 
-  g_task_set_source_tag (task, phonesec_proxy_plugin_activate_async);
   g_set_object (&self->context, context);
   self->iface = phonesec_proxy_dbus_http_proxy_skeleton_new ();
   g_signal_connect (self->iface, "handle-find-proxy-for-url", G_CALLBACK (on_handle_find_proxy),
@@ -686,14 +669,7 @@ phonesec_proxy_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *c
   update_from_config (self, NULL);
   phonesec_context_set_proxy_resolver (context, G_PROXY_RESOLVER (self->resolver));
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  g_task_attach_source (task, idle, finish_activation);
-}
-
-static gboolean
-phonesec_proxy_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -715,8 +691,7 @@ phonesec_proxy_plugin_config_changed (PhonesecPlugin *plugin, const char *const 
 static void
 phonesec_proxy_plugin_iface_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = phonesec_proxy_plugin_activate_async;
-  iface->activate_finish = phonesec_proxy_plugin_activate_finish;
+  iface->activate = phonesec_proxy_plugin_activate;
   iface->deactivate = phonesec_proxy_plugin_deactivate;
   iface->config_changed = phonesec_proxy_plugin_config_changed;
 }

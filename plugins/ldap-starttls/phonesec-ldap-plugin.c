@@ -347,30 +347,12 @@ stop_feature (PhonesecLdapPlugin *self)
   g_clear_object (&self->context);
 }
 
+/* Nothing to wait for: the directory is dialled when someone searches. */
 static gboolean
-finish_activation (gpointer user_data)
-{
-  GTask *task = user_data;
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      stop_feature (g_task_get_source_object (task));
-      return G_SOURCE_REMOVE;
-    }
-  g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-phonesec_ldap_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data)
+phonesec_ldap_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecLdapPlugin *self = PHONESEC_LDAP_PLUGIN (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (GSource) idle = g_idle_source_new ();
 
-  g_task_set_source_tag (task, phonesec_ldap_plugin_activate_async);
   g_set_object (&self->context, context);
   self->iface = phonesec_ldap_dbus_ldap_skeleton_new ();
   /* Search and Test answer from their GTask callback: the skeleton must not
@@ -379,15 +361,7 @@ phonesec_ldap_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *co
   g_signal_connect (self->iface, "handle-test", G_CALLBACK (on_handle_test), self);
   update_from_config (self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  /* No connection at start: the directory is dialled when someone searches. */
-  g_task_attach_source (task, idle, finish_activation);
-}
-
-static gboolean
-phonesec_ldap_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -416,8 +390,7 @@ phonesec_ldap_plugin_config_changed (PhonesecPlugin *plugin, const char *const *
 static void
 phonesec_ldap_plugin_iface_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = phonesec_ldap_plugin_activate_async;
-  iface->activate_finish = phonesec_ldap_plugin_activate_finish;
+  iface->activate = phonesec_ldap_plugin_activate;
   iface->deactivate = phonesec_ldap_plugin_deactivate;
   iface->config_changed = phonesec_ldap_plugin_config_changed;
 }

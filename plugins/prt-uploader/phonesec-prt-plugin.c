@@ -878,26 +878,21 @@ stop_feature (PhonesecPrtPlugin *self)
   g_clear_object (&self->context);
 }
 
-static void
-phonesec_prt_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                                    GCancellable *cancellable, GAsyncReadyCallback callback,
-                                    gpointer user_data)
+static gboolean
+phonesec_prt_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecPrtPlugin *self = PHONESEC_PRT_PLUGIN (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   PhonesecUploadQueue *queue = phonesec_context_get_upload_queue (context);
 
-  g_task_set_source_tag (task, phonesec_prt_plugin_activate_async);
   g_set_object (&self->context, context);
   self->dir = g_build_filename (phonesec_context_get_state_dir (context), "reports", NULL);
   if (g_mkdir_with_parents (self->dir, 0700) < 0)
     {
       int saved = errno;
-      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
-                               _ ("Cannot create the report folder %s: %s"), self->dir,
-                               g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _ ("Cannot create the report folder %s: %s"), self->dir, g_strerror (saved));
       g_clear_object (&self->context);
-      return;
+      return FALSE;
     }
   self->iface = phonesec_prt_dbus_problem_report_skeleton_new ();
   phonesec_prt_dbus_problem_report_set_generation_status (self->iface, "idle");
@@ -926,14 +921,7 @@ phonesec_prt_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *con
   /* The daemon's own crash is known before any plugin runs. */
   if (phonesec_context_get_previous_run_crashed (context))
     crash_report (self, "phonesecd (previous run)");
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-phonesec_prt_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -954,8 +942,7 @@ phonesec_prt_plugin_config_changed (PhonesecPlugin *plugin, const char *const *n
 static void
 phonesec_prt_plugin_iface_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = phonesec_prt_plugin_activate_async;
-  iface->activate_finish = phonesec_prt_plugin_activate_finish;
+  iface->activate = phonesec_prt_plugin_activate;
   iface->deactivate = phonesec_prt_plugin_deactivate;
   iface->config_changed = phonesec_prt_plugin_config_changed;
 }

@@ -593,16 +593,20 @@ stop_feature (PhonesecVpnPlugin *self)
 }
 
 static gboolean
-finish_activation (gpointer user_data)
+phonesec_vpn_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
-  GTask *task = user_data;
-  PhonesecVpnPlugin *self = g_task_get_source_object (task);
+  PhonesecVpnPlugin *self = PHONESEC_VPN_PLUGIN (plugin);
 
-  if (g_task_return_error_if_cancelled (task))
-    {
-      stop_feature (self);
-      return G_SOURCE_REMOVE;
-    }
+  g_set_object (&self->context, context);
+  self->iface = phonesec_vpn_dbus_vpn_skeleton_new ();
+  g_signal_connect (self->iface, "handle-connect", G_CALLBACK (on_handle_connect), self);
+  g_signal_connect (self->iface, "handle-disconnect", G_CALLBACK (on_handle_disconnect), self);
+  phonesec_vpn_dbus_vpn_set_state (self->iface, "disconnected");
+  phonesec_vpn_dbus_vpn_set_ip_address (self->iface, "");
+  phonesec_vpn_dbus_vpn_set_netmask (self->iface, "");
+  phonesec_vpn_dbus_vpn_set_last_error (self->iface, "");
+  update_server (self);
+  phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   /* The tunnel comes up in the background: activation does not wait. */
   if (phonesec_context_get_bool (self->context, "Connect_on_Bootup"))
     {
@@ -616,38 +620,7 @@ finish_activation (gpointer user_data)
       self->enabled = TRUE;
       start_attempt (self);
     }
-  g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-phonesec_vpn_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                                    GCancellable *cancellable, GAsyncReadyCallback callback,
-                                    gpointer user_data)
-{
-  PhonesecVpnPlugin *self = PHONESEC_VPN_PLUGIN (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr (GSource) idle = g_idle_source_new ();
-
-  g_task_set_source_tag (task, phonesec_vpn_plugin_activate_async);
-  g_set_object (&self->context, context);
-  self->iface = phonesec_vpn_dbus_vpn_skeleton_new ();
-  g_signal_connect (self->iface, "handle-connect", G_CALLBACK (on_handle_connect), self);
-  g_signal_connect (self->iface, "handle-disconnect", G_CALLBACK (on_handle_disconnect), self);
-  phonesec_vpn_dbus_vpn_set_state (self->iface, "disconnected");
-  phonesec_vpn_dbus_vpn_set_ip_address (self->iface, "");
-  phonesec_vpn_dbus_vpn_set_netmask (self->iface, "");
-  phonesec_vpn_dbus_vpn_set_last_error (self->iface, "");
-  update_server (self);
-  phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  g_task_attach_source (task, idle, finish_activation);
-}
-
-static gboolean
-phonesec_vpn_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -685,8 +658,7 @@ phonesec_vpn_plugin_config_changed (PhonesecPlugin *plugin, const char *const *n
 static void
 phonesec_vpn_plugin_iface_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = phonesec_vpn_plugin_activate_async;
-  iface->activate_finish = phonesec_vpn_plugin_activate_finish;
+  iface->activate = phonesec_vpn_plugin_activate;
   iface->deactivate = phonesec_vpn_plugin_deactivate;
   iface->config_changed = phonesec_vpn_plugin_config_changed;
 }

@@ -259,16 +259,13 @@ stop_feature (PhonesecWebexMetricsPlugin *self)
   g_clear_object (&self->context);
 }
 
-static void
-phonesec_webex_metrics_plugin_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                                              GCancellable *cancellable,
-                                              GAsyncReadyCallback callback, gpointer user_data)
+static gboolean
+phonesec_webex_metrics_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
+                                        GError **error)
 {
   PhonesecWebexMetricsPlugin *self = PHONESEC_WEBEX_METRICS_PLUGIN (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   PhonesecUploadQueue *queue = phonesec_context_get_upload_queue (context);
 
-  g_task_set_source_tag (task, phonesec_webex_metrics_plugin_activate_async);
   g_set_object (&self->context, context);
   g_free (self->seq_path);
   self->seq_path = g_build_filename (phonesec_context_get_state_dir (context), "batch-seq", NULL);
@@ -282,15 +279,7 @@ phonesec_webex_metrics_plugin_activate_async (PhonesecPlugin *plugin, PhonesecCo
   phonesec_upload_queue_set_secret_func (queue, OWNER, provide_secret, self, NULL);
   update_from_config (self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-phonesec_webex_metrics_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result,
-                                               GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return TRUE;
 }
 
 static void
@@ -308,8 +297,7 @@ phonesec_webex_metrics_plugin_config_changed (PhonesecPlugin *plugin, const char
 static void
 phonesec_webex_metrics_plugin_iface_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = phonesec_webex_metrics_plugin_activate_async;
-  iface->activate_finish = phonesec_webex_metrics_plugin_activate_finish;
+  iface->activate = phonesec_webex_metrics_plugin_activate;
   iface->deactivate = phonesec_webex_metrics_plugin_deactivate;
   iface->config_changed = phonesec_webex_metrics_plugin_config_changed;
 }

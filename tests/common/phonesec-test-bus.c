@@ -10,8 +10,8 @@
 
 #include "phonesec-test-bus.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
 
 static const char *
 required_env (const char *name)
@@ -119,7 +119,7 @@ manager_running (PhonesecTestBus *self)
 {
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
       self->connection, BUS_NAME, ROOT_PATH, "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Manager", "State"), G_VARIANT_TYPE ("(v)"),
+      g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_MANAGER, "State"), G_VARIANT_TYPE ("(v)"),
       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   g_autoptr (GVariant) state = NULL;
 
@@ -301,7 +301,7 @@ phonesec_test_get (PhonesecTestBus *self, const char *name)
 {
   const char *names[] = { name, NULL };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = phonesec_test_call (self, "org.phonesec.PhoneSec1.Config", "Get",
+  g_autoptr (GVariant) reply = phonesec_test_call (self, PHONESEC_DBUS_INTERFACE_CONFIG, "Get",
                                                    g_variant_new ("(^as)", names), &error);
   g_autoptr (GVariant) values = NULL;
   GVariant *value;
@@ -326,7 +326,7 @@ guint64
 phonesec_test_get_generation (PhonesecTestBus *self)
 {
   g_autoptr (GVariant) value
-      = phonesec_test_get_property (self, ROOT_PATH, "org.phonesec.PhoneSec1.Config", "Generation");
+      = phonesec_test_get_property (self, ROOT_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Generation");
 
   return g_variant_get_uint64 (value);
 }
@@ -339,7 +339,7 @@ phonesec_test_apply (PhonesecTestBus *self, GVariant *values, GVariant *options,
 
   if (options == NULL)
     options = g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0);
-  reply = phonesec_test_call (self, "org.phonesec.PhoneSec1.Config", "Apply",
+  reply = phonesec_test_call (self, PHONESEC_DBUS_INTERFACE_CONFIG, "Apply",
                               g_variant_new ("(@a{sv}@a{sv})", values, options), error);
   if (reply == NULL)
     return G_MAXUINT64;
@@ -376,8 +376,8 @@ char *
 phonesec_test_call_as_nobody_in (PhonesecTestBus *self, const char *groups, const char *interface,
                                  const char *method, const char *args_text)
 {
-  return phonesec_test_call_as_nobody_at (self, groups, "/org/phonesec/PhoneSec1", interface,
-                                          method, args_text);
+  return phonesec_test_call_as_nobody_at (self, groups, PHONESEC_DBUS_PATH, interface, method,
+                                          args_text);
 }
 
 char *
@@ -484,7 +484,7 @@ phonesec_test_get_property (PhonesecTestBus *self, const char *path, const char 
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      self->connection, "org.phonesec.PhoneSec1", path, "org.freedesktop.DBus.Properties", "Get",
+      self->connection, PHONESEC_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
       g_variant_new ("(ss)", interface, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
       10000, NULL, &error);
   GVariant *value;

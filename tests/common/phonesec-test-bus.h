@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <phonesec/phonesec-dbus-names.h>
 
 G_BEGIN_DECLS
 

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gio/gio.h>
+#include <phonesec/phonesec-dbus-names.h>
 
 int
 main (int argc, char **argv)
@@ -38,8 +39,8 @@ main (int argc, char **argv)
       return 1;
     }
   reply = g_dbus_connection_call_sync (
-      connection, "org.phonesec.PhoneSec1", argc == 6 ? argv[5] : "/org/phonesec/PhoneSec1",
-      argv[2], argv[3], g_steal_pointer (&args), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+      connection, PHONESEC_DBUS_NAME, argc == 6 ? argv[5] : PHONESEC_DBUS_PATH, argv[2], argv[3],
+      g_steal_pointer (&args), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
   if (reply == NULL)
     {
       g_autofree char *name = g_dbus_error_get_remote_error (error);

@@ -12,11 +12,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <gio/gio.h>
+#include <phonesec/phonesec-dbus-names.h>
 #include <stdio.h>
 #include <string.h>
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
 #define TIMEOUT_MS 10000
 
 static GDBusConnection *connection;

@@ -12,12 +12,12 @@
 
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define NETWORK "org.phonesec.PhoneSec1.Network"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define NETWORK PHONESEC_DBUS_INTERFACE_NETWORK
 
-#define ERROR_UNKNOWN "org.phonesec.PhoneSec1.Error.UnknownParameter"
-#define ERROR_DENIED "org.phonesec.PhoneSec1.Error.PermissionDenied"
+#define ERROR_UNKNOWN PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter"
+#define ERROR_DENIED PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"
 
 /* Hidden from the user by the schema (Access=na). */
 /* An na parameter whose change does not re-execute the daemon (the TLS
@@ -156,9 +156,9 @@ static guint64
 generation (Fixture *f)
 {
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
-      "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", CONFIG, "Generation"),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", CONFIG, "Generation"), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   g_autoptr (GVariant) value = NULL;
 
   g_assert_nonnull (reply);
@@ -171,9 +171,9 @@ root_property (Fixture *f, const char *interface, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
-      "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", interface, name),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", interface, name), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   GVariant *value;
 
   g_assert_no_error (error);
@@ -551,11 +551,12 @@ test_admin_as_user_export_omits_na (Fixture *f, gconstpointer data)
   g_hash_table_iter_init (&iter, hidden);
   while (g_hash_table_iter_next (&iter, &name, NULL))
     {
-      g_autofree char *needle = g_strdup_printf ("<%s", (const char *)name);
-      g_autofree char *word = g_strdup_printf (" %s", (const char *)name);
+      g_autofree char *needle = g_strdup_printf ("<%s", (const char *) name);
+      g_autofree char *word = g_strdup_printf (" %s", (const char *) name);
 
       if (strstr (as_user, needle) != NULL || strstr (as_user, word) != NULL)
-        g_error ("ExportProfile with access-level=user names %s:\n%s", (const char *)name, as_user);
+        g_error ("ExportProfile with access-level=user names %s:\n%s", (const char *) name,
+                 as_user);
     }
 }
 
@@ -595,8 +596,8 @@ test_user_reset_all_resets_only_rw (Fixture *f, gconstpointer data)
   g_autoptr (GVariant) reply = NULL;
   guint64 gen;
 
-  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "PUT", "Proxy_Mode", "Manual",
-                               "VPN_Server", "vpn.example.com", NULL);
+  phonesec_test_apply_strings (f->bus, &error, HIDDEN, "PUT", "Proxy_Mode", "Manual", "VPN_Server",
+                               "vpn.example.com", NULL);
   g_assert_no_error (error);
   skipped = admin_import (
       f, "<flat-profile><Proxy_Host ua=\"ro\">keep.example.com</Proxy_Host></flat-profile>");
@@ -727,8 +728,7 @@ test_admin_group_member_is_admin (Fixture *f, gconstpointer data)
   reply = user_ok_in (f, ADMIN_GID, CONFIG, "Get", names_args (HIDDEN));
   text = g_variant_print (reply, FALSE);
   g_assert_cmpstr (text, ==, "({'PRT_Upload_Method': <'POST'>},)");
-  g_variant_unref (
-      user_ok_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "PUT", NULL)));
+  g_variant_unref (user_ok_in (f, ADMIN_GID, CONFIG, "Apply", apply_args (HIDDEN, "PUT", NULL)));
   {
     g_autofree char *tls = get_string (f, HIDDEN);
     g_assert_cmpstr (tls, ==, "'PUT'");

@@ -9,7 +9,7 @@
 
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
 #define MAX_NAMES 4096
 #define IMPORT_MAX_ELEMENTS 5000
 #define IMPORT_MAX_BYTES (512 * 1024)
@@ -51,9 +51,9 @@ teardown (Fixture *f, gconstpointer data)
 static GVariant *
 call (Fixture *f, const char *method, GVariant *args, GError **error)
 {
-  return g_dbus_connection_call_sync (f->bus->connection, "org.phonesec.PhoneSec1",
-                                      "/org/phonesec/PhoneSec1", CONFIG, method, args, NULL,
-                                      G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS, NULL, error);
+  return g_dbus_connection_call_sync (f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                                      CONFIG, method, args, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                      CALL_TIMEOUT_MS, NULL, error);
 }
 
 static void
@@ -63,7 +63,7 @@ assert_invalid_value (GError *error)
 
   g_assert_nonnull (error);
   remote = g_dbus_error_get_remote_error (error);
-  g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
 }
 
 /* @n names cycling through every parameter (so many duplicates). */
@@ -271,7 +271,7 @@ probe_thread (gpointer data)
     {
       gint64 start = g_get_monotonic_time ();
       g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-          connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1", CONFIG, "Get",
+          connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, CONFIG, "Get",
           g_variant_new ("(^as)", names), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
 
       g_assert_no_error (error);

@@ -8,9 +8,9 @@
 
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define NETWORK "org.phonesec.PhoneSec1.Network"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define NETWORK PHONESEC_DBUS_INTERFACE_NETWORK
 
 typedef struct
 {
@@ -59,9 +59,9 @@ manager_property (Fixture *f, const char *name)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
-      "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", MANAGER, name),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", MANAGER, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+      -1, NULL, &error);
   GVariant *value;
 
   g_assert_no_error (error);
@@ -73,9 +73,9 @@ static guint64
 generation (Fixture *f)
 {
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
-      "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", CONFIG, "Generation"),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", CONFIG, "Generation"), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
   g_autoptr (GVariant) value = NULL;
 
   g_assert_nonnull (reply);
@@ -114,7 +114,7 @@ test_get_unknown_name_fails_naming_it (Fixture *f, gconstpointer data)
   g_autoptr (GVariant) values = get_many (f, names, &error);
 
   g_assert_null (values);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.UnknownParameter");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter");
   g_assert_nonnull (strstr (error->message, "No_Such_Thing"));
   g_assert_nonnull (strstr (error->message, "Also_Not"));
 }
@@ -205,7 +205,7 @@ test_apply_one_bad_value_among_ten_changes_nothing (Fixture *f, gconstpointer da
                                "vpn.example.com", "VPN_Tunnel_Group", "phones", "Connect_on_Bootup",
                                "Yes", "LDAP_Dir_Enable", "Yes", "PRT_Upload_Method", "PUT",
                                "Webex_Metrics_Enable", "Yes", "SIP_Port_2_", "5070", NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_assert_nonnull (strstr (error->message, "Proxy_Port"));
   g_assert_nonnull (strstr (error->message, "65535"));
   after = get_many (f, names, NULL);
@@ -220,7 +220,7 @@ test_apply_error_lists_every_bad_value (Fixture *f, gconstpointer data)
 
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Sometimes", "Proxy_Port", "-1",
                                "PAC_URL", "gopher://x", "Proxy_Host", "ok.example.com", NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_assert_nonnull (strstr (error->message, "Proxy_Mode: "));
   g_assert_nonnull (strstr (error->message, "Auto, Manual, Off"));
   g_assert_nonnull (strstr (error->message, "Proxy_Port: "));
@@ -234,7 +234,7 @@ test_apply_unknown_name_is_unknown_parameter (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Modes", "Auto", NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.UnknownParameter");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter");
   g_assert_nonnull (strstr (error->message, "Proxy_Modes"));
 }
 
@@ -275,7 +275,7 @@ test_apply_expected_generation_conflicts (Fixture *f, gconstpointer data)
   g_variant_builder_add (&options, "{sv}", "expected-generation", g_variant_new_uint64 (0));
   phonesec_test_apply (f->bus, g_variant_builder_end (&values), g_variant_builder_end (&options),
                        &error);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.Conflict");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "Conflict");
   {
     g_autoptr (GVariant) mode = phonesec_test_get (f->bus, "Proxy_Mode");
     g_assert_cmpstr (g_variant_get_string (mode, NULL), ==, "Auto");
@@ -295,7 +295,7 @@ test_apply_unknown_option_is_refused (Fixture *f, gconstpointer data)
   g_variant_builder_add (&options, "{sv}", "expected-generatoin", g_variant_new_uint64 (0));
   phonesec_test_apply (f->bus, g_variant_builder_end (&values), g_variant_builder_end (&options),
                        &error);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_assert_nonnull (strstr (error->message, "expected-generatoin"));
 }
 
@@ -323,7 +323,7 @@ on_changed (GDBusConnection *connection, const char *sender, const char *path,
 static gboolean
 changed_seen (gpointer data)
 {
-  return ((ChangedLog *)data)->count > 0;
+  return ((ChangedLog *) data)->count > 0;
 }
 
 static void
@@ -331,8 +331,8 @@ test_changed_fires_once_per_transaction_with_names_only (Fixture *f, gconstpoint
 {
   ChangedLog log = { 0 };
   g_autoptr (GError) error = NULL;
-  guint id = g_dbus_connection_signal_subscribe (f->bus->connection, "org.phonesec.PhoneSec1",
-                                                 CONFIG, "Changed", "/org/phonesec/PhoneSec1", NULL,
+  guint id = g_dbus_connection_signal_subscribe (f->bus->connection, PHONESEC_DBUS_NAME, CONFIG,
+                                                 "Changed", PHONESEC_DBUS_PATH, NULL,
                                                  G_DBUS_SIGNAL_FLAGS_NONE, on_changed, &log, NULL);
 
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Manual", "Proxy_Port", "8080",
@@ -349,7 +349,7 @@ test_changed_fires_once_per_transaction_with_names_only (Fixture *f, gconstpoint
   g_assert_cmpstr (log.signature, ==, "(tas)");
   g_assert_cmpuint (log.generation, ==, 1);
   g_assert_cmpuint (g_strv_length (log.names), ==, 3);
-  g_assert_true (g_strv_contains ((const char *const *)log.names, "Proxy_Password"));
+  g_assert_true (g_strv_contains ((const char *const *) log.names, "Proxy_Password"));
   g_dbus_connection_signal_unsubscribe (f->bus->connection, id);
   g_strfreev (log.names);
   g_free (log.signature);
@@ -423,7 +423,7 @@ test_secrets_never_leak (Fixture *f, gconstpointer data)
 
   /* A rejected secret is not echoed either. */
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Password", long_secret, NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_assert_null (strstr (error->message, "xxxxxxxxxx"));
 
   phonesec_test_bus_stop_daemon (f->bus);
@@ -531,7 +531,7 @@ test_import_strict_rejects_everything_on_one_bad_value (Fixture *f, gconstpointe
   g_autoptr (GVariant) reply = import (f, xml, TRUE, &error);
 
   g_assert_null (reply);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_assert_nonnull (strstr (error->message, "Proxy_Port"));
   {
     g_autoptr (GVariant) mode = phonesec_test_get (f->bus, "Proxy_Mode");
@@ -555,7 +555,7 @@ test_import_malformed_xml_is_invalid (Fixture *f, gconstpointer data)
       g_autoptr (GVariant) reply = import (f, bad[i], FALSE, &error);
 
       g_assert_null (reply);
-      assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+      assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
     }
   g_assert_cmpuint (generation (f), ==, 0);
 }
@@ -615,7 +615,7 @@ test_describe_says_what_is_allowed (Fixture *f, gconstpointer data)
   port = g_variant_lookup_value (all, "Proxy_Port", G_VARIANT_TYPE_VARDICT);
   line = g_variant_lookup_value (all, "SIP_Transport_2_", G_VARIANT_TYPE_VARDICT);
   g_assert_true (g_variant_lookup (mode, "choices", "^a&s", &choices));
-  g_assert_cmpuint (g_strv_length ((char **)choices), ==, 3);
+  g_assert_cmpuint (g_strv_length ((char **) choices), ==, 3);
   g_assert_true (g_variant_lookup (mode, "label", "&s", &label));
   g_assert_cmpstr (label, ==, "Proxy Mode");
   g_assert_true (g_variant_lookup (port, "max", "x", &max));
@@ -740,7 +740,7 @@ test_line_count_option_limits_lines (Fixture *f, gconstpointer data)
   g_ptr_array_add (f->bus->extra_args, g_strdup ("--lines=2"));
   phonesec_test_bus_start_daemon (f->bus);
   values = get_many (f, names, &error);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.UnknownParameter");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter");
 }
 
 static void
@@ -763,7 +763,7 @@ test_restart_reexecutes_and_keeps_values (Fixture *f, gconstpointer data)
     {
       g_autoptr (GVariant) state = NULL;
       g_autoptr (GVariant) got = g_dbus_connection_call_sync (
-          f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
+          f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
           "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", MANAGER, "State"),
           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
       if (got != NULL)
@@ -801,12 +801,12 @@ test_network_update_validates_and_publishes (Fixture *f, gconstpointer data)
   g_clear_pointer (&reply, g_variant_unref);
   reply = phonesec_test_call (f->bus, NETWORK, "Update",
                               g_variant_new_parsed ("({'addresses': <['not-an-ip']>},)"), &error);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_clear_error (&error);
   reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
-      "org.freedesktop.DBus.Properties", "Get", g_variant_new ("(ss)", NETWORK, "Addresses"),
-      G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", NETWORK, "Addresses"), G_VARIANT_TYPE ("(v)"),
+      G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
   {
     g_autofree char *text = g_variant_print (reply, FALSE);
@@ -819,7 +819,7 @@ test_introspection_is_documented (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1",
+      f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
       "org.freedesktop.DBus.Introspectable", "Introspect", NULL, G_VARIANT_TYPE ("(s)"),
       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_autoptr (GDBusNodeInfo) node = NULL;
@@ -836,20 +836,21 @@ test_introspection_is_documented (Fixture *f, gconstpointer data)
       if (!g_str_has_prefix (iface->name, "org.phonesec."))
         continue;
       g_assert_nonnull (
-          g_dbus_annotation_info_lookup (iface->annotations, "org.phonesec.DocString"));
+          g_dbus_annotation_info_lookup (iface->annotations, PHONESEC_DBUS_ANNOTATION_DOC));
       for (guint m = 0; iface->methods != NULL && iface->methods[m] != NULL; m++)
         {
           GDBusMethodInfo *method = iface->methods[m];
 
-          if (g_dbus_annotation_info_lookup (method->annotations, "org.phonesec.DocString") == NULL)
+          if (g_dbus_annotation_info_lookup (method->annotations, PHONESEC_DBUS_ANNOTATION_DOC)
+              == NULL)
             g_error ("%s.%s has no documentation", iface->name, method->name);
           for (guint a = 0; method->in_args != NULL && method->in_args[a] != NULL; a++)
             g_assert_nonnull (g_dbus_annotation_info_lookup (method->in_args[a]->annotations,
-                                                             "org.phonesec.DocString"));
+                                                             PHONESEC_DBUS_ANNOTATION_DOC));
         }
       for (guint p = 0; iface->properties != NULL && iface->properties[p] != NULL; p++)
         g_assert_nonnull (g_dbus_annotation_info_lookup (iface->properties[p]->annotations,
-                                                         "org.phonesec.DocString"));
+                                                         PHONESEC_DBUS_ANNOTATION_DOC));
     }
 }
 

@@ -27,10 +27,10 @@
 #include "phonesec-test-bus.h"
 #include "phonesec-test-store.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
 
 #define DEFAULT_ITERATIONS 200
 #define WRAPPED_ITERATIONS 20

@@ -10,7 +10,7 @@
 
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
 
 /* One marker per kind of value; none may ever be read back. */
 #define URL_PW "Mk-Url-7Q1"
@@ -265,7 +265,7 @@ test_mask_with_another_host_is_refused (Fixture *f, gconstpointer data)
 
       g_assert_nonnull (error);
       remote = g_dbus_error_get_remote_error (error);
-      g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+      g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
       g_assert_nonnull (strstr (error->message, moved[i].name));
       g_assert_nonnull (strstr (error->message, "write the password"));
       assert_no_marker (error->message, "the refusal");
@@ -352,7 +352,7 @@ test_user_reads_masked_and_writes_back (Fixture *f, gconstpointer data)
 
     g_assert_true (g_str_has_prefix (exported, "OK "));
     assert_no_marker (exported, "the user's ExportProfile");
-    g_assert_true (g_str_has_prefix (refused, "ERROR org.phonesec.PhoneSec1.Error.InvalidValue"));
+    g_assert_true (g_str_has_prefix (refused, "ERROR " PHONESEC_DBUS_ERROR_PREFIX "InvalidValue"));
     assert_no_marker (refused, "the user's refusal");
   }
   assert_store_keeps_markers (f);

@@ -23,13 +23,13 @@
 #include "phonesec-test-bus.h"
 #include "phonesec-test-store.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define TLS_POLICY "org.phonesec.PhoneSec1.TlsPolicy"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define TLS_POLICY PHONESEC_DBUS_INTERFACE_TLS_POLICY
 #define PRT_PATH ROOT_PATH "/plugins/prt_uploader"
 #define METRICS_PATH ROOT_PATH "/plugins/webex_metrics"
-#define PLUGIN "org.phonesec.PhoneSec1.Plugin"
+#define PLUGIN PHONESEC_DBUS_INTERFACE_PLUGIN
 /* The bundle of the system CAs (~220 KB), the log and the store fit. */
 #define DISK_SIZE "size=1m"
 
@@ -209,7 +209,7 @@ test_full_disk_starts_serves_and_refuses_changes (Fixture *f, gconstpointer data
   g_assert_true (g_dbus_error_is_remote_error (error));
   remote = g_dbus_error_get_remote_error (error);
   g_test_message ("Apply on a full disk: %s: %s", remote, error->message);
-  g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.Failed");
+  g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "Failed");
   g_assert_nonnull (strstr (error->message, "Could not save the configuration"));
   g_assert_nonnull (strstr (error->message, "is full"));
   g_assert_nonnull (strstr (error->message, "nothing was changed"));
@@ -362,7 +362,7 @@ assert_add_ca_refused (Fixture *f, const char *ca, const char *pem)
   g_assert_null (reply);
   remote = g_dbus_error_get_remote_error (error);
   g_test_message ("AddTrustedCA on a full disk: %s: %s", remote, error->message);
-  g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.Failed");
+  g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "Failed");
   g_assert_nonnull (strstr (error->message, "not added"));
   cas = phonesec_test_get_property (f->bus, ROOT_PATH, TLS_POLICY, "TrustedCAs");
   g_assert_cmpuint (g_variant_n_children (cas), ==, 0);

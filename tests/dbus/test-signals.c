@@ -15,10 +15,10 @@
 
 #include "phonesec-test-bus.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
 #define RUNNING_MARKER "phonesecd.running"
 
 /* How long a daemon may take to do what is asked (start, stop, fail),
@@ -153,7 +153,7 @@ wait_done (GObject *source, GAsyncResult *result, gpointer user_data)
 static gboolean
 waited_done (gpointer data)
 {
-  return ((Waited *)data)->done;
+  return ((Waited *) data)->done;
 }
 
 /* Waits for @process to end (DEADLINE_MS, then it is killed and the test
@@ -255,7 +255,7 @@ receive_notification (GSocket *socket, guint ms)
   char buffer[4096];
   gssize n;
 
-  if (!g_socket_condition_timed_wait (socket, G_IO_IN, (gint64)ms * 1000, NULL, &error))
+  if (!g_socket_condition_timed_wait (socket, G_IO_IN, (gint64) ms * 1000, NULL, &error))
     {
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
       return NULL;
@@ -272,7 +272,7 @@ has_line (const char *message, const char *line)
 {
   g_auto (GStrv) lines = g_strsplit (message, "\n", -1);
 
-  return g_strv_contains ((const char *const *)lines, line);
+  return g_strv_contains ((const char *const *) lines, line);
 }
 
 /* Waits for a datagram holding @line, skipping others (STATUS=...); fails
@@ -307,7 +307,7 @@ spawn_daemon (Fixture *f, const char *notify_path, GError **error)
   g_subprocess_launcher_set_stdout_file_path (launcher, f->bus->log_path);
   g_subprocess_launcher_setenv (launcher, "NOTIFY_SOCKET", notify_path, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
-  return g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, error);
+  return g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, error);
 }
 
 static void
@@ -367,7 +367,7 @@ run_daemon_expecting_exit (Fixture *f, char **out_output, ...)
   g_subprocess_launcher_set_stdout_file_path (launcher, output_path);
   g_subprocess_launcher_unsetenv (launcher, "NOTIFY_SOCKET");
   g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
   wait_exit (process, "phonesecd that should fail");
   g_assert_true (g_file_get_contents (output_path, out_output, NULL, NULL));

@@ -12,8 +12,8 @@
 
 #include "phonesec-test-bus.h"
 
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
 
 typedef struct
 {

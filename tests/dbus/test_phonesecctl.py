@@ -165,13 +165,20 @@ class CtlTestCase(unittest.TestCase):
             )
         return result
 
-    def start_daemon(self):
+    def start_daemon(self, plugins=()):
+        """plugins: names of build-tree plugins to copy in (0644, as the
+        loader wants them); none by default."""
         phonesecd = env_path("PHONESECD")
         schema_dir = env_path("PHONESEC_SCHEMA_DIR")
         state_dir = os.path.join(self.tmp, "state")
         plugin_dir = os.path.join(self.tmp, "no-plugins")
         os.makedirs(state_dir, exist_ok=True)
         os.makedirs(plugin_dir, exist_ok=True)
+        for name in plugins:
+            built = os.path.join(env_path("PHONESEC_PLUGIN_DIR"), name)
+            for file in (f"{name}.so", f"{name}.plugin", f"{name}.schema"):
+                shutil.copy(os.path.join(built, file), plugin_dir)
+                os.chmod(os.path.join(plugin_dir, file), 0o644)
         self.daemon_log = os.path.join(self.tmp, "phonesecd.log")
         wrapper = os.environ.get("PHONESEC_DAEMON_WRAPPER", "").split()
         # Under valgrind the daemon needs far longer to come up.
@@ -340,6 +347,18 @@ class DaemonTestCase(CtlTestCase):
     def setUp(self):
         super().setUp()
         self.start_daemon()
+
+    def start_monitor(self, *args):
+        monitor = subprocess.Popen(
+            [self.ctl_path, "--bus", self.address, *args, "monitor"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=self.env(),
+        )
+        self.addCleanup(lambda: (stop(monitor), monitor.stdout.close(), monitor.stderr.close()))
+        # The notice on stderr comes once every match rule is in force.
+        self.assertIsNotNone(read_line(monitor.stderr, TIMEOUT), "monitor did not start")
+        return monitor
 
 
 class GetSetTest(DaemonTestCase):
@@ -588,18 +607,6 @@ class StatusTest(DaemonTestCase):
 
 
 class MonitorTest(DaemonTestCase):
-    def start_monitor(self, *args):
-        monitor = subprocess.Popen(
-            [self.ctl_path, "--bus", self.address, *args, "monitor"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=self.env(),
-        )
-        self.addCleanup(lambda: (stop(monitor), monitor.stdout.close(), monitor.stderr.close()))
-        # The notice on stderr comes once every match rule is in force.
-        self.assertIsNotNone(read_line(monitor.stderr, TIMEOUT), "monitor did not start")
-        return monitor
-
     def next_event(self, monitor, pattern):
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
@@ -643,6 +650,145 @@ class MonitorTest(DaemonTestCase):
         self.ctl("set", "Proxy_Mode=Auto", check=EXIT_OK)
         self.next_event(monitor, r" Changed generation=\d+ .*Proxy_Mode")
         self.interrupt(monitor)
+
+
+class JsonFormatTest(DaemonTestCase):
+    """--json output is a contract for scripts: these are its exact bytes.
+
+    Documents are indented by two spaces, one member or element per line,
+    written "key": value; one-line documents (set, import, monitor) separate
+    with ", " and ": ". Strings are UTF-8 with only '"', '\\' and control
+    characters escaped. Python's json.dumps writes the same layout, so
+    documents whose content is the daemon's business (describe, get of
+    everything) are checked against it; the rest are written out in full.
+    tests/unit/test-phonesecctl-format.c pins each value kind.
+    """
+
+    def setUp(self):
+        CtlTestCase.setUp(self)
+        self.start_daemon(plugins=["example"])
+
+    def json_stdout(self, *args):
+        return self.ctl("--json", *args, check=EXIT_OK).stdout
+
+    def assert_pretty(self, text):
+        value = json.loads(text)
+        self.assertEqual(text, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        return value
+
+    def assert_one_line(self, text):
+        value = json.loads(text)
+        self.assertEqual(text, json.dumps(value, ensure_ascii=False) + "\n")
+        return value
+
+    def test_get(self):
+        self.ctl("set", "Proxy_Username=a\"b\\c/é€ ☎", check=EXIT_OK)
+        self.assertEqual(
+            self.json_stdout("get", "Proxy_Mode", "Proxy_Port", "Proxy_Username", "Example_Enable"),
+            '{\n'
+            '  "Proxy_Mode": "Off",\n'
+            '  "Proxy_Port": 3128,\n'
+            '  "Proxy_Username": "a\\"b\\\\c/é€ ☎",\n'
+            '  "Example_Enable": true\n'
+            '}\n')
+        self.assert_pretty(self.json_stdout("get"))
+
+    def test_describe(self):
+        described = self.assert_pretty(self.json_stdout("describe", "Proxy_Mode"))
+        self.assertEqual(described["Proxy_Mode"]["choices"], ["Auto", "Manual", "Off"])
+        self.assertEqual(described["Proxy_Mode"]["acted-on-by"], [])
+        self.assert_pretty(self.json_stdout("describe"))
+
+    def test_status(self):
+        version = self.ctl("--version", check=EXIT_OK).stdout.split()[1]
+        self.assertEqual(
+            self.json_stdout("status"),
+            '{\n'
+            f'  "Version": "{version}",\n'
+            '  "Plugins": [\n'
+            '    "/org/phonesec/PhoneSec1/plugins/example"\n'
+            '  ],\n'
+            '  "State": "running",\n'
+            '  "PendingRestart": false,\n'
+            '  "PreviousRunCrashed": false,\n'
+            '  "LineCount": 4,\n'
+            '  "StoreError": "",\n'
+            '  "Warnings": [],\n'
+            '  "Generation": 0,\n'
+            '  "PluginStates": {\n'
+            '    "example": "active"\n'
+            '  }\n'
+            '}\n')
+
+    def test_plugins_and_plugin_status(self):
+        plugin = ('{\n'
+                  '    "Name": "example",\n'
+                  '    "Description": "Example plugin: a greeting with provisioning macros",\n'
+                  '    "Version": "1.0",\n'
+                  '    "State": "active",\n'
+                  '    "Error": "",\n'
+                  '    "LongestBlock": [\n'
+                  '      "",\n'
+                  '      0,\n'
+                  '      0\n'
+                  '    ],\n'
+                  '    "Depends": [],\n'
+                  '    "Parameters": [\n'
+                  '      "Example_Enable",\n'
+                  '      "Example_Greeting"\n'
+                  '    ]\n'
+                  '  }')
+        self.assertEqual(self.json_stdout("plugins"), "[\n  " + plugin + "\n]\n")
+        self.assertEqual(
+            self.json_stdout("status", "example"),
+            '{\n'
+            '  "org.phonesec.PhoneSec1.Plugin": ' + plugin + ',\n'
+            '  "org.phonesec.PhoneSec1.Example": {\n'
+            '    "Greeting": "Hello from 00:11:22:33:44:55",\n'
+            '    "Enabled": true,\n'
+            '    "ChangeCount": 0,\n'
+            '    "LastChanged": []\n'
+            '  }\n'
+            '}\n')
+
+    def test_set_import_export(self):
+        self.assertEqual(self.json_stdout("set", "Proxy_Port=8080"), '{"generation": 1}\n')
+        xml = "<flat-profile><No_Such_Parameter>1</No_Such_Parameter></flat-profile>"
+        result = self.ctl("--json", "import", "-", input=xml, check=EXIT_OK)
+        self.assertEqual(
+            result.stdout,
+            '{"generation": 1, "skipped": {"No_Such_Parameter": "unknown parameter, ignored"}}\n')
+        # export writes cfg.xml, --json or not.
+        exported = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<flat-profile>\n'
+                    '  <Proxy_Port ua="rw">8080</Proxy_Port>\n'
+                    '</flat-profile>\n')
+        self.assertEqual(self.json_stdout("export", "--changed-only"), exported)
+        self.assertEqual(self.ctl("export", "--changed-only", check=EXIT_OK).stdout, exported)
+
+    def test_monitor(self):
+        monitor = self.start_monitor("--json")
+        self.ctl("set", 'Example_Greeting=Hi "é" \\ $PN', check=EXIT_OK)
+        time_field = r'^\{"time": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)", '
+        seen = {}
+        deadline = time.monotonic() + TIMEOUT
+        while len(seen) < 2 and time.monotonic() < deadline:
+            line = read_line(monitor.stdout, deadline - time.monotonic())
+            self.assertIsNotNone(line, f"monitor printed only {seen}")
+            self.assertRegex(line, time_field)
+            event = self.assert_one_line(line)
+            if event["event"] == "Changed":
+                seen["Changed"] = re.sub(time_field, "", line)
+            elif event.get("interface") == "org.phonesec.PhoneSec1.Example":
+                seen["Example"] = re.sub(time_field, "", line)
+        self.assertEqual(seen.get("Changed"),
+                         '"event": "Changed", "generation": 1, "names": ["Example_Greeting"]}\n')
+        self.assertEqual(
+            seen.get("Example"),
+            '"event": "PropertiesChanged", "path": "/org/phonesec/PhoneSec1/plugins/example", '
+            '"interface": "org.phonesec.PhoneSec1.Example", '
+            '"changed": {"Greeting": "Hi \\"é\\" \\\\ CP-8841-3PCC", "ChangeCount": 1, '
+            '"LastChanged": ["Example_Greeting"]}, "invalidated": []}\n')
 
 
 @unittest.skipUnless(os.geteuid() == 0, "needs root to run the client as uid 65534")

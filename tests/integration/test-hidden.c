@@ -19,8 +19,8 @@
 
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define ROOT "/org/phonesec/PhoneSec1"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define ROOT PHONESEC_DBUS_PATH
 #define PLUGINS ROOT "/plugins/"
 #define TIMEOUT_MS 15000
 
@@ -253,7 +253,7 @@ call_admin (Fixture *f, const char *path, const char *interface, const char *met
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", path, interface, method, args, NULL,
+      f->bus->connection, PHONESEC_DBUS_NAME, path, interface, method, args, NULL,
       G_DBUS_CALL_FLAGS_NONE, TIMEOUT_MS, NULL, &error);
 
   g_test_message ("admin %s.%s: %s", interface, method, reply != NULL ? "ok" : error->message);
@@ -267,8 +267,8 @@ wait_daemon_running (Fixture *f)
   for (;;)
     {
       g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-          f->bus->connection, "org.phonesec.PhoneSec1", ROOT, "org.freedesktop.DBus.Properties",
-          "Get", g_variant_new ("(ss)", "org.phonesec.PhoneSec1.Manager", "State"), NULL,
+          f->bus->connection, PHONESEC_DBUS_NAME, ROOT, "org.freedesktop.DBus.Properties", "Get",
+          g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_MANAGER, "State"), NULL,
           G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
       g_autoptr (GVariant) state = NULL;
 
@@ -322,7 +322,7 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   {
     g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
         f->bus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-        "GetNameOwner", g_variant_new ("(s)", "org.phonesec.PhoneSec1"), G_VARIANT_TYPE ("(s)"),
+        "GetNameOwner", g_variant_new ("(s)", PHONESEC_DBUS_NAME), G_VARIANT_TYPE ("(s)"),
         G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
     g_autofree char *line = NULL;
 
@@ -341,10 +341,10 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
                                                  "Metrics_Upload_Interval", "10", NULL),
                     !=, G_MAXUINT64);
   g_assert_no_error (error);
-  call_admin (f, PLUGINS "prt_uploader", "org.phonesec.PhoneSec1.ProblemReport", "Generate",
+  call_admin (f, PLUGINS "prt_uploader", PHONESEC_DBUS_INTERFACE_PREFIX "ProblemReport", "Generate",
               g_variant_new ("(s)", "admin"));
-  call_admin (f, PLUGINS "webex_metrics", "org.phonesec.PhoneSec1.Metrics", "Flush", NULL);
-  call_admin (f, PLUGINS "ldap_starttls", "org.phonesec.PhoneSec1.Ldap", "Test", NULL);
+  call_admin (f, PLUGINS "webex_metrics", PHONESEC_DBUS_INTERFACE_PREFIX "Metrics", "Flush", NULL);
+  call_admin (f, PLUGINS "ldap_starttls", PHONESEC_DBUS_INTERFACE_PREFIX "Ldap", "Test", NULL);
   /* A change the user may see: its signal proves the user probe listens. */
   g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
                     G_MAXUINT64);

@@ -37,10 +37,10 @@
 #include "proxy-fixture.h"
 #include "tls-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define TLS_POLICY "org.phonesec.PhoneSec1.TlsPolicy"
-#define PROXY_PATH "/org/phonesec/PhoneSec1/plugins/http_proxy"
-#define PROXY_IFACE "org.phonesec.PhoneSec1.HttpProxy"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define TLS_POLICY PHONESEC_DBUS_INTERFACE_TLS_POLICY
+#define PROXY_PATH PHONESEC_DBUS_PLUGINS_PATH "/http_proxy"
+#define PROXY_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "HttpProxy"
 #define VIA_NAME "phonesec-test-tinyproxy"
 
 #define PROXY_USER "phone-7f3a"
@@ -838,7 +838,7 @@ test_invalid_host_rejected (Fixture *f, gconstpointer data)
       phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Off", "Proxy_Host", bad[i], NULL);
       g_assert_nonnull (error);
       remote = g_dbus_error_get_remote_error (error);
-      g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+      g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
       g_assert_nonnull (strstr (error->message, "Proxy_Host"));
       assert_no_secret ("the Apply error", error->message);
       /* Nothing changed: neither the host nor the mode given with it. */
@@ -902,7 +902,7 @@ test_auto_state (Fixture *f, gconstpointer data)
 
     g_assert_null (reply);
     remote = g_dbus_error_get_remote_error (error);
-    g_assert_cmpstr (remote, ==, "org.phonesec.PhoneSec1.Error.NotSupported");
+    g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "NotSupported");
   }
 #endif
   proxies = get_proxies (f, url);
@@ -1104,7 +1104,7 @@ network_update (Fixture *f, GVariant *facts)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = phonesec_test_call (
-      f->bus, "org.phonesec.PhoneSec1.Network", "Update", g_variant_new_tuple (&facts, 1), &error);
+      f->bus, PHONESEC_DBUS_INTERFACE_NETWORK, "Update", g_variant_new_tuple (&facts, 1), &error);
 
   g_assert_no_error (error);
 }

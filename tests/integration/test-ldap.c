@@ -22,13 +22,13 @@
 #include "phonesec-test-bus.h"
 #include "tls-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define LDAP_PATH "/org/phonesec/PhoneSec1/plugins/ldap_starttls"
-#define LDAP_IFACE "org.phonesec.PhoneSec1.Ldap"
-#define ERROR_FAILED "org.phonesec.PhoneSec1.Error.Failed"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define LDAP_PATH PHONESEC_DBUS_PLUGINS_PATH "/ldap_starttls"
+#define LDAP_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "Ldap"
+#define ERROR_FAILED PHONESEC_DBUS_ERROR_PREFIX "Failed"
 
 /* A re-exec takes well under a second; valgrind makes it seconds. */
 #define REEXEC_TIMEOUT_S 60

@@ -17,11 +17,11 @@
 
 #include "phonesec-test-bus.h"
 
-#define ROOT "/org/phonesec/PhoneSec1"
+#define ROOT PHONESEC_DBUS_PATH
 #define PLUGINS ROOT "/plugins/"
 #define ADMIN_GROUP "staff"
 #define ADMIN_GID "50"
-#define DENIED "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied"
+#define DENIED "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"
 
 typedef enum
 {
@@ -100,7 +100,7 @@ teardown (Fixture *f, gconstpointer data)
 static const Row *
 find_row (const char *path, const char *interface, const char *method)
 {
-  const char *short_name = interface + strlen ("org.phonesec.PhoneSec1.");
+  const char *short_name = interface + strlen (PHONESEC_DBUS_INTERFACE_PREFIX);
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
     if (g_str_equal (table[i].path, path) && g_str_equal (table[i].interface, short_name)
@@ -112,7 +112,7 @@ find_row (const char *path, const char *interface, const char *method)
 static char *
 call (Fixture *f, const char *groups, const Row *row)
 {
-  g_autofree char *interface = g_strconcat ("org.phonesec.PhoneSec1.", row->interface, NULL);
+  g_autofree char *interface = g_strconcat (PHONESEC_DBUS_INTERFACE_PREFIX, row->interface, NULL);
   char *out = phonesec_test_call_as_nobody_at (f->bus, groups, row->path, interface, row->method,
                                                row->args);
 
@@ -127,7 +127,7 @@ check_coverage (Fixture *f, const char *path, guint *n_methods)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-      f->bus->connection, "org.phonesec.PhoneSec1", path, "org.freedesktop.DBus.Introspectable",
+      f->bus->connection, PHONESEC_DBUS_NAME, path, "org.freedesktop.DBus.Introspectable",
       "Introspect", NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_autoptr (GDBusNodeInfo) node = NULL;
   const char *xml;
@@ -140,13 +140,13 @@ check_coverage (Fixture *f, const char *path, guint *n_methods)
     {
       GDBusInterfaceInfo *info = node->interfaces[i];
 
-      if (!g_str_has_prefix (info->name, "org.phonesec.PhoneSec1."))
+      if (!g_str_has_prefix (info->name, PHONESEC_DBUS_INTERFACE_PREFIX))
         continue;
       for (guint m = 0; info->methods != NULL && info->methods[m] != NULL; m++)
         {
           const Row *row = find_row (path, info->name, info->methods[m]->name);
           const char *doc = g_dbus_annotation_info_lookup (info->methods[m]->annotations,
-                                                           "org.phonesec.DocString");
+                                                           PHONESEC_DBUS_ANNOTATION_DOC);
 
           if (row == NULL)
             g_error ("%s %s.%s is not in the access table", path, info->name,

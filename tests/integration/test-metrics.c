@@ -16,13 +16,13 @@
 #include "phonesec-test-bus.h"
 #include "upload-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define METRICS_PATH "/org/phonesec/PhoneSec1/plugins/webex_metrics"
-#define METRICS_IFACE "org.phonesec.PhoneSec1.Metrics"
-#define PRT_PATH "/org/phonesec/PhoneSec1/plugins/prt_uploader"
-#define PRT_IFACE "org.phonesec.PhoneSec1.ProblemReport"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define ERROR_PREFIX "org.phonesec.PhoneSec1.Error."
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define METRICS_PATH PHONESEC_DBUS_PLUGINS_PATH "/webex_metrics"
+#define METRICS_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "Metrics"
+#define PRT_PATH PHONESEC_DBUS_PLUGINS_PATH "/prt_uploader"
+#define PRT_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "ProblemReport"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define ERROR_PREFIX PHONESEC_DBUS_ERROR_PREFIX
 
 #define DEV_MA "001122334455"
 #define DEV_SERIAL "FCH0000DEV1"

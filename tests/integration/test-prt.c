@@ -18,10 +18,10 @@
 #include "tls-fixture.h"
 #include "upload-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define PRT_PATH "/org/phonesec/PhoneSec1/plugins/prt_uploader"
-#define PRT_IFACE "org.phonesec.PhoneSec1.ProblemReport"
-#define ERROR_PREFIX "org.phonesec.PhoneSec1.Error."
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define PRT_PATH PHONESEC_DBUS_PLUGINS_PATH "/prt_uploader"
+#define PRT_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "ProblemReport"
+#define ERROR_PREFIX PHONESEC_DBUS_ERROR_PREFIX
 
 /* The development identity phonesecd uses without a device file. */
 #define DEV_MA "001122334455"
@@ -368,7 +368,7 @@ check_report_members (GHashTable *members, const char *id, const char *name, con
   g_assert_nonnull (strstr (system_lower, "mem"));
 
   /* One "path interface.Property = value" line per property. */
-  g_assert_nonnull (strstr (objects, PRT_PATH " org.phonesec.PhoneSec1.Plugin.State = "));
+  g_assert_nonnull (strstr (objects, PRT_PATH " " PHONESEC_DBUS_INTERFACE_PLUGIN ".State = "));
   g_assert_nonnull (strstr (objects, PRT_PATH " " PRT_IFACE ".GenerationStatus = "));
 
   if (reduced)
@@ -1088,8 +1088,8 @@ test_secrets (Fixture *f, gconstpointer data)
     g_autofree char *objects = member_text (members, "state/objects.txt");
 
     g_assert_null (strstr (cfg, secrets[0]));
-    g_assert_nonnull (strstr (objects, "/org/phonesec/PhoneSec1/plugins/ldap_starttls "));
-    g_assert_nonnull (strstr (objects, "/org/phonesec/PhoneSec1/plugins/webex_metrics "));
+    g_assert_nonnull (strstr (objects, PHONESEC_DBUS_PLUGINS_PATH "/ldap_starttls "));
+    g_assert_nonnull (strstr (objects, PHONESEC_DBUS_PLUGINS_PATH "/webex_metrics "));
   }
 
   log = phonesec_test_bus_dup_log (f->bus);

@@ -19,14 +19,14 @@
 #include "phonesec-test-bus.h"
 #include "tls-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define TLS_POLICY "org.phonesec.PhoneSec1.TlsPolicy"
-#define ERROR_FAILED "org.phonesec.PhoneSec1.Error.Failed"
-#define ERROR_INVALID_VALUE "org.phonesec.PhoneSec1.Error.InvalidValue"
-#define ERROR_NOT_FOUND "org.phonesec.PhoneSec1.Error.NotFound"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define TLS_POLICY PHONESEC_DBUS_INTERFACE_TLS_POLICY
+#define ERROR_FAILED PHONESEC_DBUS_ERROR_PREFIX "Failed"
+#define ERROR_INVALID_VALUE PHONESEC_DBUS_ERROR_PREFIX "InvalidValue"
+#define ERROR_NOT_FOUND PHONESEC_DBUS_ERROR_PREFIX "NotFound"
 
 /* A re-exec takes well under a second; valgrind makes it seconds. */
 #define REEXEC_TIMEOUT_S 60

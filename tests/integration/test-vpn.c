@@ -27,9 +27,9 @@
 #include "tls-fixture.h"
 #include "vpn-fixture.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define VPN_PATH "/org/phonesec/PhoneSec1/plugins/vpn_anyconnect"
-#define VPN_IFACE "org.phonesec.PhoneSec1.Vpn"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define VPN_PATH PHONESEC_DBUS_PLUGINS_PATH "/vpn_anyconnect"
+#define VPN_IFACE PHONESEC_DBUS_INTERFACE_PREFIX "Vpn"
 #define IFNAME "vpn0"
 
 #define USER "alice"
@@ -770,7 +770,7 @@ test_connect_needs_server (Fixture *f, gconstpointer data)
   g_assert_true (g_dbus_error_is_remote_error (error));
   {
     g_autofree char *name = g_dbus_error_get_remote_error (error);
-    g_assert_cmpstr (name, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+    g_assert_cmpstr (name, ==, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   }
   g_assert_nonnull (strstr (error->message, "VPN_Server"));
   state = vpn_get_string (f, "State");
@@ -847,10 +847,9 @@ test_password_never_shown (Fixture *f, gconstpointer data)
         g_variant_new ("(s)", VPN_IFACE), NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
     g_autofree char *text = NULL;
     g_autoptr (GVariant) value = phonesec_test_get (f->bus, "VPN_Password");
-    g_autoptr (GVariant) objects
-        = g_dbus_connection_call_sync (f->bus->connection, BUS_NAME, "/org/phonesec/PhoneSec1",
-                                       "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
-                                       NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+    g_autoptr (GVariant) objects = g_dbus_connection_call_sync (
+        f->bus->connection, BUS_NAME, PHONESEC_DBUS_PATH, "org.freedesktop.DBus.ObjectManager",
+        "GetManagedObjects", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
     g_autofree char *objects_text = NULL;
 
     g_assert_no_error (error);

@@ -8,15 +8,16 @@
 
 #include "phonesec-test-bus.h"
 
-#define BUS_NAME "org.phonesec.PhoneSec1"
-#define ROOT_PATH "/org/phonesec/PhoneSec1"
+#define BUS_NAME PHONESEC_DBUS_NAME
+#define ROOT_PATH PHONESEC_DBUS_PATH
 #define PLUGINS_PATH ROOT_PATH "/plugins/"
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
-#define NETWORK "org.phonesec.PhoneSec1.Network"
-#define PLUGIN "org.phonesec.PhoneSec1.Plugin"
-#define TEST_GOOD "org.phonesec.PhoneSec1.TestGood"
-#define EXAMPLE "org.phonesec.PhoneSec1.Example"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
+#define NETWORK PHONESEC_DBUS_INTERFACE_NETWORK
+#define PLUGIN PHONESEC_DBUS_INTERFACE_PLUGIN
+#define TEST_GOOD PHONESEC_DBUS_INTERFACE_PREFIX "TestGood"
+#define TEST_MISBEHAVE PHONESEC_DBUS_INTERFACE_PREFIX "TestMisbehave"
+#define EXAMPLE PHONESEC_DBUS_INTERFACE_PREFIX "Example"
 
 typedef struct
 {

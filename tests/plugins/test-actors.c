@@ -11,8 +11,8 @@
  */
 #include "phonesec-test-bus.h"
 
-#define CONFIG "org.phonesec.PhoneSec1.Config"
-#define MANAGER "org.phonesec.PhoneSec1.Manager"
+#define CONFIG PHONESEC_DBUS_INTERFACE_CONFIG
+#define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
 
 typedef struct
 {
@@ -94,7 +94,7 @@ test_declared_service (Fixture *f, gconstpointer data)
   g_assert_cmpstr (before, ==, "");
 
   reply = g_dbus_connection_call_sync (
-      service, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1", MANAGER, "DeclareActor",
+      service, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, MANAGER, "DeclareActor",
       g_variant_new_parsed ("('test-firewall', ['Firewall', 'Firewall_Config'])"), NULL,
       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
@@ -116,7 +116,7 @@ test_declared_service (Fixture *f, gconstpointer data)
 
   /* The phone's user may not claim to enforce anything. */
   user = phonesec_test_call_as_nobody (f->bus, MANAGER, "DeclareActor", "('fake', ['Firewall'])");
-  g_assert_true (g_str_has_prefix (user, "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied"));
+  g_assert_true (g_str_has_prefix (user, "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"));
   g_clear_pointer (&after, g_free);
   after = acted_on_by (f, "Firewall");
   g_assert_cmpstr (after, ==, "");

@@ -20,22 +20,18 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestClash, phonesec_test_clash, G_TYPE_OB
                                G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
                                                       phonesec_test_clash_plugin_init))
 
-static void
-test_clash_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                           GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data)
+static gboolean
+test_clash_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
-  g_autoptr (GTask) task = g_task_new (plugin, cancellable, callback, user_data);
 
   test_plugin_record ("activate test-clash");
-  test_plugin_complete_in_idle (task);
+  return TRUE;
 }
 
 static void
 phonesec_test_clash_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = test_clash_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate = test_clash_activate;
 }
 
 static void

@@ -19,22 +19,18 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestDep, phonesec_test_dep, G_TYPE_OBJECT
                                                       phonesec_test_dep_plugin_init))
 
 /* The event log shows the activation order across plugins. */
-static void
-test_dep_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                         GCancellable *cancellable, GAsyncReadyCallback callback,
-                         gpointer user_data)
+static gboolean
+test_dep_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
-  g_autoptr (GTask) task = g_task_new (plugin, cancellable, callback, user_data);
 
   test_plugin_record ("activate test-dep");
-  test_plugin_complete_in_idle (task);
+  return TRUE;
 }
 
 static void
 phonesec_test_dep_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = test_dep_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate = test_dep_activate;
 }
 
 static void

@@ -18,24 +18,19 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestFail, phonesec_test_fail, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
                                                       phonesec_test_fail_plugin_init))
 
-static void
-test_fail_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer user_data)
+static gboolean
+test_fail_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
-  g_autoptr (GTask) task = g_task_new (plugin, cancellable, callback, user_data);
 
   test_plugin_record ("activate test-fail");
-  /* GTask delivers this from the main loop, not from inside this call. */
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "could not open /dev/nonexistent");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "could not open /dev/nonexistent");
+  return FALSE;
 }
 
 static void
 phonesec_test_fail_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = test_fail_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate = test_fail_activate;
 }
 
 static void

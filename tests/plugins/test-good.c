@@ -25,13 +25,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestGood, phonesec_test_good, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
                                                       phonesec_test_good_plugin_init))
 
-static void
-test_good_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer user_data)
+static gboolean
+test_good_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecTestGood *self = PHONESEC_TEST_GOOD (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   test_plugin_record ("activate %s", phonesec_context_get_plugin_name (context));
   g_set_object (&self->context, context);
@@ -39,7 +36,7 @@ test_good_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_test_good_dbus_test_good_set_change_count (self->iface, 0);
   phonesec_test_good_dbus_test_good_set_last_changed (self->iface, (const char *const[]){ NULL });
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  test_plugin_complete_in_idle (task);
+  return TRUE;
 }
 
 static void
@@ -58,7 +55,7 @@ static void
 test_good_config_changed (PhonesecPlugin *plugin, const char *const *names)
 {
   PhonesecTestGood *self = PHONESEC_TEST_GOOD (plugin);
-  g_autofree char *joined = g_strjoinv (",", (char **)names);
+  g_autofree char *joined = g_strjoinv (",", (char **) names);
 
   test_plugin_record ("config_changed test-good %s", joined);
   self->count++;
@@ -69,8 +66,7 @@ test_good_config_changed (PhonesecPlugin *plugin, const char *const *names)
 static void
 phonesec_test_good_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = test_good_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate = test_good_activate;
   iface->deactivate = test_good_deactivate;
   iface->config_changed = test_good_config_changed;
 }

@@ -22,7 +22,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestHang, phonesec_test_hang, G_TYPE_OBJE
                                G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
                                                       phonesec_test_hang_plugin_init))
 
-/* Records when it started (CLOCK_MONOTONIC, microseconds), so the test can
+/* The async pair, not activate(): this plugin's activation must stay
+ * pending (until the daemon's timeout), which a synchronous activate() cannot
+ * do. Records when it started (CLOCK_MONOTONIC, microseconds), so the test can
  * time the daemon's timeout. */
 static void
 test_hang_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
@@ -35,11 +37,19 @@ test_hang_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
   pending = g_task_new (plugin, cancellable, callback, user_data);
 }
 
+/* Never reached: the task is never completed. */
+static gboolean
+test_hang_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 phonesec_test_hang_plugin_init (PhonesecPluginInterface *iface)
 {
   iface->activate_async = test_hang_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate_finish = test_hang_activate_finish;
 }
 
 static void

@@ -99,13 +99,10 @@ on_poke (PhonesecTestMisbehaveDBusTestMisbehave *iface, GDBusMethodInvocation *i
   return TRUE;
 }
 
-static void
-test_misbehave_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
-                               GCancellable *cancellable, GAsyncReadyCallback callback,
-                               gpointer user_data)
+static gboolean
+test_misbehave_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecTestMisbehave *self = PHONESEC_TEST_MISBEHAVE (plugin);
-  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
 
   test_plugin_record ("activate test-misbehave");
   misbehave ("activate");
@@ -113,7 +110,7 @@ test_misbehave_activate_async (PhonesecPlugin *plugin, PhonesecContext *context,
   self->iface = phonesec_test_misbehave_dbus_test_misbehave_skeleton_new ();
   g_signal_connect (self->iface, "handle-poke", G_CALLBACK (on_poke), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
-  test_plugin_complete_in_idle (task);
+  return TRUE;
 }
 
 static void
@@ -163,8 +160,7 @@ test_misbehave_config_changed (PhonesecPlugin *plugin, const char *const *names)
 static void
 phonesec_test_misbehave_plugin_init (PhonesecPluginInterface *iface)
 {
-  iface->activate_async = test_misbehave_activate_async;
-  iface->activate_finish = test_plugin_activate_finish;
+  iface->activate = test_misbehave_activate;
   iface->deactivate = test_misbehave_deactivate;
   iface->config_changed = test_misbehave_config_changed;
 }

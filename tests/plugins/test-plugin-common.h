@@ -49,30 +49,3 @@ test_plugin_record (const char *format, ...)
     g_warning ("Could not record test event %s", event);
   close (fd);
 }
-
-/* Completes @task from an idle source, as a plugin waiting for something
- * would: never inside activate_async itself. */
-static inline gboolean
-test_plugin_return_true (gpointer user_data)
-{
-  GTask *task = user_data;
-
-  if (!g_task_return_error_if_cancelled (task))
-    g_task_return_boolean (task, TRUE);
-  return G_SOURCE_REMOVE;
-}
-
-static inline void
-test_plugin_complete_in_idle (GTask *task)
-{
-  g_autoptr (GSource) idle = g_idle_source_new ();
-
-  g_task_attach_source (task, idle, test_plugin_return_true);
-}
-
-static inline gboolean
-test_plugin_activate_finish (PhonesecPlugin *plugin, GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, plugin), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}

@@ -19,7 +19,7 @@
 
 #include "plugin-fixture.h"
 
-#define MISBEHAVE "org.phonesec.PhoneSec1.TestMisbehave"
+#define MISBEHAVE PHONESEC_DBUS_INTERFACE_PREFIX "TestMisbehave"
 #define QUARANTINE_FILE "plugin-quarantine.ini"
 #define APPLIED_PORT "4242"
 #define DEATH_SECONDS 60
@@ -275,13 +275,13 @@ test_admin_enables_quarantined_plugin (Fixture *f, gconstpointer data)
   crash_and_restart (f, &c);
 
   as_user = phonesec_test_call_as_nobody (f->bus, MANAGER, "EnablePlugin", "('test-misbehave',)");
-  if (!g_str_has_prefix (as_user, "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied "))
+  if (!g_str_has_prefix (as_user, "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied "))
     g_error ("EnablePlugin as uid 65534: %s", as_user);
   assert_quarantined (f, &c);
 
   unknown = enable_plugin (f, "no-such-plugin", &error);
   g_assert_null (unknown);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.NotFound");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "NotFound");
   g_clear_error (&error);
 
   reply = enable_plugin (f, "test-misbehave", &error);

@@ -65,7 +65,7 @@ assert_unknown_parameter (Fixture *f, const char *name)
   g_autoptr (GVariant) description = describe (f, name, &error);
 
   g_assert_null (description);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.UnknownParameter");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "UnknownParameter");
 }
 
 static char *
@@ -268,6 +268,33 @@ test_activation_timeout_option (Fixture *f, gconstpointer data)
   assert_state (f, "test-good", "active");
 }
 
+static gboolean
+misbehave_deactivated (gpointer data)
+{
+  Fixture *f = data;
+
+  return event_index (f, "deactivate test-misbehave") >= 0;
+}
+
+/* A synchronous activate() that blocks past --plugin-timeout (test-misbehave
+ * told to block 1.5 s in it) is failed like one that never completes, and
+ * what it exported comes off the bus again: the host deactivates it. */
+static void
+test_blocking_activate_is_undone (Fixture *f, gconstpointer data)
+{
+  g_autofree char *plan = g_build_filename (f->bus->tmpdir, "test-misbehave.plan", NULL);
+
+  g_assert_true (g_file_set_contents (plan, "activate block\n", -1, NULL));
+  install_plugin (f, "test-misbehave");
+  add_daemon_args (f, "--plugin-timeout=1", NULL);
+  phonesec_test_bus_start_daemon (f->bus);
+
+  assert_state (f, "test-misbehave", "error");
+  assert_error_contains (f, "test-misbehave", "within 1 second");
+  g_assert_true (phonesec_test_wait_until (misbehave_deactivated, f, 5000));
+  g_assert_false (has_interface (f, "test-misbehave", TEST_MISBEHAVE));
+}
+
 static void
 test_wrong_abi_is_refused (Fixture *f, gconstpointer data)
 {
@@ -376,7 +403,7 @@ test_clash_is_refused_and_core_keeps_parameter (Fixture *f, gconstpointer data)
   /* Proxy_Mode is still the core's enum, not the fragment's bool. */
   assert_proxy_mode_is_core (f);
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Yes", NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_clear_error (&error);
   phonesec_test_apply_strings (f->bus, &error, "Proxy_Mode", "Manual", NULL);
   g_assert_no_error (error);
@@ -655,7 +682,7 @@ test_parameters_described_and_survive_restart (Fixture *f, gconstpointer data)
 
   /* The fragment's rules apply. */
   phonesec_test_apply_strings (f->bus, &error, "Test_Good_Level", "101", NULL);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
   g_clear_error (&error);
   phonesec_test_apply_strings (f->bus, &error, "Test_Good_Level", "42", "Test_Good_Label", "kept",
                                NULL);
@@ -817,7 +844,7 @@ test_example_plugin (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   failed = example_ping (f, &error);
   g_assert_null (failed);
-  assert_remote_error (error, "org.phonesec.PhoneSec1.Error.NotSupported");
+  assert_remote_error (error, PHONESEC_DBUS_ERROR_PREFIX "NotSupported");
   g_assert_nonnull (strstr (error->message, "Example_Enable"));
 }
 
@@ -844,19 +871,20 @@ test_example_introspection_is_documented (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   iface = g_dbus_node_info_lookup_interface (node, EXAMPLE);
   g_assert_nonnull (iface);
-  g_assert_nonnull (g_dbus_annotation_info_lookup (iface->annotations, "org.phonesec.DocString"));
+  g_assert_nonnull (
+      g_dbus_annotation_info_lookup (iface->annotations, PHONESEC_DBUS_ANNOTATION_DOC));
   g_assert_nonnull (iface->methods[0]);
   for (guint m = 0; iface->methods[m] != NULL; m++)
     {
-      g_assert_nonnull (
-          g_dbus_annotation_info_lookup (iface->methods[m]->annotations, "org.phonesec.DocString"));
+      g_assert_nonnull (g_dbus_annotation_info_lookup (iface->methods[m]->annotations,
+                                                       PHONESEC_DBUS_ANNOTATION_DOC));
       for (guint a = 0; iface->methods[m]->out_args[a] != NULL; a++)
         g_assert_nonnull (g_dbus_annotation_info_lookup (
-            iface->methods[m]->out_args[a]->annotations, "org.phonesec.DocString"));
+            iface->methods[m]->out_args[a]->annotations, PHONESEC_DBUS_ANNOTATION_DOC));
     }
   for (guint p = 0; iface->properties[p] != NULL; p++)
     g_assert_nonnull (g_dbus_annotation_info_lookup (iface->properties[p]->annotations,
-                                                     "org.phonesec.DocString"));
+                                                     PHONESEC_DBUS_ANNOTATION_DOC));
 }
 
 int
@@ -871,6 +899,7 @@ main (int argc, char **argv)
   ADD ("/plugins/good/clean-log", test_plugin_lifecycle_logs_no_warning);
   ADD ("/plugins/fail/activation-error", test_fail_is_error_and_daemon_lives);
   ADD ("/plugins/fail/activation-timeout", test_activation_timeout_option);
+  ADD ("/plugins/fail/blocking-activate", test_blocking_activate_is_undone);
   ADD ("/plugins/fail/wrong-abi", test_wrong_abi_is_refused);
   ADD_DATA ("/plugins/fail/writable-module", "test-good.so", test_writable_file_is_refused);
   ADD_DATA ("/plugins/fail/writable-info", "test-good.plugin", test_writable_file_is_refused);

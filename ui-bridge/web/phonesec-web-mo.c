@@ -1,5 +1,9 @@
 /* phonesec-web-mo.c: a small, bounds-checked .mo reader (see the header).
  *
+ * Our own rather than gettext's: gettext translates into the process's
+ * locale (setlocale), while this threaded server answers each request in
+ * the language its browser asked for.
+ *
  * Format (GNU gettext manual, "The Format of GNU MO Files"): a 28-byte
  * header of 32-bit words (magic 0x950412de in the file's byte order,
  * revision, N, offset of the msgid table, offset of the msgstr table, hash

@@ -720,7 +720,7 @@ apply_done (GObject *source, GAsyncResult *result, gpointer data)
       g_autofree char *remote = g_dbus_error_get_remote_error (error);
 
       g_dbus_error_strip_remote_error (error);
-      if (g_strcmp0 (remote, "org.phonesec.PhoneSec1.Error.Conflict") == 0)
+      if (g_strcmp0 (remote, PHONESEC_DBUS_ERROR_PREFIX "Conflict") == 0)
         {
           /* Show what is there now; the user decides again. */
           g_clear_pointer (&req->form, g_hash_table_unref);
@@ -815,8 +815,8 @@ submit_tab (PhonesecWebRequest *req)
   if (req->role != PHONESEC_WEB_ROLE_ADMIN)
     g_variant_builder_add (&options, "{sv}", "access-level", g_variant_new_string ("user"));
   g_dbus_connection_call (
-      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Apply",
-      g_variant_new ("(a{sv}a{sv})", &values, &options), G_VARIANT_TYPE ("(t)"),
+      req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG,
+      "Apply", g_variant_new ("(a{sv}a{sv})", &values, &options), G_VARIANT_TYPE ("(t)"),
       G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, apply_done, req);
 }
 
@@ -871,7 +871,7 @@ generation_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   req->generation = g_variant_get_uint64 (value);
   g_dbus_connection_call (
-      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Get",
+      req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_CONFIG, "Get",
       g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sv})"),
       G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, get_done, req);
 }
@@ -890,20 +890,22 @@ describe_done (GObject *source, GAsyncResult *result, gpointer data)
       phonesec_web_status_page (req);
       return;
     }
-  g_dbus_connection_call (
-      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.freedesktop.DBus.Properties",
-      "Get", g_variant_new ("(ss)", PHONESEC_CONFIG_IFACE, "Generation"), G_VARIANT_TYPE ("(v)"),
-      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, generation_done, req);
+  g_dbus_connection_call (req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          "org.freedesktop.DBus.Properties", "Get",
+                          g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_CONFIG, "Generation"),
+                          G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, generation_done, req);
 }
 
 static void
 start_page (PhonesecWebRequest *req)
 {
   soup_server_message_pause (req->msg);
-  g_dbus_connection_call (
-      req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, PHONESEC_CONFIG_IFACE, "Describe",
-      g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)), G_VARIANT_TYPE ("(a{sa{sv}})"),
-      G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, describe_done, req);
+  g_dbus_connection_call (req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          PHONESEC_DBUS_INTERFACE_CONFIG, "Describe",
+                          g_variant_new ("(@as)", g_variant_new_strv (NULL, 0)),
+                          G_VARIANT_TYPE ("(a{sa{sv}})"), G_DBUS_CALL_FLAGS_NONE,
+                          PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, describe_done, req);
 }
 
 /* --- static files ---------------------------------------------------------------------- */

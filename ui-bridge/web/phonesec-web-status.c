@@ -99,7 +99,7 @@ render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
     {
       g_string_append_printf (out, "<section><h2>%s</h2><table class=\"status\">\n",
                               T (req, N_ ("TLS Policy")));
-      append_properties (req, out, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.TlsPolicy", tls);
+      append_properties (req, out, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_TLS_POLICY, tls);
       g_string_append (out, "</table></section>\n");
     }
 
@@ -111,7 +111,7 @@ render_status (PhonesecWebRequest *req, GVariant *objects, GVariant *tls)
     {
       g_autoptr (GVariant) ifaces = g_variant_lookup_value (objects, paths->pdata[i], NULL);
       g_autoptr (GVariant) plugin
-          = g_variant_lookup_value (ifaces, "org.phonesec.PhoneSec1.Plugin", NULL);
+          = g_variant_lookup_value (ifaces, PHONESEC_DBUS_INTERFACE_PLUGIN, NULL);
       const char *name = strrchr (paths->pdata[i], '/') + 1;
       GVariantIter iiter;
       const char *iface;
@@ -154,15 +154,15 @@ objects_done (GObject *source, GAsyncResult *result, gpointer data)
   g_variant_get (reply, "(@a{oa{sa{sv}}})", &objects);
   /* The root object's TLS policy gets a section of its own (when the
    * viewer may see some of it); plugin objects one each. */
-  root = g_variant_lookup_value (objects, PHONESEC_ROOT_PATH, NULL);
+  root = g_variant_lookup_value (objects, PHONESEC_DBUS_PATH, NULL);
   if (root != NULL)
-    tls = g_variant_lookup_value (root, "org.phonesec.PhoneSec1.TlsPolicy", NULL);
+    tls = g_variant_lookup_value (root, PHONESEC_DBUS_INTERFACE_TLS_POLICY, NULL);
   if (tls != NULL && g_variant_n_children (tls) == 0)
     g_clear_pointer (&tls, g_variant_unref);
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{oa{sa{sv}}}"));
   g_variant_iter_init (&iter, objects);
   while (g_variant_iter_loop (&iter, "{&o@a{sa{sv}}}", &path, &ifaces))
-    if (!g_str_equal (path, PHONESEC_ROOT_PATH))
+    if (!g_str_equal (path, PHONESEC_DBUS_PATH))
       g_variant_builder_add (&builder, "{o@a{sa{sv}}}", path, ifaces);
   plugins = g_variant_ref_sink (g_variant_builder_end (&builder));
   render_status (req, plugins, tls);
@@ -183,8 +183,8 @@ objects_options (PhonesecWebRole role)
 void
 phonesec_web_status_page (PhonesecWebRequest *req)
 {
-  g_dbus_connection_call (req->web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          "org.phonesec.PhoneSec1.Manager", "GetObjects",
+  g_dbus_connection_call (req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          PHONESEC_DBUS_INTERFACE_MANAGER, "GetObjects",
                           g_variant_new_tuple ((GVariant *[]){ objects_options (req->role) }, 1),
                           G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE,
                           PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, objects_done, req);
@@ -411,7 +411,7 @@ refresh_user_view (PhonesecWeb *web)
     }
   web->user_view_pending = TRUE;
   g_dbus_connection_call (
-      web->bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, "org.phonesec.PhoneSec1.Manager",
+      web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, PHONESEC_DBUS_INTERFACE_MANAGER,
       "GetObjects",
       g_variant_new_tuple ((GVariant *[]){ objects_options (PHONESEC_WEB_ROLE_USER) }, 1),
       G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS,
@@ -458,7 +458,7 @@ phonesec_web_events_init (PhonesecWeb *web)
 {
   web->event_clients = g_ptr_array_new_with_free_func ((GDestroyNotify) event_client_free);
   web->properties_subscription = g_dbus_connection_signal_subscribe (
-      web->bus, PHONESEC_BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
+      web->bus, PHONESEC_DBUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL,
       NULL, G_DBUS_SIGNAL_FLAGS_NONE, properties_changed, web, NULL);
   web->keepalive_source = g_timeout_add_seconds (KEEPALIVE_S, keepalive, web);
 }

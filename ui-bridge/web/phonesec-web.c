@@ -78,7 +78,7 @@ call_at_start (GDBusConnection *bus, const char *interface, const char *method, 
     {
       g_autoptr (GError) local_error = NULL;
       GVariant *reply = g_dbus_connection_call_sync (
-          bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH, interface, method, owned_args,
+          bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH, interface, method, owned_args,
           G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &local_error);
 
       if (reply != NULL)
@@ -104,7 +104,7 @@ read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, gboolea
 {
   const char *names[] = { "Enable_Web_Server", "Web_Server_Port", "Enable_Protocol", NULL };
   const char *protocol = NULL;
-  g_autoptr (GVariant) reply = call_at_start (bus, PHONESEC_CONFIG_IFACE, "Get",
+  g_autoptr (GVariant) reply = call_at_start (bus, PHONESEC_DBUS_INTERFACE_CONFIG, "Get",
                                               g_variant_new ("(^as)", names), "(a{sv})", error);
   g_autoptr (GVariant) values = NULL;
 
@@ -136,7 +136,7 @@ apply_tls_policy (GDBusConnection *bus)
   g_autoptr (GVariant) reply = NULL;
   const char *priority = NULL;
 
-  reply = call_at_start (bus, "org.phonesec.PhoneSec1.TlsPolicy", "Resolve",
+  reply = call_at_start (bus, PHONESEC_DBUS_INTERFACE_TLS_POLICY, "Resolve",
                          g_variant_new ("(s)", "web-server"), "(sas)", &error);
   if (reply != NULL)
     g_variant_get (reply, "(&sas)", &priority, NULL);
@@ -277,12 +277,12 @@ on_daemon_appeared (GDBusConnection *bus, const char *name, const char *owner, g
   static const char *const acts_on[]
       = { "Enable_Web_Server", "Web_Server_Port", "Enable_Protocol", NULL };
 
-  g_dbus_connection_call (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          "org.phonesec.PhoneSec1.Manager", "Subscribe", NULL, NULL,
+  g_dbus_connection_call (bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          PHONESEC_DBUS_INTERFACE_MANAGER, "Subscribe", NULL, NULL,
                           G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
   /* The web server is what enforces these (Config.Describe says so). */
-  g_dbus_connection_call (bus, PHONESEC_BUS_NAME, PHONESEC_ROOT_PATH,
-                          "org.phonesec.PhoneSec1.Manager", "DeclareActor",
+  g_dbus_connection_call (bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          PHONESEC_DBUS_INTERFACE_MANAGER, "DeclareActor",
                           g_variant_new ("(s^as)", "phonesec-web", acts_on), NULL,
                           G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
 }
@@ -443,10 +443,10 @@ main (int argc, char **argv)
   g_unix_signal_add (SIGINT, on_signal, loop);
   g_signal_connect (web.bus, "closed", G_CALLBACK (on_bus_closed), loop);
   config_subscription = g_dbus_connection_signal_subscribe (
-      web.bus, PHONESEC_BUS_NAME, PHONESEC_CONFIG_IFACE, "Changed", PHONESEC_ROOT_PATH, NULL,
-      G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
+      web.bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_INTERFACE_CONFIG, "Changed", PHONESEC_DBUS_PATH,
+      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
   daemon_watch
-      = g_bus_watch_name_on_connection (web.bus, PHONESEC_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+      = g_bus_watch_name_on_connection (web.bus, PHONESEC_DBUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                         on_daemon_appeared, NULL, NULL, NULL);
   g_main_loop_run (loop);
   g_bus_unwatch_name (daemon_watch);

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
+#include <phonesec/phonesec-dbus-names.h>
 
 #include "phonesec-web-accounts.h"
 #include "phonesec-web-listener.h"
@@ -15,9 +16,6 @@
 
 G_BEGIN_DECLS
 
-#define PHONESEC_BUS_NAME "org.phonesec.PhoneSec1"
-#define PHONESEC_ROOT_PATH "/org/phonesec/PhoneSec1"
-#define PHONESEC_CONFIG_IFACE "org.phonesec.PhoneSec1.Config"
 #define PHONESEC_WEB_SESSION_COOKIE "phonesec_session"
 #define PHONESEC_WEB_LOGIN_COOKIE "phonesec_login"
 #define PHONESEC_WEB_LANG_COOKIE "phonesec_lang"

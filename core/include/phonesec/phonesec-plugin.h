@@ -29,8 +29,9 @@ G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
  *   did and return %FALSE with @error set (the plugin shows State=error with
  *   the message). Must not block: slow work goes to a thread or helper
  *   process and reports through the plugin's properties or
- *   phonesec_context_set_error(). This is what almost every plugin
- *   implements; the default @activate_async calls it.
+ *   phonesec_context_set_error(); an activate() that blocks past the
+ *   daemon's timeout is marked failed, then deactivated. This is what almost
+ *   every plugin implements; the default @activate_async calls it.
  * @activate_async: only for a plugin that must wait for something before it
  *   is running (a helper process's first answer...); read the
  *   configuration from @context, export D-Bus interfaces, and complete when

@@ -5,6 +5,9 @@
  * outcome (file complete, server error, cap, timeout, cancellation) removes
  * them all and returns the task, so nothing fires afterwards.
  *
+ * Our own because GIO has no TFTP client (and libsoup speaks only HTTP),
+ * while PAC_URL may be a tftp:// URL.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-tftp-client.h"
