@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "phonesec-firewall-policy.h"
+#include "phonesec-firewall-ruleset.h"
 
 #define N_LINES 4
 
@@ -248,6 +249,43 @@ test_comments_are_plain (void)
 }
 
 static void
+test_closed (void)
+{
+  g_autoptr (PhonesecFirewallPolicy) policy = phonesec_firewall_policy_new_closed ();
+  g_auto (GStrv) holes = holes_text (policy);
+  g_autofree char *script = phonesec_firewall_ruleset_render (policy);
+  const char *const expected[] = { "udp 68 68 DHCP client", "udp 546 546 DHCPv6 client", NULL };
+
+  g_assert_true (g_strv_equal ((const char *const *) holes, expected));
+  g_assert_null (strstr (script, "chain output"));
+}
+
+/* The one script replaces the table whatever it holds; NO_ICMP_UNREACHABLE
+ * adds the output chain, nothing else does. */
+static void
+test_script_shape (void)
+{
+  Inputs inputs;
+  g_autoptr (PhonesecFirewallPolicy) plain = NULL;
+  g_autoptr (PhonesecFirewallPolicy) quiet = NULL;
+  g_autofree char *plain_script = NULL;
+  g_autofree char *quiet_script = NULL;
+
+  defaults (&inputs);
+  plain = phonesec_firewall_policy_new (&inputs.in, NULL);
+  inputs.in.options = "NO_ICMP_UNREACHABLE";
+  quiet = phonesec_firewall_policy_new (&inputs.in, NULL);
+  plain_script = phonesec_firewall_ruleset_render (plain);
+  quiet_script = phonesec_firewall_ruleset_render (quiet);
+  g_assert_true (g_str_has_prefix (plain_script, phonesec_firewall_ruleset_remove_script ()));
+  g_assert_nonnull (strstr (plain_script, "policy drop;"));
+  g_assert_nonnull (strstr (plain_script, "reject with icmpx type port-unreachable"));
+  g_assert_null (strstr (plain_script, "chain output"));
+  g_assert_null (strstr (quiet_script, "reject"));
+  g_assert_nonnull (strstr (quiet_script, "ct original proto-dst 16384-16483 accept"));
+}
+
+static void
 test_url_port (void)
 {
   g_assert_cmpuint (phonesec_firewall_url_port ("http://10.0.0.5:8645/tr069"), ==, 8645);
@@ -272,6 +310,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/firewall/policy/families", test_families);
   g_test_add_func ("/firewall/policy/comments-are-plain", test_comments_are_plain);
+  g_test_add_func ("/firewall/policy/closed", test_closed);
+  g_test_add_func ("/firewall/policy/script-shape", test_script_shape);
   g_test_add_func ("/firewall/policy/url-port", test_url_port);
   return g_test_run ();
 }
