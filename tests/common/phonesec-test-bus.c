@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sched.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -30,6 +33,19 @@ static void
 die_with_test (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+phonesec_test_enter_private_network (void)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (unshare (CLONE_NEWNET) != 0)
+    g_error ("unshare(CLONE_NEWNET): %s (the test must run as root)", g_strerror (errno));
+  if (!g_spawn_command_line_sync ("ip link set lo up", NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("ip link set lo up: %s", error->message);
 }
 
 void

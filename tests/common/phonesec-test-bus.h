@@ -78,6 +78,13 @@ char *phonesec_test_call_as_nobody_at (PhonesecTestBus *self, const char *groups
                                        const char *interface, const char *method,
                                        const char *args_text);
 
+/* Moves the calling thread, and so the bus, the daemon and every program
+ * it starts from now on, into a network namespace of its own (loopback
+ * up). For tests and benchmarks that run as root with the firewall plugin:
+ * its rules would otherwise filter the machine's own traffic, and stay
+ * after the test. Fails the test when it cannot. */
+void phonesec_test_enter_private_network (void);
+
 /* Removes a folder and everything in it (test scratch only). */
 void phonesec_test_rm_rf (const char *path);
 

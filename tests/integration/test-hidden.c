@@ -126,6 +126,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   phonesec_test_bus_start_daemon (f->bus);
 }
 
@@ -388,6 +389,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The firewall plugin filters the network phonesecd runs in. */
+  phonesec_test_enter_private_network ();
   g_test_add ("/hidden/user-sees-no-hidden-value", Fixture, NULL, setup,
               test_user_sees_no_hidden_value, teardown);
   return g_test_run ();

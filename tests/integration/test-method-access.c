@@ -70,6 +70,7 @@ static const Row table[] = {
   { PLUGINS "vpn_anyconnect", "Vpn", "Connect", "()", ANYONE },
   { PLUGINS "vpn_anyconnect", "Vpn", "Disconnect", "()", ANYONE },
   { PLUGINS "example", "Example", "Ping", "()", ANYONE },
+  { PLUGINS "firewall", "Firewall", "Reload", "()", ADMIN },
 };
 
 typedef struct
@@ -87,6 +88,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_EXAMPLE_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   g_ptr_array_add (f->bus->extra_args, g_strdup ("--admin-group=" ADMIN_GROUP));
   phonesec_test_bus_start_daemon (f->bus);
 }
@@ -209,6 +211,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  /* The firewall plugin filters the network phonesecd runs in. */
+  phonesec_test_enter_private_network ();
   g_test_add ("/method-access/every-method-against-the-table", Fixture, NULL, setup,
               test_every_method_against_the_table, teardown);
   return g_test_run ();
