@@ -58,7 +58,8 @@ const char *phonesec_context_get_object_path (PhonesecContext *self);
  * what that client may see, as the annotations of the interface's XML
  * declare (every member needs one):
  *
- * - `org.phonesec.Access`: `user` (any caller) or `admin`;
+ * - `org.phonesec.Access`: `user` (any caller), `admin`, or `group:NAME`
+ *   (administrators and members of group NAME; methods and signals only);
  * - `org.phonesec.Parameters`: the parameters (names or globs, `@watch` for
  *   the `.plugin` file's Watch list) the member shows or is derived from: a
  *   caller sees it exactly when it may read them all;
