@@ -97,7 +97,11 @@ phonesec_tls_app_class_from_string (const char *text, PhonesecCipherAppClass *ou
     *out = PHONESEC_CIPHER_APP_WEB_SERVER;
   else if (g_strcmp0 (text, "xmpp") == 0)
     *out = PHONESEC_CIPHER_APP_XMPP;
-  else if (g_strcmp0 (text, "default") == 0 || g_strcmp0 (text, "") == 0)
+  /* SIP over TLS has no list of its own in the guide: the default one. A
+   * name of its own lets the SIP stack ask for "sip" and keeps that true
+   * if the guide ever gives it one. */
+  else if (g_strcmp0 (text, "default") == 0 || g_strcmp0 (text, "sip") == 0
+           || g_strcmp0 (text, "") == 0)
     *out = PHONESEC_CIPHER_APP_DEFAULT;
   else
     return FALSE;

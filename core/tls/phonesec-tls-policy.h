@@ -44,7 +44,8 @@ gboolean phonesec_tls_policy_get_fips (PhonesecTlsPolicy *self);
 /* Empty, or the security error the guide asks the phone to show. */
 const char *phonesec_tls_policy_get_fips_error (PhonesecTlsPolicy *self);
 
-/* "web-server", "xmpp", "default" ↔ PhonesecCipherAppClass. */
+/* "web-server", "xmpp", "default" ↔ PhonesecCipherAppClass; "sip" is the
+ * default class. */
 gboolean phonesec_tls_app_class_from_string (const char *text, PhonesecCipherAppClass *out);
 
 /* The complete GnuTLS priority string for @app (versions included). */

@@ -141,8 +141,9 @@ GVariant *phonesec_context_dup_objects (PhonesecContext *self);
 GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view);
 
 /* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
- * @app_class: "default" (every client but the two below), "web-server" or
- * "xmpp". Take them per connection: they change with the configuration. --- */
+ * @app_class: "default" (every client but the two below), "sip" (the
+ * default list, named for SIP over TLS), "web-server" or "xmpp". Take them
+ * per connection: they change with the configuration. --- */
 
 /* The GnuTLS priority string for a new session (gnutls_priority_set_direct). */
 char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
