@@ -88,6 +88,11 @@ const char *phonesec_tls_policy_get_bundle_path (PhonesecTlsPolicy *self);
 /* The same as a GTlsDatabase, for GIO/libsoup (transfer none); the system
  * CAs alone while no bundle file exists. */
 GTlsDatabase *phonesec_tls_policy_get_database (PhonesecTlsPolicy *self);
+/* Whether @chain (a server certificate and the issuers it sent) leads to a
+ * CA of the trust store as it is now, valid today; the host name is not
+ * checked here (phonesec-tls-hostname.h). */
+gboolean phonesec_tls_policy_verify_server_chain (PhonesecTlsPolicy *self, GTlsCertificate *chain,
+                                                  GError **error);
 /* Empty, or why the bundle file is not the whole trust store (it could not
  * be written: a full state folder), in words for the admin. */
 const char *phonesec_tls_policy_get_trust_error (PhonesecTlsPolicy *self);
