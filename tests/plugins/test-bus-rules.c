@@ -8,11 +8,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <fcntl.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "plugin-fixture.h"
 
@@ -64,54 +60,16 @@ test_group_method_for_members_and_admins (Fixture *f, gconstpointer data)
 
 /* --- signals ---------------------------------------------------------------- */
 
-typedef struct
-{
-  const char *path;
-  const char *needle;
-} FileWait;
-
-static gboolean
-file_has (gpointer data)
-{
-  FileWait *w = data;
-  g_autofree char *text = NULL;
-
-  return g_file_get_contents (w->path, &text, NULL, NULL) && strstr (text, w->needle) != NULL;
-}
-
 static void
 wait_file (const char *path, const char *needle)
 {
-  FileWait w = { path, needle };
-
-  if (!phonesec_test_wait_until (file_has, &w, TIMEOUT_MS))
+  if (!phonesec_test_wait_file_contains (path, needle, TIMEOUT_MS))
     {
       g_autofree char *text = NULL;
 
       g_file_get_contents (path, &text, NULL, NULL);
       g_error ("%s never got '%s'; it has:\n%s", path, needle, text);
     }
-}
-
-/* phonesec-test-probe as uid 65534 with @groups (NULL: none), recording
- * every signal phonesecd sends it into @out. */
-static GSubprocess *
-start_probe (Fixture *f, const char *groups, const char *out)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *groups_arg = g_strdup_printf ("--groups=%s", groups);
-  GSubprocess *probe;
-  int fd = g_open (out, O_CREAT | O_WRONLY | O_TRUNC, 0666);
-
-  g_assert_cmpint (fd, >=, 0);
-  fchmod (fd, 0666);
-  close (fd);
-  probe = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "setpriv", "--reuid=65534",
-                            "--regid=65534", groups != NULL ? groups_arg : "--clear-groups",
-                            g_getenv ("PHONESEC_TEST_PROBE"), f->bus->address, out, NULL);
-  g_assert_no_error (error);
-  wait_file (out, "SUBSCRIBED");
-  return probe;
 }
 
 static void
@@ -132,8 +90,8 @@ test_group_signal_for_members_only (Fixture *f, gconstpointer data)
   GSubprocess *outsider, *member;
 
   start_group_plugin (f);
-  outsider = start_probe (f, NULL, outsider_out);
-  member = start_probe (f, GROUP_GID, member_out);
+  outsider = phonesec_test_start_probe_as_nobody (f->bus, NULL, outsider_out);
+  member = phonesec_test_start_probe_as_nobody (f->bus, GROUP_GID, member_out);
 
   /* test-good watches Proxy_*: its config_changed() sends GroupNotice. */
   g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
