@@ -86,7 +86,8 @@ typedef struct
   const char *path, *interface, *member;
   PhonesecBusSignalFunc build;
   gpointer user_data;
-  GVariant *args[2]; /* per role, built on first use */
+  const PhonesecBusRule *peer_rule; /* NULL, or decides per peer (then one args for all) */
+  GVariant *args[2];                /* per role, built on first use */
   gboolean built[2];
 } Emission;
 
@@ -97,6 +98,12 @@ send_to_peer (const char *unique_name, const PhonesecCaller *caller, gpointer us
   PhonesecRole role = caller->admin ? PHONESEC_ROLE_ADMIN : PHONESEC_ROLE_USER;
   g_autoptr (GError) error = NULL;
 
+  if (emission->peer_rule != NULL)
+    {
+      if (!phonesec_bus_rule_allows_caller (emission->peer_rule, emission->self->store, caller))
+        return;
+      role = PHONESEC_ROLE_ADMIN;
+    }
   if (!emission->built[role])
     {
       GVariant *args = emission->build (role, emission->user_data);
@@ -113,17 +120,25 @@ send_to_peer (const char *unique_name, const PhonesecCaller *caller, gpointer us
              error->message);
 }
 
-void
-phonesec_bus_exporter_emit (PhonesecBusExporter *self, const char *path, const char *interface,
-                            const char *member, PhonesecBusSignalFunc build, gpointer user_data)
+static void
+emit_full (PhonesecBusExporter *self, const char *path, const char *interface, const char *member,
+           PhonesecBusSignalFunc build, gpointer user_data, const PhonesecBusRule *peer_rule)
 {
-  Emission emission = { self, path, interface, member, build, user_data, { NULL, NULL } };
+  Emission emission
+      = { self, path, interface, member, build, user_data, peer_rule, { NULL, NULL } };
 
   if (self->connection == NULL || g_dbus_connection_is_closed (self->connection))
     return;
   phonesec_callers_foreach (self->callers, send_to_peer, &emission);
   g_clear_pointer (&emission.args[0], g_variant_unref);
   g_clear_pointer (&emission.args[1], g_variant_unref);
+}
+
+void
+phonesec_bus_exporter_emit (PhonesecBusExporter *self, const char *path, const char *interface,
+                            const char *member, PhonesecBusSignalFunc build, gpointer user_data)
+{
+  emit_full (self, path, interface, member, build, user_data, NULL);
 }
 
 /* --- property announcements ------------------------------------------------ */
@@ -331,21 +346,11 @@ typedef struct
   GDBusSignalInfo *info;
 } SignalClosure;
 
-typedef struct
-{
-  const PhonesecBusRule *rule;
-  PhonesecConfigStore *store;
-  GVariant *args;
-} SignalArgs;
-
+/* Whether a peer receives it is decided by the signal's rule, per peer. */
 static GVariant *
 build_signal (PhonesecRole role, gpointer user_data)
 {
-  SignalArgs *args = user_data;
-
-  if (!phonesec_bus_rule_allows (args->rule, args->store, role))
-    return NULL;
-  return g_variant_ref (args->args);
+  return g_variant_ref (user_data);
 }
 
 /* Turns a skeleton's GObject signal into the D-Bus signal, per client. */
@@ -355,9 +360,12 @@ forward_signal (GClosure *closure, GValue *return_value, guint n_param_values,
 {
   SignalClosure *sc = (SignalClosure *) closure;
   ExportedIface *iface = sc->iface;
+  /* Never NULL: the rules are made from the same interface info. */
+  const PhonesecBusRule *rule = phonesec_bus_rules_signal (iface->rules, sc->info->name);
   GVariantBuilder builder;
-  SignalArgs args;
+  GVariant *args;
 
+  g_return_if_fail (rule != NULL);
   g_variant_builder_init (&builder, G_VARIANT_TYPE_TUPLE);
   for (guint i = 1; i < n_param_values; i++)
     {
@@ -368,16 +376,13 @@ forward_signal (GClosure *closure, GValue *return_value, guint n_param_values,
       g_variant_builder_add_value (
           &builder, g_dbus_gvalue_to_gvariant (&param_values[i], G_VARIANT_TYPE (arg->signature)));
     }
-  args.rule = phonesec_bus_rules_signal (iface->rules, sc->info->name);
-  args.store = iface->exporter->store;
-  args.args = g_variant_ref_sink (g_variant_builder_end (&builder));
+  args = g_variant_ref_sink (g_variant_builder_end (&builder));
   /* A property change before the signal is announced before it. */
   if (iface->dirty)
     announce_changes (iface);
-  phonesec_bus_exporter_emit (iface->exporter, iface->object->path,
-                              phonesec_bus_rules_get_info (iface->rules)->name, sc->info->name,
-                              build_signal, &args);
-  g_variant_unref (args.args);
+  emit_full (iface->exporter, iface->object->path, phonesec_bus_rules_get_info (iface->rules)->name,
+             sc->info->name, build_signal, args, rule);
+  g_variant_unref (args);
 }
 
 /* gdbus-codegen names a D-Bus signal's GObject signal by its CamelCase name
@@ -461,12 +466,21 @@ role_of (const PhonesecCaller *caller)
 }
 
 static void
-return_not_visible (GDBusMethodInvocation *invocation, const char *interface, const char *member)
+return_not_visible (GDBusMethodInvocation *invocation, const char *interface, const char *member,
+                    const PhonesecBusRule *rule)
 {
-  /* Name the member only: which parameter hides it is itself hidden. */
-  g_dbus_method_invocation_return_error (
-      invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-      _ ("%s.%s is for the administrator only"), interface, member);
+  const char *group = phonesec_bus_rule_get_group (rule);
+
+  if (group != NULL)
+    g_dbus_method_invocation_return_error (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+        _ ("%s.%s is for the administrator and the members of group %s only"), interface, member,
+        group);
+  else
+    /* Name the member only: which parameter hides it is itself hidden. */
+    g_dbus_method_invocation_return_error (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
+        _ ("%s.%s is for the administrator only"), interface, member);
 }
 
 static void
@@ -496,10 +510,10 @@ properties_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller 
     }
   g_variant_get_child (parameters, 0, "&s", &interface);
   g_variant_get_child (parameters, 1, "&s", &property);
-  if (!phonesec_bus_rule_allows (phonesec_bus_rules_property (iface->rules, property), self->store,
-                                 role))
+  if (!phonesec_bus_rule_allows_caller (phonesec_bus_rules_property (iface->rules, property),
+                                        self->store, caller))
     {
-      return_not_visible (invocation, info->name, property);
+      return_not_visible (invocation, info->name, property, NULL);
       return;
     }
   if (g_str_equal (method, "Get"))
@@ -555,12 +569,13 @@ method_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
   GDBusInterfaceInfo *info = phonesec_bus_rules_get_info (iface->rules);
   GDBusInterfaceVTable *vtable = g_dbus_interface_skeleton_get_vtable (iface->skeleton);
 
+  const PhonesecBusRule *rule = phonesec_bus_rules_method (iface->rules, method);
+
   if (return_if_removed (iface, invocation))
     return;
-  if (!phonesec_bus_rule_allows (phonesec_bus_rules_method (iface->rules, method),
-                                 iface->exporter->store, role_of (caller)))
+  if (!phonesec_bus_rule_allows_caller (rule, iface->exporter->store, caller))
     {
-      return_not_visible (invocation, info->name, method);
+      return_not_visible (invocation, info->name, method, rule);
       return;
     }
   g_object_set_qdata (G_OBJECT (invocation), caller_admin_quark (),

@@ -6,16 +6,30 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <grp.h>
 #include <string.h>
 
 #include "phonesec-bus-rules.h"
+
+#define GROUP_PREFIX "group:"
 
 struct _PhonesecBusRule
 {
   gboolean admin_only;
   gboolean names_list;
+  gboolean group_access; /* "group:NAME": admins and members of group_gid */
+  char *group_name;
+  gboolean have_group_gid;
+  guint32 group_gid;
   GPtrArray *specs; /* const PhonesecParamSpec*, borrowed from the schema */
 };
+
+typedef enum
+{
+  MEMBER_PROPERTY,
+  MEMBER_METHOD,
+  MEMBER_SIGNAL,
+} MemberKind;
 
 struct _PhonesecBusRules
 {
@@ -29,6 +43,7 @@ static void
 rule_free (PhonesecBusRule *rule)
 {
   g_ptr_array_unref (rule->specs);
+  g_free (rule->group_name);
   g_free (rule);
 }
 
@@ -56,9 +71,39 @@ add_matching (GPtrArray *specs, PhonesecSchema *schema, const char *pattern)
     }
 }
 
+/* "group:NAME": resolved once, when the interface is exported. A group that
+ * does not exist leaves the member to administrators. Properties are read
+ * through views made per role (GetAll, GetManagedObjects, PropertiesChanged),
+ * which have no room for a group: a service reads its state by a method. */
+static void
+rule_set_group (PhonesecBusRule *rule, const char *interface, const char *member, MemberKind kind,
+                const char *name)
+{
+  struct group *group = name[0] != '\0' ? getgrnam (name) : NULL;
+
+  rule->admin_only = TRUE;
+  if (kind == MEMBER_PROPERTY)
+    {
+      g_warning ("%s.%s: %s%s applies to methods and signals only; the property is for "
+                 "administrators",
+                 interface, member, GROUP_PREFIX, name);
+      return;
+    }
+  rule->group_access = TRUE;
+  rule->group_name = g_strdup (name);
+  if (group == NULL)
+    {
+      g_warning ("%s.%s: group \"%s\" does not exist: only administrators may use it", interface,
+                 member, name);
+      return;
+    }
+  rule->have_group_gid = TRUE;
+  rule->group_gid = group->gr_gid;
+}
+
 static PhonesecBusRule *
-rule_new (const char *interface, const char *member, GDBusAnnotationInfo **annotations,
-          PhonesecSchema *schema, const char *const *watch)
+rule_new (const char *interface, const char *member, MemberKind kind,
+          GDBusAnnotationInfo **annotations, PhonesecSchema *schema, const char *const *watch)
 {
   PhonesecBusRule *rule = g_new0 (PhonesecBusRule, 1);
   const char *access = g_dbus_annotation_info_lookup (annotations, PHONESEC_DBUS_ANNOTATION_ACCESS);
@@ -78,7 +123,9 @@ rule_new (const char *interface, const char *member, GDBusAnnotationInfo **annot
       rule->admin_only = TRUE;
       return rule;
     }
-  if (access != NULL && !g_str_equal (access, "user"))
+  if (access != NULL && g_str_has_prefix (access, GROUP_PREFIX))
+    rule_set_group (rule, interface, member, kind, access + strlen (GROUP_PREFIX));
+  else if (access != NULL && !g_str_equal (access, "user"))
     {
       if (!g_str_equal (access, "admin"))
         g_warning ("%s.%s: %s=\"%s\" is neither admin nor user; taken as admin", interface, member,
@@ -113,15 +160,15 @@ phonesec_bus_rules_new (GDBusInterfaceInfo *info, PhonesecSchema *schema, const 
       = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) rule_free);
   for (guint i = 0; info->properties != NULL && info->properties[i] != NULL; i++)
     g_hash_table_insert (rules->properties, info->properties[i]->name,
-                         rule_new (info->name, info->properties[i]->name,
+                         rule_new (info->name, info->properties[i]->name, MEMBER_PROPERTY,
                                    info->properties[i]->annotations, schema, watch));
   for (guint i = 0; info->methods != NULL && info->methods[i] != NULL; i++)
     g_hash_table_insert (rules->methods, info->methods[i]->name,
-                         rule_new (info->name, info->methods[i]->name,
+                         rule_new (info->name, info->methods[i]->name, MEMBER_METHOD,
                                    info->methods[i]->annotations, schema, watch));
   for (guint i = 0; info->signals != NULL && info->signals[i] != NULL; i++)
     g_hash_table_insert (rules->signals, info->signals[i]->name,
-                         rule_new (info->name, info->signals[i]->name,
+                         rule_new (info->name, info->signals[i]->name, MEMBER_SIGNAL,
                                    info->signals[i]->annotations, schema, watch));
   return rules;
 }
@@ -174,6 +221,24 @@ phonesec_bus_rule_allows (const PhonesecBusRule *rule, PhonesecConfigStore *stor
     if (!phonesec_config_store_can_read (store, rule->specs->pdata[i], role))
       return FALSE;
   return TRUE;
+}
+
+gboolean
+phonesec_bus_rule_allows_caller (const PhonesecBusRule *rule, PhonesecConfigStore *store,
+                                 const PhonesecCaller *caller)
+{
+  /* A service's group is trusted with what the member shows, whatever
+   * the parameters' ua: the ua is about the phone's user. */
+  if (rule != NULL && rule->group_access && !caller->admin)
+    return rule->have_group_gid && phonesec_caller_in_group (caller, rule->group_gid);
+  return phonesec_bus_rule_allows (rule, store,
+                                   caller->admin ? PHONESEC_ROLE_ADMIN : PHONESEC_ROLE_USER);
+}
+
+const char *
+phonesec_bus_rule_get_group (const PhonesecBusRule *rule)
+{
+  return rule != NULL ? rule->group_name : NULL;
 }
 
 gboolean

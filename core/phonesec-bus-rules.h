@@ -2,8 +2,11 @@
  * signal of an interface phonesecd exports, read from its introspection
  * annotations.
  *
- *   org.phonesec.Access      "admin" (administrators only) or "user" (any
- *                            caller, the phone's user included)
+ *   org.phonesec.Access      "admin" (administrators only), "user" (any
+ *                            caller, the phone's user included) or
+ *                            "group:NAME" (administrators and the members
+ *                            of group NAME, a service's group: on methods
+ *                            and signals; the phone's user as such never)
  *   org.phonesec.Parameters  space-separated parameter names or globs
  *                            ("LDAP_*", "SIP_Port_*_"); "@watch" stands for
  *                            the plugin's Watch list. The member shows or is
@@ -25,6 +28,7 @@
 #include <gio/gio.h>
 
 #include "phonesec/phonesec-dbus-names.h"
+#include "phonesec-callers.h"
 #include "phonesec-config-store.h"
 
 G_BEGIN_DECLS
@@ -51,9 +55,18 @@ const PhonesecBusRule *phonesec_bus_rules_property (PhonesecBusRules *rules, con
 const PhonesecBusRule *phonesec_bus_rules_method (PhonesecBusRules *rules, const char *name);
 const PhonesecBusRule *phonesec_bus_rules_signal (PhonesecBusRules *rules, const char *name);
 
-/* Whether @role may see / call / receive the member now. */
+/* Whether @role may see / call / receive the member now. A "group:NAME"
+ * member is allowed to the admin role only: its members are allowed by
+ * the caller rule below. */
 gboolean phonesec_bus_rule_allows (const PhonesecBusRule *rule, PhonesecConfigStore *store,
                                    PhonesecRole role);
+/* The same for one caller: also TRUE for a member of a "group:NAME"
+ * member's group. */
+gboolean phonesec_bus_rule_allows_caller (const PhonesecBusRule *rule, PhonesecConfigStore *store,
+                                          const PhonesecCaller *caller);
+
+/* NAME of a "group:NAME" member, else NULL. */
+const char *phonesec_bus_rule_get_group (const PhonesecBusRule *rule);
 
 /* Whether the member depends on @spec's user access. */
 gboolean phonesec_bus_rule_depends_on (const PhonesecBusRule *rule, const PhonesecParamSpec *spec);

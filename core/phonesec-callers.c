@@ -26,6 +26,13 @@ struct _PhonesecCallers
 G_DEFINE_TYPE (PhonesecCallers, phonesec_callers, G_TYPE_OBJECT)
 
 static void
+caller_free (PhonesecCaller *caller)
+{
+  g_clear_pointer (&caller->gids, g_array_unref);
+  g_free (caller);
+}
+
+static void
 on_name_owner_changed (GDBusConnection *connection, const char *sender, const char *path,
                        const char *interface, const char *signal, GVariant *parameters,
                        gpointer user_data)
@@ -60,7 +67,8 @@ phonesec_callers_class_init (PhonesecCallersClass *klass)
 static void
 phonesec_callers_init (PhonesecCallers *self)
 {
-  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->cache
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) caller_free);
 }
 
 PhonesecCallers *
@@ -89,50 +97,67 @@ phonesec_callers_new (GDBusConnection *connection, const char *admin_group)
   return self;
 }
 
-static gboolean
-uid_in_group (uid_t uid, gid_t gid)
+/* The groups of @uid's account: its primary group and those the user
+ * database lists it in. */
+static GArray *
+user_groups (uid_t uid)
 {
   struct passwd *pw = getpwuid (uid);
+  GArray *gids = g_array_new (FALSE, FALSE, sizeof (guint32));
   int n = 64;
   g_autofree gid_t *groups = NULL;
 
   if (pw == NULL)
-    return FALSE;
-  if (pw->pw_gid == gid)
-    return TRUE;
+    return gids;
   groups = g_new (gid_t, n);
   if (getgrouplist (pw->pw_name, pw->pw_gid, groups, &n) < 0)
     {
       groups = g_renew (gid_t, groups, n);
       if (getgrouplist (pw->pw_name, pw->pw_gid, groups, &n) < 0)
-        return FALSE;
+        n = 0;
     }
+  if (n == 0)
+    groups[n++] = pw->pw_gid;
   for (int i = 0; i < n; i++)
-    if (groups[i] == gid)
+    {
+      guint32 gid = groups[i];
+      g_array_append_val (gids, gid);
+    }
+  return gids;
+}
+
+/* The groups of the calling process, when the bus knows them, are more
+ * exact than the user database (setgroups, setpriv --clear-groups). */
+static GArray *
+caller_groups (guint32 uid, GVariant *group_ids)
+{
+  GArray *gids;
+  const guint32 *reported;
+  gsize n = 0;
+
+  if (group_ids == NULL)
+    return user_groups (uid);
+  reported = g_variant_get_fixed_array (group_ids, &n, sizeof (guint32));
+  gids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  g_array_append_vals (gids, reported, n);
+  return gids;
+}
+
+gboolean
+phonesec_caller_in_group (const PhonesecCaller *caller, guint32 gid)
+{
+  for (guint i = 0; caller->gids != NULL && i < caller->gids->len; i++)
+    if (g_array_index (caller->gids, guint32, i) == gid)
       return TRUE;
   return FALSE;
 }
 
 static gboolean
-is_admin (PhonesecCallers *self, guint32 uid, GVariant *group_ids)
+is_admin (PhonesecCallers *self, const PhonesecCaller *caller)
 {
-  if (uid == 0 || uid == getuid ())
+  if (caller->uid == 0 || caller->uid == getuid ())
     return TRUE;
-  if (!self->have_admin_gid)
-    return FALSE;
-  /* The groups of the calling process, when the bus knows them, are more
-   * exact than the user database (setgroups, setpriv --clear-groups). */
-  if (group_ids != NULL)
-    {
-      gsize n = 0;
-      const guint32 *gids = g_variant_get_fixed_array (group_ids, &n, sizeof (guint32));
-
-      for (gsize i = 0; i < n; i++)
-        if (gids[i] == self->admin_gid)
-          return TRUE;
-      return FALSE;
-    }
-  return uid_in_group (uid, self->admin_gid);
+  return self->have_admin_gid && phonesec_caller_in_group (caller, self->admin_gid);
 }
 
 typedef struct
@@ -175,7 +200,8 @@ credentials_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   caller = g_new0 (PhonesecCaller, 1);
   caller->uid = uid;
-  caller->admin = is_admin (pending->self, uid, group_ids);
+  caller->gids = caller_groups (uid, group_ids);
+  caller->admin = is_admin (pending->self, caller);
   g_hash_table_replace (pending->self->cache,
                         g_strdup (g_dbus_method_invocation_get_sender (pending->invocation)),
                         caller);
@@ -207,7 +233,7 @@ phonesec_callers_run_full (PhonesecCallers *self, GDBusMethodInvocation *invocat
   /* A peer-to-peer connection has no sender: it is our own trusted socket. */
   if (sender == NULL)
     {
-      static const PhonesecCaller peer = { 0, TRUE };
+      static const PhonesecCaller peer = { 0, TRUE, NULL };
       func (invocation, &peer, user_data);
       if (destroy != NULL)
         destroy (user_data);

@@ -14,7 +14,13 @@ typedef struct
 {
   guint32 uid;
   gboolean admin; /* uid 0, the daemon's own uid, or a member of the admin group */
+  /* The caller's groups (guint32): the process's as the bus reports them,
+   * else the user database's for its uid. */
+  GArray *gids;
 } PhonesecCaller;
+
+/* Whether @caller is a member of group @gid. */
+gboolean phonesec_caller_in_group (const PhonesecCaller *caller, guint32 gid);
 
 #define PHONESEC_TYPE_CALLERS (phonesec_callers_get_type ())
 G_DECLARE_FINAL_TYPE (PhonesecCallers, phonesec_callers, PHONESEC, CALLERS, GObject)

@@ -11,6 +11,7 @@
 #include "phonesec-config-export.h"
 #include "phonesec-context-private.h"
 #include "phonesec-log-writer.h"
+#include "tls/phonesec-tls-hostname.h"
 
 struct _PhonesecContext
 {
@@ -21,8 +22,8 @@ struct _PhonesecContext
   char *path;
   PhonesecDBusPlugin *plugin_iface;
   PhonesecPluginGuard *guard; /* never freed: one per plugin name */
-  GStrv watch_patterns; /* as given, for the bus rules' "@watch" */
-  GPtrArray *watch;     /* of GPatternSpec* */
+  GStrv watch_patterns;       /* as given, for the bus rules' "@watch" */
+  GPtrArray *watch;           /* of GPatternSpec* */
   char *state_dir;
   gulong network_handler;
 };
@@ -422,6 +423,18 @@ phonesec_context_check_tls_session (PhonesecContext *self, gnutls_session_t sess
   return phonesec_tls_policy_check_negotiated (self->core->tls, app_class_or_default (app_class),
                                                gnutls_protocol_get_version (session),
                                                gnutls_ciphersuite_get (session), error);
+}
+
+gboolean
+phonesec_context_check_server_certificate (PhonesecContext *self, GTlsCertificate *certificate,
+                                           const char *host, GError **error)
+{
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
+  if (!phonesec_tls_policy_verify_server_chain (self->core->tls, certificate, error))
+    return FALSE;
+  return host == NULL
+         || phonesec_tls_check_certificate_hostname (certificate, host,
+                                                     PHONESEC_TLS_NAME_FLAGS_NONE, error);
 }
 
 gboolean

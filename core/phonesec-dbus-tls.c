@@ -76,7 +76,7 @@ on_handle_resolve (PhonesecDBusTlsPolicy *skeleton, GDBusMethodInvocation *invoc
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
                                              PHONESEC_ERROR_INVALID_VALUE,
                                              _ ("'%s' is not an application class; allowed: "
-                                                "default, web-server, xmpp"),
+                                                "default, sip, web-server, xmpp"),
                                              q);
       return TRUE;
     }
@@ -142,7 +142,7 @@ probe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
       g_dbus_method_invocation_return_error (invocation, PHONESEC_ERROR,
                                              PHONESEC_ERROR_INVALID_VALUE,
                                              _ ("app-class: '%s' is not allowed; allowed: "
-                                                "default, web-server, xmpp"),
+                                                "default, sip, web-server, xmpp"),
                                              q);
       return;
     }

@@ -28,7 +28,8 @@ translate (const char *text)
 #define PACKAGE_VERSION "unknown"
 #endif
 
-static PhonesecctlOptions opts;
+/* expires: -1 until --expires is given (0 is a value of its own). */
+static PhonesecctlOptions opts = { .expires = -1 };
 
 /* Option tables: one option per line reads better than clang-format's. */
 /* clang-format off */
@@ -112,6 +113,14 @@ static const GOptionEntry export_entries[] = {
   OPT_AS_USER,
   G_OPTION_ENTRY_NULL
 };
+static const GOptionEntry sip_entries[] = {
+  { "timeout", 't', 0, G_OPTION_ARG_INT, &opts.timeout,
+    N_ ("Give up after SECONDS (default 5)"), N_ ("SECONDS") },
+  { "expires", 'e', 0, G_OPTION_ARG_INT, &opts.expires,
+    N_ ("Ask the registrar to keep the registration SECONDS (default 60; 0 removes it)"),
+    N_ ("SECONDS") },
+  G_OPTION_ENTRY_NULL
+};
 /* clang-format on */
 
 typedef struct
@@ -155,6 +164,14 @@ static const PhonesecctlCommand commands[] = {
     N_ ("Runs until interrupted (Ctrl+C) and follows the daemon across restarts. "
         "With --json, prints one JSON object per line."),
     no_entries, phonesecctl_cmd_monitor },
+  { "sip", N_ ("register LINE"), N_ ("Register a line with its SIP registrar, as the phone would"),
+    N_ ("Sends a REGISTER for LINE over the line's transport (UDP, TCP or TLS; Auto is UDP) to "
+        "its outbound proxy or proxy, and answers 401/407 challenges: every security decision "
+        "is phonesecd's (SipSecurity: the TLS policy for SIP, the server certificate check with "
+        "TLS_Name_Validate_n_, the digest computed with the line's password, which never "
+        "reaches phonesecctl). Prints each final status; exit status 0 on 2xx. For the "
+        "administrator and the SIP stack's group (phonesec-sip)."),
+    sip_entries, phonesecctl_cmd_sip },
   { "help", N_ ("[COMMAND]"), N_ ("Show help for a command"), NULL, no_entries, NULL },
 };
 

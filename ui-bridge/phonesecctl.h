@@ -49,6 +49,8 @@ typedef struct
   char *output;
   gboolean names_only;
   char *choices;
+  int timeout; /* sip register: seconds */
+  int expires; /* sip register: the Expires asked for */
 
   char **args; /* G_OPTION_REMAINING */
 } PhonesecctlOptions;
@@ -90,5 +92,6 @@ PhonesecctlExit phonesecctl_cmd_export (PhonesecctlContext *ctx, char **args);
 PhonesecctlExit phonesecctl_cmd_plugins (PhonesecctlContext *ctx, char **args);
 PhonesecctlExit phonesecctl_cmd_status (PhonesecctlContext *ctx, char **args);
 PhonesecctlExit phonesecctl_cmd_monitor (PhonesecctlContext *ctx, char **args);
+PhonesecctlExit phonesecctl_cmd_sip (PhonesecctlContext *ctx, char **args);
 
 G_END_DECLS

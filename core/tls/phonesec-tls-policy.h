@@ -44,7 +44,8 @@ gboolean phonesec_tls_policy_get_fips (PhonesecTlsPolicy *self);
 /* Empty, or the security error the guide asks the phone to show. */
 const char *phonesec_tls_policy_get_fips_error (PhonesecTlsPolicy *self);
 
-/* "web-server", "xmpp", "default" ↔ PhonesecCipherAppClass. */
+/* "web-server", "xmpp", "default" ↔ PhonesecCipherAppClass; "sip" is the
+ * default class. */
 gboolean phonesec_tls_app_class_from_string (const char *text, PhonesecCipherAppClass *out);
 
 /* The complete GnuTLS priority string for @app (versions included). */
@@ -87,6 +88,11 @@ const char *phonesec_tls_policy_get_bundle_path (PhonesecTlsPolicy *self);
 /* The same as a GTlsDatabase, for GIO/libsoup (transfer none); the system
  * CAs alone while no bundle file exists. */
 GTlsDatabase *phonesec_tls_policy_get_database (PhonesecTlsPolicy *self);
+/* Whether @chain (a server certificate and the issuers it sent) leads to a
+ * CA of the trust store as it is now, valid today; the host name is not
+ * checked here (phonesec-tls-hostname.h). */
+gboolean phonesec_tls_policy_verify_server_chain (PhonesecTlsPolicy *self, GTlsCertificate *chain,
+                                                  GError **error);
 /* Empty, or why the bundle file is not the whole trust store (it could not
  * be written: a full state folder), in words for the admin. */
 const char *phonesec_tls_policy_get_trust_error (PhonesecTlsPolicy *self);

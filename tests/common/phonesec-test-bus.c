@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <grp.h>
 #include <sched.h>
 #include <string.h>
 #include <signal.h>
@@ -415,6 +416,28 @@ phonesec_test_call_as_nobody_at (PhonesecTestBus *self, const char *groups, cons
   return out;
 }
 
+guint32
+phonesec_test_ensure_group (const char *name)
+{
+  struct group *group = getgrnam (name);
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (group == NULL)
+    {
+      const char *argv[] = { "groupadd", "--system", name, NULL };
+
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, &status, &error);
+      g_assert_no_error (error);
+      group = getgrnam (name);
+    }
+  if (group == NULL)
+    g_error ("group %s does not exist and groupadd could not make it (status %d)", name, status);
+  return group->gr_gid;
+}
+
 char *
 phonesec_test_bus_dup_log (PhonesecTestBus *self)
 {
@@ -518,4 +541,47 @@ phonesec_test_dup_string_property (PhonesecTestBus *self, const char *path, cons
 
   g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING));
   return g_variant_dup_string (value, NULL);
+}
+
+typedef struct
+{
+  const char *path;
+  const char *needle;
+} FileWait;
+
+static gboolean
+file_has (gpointer data)
+{
+  FileWait *w = data;
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (w->path, &text, NULL, NULL) && strstr (text, w->needle) != NULL;
+}
+
+gboolean
+phonesec_test_wait_file_contains (const char *path, const char *needle, guint ms)
+{
+  FileWait w = { path, needle };
+
+  return phonesec_test_wait_until (file_has, &w, ms);
+}
+
+GSubprocess *
+phonesec_test_start_probe_as_nobody (PhonesecTestBus *self, const char *groups, const char *out)
+{
+  g_autofree char *groups_arg
+      = groups != NULL ? g_strdup_printf ("--groups=%s", groups) : g_strdup ("--clear-groups");
+  g_autoptr (GError) error = NULL;
+  GSubprocess *probe;
+
+  g_file_set_contents (out, "", 0, &error);
+  g_assert_no_error (error);
+  g_chmod (out, 0666);
+  probe = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "setpriv", "--reuid=65534",
+                            "--regid=65534", groups_arg, required_env ("PHONESEC_TEST_PROBE"),
+                            self->address, out, NULL);
+  g_assert_no_error (error);
+  if (!phonesec_test_wait_file_contains (out, "SUBSCRIBED", 15000))
+    g_error ("the probe (groups %s) never subscribed", groups != NULL ? groups : "none");
+  return probe;
 }

@@ -85,6 +85,12 @@ char *phonesec_test_call_as_nobody_at (PhonesecTestBus *self, const char *groups
  * after the test. Fails the test when it cannot. */
 void phonesec_test_enter_private_network (void);
 
+/* The gid of system group @name, created (groupadd --system) when it does
+ * not exist yet, as the package's sysusers.d entry would at install time:
+ * for the service groups of org.phonesec.Access "group:NAME" (the daemon
+ * resolves them when it starts). */
+guint32 phonesec_test_ensure_group (const char *name);
+
 /* Removes a folder and everything in it (test scratch only). */
 void phonesec_test_rm_rf (const char *path);
 
@@ -111,5 +117,14 @@ char *phonesec_test_bus_dup_log (PhonesecTestBus *self);
 /* Waits (iterating the default main context) until @cond is true or @ms
  * elapsed; returns the condition. */
 gboolean phonesec_test_wait_until (gboolean (*cond) (gpointer), gpointer data, guint ms);
+/* The same until the file at @path holds @needle. */
+gboolean phonesec_test_wait_file_contains (const char *path, const char *needle, guint ms);
+
+/* phonesec-test-probe as uid 65534 with supplementary @groups
+ * (setpriv --groups, NULL: none) on the fixture's bus, recording every
+ * signal phonesecd sends it into @out (created 0666); returns once it has
+ * subscribed. Stop it with g_subprocess_force_exit(). */
+GSubprocess *phonesec_test_start_probe_as_nobody (PhonesecTestBus *self, const char *groups,
+                                                  const char *out);
 
 G_END_DECLS

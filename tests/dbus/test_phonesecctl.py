@@ -301,11 +301,17 @@ class UsageTest(CtlTestCase):
     def test_help_lists_commands_and_exit_statuses(self):
         result = self.ctl("--help", check=EXIT_OK)
         for command in ("get", "set", "reset", "describe", "import", "export", "plugins",
-                        "status", "monitor", "help"):
+                        "status", "monitor", "sip", "help"):
             self.assertRegex(result.stdout, rf"(?m)^  {command}\b")
         for status in range(8):
             self.assertRegex(result.stdout, rf"(?m)^  {status}  ")
         self.assertIn("PHONESEC_BUS", result.stdout)
+
+    def test_sip_register_usage(self):
+        for args in (["sip"], ["sip", "unregister", "1"], ["sip", "register"],
+                     ["sip", "register", "one"], ["sip", "register", "1", "2"]):
+            result = self.ctl(*args, check=EXIT_USAGE)
+            self.assertIn("sip register", result.stderr)
 
     def test_help_command_shows_its_options(self):
         result = self.ctl("help", "set", check=EXIT_OK)

@@ -127,6 +127,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
   phonesec_test_bus_start_daemon (f->bus);
 }
 

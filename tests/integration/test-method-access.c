@@ -6,7 +6,9 @@
  * in the admin group (--admin-group=staff, gid 50), the rule
  * Config.Apply uses. A method the table says is the administrator's must
  * refuse the user with Error.PermissionDenied and must not refuse the
- * admin; a method the table opens to users must refuse neither. Any
+ * admin; a method the table opens to users must refuse neither. A method
+ * of a service group (org.phonesec.Access group:NAME) must refuse the user
+ * and neither the admin nor a third caller, uid 65534 in that group. Any
  * method phonesecd shows that the table does not list fails the test, so a
  * new method cannot arrive without its access being decided here, and the
  * XML documentation must say "Admin only" exactly for the admin methods.
@@ -22,11 +24,14 @@
 #define ADMIN_GROUP "staff"
 #define ADMIN_GID "50"
 #define DENIED "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"
+/* The SIP stack's group (sip-security's methods). */
+#define SIP_GROUP "phonesec-sip"
 
 typedef enum
 {
   ANYONE, /* the phone's user too */
   ADMIN,  /* administrators only (by rule or because its parameters are hidden) */
+  GROUP,  /* administrators and members of SIP_GROUP, never the phone's user */
 } Access;
 
 typedef struct
@@ -71,11 +76,19 @@ static const Row table[] = {
   { PLUGINS "vpn_anyconnect", "Vpn", "Disconnect", "()", ANYONE },
   { PLUGINS "example", "Example", "Ping", "()", ANYONE },
   { PLUGINS "firewall", "Firewall", "Reload", "()", ADMIN },
+  { PLUGINS "sip_security", "SipSecurity", "Authorize",
+    "(@u 1, 'REGISTER', 'sip:x', ['Digest realm=\"r\", nonce=\"n\"'], @a{sv} {})", GROUP },
+  { PLUGINS "sip_security", "SipSecurity", "Challenge", "(@u 1, 'INVITE')", GROUP },
+  { PLUGINS "sip_security", "SipSecurity", "Verify",
+    "(@u 1, 'INVITE', 'sip:x', 'Digest x', @a{sv} {})", GROUP },
+  { PLUGINS "sip_security", "SipSecurity", "GetLinePolicy", "(@u 1,)", GROUP },
+  { PLUGINS "sip_security", "SipSecurity", "CheckServerCertificate", "(@u 1, 'h', [b'x'])", GROUP },
 };
 
 typedef struct
 {
   PhonesecTestBus *bus;
+  char *sip_gid;
 } Fixture;
 
 static void
@@ -89,6 +102,9 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_EXAMPLE_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
+  /* Before the daemon starts: it resolves group names then. */
+  f->sip_gid = g_strdup_printf ("%u", phonesec_test_ensure_group (SIP_GROUP));
   g_ptr_array_add (f->bus->extra_args, g_strdup ("--admin-group=" ADMIN_GROUP));
   phonesec_test_bus_start_daemon (f->bus);
 }
@@ -97,6 +113,7 @@ static void
 teardown (Fixture *f, gconstpointer data)
 {
   g_clear_pointer (&f->bus, phonesec_test_bus_free);
+  g_free (f->sip_gid);
 }
 
 static const Row *
@@ -154,9 +171,14 @@ check_coverage (Fixture *f, const char *path, guint *n_methods)
             g_error ("%s %s.%s is not in the access table", path, info->name,
                      info->methods[m]->name);
           g_assert_nonnull (doc);
-          if ((strstr (doc, "Admin only") != NULL) != (row->access == ADMIN))
+          if ((strstr (doc, "Admin only") != NULL) != (row->access == ADMIN)
+              || (strstr (doc, "group " SIP_GROUP) != NULL) != (row->access == GROUP))
             g_error ("%s.%s: the table says %s, the documentation: %s", info->name,
-                     info->methods[m]->name, row->access == ADMIN ? "admin" : "anyone", doc);
+                     info->methods[m]->name,
+                     row->access == ADMIN   ? "admin"
+                     : row->access == GROUP ? "group " SIP_GROUP
+                                            : "anyone",
+                     doc);
           (*n_methods)++;
         }
     }
@@ -188,11 +210,19 @@ test_every_method_against_the_table (Fixture *f, gconstpointer data)
       as_admin = call (f, ADMIN_GID, row);
       g_test_message ("%s.%s\n  user:  %.200s\n  admin: %.200s", row->interface, row->method,
                       as_user, as_admin);
-      if (row->access == ADMIN)
-        g_assert_true (g_str_has_prefix (as_user, DENIED));
-      else
+      if (row->access == ANYONE)
         g_assert_false (g_str_has_prefix (as_user, DENIED));
+      else
+        g_assert_true (g_str_has_prefix (as_user, DENIED));
       g_assert_false (g_str_has_prefix (as_admin, DENIED));
+      if (row->access == GROUP)
+        {
+          g_autofree char *as_member = call (f, f->sip_gid, row);
+
+          g_test_message ("  member: %.200s", as_member);
+          g_assert_false (g_str_has_prefix (as_member, DENIED));
+          g_assert_false (g_str_has_prefix (as_member, "ERROR org.freedesktop.DBus.Error"));
+        }
       g_assert_false (g_str_has_prefix (as_user, "ERROR org.freedesktop.DBus.Error"));
     }
 

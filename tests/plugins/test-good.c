@@ -1,6 +1,7 @@
 /* test-good.c: a plugin that works; it records what the host tells it.
  *
- * Exports org.phonesec.PhoneSec1.TestGood (ChangeCount, LastChanged) and
+ * Exports org.phonesec.PhoneSec1.TestGood (ChangeCount, LastChanged, and
+ * GroupPing and GroupNotice for the members of group "users") and
  * owns the parameters of test-good.schema. Watch=Proxy_* (test-good.plugin).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -26,6 +27,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecTestGood, phonesec_test_good, G_TYPE_OBJE
                                                       phonesec_test_good_plugin_init))
 
 static gboolean
+on_handle_group_ping (PhonesecTestGoodDBusTestGood *iface, GDBusMethodInvocation *invocation,
+                      gpointer user_data)
+{
+  phonesec_test_good_dbus_test_good_complete_group_ping (iface, invocation, "pong");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
 test_good_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
 {
   PhonesecTestGood *self = PHONESEC_TEST_GOOD (plugin);
@@ -35,6 +44,7 @@ test_good_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **e
   self->iface = phonesec_test_good_dbus_test_good_skeleton_new ();
   phonesec_test_good_dbus_test_good_set_change_count (self->iface, 0);
   phonesec_test_good_dbus_test_good_set_last_changed (self->iface, (const char *const[]){ NULL });
+  g_signal_connect (self->iface, "handle-group-ping", G_CALLBACK (on_handle_group_ping), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   return TRUE;
 }
@@ -61,6 +71,7 @@ test_good_config_changed (PhonesecPlugin *plugin, const char *const *names)
   self->count++;
   phonesec_test_good_dbus_test_good_set_change_count (self->iface, self->count);
   phonesec_test_good_dbus_test_good_set_last_changed (self->iface, names);
+  phonesec_test_good_dbus_test_good_emit_group_notice (self->iface, self->count);
 }
 
 static void

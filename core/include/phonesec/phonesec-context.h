@@ -58,7 +58,8 @@ const char *phonesec_context_get_object_path (PhonesecContext *self);
  * what that client may see, as the annotations of the interface's XML
  * declare (every member needs one):
  *
- * - `org.phonesec.Access`: `user` (any caller) or `admin`;
+ * - `org.phonesec.Access`: `user` (any caller), `admin`, or `group:NAME`
+ *   (administrators and members of group NAME; methods and signals only);
  * - `org.phonesec.Parameters`: the parameters (names or globs, `@watch` for
  *   the `.plugin` file's Watch list) the member shows or is derived from: a
  *   caller sees it exactly when it may read them all;
@@ -140,8 +141,9 @@ GVariant *phonesec_context_dup_objects (PhonesecContext *self);
 GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view);
 
 /* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
- * @app_class: "default" (every client but the two below), "web-server" or
- * "xmpp". Take them per connection: they change with the configuration. --- */
+ * @app_class: "default" (every client but the two below), "sip" (the
+ * default list, named for SIP over TLS), "web-server" or "xmpp". Take them
+ * per connection: they change with the configuration. --- */
 
 /* The GnuTLS priority string for a new session (gnutls_priority_set_direct). */
 char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
@@ -152,6 +154,26 @@ const char *phonesec_context_get_ca_bundle (PhonesecContext *self);
  * priority string can enable more suites than the admin's list). */
 gboolean phonesec_context_check_tls_session (PhonesecContext *self, gnutls_session_t session,
                                              const char *app_class, GError **error);
+/**
+ * phonesec_context_check_server_certificate:
+ * @certificate: the server's certificate, with its issuers as the server
+ *   sent them (g_tls_certificate_get_issuer())
+ * @host: (nullable): the host name or IP address the client dialled, or
+ *   %NULL to skip the name check (only where the guide makes it an option:
+ *   TLS_Name_Validate_n_)
+ *
+ * The checks every TLS client of the daemon makes on a server: the chain
+ * against the phone's trust store (system, custom and --ca-file CAs) as it
+ * is now, then the host name by RFC 6125 (DNS or IP subjectAltName, the CN
+ * only without DNS names; no partial wildcards). For a client whose TLS runs
+ * elsewhere (a SIP stack) or in a library that verifies nothing itself.
+ *
+ * Returns: %TRUE when both hold, else %FALSE with @error saying which and
+ *   why, in words for the admin
+ */
+gboolean phonesec_context_check_server_certificate (PhonesecContext *self,
+                                                    GTlsCertificate *certificate, const char *host,
+                                                    GError **error);
 /* FIPS_Mode: only FIPS-approved algorithms; no HTTP digest auth, no TR-069,
  * no MD5 SIP digest. */
 gboolean phonesec_context_get_fips_mode (PhonesecContext *self);

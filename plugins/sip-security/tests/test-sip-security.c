@@ -1,0 +1,696 @@
+/* test-sip-security.c: the sip-security plugin in phonesecd against real
+ * SIP peers.
+ *
+ * One world for every test (CI's time is short): two network namespaces
+ * joined by a veth pair; in the server one, two Kamailio 5.6 registrars
+ * (MD5 without qop, SHA-256 with qop auth), each on UDP, TCP and TLS with a
+ * certificate that names sip.phonesec.test only; phonesecd with the plugin
+ * (trusting the test CA with --ca-file) on a private bus. `phonesecctl sip
+ * register 1` runs in the client namespace, as the phone's SIP stack would.
+ * For Auth INVITE, sipsak sends INVITEs to a small responder in this
+ * program that plays the phone's SIP stack: it answers with the plugin's
+ * Challenge and checks the answer with Verify.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "kamailio-fixture.h"
+#include "phonesec-test-bus.h"
+#include "sip-invite-responder.h"
+
+#define SIP_PATH "/org/phonesec/PhoneSec1/plugins/sip_security"
+#define SIP_IFACE "org.phonesec.PhoneSec1.SipSecurity"
+#define SIP_GROUP "phonesec-sip"
+/* The line's password, and the marker the secrets test looks for. */
+#define PASSWORD "Line1-Secret-7Qz"
+#define MD5_PORT 5060
+#define MD5_TLS_PORT 5061
+#define SHA_PORT 5070
+#define SHA_TLS_PORT 5071
+
+typedef struct
+{
+  char *dir;
+  PhonesecTestBus *bus;
+  PhonesecVpnNet *net;
+  PhonesecTestCa *ca;
+  PhonesecTestCert *cert;
+  PhonesecTestCa *other_ca; /* not trusted by the phone */
+  PhonesecTestCert *other_cert;
+  Kamailio *md5;
+  Kamailio *sha256;
+  guint32 sip_gid;
+  GString *seen; /* every reply and output, for the secrets test */
+} World;
+
+static World w;
+
+/* --- the world ----------------------------------------------------------------- */
+
+static void
+world_start (void)
+{
+  const PhonesecTestCertSpec name_only
+      = { .cn = SIP_TEST_SERVER_NAME, .dns_name = SIP_TEST_SERVER_NAME };
+  KamailioSpec md5 = { "MD5", FALSE, PASSWORD, MD5_PORT, MD5_TLS_PORT };
+  KamailioSpec sha = { "SHA-256", TRUE, PASSWORD, SHA_PORT, SHA_TLS_PORT };
+  g_autofree char *ca_arg = NULL;
+
+  if (getuid () != 0)
+    g_error ("the SIP tests create network namespaces and a system group: run them as root");
+  kamailio_require ();
+  phonesec_test_require_gnutls_bin ();
+  w.seen = g_string_new (NULL);
+  w.dir = g_dir_make_tmp ("phonesec-sip-XXXXXX", NULL);
+  g_chmod (w.dir, 0755);
+  w.ca = phonesec_test_ca_new (w.dir, "sip-test-ca");
+  w.cert = phonesec_test_ca_issue (w.ca, "registrar", &name_only);
+  w.other_ca = phonesec_test_ca_new (w.dir, "unknown-ca");
+  w.other_cert = phonesec_test_ca_issue (w.other_ca, "stranger", &name_only);
+
+  w.net = phonesec_vpn_net_new ();
+  kamailio_name_server (w.net);
+  md5.cert = sha.cert = w.cert;
+  w.md5 = kamailio_start (w.net, "kamailio-md5", &md5, w.dir);
+  w.sha256 = kamailio_start (w.net, "kamailio-sha256", &sha, w.dir);
+
+  /* As the package's sysusers.d entry would, before the daemon starts. */
+  w.sip_gid = phonesec_test_ensure_group (SIP_GROUP);
+  w.bus = phonesec_test_bus_new ();
+  phonesec_test_bus_add_plugin (w.bus, "PHONESEC_SIP_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (w.bus, "PHONESEC_PRT_PLUGIN_DIR");
+  ca_arg = g_strdup_printf ("--ca-file=%s", w.ca->cert->cert_path);
+  g_ptr_array_add (w.bus->extra_args, g_steal_pointer (&ca_arg));
+  phonesec_test_bus_start_daemon (w.bus);
+}
+
+static void
+world_stop (void)
+{
+  g_clear_pointer (&w.bus, phonesec_test_bus_free);
+  g_clear_pointer (&w.md5, kamailio_free);
+  g_clear_pointer (&w.sha256, kamailio_free);
+  g_clear_pointer (&w.net, phonesec_vpn_net_free);
+  g_clear_pointer (&w.cert, phonesec_test_cert_free);
+  g_clear_pointer (&w.other_cert, phonesec_test_cert_free);
+  g_clear_pointer (&w.ca, phonesec_test_ca_free);
+  g_clear_pointer (&w.other_ca, phonesec_test_ca_free);
+  phonesec_test_rm_rf (w.dir);
+  g_free (w.dir);
+  g_string_free (w.seen, TRUE);
+}
+
+/* --- helpers ---------------------------------------------------------------------- */
+
+static void apply (const char *first_name, ...) G_GNUC_NULL_TERMINATED;
+
+static void
+apply (const char *first_name, ...)
+{
+  GVariantBuilder values;
+  g_autoptr (GError) error = NULL;
+  va_list args;
+
+  g_variant_builder_init (&values, G_VARIANT_TYPE_VARDICT);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    g_variant_builder_add (&values, "{sv}", name, g_variant_new_string (va_arg (args, char *)));
+  va_end (args);
+  g_assert_cmpuint (phonesec_test_apply (w.bus, g_variant_builder_end (&values), NULL, &error), !=,
+                    G_MAXUINT64);
+  g_assert_no_error (error);
+}
+
+/* Line 1 registering with @proxy over @transport. */
+static void
+set_line (const char *transport, const char *proxy, const char *rfc8760, const char *validate)
+{
+  apply ("User_ID_1_", "1001", "Password_1_", PASSWORD, "Proxy_1_", proxy, "Outbound_Proxy_1_", "",
+         "SIP_Transport_1_", transport, "Auth_Support_RFC8760_1_", rfc8760, "TLS_Name_Validate_1_",
+         validate, "Line_Enable_1_", "Yes", NULL);
+}
+
+/* `phonesecctl sip register 1` in the client namespace. */
+static int
+register_line (char **output)
+{
+  const char *argv[] = { g_getenv ("PHONESECCTL"),
+                         "--bus",
+                         w.bus->address,
+                         "sip",
+                         "register",
+                         "1",
+                         "--timeout",
+                         "3",
+                         NULL };
+  int status = phonesec_vpn_net_run (w.net->client_ns, output, argv);
+
+  g_test_message ("phonesecctl sip register 1 → %d\n%s", status, *output);
+  g_string_append (w.seen, *output);
+  return status;
+}
+
+static GVariant *
+sip_call (const char *method, GVariant *args, const char *reply_type, GError **error)
+{
+  GVariant *reply = g_dbus_connection_call_sync (
+      w.bus->connection, "org.phonesec.PhoneSec1", SIP_PATH, SIP_IFACE, method, args,
+      G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, 10000, NULL, error);
+
+  if (reply != NULL)
+    {
+      g_autofree char *text = g_variant_print (reply, FALSE);
+      g_string_append_printf (w.seen, "%s\n", text);
+    }
+  else if (error != NULL && *error != NULL)
+    g_string_append_printf (w.seen, "%s\n", (*error)->message);
+  return reply;
+}
+
+static void
+assert_contains (const char *text, const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("expected '%s' in:\n%s", part, text);
+}
+
+/* --- REGISTER against Kamailio ------------------------------------------------------ */
+
+typedef struct
+{
+  const char *transport;
+  const char *proxy;
+  const char *algorithm;
+} RegisterCase;
+
+static void
+test_register (gconstpointer data)
+{
+  const RegisterCase *c = data;
+  g_autofree char *out = NULL;
+  g_autofree char *answered = g_strdup_printf ("answered with %s digest", c->algorithm);
+
+  set_line (c->transport, c->proxy, "Yes", "Yes");
+  g_assert_cmpint (register_line (&out), ==, 0);
+  assert_contains (out, "401 Unauthorized");
+  assert_contains (out, answered);
+  assert_contains (out, "200 OK");
+  if (g_str_equal (c->transport, "TLS"))
+    assert_contains (out, "server certificate accepted by phonesecd");
+}
+
+static void
+test_register_wrong_password (void)
+{
+  g_autofree char *out = NULL;
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  apply ("Password_1_", "not-the-password", NULL);
+  g_assert_cmpint (register_line (&out), ==, 1);
+  assert_contains (out, "The registrar refused the line's credentials");
+  g_assert_null (strstr (out, "200 OK"));
+}
+
+/* The guide's RFC 8760 switch: without it, a SHA-256-only registrar is
+ * refused before anything is sent, and the admin is told why. */
+static void
+test_register_sha256_without_rfc8760 (void)
+{
+  g_autofree char *out = NULL;
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5070", "No", "Yes");
+  g_assert_cmpint (register_line (&out), !=, 0);
+  assert_contains (out, "Line 1 cannot answer: the server offers only SHA-256 digest, and the "
+                        "line allows MD5 (Auth_Support_RFC8760_1_ is No)");
+}
+
+/* TLS_Name_Validate_n_: dialling the registrar by address, whose
+ * certificate names only sip.phonesec.test. */
+static void
+test_register_tls_name_mismatch (void)
+{
+  g_autofree char *refused = NULL;
+  g_autofree char *accepted = NULL;
+
+  set_line ("TLS", SIP_TEST_SERVER_IP ":5071", "Yes", "Yes");
+  g_assert_cmpint (register_line (&refused), ==, 1);
+  assert_contains (refused, "The server certificate is refused: the certificate is for "
+                            "sip.phonesec.test, not for " SIP_TEST_SERVER_IP);
+  g_assert_null (strstr (refused, "401"));
+  set_line ("TLS", SIP_TEST_SERVER_IP ":5071", "Yes", "No");
+  g_assert_cmpint (register_line (&accepted), ==, 0);
+  assert_contains (accepted, "200 OK");
+}
+
+/* --- CheckServerCertificate ----------------------------------------------------------- */
+
+static GVariant *
+der_chain_of (const PhonesecTestCert *cert)
+{
+  g_autoptr (GTlsCertificate) tls = NULL;
+  g_autoptr (GByteArray) der = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariantBuilder chain;
+
+  tls = g_tls_certificate_new_from_file (cert->cert_path, &error);
+  g_assert_no_error (error);
+  g_object_get (tls, "certificate", &der, NULL);
+  g_variant_builder_init (&chain, G_VARIANT_TYPE ("aay"));
+  g_variant_builder_add_value (
+      &chain, g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, der->data, der->len, 1));
+  return g_variant_builder_end (&chain);
+}
+
+static gboolean
+check_certificate (const PhonesecTestCert *cert, const char *host, char **reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = sip_call ("CheckServerCertificate",
+                  g_variant_new ("(us@aay)", 1, host, der_chain_of (cert)), "(bs)", &error);
+  gboolean trusted;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(bs)", &trusted, reason);
+  g_test_message ("%s for %s: %s", cert->name, host, trusted ? "trusted" : *reason);
+  return trusted;
+}
+
+static void
+test_check_server_certificate (void)
+{
+  g_autofree char *reason = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) garbage = NULL;
+
+  set_line ("TLS", SIP_TEST_SERVER_NAME ":5061", "Yes", "Yes");
+  g_assert_true (check_certificate (w.cert, SIP_TEST_SERVER_NAME, &reason));
+  g_assert_cmpstr (reason, ==, "");
+  g_clear_pointer (&reason, g_free);
+  g_assert_false (check_certificate (w.cert, "other.phonesec.test", &reason));
+  assert_contains (reason, "not for other.phonesec.test");
+  g_clear_pointer (&reason, g_free);
+  g_assert_false (check_certificate (w.other_cert, SIP_TEST_SERVER_NAME, &reason));
+  assert_contains (reason, "not issued by a CA of the phone's trust store");
+  g_clear_pointer (&reason, g_free);
+  /* TLS_Name_Validate_1_=No: only the name check goes. */
+  apply ("TLS_Name_Validate_1_", "No", NULL);
+  g_assert_true (check_certificate (w.cert, "other.phonesec.test", &reason));
+  g_clear_pointer (&reason, g_free);
+  g_assert_false (check_certificate (w.other_cert, SIP_TEST_SERVER_NAME, &reason));
+  /* Not DER: a clear error, no crash. */
+  garbage = sip_call ("CheckServerCertificate",
+                      g_variant_new_parsed ("(@u 1, 'x', [b'not a certificate'])"), "(bs)", &error);
+  g_assert_null (garbage);
+  g_assert_nonnull (strstr (error->message, "Certificate 1 of the chain is not a DER X.509"));
+}
+
+/* --- Auth INVITE with sipsak ---------------------------------------------------------- */
+
+static gboolean
+has_exited (gpointer data)
+{
+  /* The identifier goes once the child has been reaped. */
+  return g_subprocess_get_identifier (data) == NULL;
+}
+
+/* sipsak sends an INVITE (from a file) and answers the 401 with MD5 digest
+ * and qop auth, as the proxy would with the line's credentials. */
+static int
+run_sipsak (SipInviteResponder *r, const char *password)
+{
+  g_autofree char *file = g_build_filename (w.dir, "invite.sip", NULL);
+  g_autofree char *target
+      = g_strdup_printf ("sip:1001@127.0.0.1:%u", sip_invite_responder_get_port (r));
+  g_autofree char *invite = g_strdup_printf (
+      "INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-proxy\r\n"
+      "From: <sip:proxy@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\n"
+      "Call-ID: %08x@proxy\r\nCSeq: 1 INVITE\r\nContact: <sip:proxy@127.0.0.1:9>\r\n"
+      "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+      target, g_random_int ());
+  g_autoptr (GSubprocess) sipsak = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (file, invite, -1, &error);
+  g_assert_no_error (error);
+  sipsak = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "sipsak", "-f", file, "-s", target, "-u", "1001", "-a",
+                             password, NULL);
+  g_assert_no_error (error);
+  g_assert_true (phonesec_test_wait_until (has_exited, sipsak, 20000));
+  g_test_message ("sipsak → %d; reasons so far: %u", g_subprocess_get_exit_status (sipsak),
+                  sip_invite_responder_get_reasons (r)->len);
+  return g_subprocess_get_if_exited (sipsak) ? g_subprocess_get_exit_status (sipsak) : -1;
+}
+
+static gboolean
+verify_again (const char *uri, const char *authorization, gint64 offset, char **reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_auto (GStrv) challenges = NULL;
+  gboolean verified;
+
+  reply = sip_call ("Verify",
+                    g_variant_new_parsed ("(@u 1, 'INVITE', %s, %s, {'time-offset': <@x %x>})", uri,
+                                          authorization, offset),
+                    "(bsas)", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(bs^as)", &verified, reason, &challenges);
+  if (g_str_equal (*reason, "stale"))
+    assert_contains (challenges[0], "stale=true");
+  return verified;
+}
+
+static void
+test_auth_invite (void)
+{
+  SipInviteResponder *r = sip_invite_responder_new (sip_call);
+  const GPtrArray *reasons = sip_invite_responder_get_reasons (r);
+  const GPtrArray *authorizations = sip_invite_responder_get_authorizations (r);
+  g_autofree char *reason = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *first = NULL;
+
+  /* sipsak digests with MD5 only: the line allows MD5 only. */
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "No", "Yes");
+  apply ("Auth_INVITE_1_", "Yes", NULL);
+
+  /* The right password: challenged, answered, verified. */
+  g_assert_cmpint (run_sipsak (r, PASSWORD), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+  g_assert_cmpstr (reasons->pdata[0], ==, "");
+  assert_contains (authorizations->pdata[0], "algorithm=MD5");
+  assert_contains (authorizations->pdata[0], "qop=auth");
+  assert_contains (authorizations->pdata[0], "realm=\"" SIP_TEST_SERVER_NAME "\"");
+  first = g_strdup (authorizations->pdata[0]);
+
+  /* The same answer played again: refused. */
+  uri = g_strdup_printf ("sip:1001@127.0.0.1:%u", sip_invite_responder_get_port (r));
+  {
+    g_autoptr (GVariant) reply
+        = sip_call ("Verify",
+                    g_variant_new ("(usss@a{sv})", 1, "INVITE", uri, first,
+                                   g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0)),
+                    "(bsas)", NULL);
+    gboolean verified;
+    const char *why;
+
+    g_variant_get (reply, "(b&sas)", &verified, &why, NULL);
+    g_assert_false (verified);
+    g_assert_cmpstr (why, ==, "replayed");
+  }
+
+  /* A wrong password: sipsak is refused. */
+  g_assert_cmpint (run_sipsak (r, "wrong-password"), !=, 0);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+  g_assert_cmpstr (reasons->pdata[1], ==, "wrong-credentials");
+  g_assert_null (strstr (sip_invite_responder_get_last_challenge (r), "stale"));
+
+  /* A stale answer (right credentials, the nonce seen 60 s later): refused
+   * as stale, with a new challenge marked stale=true (sipsak answers one
+   * 401 per request, so it stops there). */
+  sip_invite_responder_set_time_offset (r, 60);
+  g_assert_cmpint (run_sipsak (r, PASSWORD), !=, 0);
+  g_assert_cmpstr (reasons->pdata[reasons->len - 1], ==, "stale");
+  assert_contains (sip_invite_responder_get_last_challenge (r), "stale=true");
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+  /* ...and the next INVITE passes again. */
+  g_assert_cmpint (run_sipsak (r, PASSWORD), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 2);
+
+  /* Stale and replayed through Verify itself, and a re-INVITE's stack
+   * path: Auth_INVITE_1_=No, nothing to challenge. */
+  g_assert_false (verify_again (uri, first, 60, &reason));
+  g_assert_cmpstr (reason, ==, "stale");
+  apply ("Auth_INVITE_1_", "No", NULL);
+  {
+    g_autoptr (GVariant) reply
+        = sip_call ("Challenge", g_variant_new ("(us)", 1, "INVITE"), "(as)", NULL);
+    g_auto (GStrv) none = NULL;
+
+    g_variant_get (reply, "(^as)", &none);
+    g_assert_cmpuint (g_strv_length (none), ==, 0);
+  }
+  sip_invite_responder_free (r);
+}
+
+/* What ends up in a header must be one: a method that is a token, a
+ * Request-URI without blanks or line breaks. */
+static void
+test_authorize_refuses_a_bad_request (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "No", "Yes");
+  reply = sip_call ("Authorize",
+                    g_variant_new_parsed ("(@u 1, 'REGISTER', 'sip:x\r\nX-Evil: 1', "
+                                          "['Digest realm=\"r\", nonce=\"n\"'], @a{sv} {})"),
+                    "(ss)", &error);
+  g_assert_null (reply);
+  {
+    g_autofree char *name = g_dbus_error_get_remote_error (error);
+
+    g_assert_cmpstr (name, ==, "org.phonesec.PhoneSec1.Error.InvalidValue");
+  }
+  assert_contains (error->message,
+                   "Not a SIP request: method 'REGISTER', Request-URI 'sip:x\\r\\n");
+}
+
+/* --- policy, signals, access ------------------------------------------------------------ */
+
+static GVariant *
+line_policy (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply
+      = sip_call ("GetLinePolicy", g_variant_new ("(u)", 1), "(a{sv})", &error);
+
+  g_assert_no_error (error);
+  return g_variant_get_child_value (reply, 0);
+}
+
+static void
+test_line_policy (void)
+{
+  g_autoptr (GVariant) policy = NULL;
+  g_autoptr (GVariant) restricted = NULL;
+  g_autofree const char **client = NULL;
+  g_autofree const char **algorithms = NULL;
+  const char *priority, *transport;
+  gboolean allowed;
+
+  set_line ("TLS", SIP_TEST_SERVER_NAME ":5061", "Yes", "Yes");
+  apply ("MediaSec_Request_1_", "Yes", "MediaSec_Over_TLS_Only_1_", "Yes", NULL);
+  policy = line_policy ();
+  g_assert_true (g_variant_lookup (policy, "transport", "&s", &transport));
+  g_assert_cmpstr (transport, ==, "TLS");
+  g_assert_true (g_variant_lookup (policy, "tls-priority", "&s", &priority));
+  g_assert_true (g_str_has_prefix (priority, "NORMAL:") || g_str_has_prefix (priority, "NONE:")
+                 || g_str_has_prefix (priority, "SECURE"));
+  g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
+  g_assert_cmpstr (client[0], ==, "sdes-srtp;mediasec");
+  g_assert_true (g_variant_lookup (policy, "digest-algorithms", "^a&s", &algorithms));
+  g_assert_cmpstr (algorithms[0], ==, "SHA-512-256");
+
+  /* Over TLS only, and the line on UDP: no Security-Client. */
+  apply ("SIP_Transport_1_", "UDP", NULL);
+  g_clear_pointer (&policy, g_variant_unref);
+  g_clear_pointer (&client, g_free);
+  policy = line_policy ();
+  g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
+  g_assert_null (client[0]);
+
+  /* Restricted_Access_Domains without the proxy's domain. */
+  apply ("Restricted_Access_Domains", "voip.example.net", NULL);
+  restricted = line_policy ();
+  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
+  g_assert_false (allowed);
+  apply ("Restricted_Access_Domains", "phonesec.test", "MediaSec_Request_1_", "No", NULL);
+  g_clear_pointer (&restricted, g_variant_unref);
+  restricted = line_policy ();
+  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
+  g_assert_true (allowed);
+  apply ("Restricted_Access_Domains", "", NULL);
+}
+
+static char *
+gid_text (void)
+{
+  return g_strdup_printf ("%u", w.sip_gid);
+}
+
+/* Who may call: the SIP stack's group and admins, never the phone's user. */
+static void
+test_access_by_group (void)
+{
+  g_autofree char *gid = gid_text ();
+  g_autofree char *user = NULL;
+  g_autofree char *member = NULL;
+  const char *args = "(@u 1, 'REGISTER', 'sip:sip.phonesec.test', "
+                     "['Digest realm=\"sip.phonesec.test\", nonce=\"n\"'], @a{sv} {})";
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "No", "Yes");
+  user = phonesec_test_call_as_nobody_at (w.bus, NULL, SIP_PATH, SIP_IFACE, "Authorize", args);
+  member = phonesec_test_call_as_nobody_at (w.bus, gid, SIP_PATH, SIP_IFACE, "Authorize", args);
+  g_test_message ("user: %s\nmember: %s", user, member);
+  g_string_append (w.seen, user);
+  g_string_append (w.seen, member);
+  g_assert_true (g_str_has_prefix (user, "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied"));
+  assert_contains (user, "members of group " SIP_GROUP);
+  g_assert_true (g_str_has_prefix (member, "OK ('Authorization', 'Digest username=\"1001\""));
+  /* The test-only options are the admin's. */
+  g_free (member);
+  member = phonesec_test_call_as_nobody_at (
+      w.bus, gid, SIP_PATH, SIP_IFACE, "Authorize",
+      "(@u 1, 'REGISTER', 'sip:x', ['Digest realm=\"r\", nonce=\"n\"'], {'cnonce': <'c'>})");
+  g_assert_true (g_str_has_prefix (member, "ERROR org.phonesec.PhoneSec1.Error.PermissionDenied"));
+}
+
+static void
+test_lines_changed_to_the_stack (void)
+{
+  g_autofree char *gid = gid_text ();
+  g_autofree char *member_out = g_build_filename (w.bus->tmpdir, "member.out", NULL);
+  g_autofree char *user_out = g_build_filename (w.bus->tmpdir, "user.out", NULL);
+  g_autofree char *user_text = NULL;
+  GSubprocess *member = phonesec_test_start_probe_as_nobody (w.bus, gid, member_out);
+  GSubprocess *user = phonesec_test_start_probe_as_nobody (w.bus, NULL, user_out);
+
+  apply ("SIP_Transport_2_", "TCP", NULL);
+  g_assert_true (phonesec_test_wait_file_contains (
+      member_out, "SipSecurity.LinesChanged ([uint32 2],)", 10000));
+  /* A setting of every line (here Restricted_Access_Domains). */
+  apply ("Restricted_Access_Domains", "phonesec.test", NULL);
+  g_assert_true (phonesec_test_wait_file_contains (
+      member_out, "SipSecurity.LinesChanged ([uint32 1, 2, 3, 4],)", 10000));
+  apply ("Restricted_Access_Domains", "", "Proxy_Port", "3130", NULL);
+  g_assert_true (phonesec_test_wait_file_contains (user_out, "Config.Changed", 10000));
+  g_assert_true (g_file_get_contents (user_out, &user_text, NULL, NULL));
+  g_assert_null (strstr (user_text, "LinesChanged"));
+  g_subprocess_force_exit (member);
+  g_subprocess_force_exit (user);
+  g_object_unref (member);
+  g_object_unref (user);
+}
+
+/* --- secrets -------------------------------------------------------------------------------- */
+
+static char *
+reports_text (void)
+{
+  g_autofree char *cmd
+      = g_strdup_printf ("find '%s' -name '*.tar.gz' -exec tar -xzOf {} ';'", w.bus->state_dir);
+  const char *argv[] = { "sh", "-c", cmd, NULL };
+  char *out = NULL;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, NULL, NULL));
+  return out;
+}
+
+static void
+test_password_never_shown (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) export = NULL;
+  g_autoptr (GVariant) get = NULL;
+  g_autoptr (GVariant) lines = NULL;
+  g_autoptr (GVariant) report = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *reports = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *out = NULL;
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  /* Errors that quote what they can: a refused algorithm, a hostile
+   * challenge, a line without a user. */
+  g_assert_null (
+      sip_call ("Authorize",
+                g_variant_new_parsed ("(@u 1, 'REGISTER', 'sip:x', ['Digest realm=\"r\", "
+                                      "nonce=\"n\", algorithm=SHA-256', 'Digest "
+                                      "realm=\"r, nonce'], @a{sv} {})"),
+                "(ss)", &error));
+  g_clear_error (&error);
+  apply ("User_ID_1_", "", NULL);
+  g_assert_null (
+      sip_call ("Authorize",
+                g_variant_new_parsed ("(@u 1, 'REGISTER', 'sip:x', ['Digest realm=\"r\", "
+                                      "nonce=\"n\"'], @a{sv} {})"),
+                "(ss)", &error));
+  g_clear_error (&error);
+  apply ("User_ID_1_", "1001", NULL);
+  g_assert_cmpint (register_line (&out), ==, 0);
+  export = phonesec_test_call (w.bus, "org.phonesec.PhoneSec1.Config", "ExportProfile",
+                               g_variant_new_parsed ("(@a{sv} {},)"), &error);
+  g_assert_no_error (error);
+  get = phonesec_test_call (w.bus, "org.phonesec.PhoneSec1.Config", "Get",
+                            g_variant_new_parsed ("(['Password_1_', 'User_ID_1_'],)"), &error);
+  g_assert_no_error (error);
+  lines = phonesec_test_get_property (w.bus, SIP_PATH, SIP_IFACE, "Lines");
+  report = g_dbus_connection_call_sync (
+      w.bus->connection, "org.phonesec.PhoneSec1", "/org/phonesec/PhoneSec1/plugins/prt_uploader",
+      "org.phonesec.PhoneSec1.ProblemReport", "Generate", g_variant_new ("(s)", "sip secrets test"),
+      NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autofree char *a = g_variant_print (export, FALSE);
+    g_autofree char *b = g_variant_print (get, FALSE);
+    g_autofree char *c = g_variant_print (lines, FALSE);
+
+    text = g_strdup_printf ("%s\n%s\n%s", a, b, c);
+  }
+  log = phonesec_test_bus_dup_log (w.bus);
+  reports = reports_text ();
+  g_test_message ("looked at %u bytes of replies and outputs, %u of log, %u of reports",
+                  (guint) (w.seen->len + strlen (text)), (guint) strlen (log),
+                  (guint) strlen (reports));
+  g_assert_cmpuint (strlen (reports), >, 1000);
+  assert_contains (reports, "Password_1_"); /* the export names it... */
+  g_assert_null (strstr (text, PASSWORD));  /* ...never its value */
+  g_assert_null (strstr (w.seen->str, PASSWORD));
+  g_assert_null (strstr (log, PASSWORD));
+  g_assert_null (strstr (reports, PASSWORD));
+  assert_contains (text, "'Password_1_': <''>");
+}
+
+int
+main (int argc, char **argv)
+{
+  static const RegisterCase cases[] = {
+    { "UDP", SIP_TEST_SERVER_NAME ":5060", "MD5" },
+    { "TCP", SIP_TEST_SERVER_NAME ":5060", "MD5" },
+    { "TLS", SIP_TEST_SERVER_NAME ":5061", "MD5" },
+    { "UDP", SIP_TEST_SERVER_NAME ":5070", "SHA-256" },
+    { "TCP", SIP_TEST_SERVER_NAME ":5070", "SHA-256" },
+    { "TLS", SIP_TEST_SERVER_NAME ":5071", "SHA-256" },
+  };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path
+          = g_strdup_printf ("/sip/register/%s-%s", cases[i].transport, cases[i].algorithm);
+
+      g_test_add_data_func (path, &cases[i], test_register);
+    }
+  g_test_add_func ("/sip/register/wrong-password", test_register_wrong_password);
+  g_test_add_func ("/sip/register/sha256-without-rfc8760", test_register_sha256_without_rfc8760);
+  g_test_add_func ("/sip/register/tls-name-mismatch", test_register_tls_name_mismatch);
+  g_test_add_func ("/sip/check-server-certificate", test_check_server_certificate);
+  g_test_add_func ("/sip/authorize/bad-request", test_authorize_refuses_a_bad_request);
+  g_test_add_func ("/sip/auth-invite/sipsak", test_auth_invite);
+  g_test_add_func ("/sip/line-policy", test_line_policy);
+  g_test_add_func ("/sip/access/group", test_access_by_group);
+  g_test_add_func ("/sip/lines-changed", test_lines_changed_to_the_stack);
+  g_test_add_func ("/sip/secrets/password-never-shown", test_password_never_shown);
+  world_start ();
+  status = g_test_run ();
+  world_stop ();
+  return status;
+}
