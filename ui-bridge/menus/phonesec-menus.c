@@ -30,10 +30,23 @@ typedef struct
   guint menu_export;
   guint actions_export;
   guint name_id;
+  guint screens_update_id;
   int status;
 } Menus;
 
-/* Actions first: a state change reaches clients before the redrawn lines. */
+static gboolean
+on_update_screens (gpointer user_data)
+{
+  Menus *menus = user_data;
+
+  menus->screens_update_id = 0;
+  phonesec_menus_screens_update (menus->screens);
+  return G_SOURCE_REMOVE;
+}
+
+/* Action states at once; the screens after the action group's exporter has
+ * sent them (its idle runs first) and once for a burst of changes: a Vpn
+ * state reaches clients before the lines are redrawn. */
 static void
 on_source_changed (PhonesecMenusSource *source, const char *path, const char *interface,
                    gpointer user_data)
@@ -46,7 +59,8 @@ on_source_changed (PhonesecMenusSource *source, const char *path, const char *in
     phonesec_menus_actions_update (menus->actions);
   else
     phonesec_menus_actions_update_interface (menus->actions, interface);
-  phonesec_menus_screens_update (menus->screens);
+  if (menus->screens_update_id == 0)
+    menus->screens_update_id = g_idle_add_full (G_PRIORITY_LOW, on_update_screens, menus, NULL);
 }
 
 static void
@@ -118,6 +132,8 @@ unexport (Menus *menus)
 {
   if (menus->name_id != 0)
     g_bus_unown_name (menus->name_id);
+  if (menus->screens_update_id != 0)
+    g_source_remove (menus->screens_update_id);
   if (menus->actions_export != 0)
     g_dbus_connection_unexport_action_group (menus->connection, menus->actions_export);
   if (menus->menu_export != 0)
