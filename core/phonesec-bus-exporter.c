@@ -108,7 +108,8 @@ send_to_peer (const char *unique_name, const PhonesecCaller *caller, gpointer us
     {
       GVariant *args = emission->build (role, emission->user_data);
 
-      emission->args[role] = args != NULL ? g_variant_ref_sink (args) : NULL;
+      /* Builders return floating or owned values: take either. */
+      emission->args[role] = args != NULL ? g_variant_take_ref (args) : NULL;
       emission->built[role] = TRUE;
     }
   if (emission->args[role] == NULL)
@@ -373,8 +374,11 @@ forward_signal (GClosure *closure, GValue *return_value, guint n_param_values,
 
       if (arg == NULL)
         break;
-      g_variant_builder_add_value (
-          &builder, g_dbus_gvalue_to_gvariant (&param_values[i], G_VARIANT_TYPE (arg->signature)));
+      /* Never floating: the builder would take a second reference. */
+      g_autoptr (GVariant) value
+          = g_dbus_gvalue_to_gvariant (&param_values[i], G_VARIANT_TYPE (arg->signature));
+
+      g_variant_builder_add_value (&builder, value);
     }
   args = g_variant_ref_sink (g_variant_builder_end (&builder));
   /* A property change before the signal is announced before it. */
@@ -530,7 +534,7 @@ properties_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller 
           g_dbus_method_invocation_return_gerror (invocation, error);
           return;
         }
-      g_variant_ref_sink (value);
+      g_variant_take_ref (value); /* non-floating replies are ours already */
       shown = phonesec_bus_rule_filter_value (phonesec_bus_rules_property (iface->rules, property),
                                               value, self->store, role);
       g_dbus_method_invocation_return_value (invocation, g_variant_new ("(v)", shown));
