@@ -6,6 +6,10 @@
  *                [--state-dir DIR]
  *   phonesec-web --set-password admin|user [--state-dir DIR]   (password on stdin)
  *
+ * Layer 5, the top: start-up (options, the bus, the web server's
+ * parameters, the TLS policy), the main loop and re-execution. It calls
+ * every layer below; nothing calls it (README.md, "Layers").
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-web.h"
@@ -19,6 +23,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec-web-cert.h"
+#include "phonesec-web-login.h"
+#include "phonesec-web-server.h"
+#include "phonesec-web-status.h"
 
 static char *opt_bus = NULL;
 static char *opt_listen = NULL;
