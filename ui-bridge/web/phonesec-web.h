@@ -3,7 +3,7 @@
  *
  * Data and limits only: each file's functions are declared in its own
  * header, and each layer calls only the ones below it (README.md,
- * "Layers").
+ * "Layers"; checked by scripts/call-cycles, test web-call-cycles).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
