@@ -150,26 +150,105 @@ param_on_page (PhonesecWebRequest *req, GVariant *facts)
          && phonesec_web_param_visible (req->role, access);
 }
 
-static void
-render_tab (PhonesecWebRequest *req, guint status)
+/* The text a parameter's field shows: the user's input when the daemon
+ * refused the form, else the current value. */
+static char *
+field_text (PhonesecWebRequest *req, const char *name, GVariant *facts)
 {
-  GString *out = g_string_new (NULL);
-  g_autofree char *current = phonesec_web_tab_path (req->tab, req->line);
-  g_autofree char *title = phonesec_web_page_tab_title (req);
-  g_autofree char *section = NULL;
-  g_autoptr (GPtrArray) sections = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GVariant) value = NULL;
+
+  if (req->form != NULL && g_hash_table_contains (req->form, name))
+    return g_strdup (g_hash_table_lookup (req->form, name));
+  value = req->values != NULL ? g_variant_lookup_value (req->values, name, NULL) : NULL;
+  return form_text (facts, value);
+}
+
+/* One parameter: its label, its control, the daemon's complaint about it,
+ * its help. */
+static void
+append_param_row (PhonesecWebRequest *req, GString *out, const char *name, GVariant *facts)
+{
+  const char *label = name, *help = NULL, *access = "na";
+  g_autofree char *text = field_text (req, name, facts);
+  const char *error = req->errors != NULL ? g_hash_table_lookup (req->errors, name) : NULL;
+  gboolean active;
+
+  g_variant_lookup (facts, "label", "&s", &label);
+  g_variant_lookup (facts, "help", "&s", &help);
+  g_variant_lookup (facts, "access", "&s", &access);
+  g_string_append_printf (out, "<tr class=\"param%s\" data-param=\"%s\"><th><label for=\"f-%s\">",
+                          error != NULL ? " invalid" : "", name, name);
+  phonesec_web_append_escaped (out, T (req, label));
+  g_string_append (out, "</label></th><td>");
+  append_control (req, out, name, facts, text, phonesec_web_param_writable (req->role, access));
+  if (error != NULL)
+    {
+      g_string_append_printf (out, "<div class=\"error field-error\" id=\"err-%s\">", name);
+      phonesec_web_append_escaped (out, error);
+      g_string_append (out, "</div>");
+    }
+  g_string_append (out, "</td><td class=\"help\">");
+  if (help != NULL)
+    phonesec_web_append_escaped (out, T (req, help));
+  /* Never let a setting look like a protection that is on when
+   * nothing on this phone acts on it. */
+  if (g_variant_lookup (facts, "active", "b", &active) && !active)
+    g_string_append_printf (out, "<div class=\"inactive\" id=\"inactive-%s\">%s</div>", name,
+                            T (req, N_ ("Not active on this phone: nothing on this phone "
+                                        "acts on this setting.")));
+  g_string_append (out, "</td></tr>\n");
+}
+
+/* The sections of the page in order of first appearance: a section's
+ * parameters stay together even when the schema lists them apart. */
+static GPtrArray *
+page_sections (PhonesecWebRequest *req)
+{
+  GPtrArray *sections = g_ptr_array_new_with_free_func (g_free);
   GVariantIter iter;
   const char *name;
   GVariant *facts;
 
-  if (title == NULL)
+  g_variant_iter_init (&iter, req->describe);
+  while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
     {
-      g_string_free (out, TRUE);
-      phonesec_web_respond_error (req, SOUP_STATUS_NOT_FOUND, T (req, N_ ("No such page.")));
-      return;
-    }
+      const char *sec = "";
 
-  phonesec_web_page_begin (req, out, title, current);
+      if (!param_on_page (req, facts))
+        continue;
+      g_variant_lookup (facts, "section", "&s", &sec);
+      if (!g_ptr_array_find_with_equal_func (sections, sec, g_str_equal, NULL))
+        g_ptr_array_add (sections, g_strdup (sec));
+    }
+  return sections;
+}
+
+static void
+append_section (PhonesecWebRequest *req, GString *out, const char *section)
+{
+  GVariantIter iter;
+  const char *name;
+  GVariant *facts;
+
+  g_string_append (out, "<section><h2>");
+  phonesec_web_append_escaped (out, T (req, section));
+  g_string_append (out, "</h2><table>\n");
+  g_variant_iter_init (&iter, req->describe);
+  while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
+    {
+      const char *sec = "";
+
+      g_variant_lookup (facts, "section", "&s", &sec);
+      if (param_on_page (req, facts) && strcmp (sec, section) == 0)
+        append_param_row (req, out, name, facts);
+    }
+  g_string_append (out, "</table></section>\n");
+}
+
+/* The daemon's refusal or our notice, above the form. */
+static void
+append_messages (PhonesecWebRequest *req, GString *out)
+{
   if (req->general_error != NULL)
     {
       g_string_append (out, "<p class=\"error\" id=\"form-error\">");
@@ -182,6 +261,13 @@ render_tab (PhonesecWebRequest *req, guint status)
       phonesec_web_append_escaped (out, req->notice);
       g_string_append (out, "</p>\n");
     }
+}
+
+static void
+append_form (PhonesecWebRequest *req, GString *out, const char *current)
+{
+  g_autoptr (GPtrArray) sections = page_sections (req);
+
   g_string_append_printf (out,
                           "<form method=\"post\" action=\"%s\" id=\"config-form\">\n"
                           "<input type=\"hidden\" name=\"csrf\" value=\"",
@@ -193,91 +279,31 @@ render_tab (PhonesecWebRequest *req, guint status)
   g_string_append_printf (
       out, "\">\n<input type=\"hidden\" name=\"generation\" value=\"%" G_GUINT64_FORMAT "\">\n",
       req->generation);
-
-  /* Sections in order of first appearance; a section's parameters stay
-   * together even when the schema lists them apart. */
-  g_variant_iter_init (&iter, req->describe);
-  while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
-    {
-      const char *sec = "";
-
-      if (!param_on_page (req, facts))
-        continue;
-      g_variant_lookup (facts, "section", "&s", &sec);
-      if (!g_ptr_array_find_with_equal_func (sections, sec, g_str_equal, NULL))
-        g_ptr_array_add (sections, g_strdup (sec));
-    }
-  for (guint s = 0; s < sections->len; s++)
-    {
-      g_variant_iter_init (&iter, req->describe);
-      while (g_variant_iter_loop (&iter, "{&s@a{sv}}", &name, &facts))
-        {
-          const char *sec = "", *label = name, *help = NULL, *access = "na";
-          g_autoptr (GVariant) value = NULL;
-          g_autofree char *text = NULL;
-          const char *error;
-          gboolean writable, active;
-
-          if (!param_on_page (req, facts))
-            continue;
-          g_variant_lookup (facts, "section", "&s", &sec);
-          if (strcmp (sec, sections->pdata[s]) != 0)
-            continue;
-          g_variant_lookup (facts, "label", "&s", &label);
-          g_variant_lookup (facts, "help", "&s", &help);
-          g_variant_lookup (facts, "access", "&s", &access);
-          writable = phonesec_web_param_writable (req->role, access);
-          if (g_strcmp0 (section, sec) != 0)
-            {
-              if (section != NULL)
-                g_string_append (out, "</table></section>\n");
-              g_free (section);
-              section = g_strdup (sec);
-              g_string_append (out, "<section><h2>");
-              phonesec_web_append_escaped (out, T (req, sec));
-              g_string_append (out, "</h2><table>\n");
-            }
-          /* The user's input is kept when the daemon refused the form. */
-          if (req->form != NULL && g_hash_table_contains (req->form, name))
-            text = g_strdup (g_hash_table_lookup (req->form, name));
-          else
-            {
-              value = req->values != NULL ? g_variant_lookup_value (req->values, name, NULL) : NULL;
-              text = form_text (facts, value);
-            }
-          error = req->errors != NULL ? g_hash_table_lookup (req->errors, name) : NULL;
-          g_string_append_printf (
-              out, "<tr class=\"param%s\" data-param=\"%s\"><th><label for=\"f-%s\">",
-              error != NULL ? " invalid" : "", name, name);
-          phonesec_web_append_escaped (out, T (req, label));
-          g_string_append (out, "</label></th><td>");
-          append_control (req, out, name, facts, text, writable);
-          if (error != NULL)
-            {
-              g_string_append_printf (out, "<div class=\"error field-error\" id=\"err-%s\">", name);
-              phonesec_web_append_escaped (out, error);
-              g_string_append (out, "</div>");
-            }
-          g_string_append (out, "</td><td class=\"help\">");
-          if (help != NULL)
-            phonesec_web_append_escaped (out, T (req, help));
-          /* Never let a setting look like a protection that is on when
-           * nothing on this phone acts on it. */
-          if (g_variant_lookup (facts, "active", "b", &active) && !active)
-            g_string_append_printf (out, "<div class=\"inactive\" id=\"inactive-%s\">%s</div>",
-                                    name,
-                                    T (req, N_ ("Not active on this phone: nothing on this phone "
-                                                "acts on this setting.")));
-          g_string_append (out, "</td></tr>\n");
-        }
-    }
-  if (section != NULL)
-    g_string_append (out, "</table></section>\n");
+  for (guint i = 0; i < sections->len; i++)
+    append_section (req, out, sections->pdata[i]);
   g_string_append_printf (out,
                           "<p class=\"actions\"><button type=\"submit\" id=\"submit\">%s</button>"
                           " <a href=\"%s\" id=\"undo\">%s</a></p>\n</form>\n",
                           T (req, N_ ("Submit All Changes")), current,
                           T (req, N_ ("Undo All Changes")));
+}
+
+static void
+render_tab (PhonesecWebRequest *req, guint status)
+{
+  g_autofree char *current = phonesec_web_tab_path (req->tab, req->line);
+  g_autofree char *title = phonesec_web_page_tab_title (req);
+  GString *out;
+
+  if (title == NULL)
+    {
+      phonesec_web_respond_error (req, SOUP_STATUS_NOT_FOUND, T (req, N_ ("No such page.")));
+      return;
+    }
+  out = g_string_new (NULL);
+  phonesec_web_page_begin (req, out, title, current);
+  append_messages (req, out);
+  append_form (req, out, current);
   phonesec_web_page_end (req, out);
   phonesec_web_respond_html (req->msg, status, out);
 }
