@@ -1,9 +1,12 @@
 /* phonesec-web-login.c: the login page and its form: the password hash
  * checked in a worker thread, behind the login throttle.
  *
+ * Layer 3, a page: it calls the request leaf below it, never the router
+ * (README.md, "Layers").
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "phonesec-web.h"
+#include "phonesec-web-login.h"
 
 #include <string.h>
 

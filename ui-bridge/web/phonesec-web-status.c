@@ -2,6 +2,9 @@
  * and the TLS policy's, from Manager.GetObjects) and its live updates as
  * server-sent events fed by PropertiesChanged.
  *
+ * Layer 3, a page: it calls the page frame and the request leaf below
+ * it, never the router (README.md, "Layers").
+ *
  * phonesec-web is an administrator on the bus, so what it reads and hears
  * is the admin's view. A session of the phone's user gets the user's
  * view instead: the page asks GetObjects with access-level=user, and its
@@ -10,7 +13,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "phonesec-web.h"
+#include "phonesec-web-status.h"
 
 #include <string.h>
 
@@ -180,14 +183,20 @@ objects_options (PhonesecWebRole role)
   return g_variant_builder_end (&options);
 }
 
-void
-phonesec_web_status_page (PhonesecWebRequest *req)
+static void
+describe_ready (PhonesecWebRequest *req)
 {
   g_dbus_connection_call (req->web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
                           PHONESEC_DBUS_INTERFACE_MANAGER, "GetObjects",
                           g_variant_new_tuple ((GVariant *[]){ objects_options (req->role) }, 1),
                           G_VARIANT_TYPE ("(a{oa{sa{sv}}})"), G_DBUS_CALL_FLAGS_NONE,
                           PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, objects_done, req);
+}
+
+void
+phonesec_web_status_page (PhonesecWebRequest *req)
+{
+  phonesec_web_page_start (req, describe_ready);
 }
 
 /* --- server-sent events -------------------------------------------------------------- */

@@ -6,6 +6,10 @@
  *                [--state-dir DIR]
  *   phonesec-web --set-password admin|user [--state-dir DIR]   (password on stdin)
  *
+ * Layer 5, the top: start-up (options, the bus, the web server's
+ * parameters, the TLS policy), the main loop and re-execution. It calls
+ * every layer below; nothing calls it (README.md, "Layers").
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "phonesec-web.h"
@@ -19,6 +23,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec-web-cert.h"
+#include "phonesec-web-login.h"
+#include "phonesec-web-server.h"
+#include "phonesec-web-status.h"
 
 static char *opt_bus = NULL;
 static char *opt_listen = NULL;
@@ -267,8 +274,6 @@ on_signal (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Lost the bus (dbus-daemon stopped): stop with an error, systemd
- * restarts us; GDBus's own exit-on-close would raise SIGTERM instead. */
 /* phonesecd sends its signals to the clients that have called it: ask for
  * them each time it starts (it re-executes on a TLS policy change). */
 static void
@@ -287,6 +292,8 @@ on_daemon_appeared (GDBusConnection *bus, const char *name, const char *owner, g
                           G_DBUS_CALL_FLAGS_NONE, PHONESEC_WEB_CALL_TIMEOUT_MS, NULL, NULL, NULL);
 }
 
+/* Lost the bus (dbus-daemon stopped): stop with an error, systemd
+ * restarts us; GDBus's own exit-on-close would raise SIGTERM instead. */
 static void
 on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *error, gpointer data)
 {
@@ -296,38 +303,233 @@ on_bus_closed (GDBusConnection *bus, gboolean remote_peer_vanished, GError *erro
   g_main_loop_quit (data);
 }
 
-int
-main (int argc, char **argv)
+static void
+init_gettext (void)
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GMainLoop) loop = NULL;
-  g_autoptr (GSocketAddress) listen_address = NULL;
-  g_autoptr (GSocketAddress) bound_address = NULL;
-  g_autoptr (GTlsCertificate) certificate = NULL;
-  g_autofree char *mo_path = NULL;
-  g_autofree char *state_dir = NULL;
-  guint config_subscription, daemon_watch;
-  PhonesecWeb web = { 0 };
-
-  g_auto (GStrv) argv_copy = g_strdupv (argv);
-
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+}
 
-  context = g_option_context_new (NULL);
+static gboolean
+parse_options (int *argc, char ***argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+
   g_option_context_set_summary (context, _ ("The phone's web administration pages."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, argc, argv, &error))
     {
       g_printerr ("phonesec-web: %s\n", error->message);
-      return 2;
+      return FALSE;
     }
-  state_dir = g_strdup (opt_state_dir != NULL          ? opt_state_dir
-                        : g_getenv ("STATE_DIRECTORY") ? g_getenv ("STATE_DIRECTORY")
-                                                       : "/var/lib/phonesec-web");
+  return TRUE;
+}
+
+static char *
+choose_state_dir (void)
+{
+  return g_strdup (opt_state_dir != NULL          ? opt_state_dir
+                   : g_getenv ("STATE_DIRECTORY") ? g_getenv ("STATE_DIRECTORY")
+                                                  : "/var/lib/phonesec-web");
+}
+
+static gboolean
+open_bus (PhonesecWeb *web)
+{
+  g_autoptr (GError) error = NULL;
+
+  web->bus = connect_bus (&error);
+  if (web->bus == NULL)
+    {
+      g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
+      return FALSE;
+    }
+  g_dbus_connection_set_exit_on_close (web->bus, FALSE);
+  return TRUE;
+}
+
+/* HTTP or HTTPS, where to listen (*listen_address stays NULL when
+ * Enable_Web_Server is No and --listen is not given), and which parameter
+ * changes need a restart. */
+static gboolean
+choose_serving (PhonesecWeb *web, GSocketAddress **listen_address)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean enabled = TRUE;
+  gboolean https = TRUE;
+  guint port = 80;
+
+  if (!read_web_settings (web->bus, &enabled, &port, &https, &error))
+    {
+      g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
+      return FALSE;
+    }
+  /* --http (tests, development) overrides Enable_Protocol. */
+  web->https = opt_http ? FALSE : https;
+  watch_protocol = !opt_http;
+  watch_tls = web->https;
+  watch_listen = *listen_address == NULL;
+  if (*listen_address == NULL)
+    {
+      if (!enabled)
+        {
+          /* Stays up without listening, to start serving when it is set
+           * back to Yes. */
+          g_message ("Enable_Web_Server is No: not serving");
+        }
+      else
+        {
+          g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+          /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
+          *listen_address = g_inet_socket_address_new (any, web->https ? 443 : (guint16) port);
+        }
+    }
+  return TRUE;
+}
+
+/* The account hashes (made at first start) and the French catalogue. */
+static gboolean
+load_accounts_and_catalogue (PhonesecWeb *web)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *mo_path = NULL;
+
+  web->accounts = phonesec_web_accounts_load (web->state_dir, &error);
+  if (web->accounts == NULL)
+    {
+      g_printerr ("phonesec-web: accounts: %s\n", error->message);
+      return FALSE;
+    }
+  mo_path = g_build_filename (locale_dir (), "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  web->fr = phonesec_web_mo_new_from_file (mo_path, &error);
+  if (web->fr == NULL)
+    g_warning ("French pages will show English: %s", error->message);
+  return TRUE;
+}
+
+/* Over HTTPS: the TLS policy, then the device certificate. */
+static gboolean
+prepare_tls (PhonesecWeb *web, GTlsCertificate **certificate)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!web->https)
+    return TRUE;
+  apply_tls_policy (web->bus);
+  *certificate = phonesec_web_cert_ensure (web->state_dir, &error);
+  if (*certificate == NULL)
+    {
+      g_printerr ("phonesec-web: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Tests and scripts/dev-run read this line for the chosen port. */
+static void
+print_listening (PhonesecWeb *web, GSocketAddress *bound_address)
+{
+  GInetSocketAddress *local = G_INET_SOCKET_ADDRESS (bound_address);
+  g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (local));
+
+  printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web->https ? "https" : "http",
+          strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
+          g_inet_socket_address_get_port (local));
+}
+
+static gboolean
+start_serving (PhonesecWeb *web, GTlsCertificate *certificate, GSocketAddress *listen_address)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketAddress) bound_address = NULL;
+
+  /* TLS is the listener's: libsoup gets connections once their handshake is done. */
+  web->server = soup_server_new ("server-header", "phonesec-web", NULL);
+  web->sessions = phonesec_web_sessions_new ();
+  web->throttle = phonesec_web_throttle_new ();
+  phonesec_web_events_init (web);
+  soup_server_add_handler (web->server, NULL, phonesec_web_handle, web, NULL);
+  g_signal_connect (web->server, "request-started", G_CALLBACK (phonesec_web_request_started), web);
+
+  web->listener = phonesec_web_listener_new (web->server, web->https ? certificate : NULL);
+  if (listen_address != NULL
+      && !phonesec_web_listener_listen (web->listener, listen_address, &bound_address, &error))
+    {
+      g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
+      return FALSE;
+    }
+  if (bound_address != NULL)
+    print_listening (web, bound_address);
+  fflush (stdout);
+  return TRUE;
+}
+
+/* Until SIGTERM or SIGINT, the bus is lost, or a parameter read at start
+ * changes (restart_requested). */
+static void
+run_main_loop (PhonesecWeb *web, GMainLoop *loop)
+{
+  guint config_subscription, daemon_watch;
+
+  g_unix_signal_add (SIGTERM, on_signal, loop);
+  g_unix_signal_add (SIGINT, on_signal, loop);
+  g_signal_connect (web->bus, "closed", G_CALLBACK (on_bus_closed), loop);
+  config_subscription = g_dbus_connection_signal_subscribe (
+      web->bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_INTERFACE_CONFIG, "Changed", PHONESEC_DBUS_PATH,
+      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
+  daemon_watch
+      = g_bus_watch_name_on_connection (web->bus, PHONESEC_DBUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                        on_daemon_appeared, NULL, NULL, NULL);
+  g_main_loop_run (loop);
+  g_bus_unwatch_name (daemon_watch);
+  g_dbus_connection_signal_unsubscribe (web->bus, config_subscription);
+  g_signal_handlers_disconnect_by_func (web->bus, on_bus_closed, loop);
+}
+
+static void
+shut_down (PhonesecWeb *web)
+{
+  phonesec_web_events_shutdown (web);
+  phonesec_web_login_shutdown (web);
+  soup_server_disconnect (web->server);
+  g_clear_object (&web->server);
+  phonesec_web_listener_free (web->listener);
+  phonesec_web_sessions_free (web->sessions);
+  phonesec_web_throttle_free (web->throttle);
+  phonesec_web_mo_free (web->fr);
+  g_key_file_unref (web->accounts);
+  g_clear_object (&web->bus);
+}
+
+/* Same pid, same arguments: the new process reads the parameters again. */
+static void
+reexecute (void)
+{
+  /* Every descriptor is close-on-exec (GLib's default). */
+  execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
+  g_printerr ("phonesec-web: cannot re-execute: %s\n", g_strerror (errno));
+  exit_status = 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (GSocketAddress) listen_address = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autofree char *state_dir = NULL;
+  PhonesecWeb web = { 0 };
+
+  g_auto (GStrv) argv_copy = g_strdupv (argv);
+
+  init_gettext ();
+  if (!parse_options (&argc, &argv))
+    return 2;
+  state_dir = choose_state_dir ();
   if (opt_set_password != NULL)
     return set_password (state_dir);
 
@@ -347,129 +549,16 @@ main (int argc, char **argv)
     }
 
   web.state_dir = state_dir;
-  web.bus = connect_bus (&error);
-  if (web.bus == NULL)
-    {
-      g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
-      return 1;
-    }
-  g_dbus_connection_set_exit_on_close (web.bus, FALSE);
-
-  {
-    gboolean enabled = TRUE;
-    gboolean https = TRUE;
-    guint port = 80;
-
-    if (!read_web_settings (web.bus, &enabled, &port, &https, &error))
-      {
-        g_printerr ("phonesec-web: cannot read the web server settings: %s\n", error->message);
-        return 1;
-      }
-    /* --http (tests, development) overrides Enable_Protocol. */
-    web.https = opt_http ? FALSE : https;
-    watch_protocol = !opt_http;
-    watch_tls = web.https;
-    watch_listen = listen_address == NULL;
-    if (listen_address == NULL)
-      {
-        if (!enabled)
-          {
-            /* Stays up without listening, to start serving when it is set
-             * back to Yes. */
-            g_message ("Enable_Web_Server is No: not serving");
-          }
-        else
-          {
-            g_autoptr (GInetAddress) any = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
-            /* Web_Server_Port is the HTTP port; HTTPS uses 443. */
-            listen_address = g_inet_socket_address_new (any, web.https ? 443 : (guint16) port);
-          }
-      }
-  }
-
-  web.accounts = phonesec_web_accounts_load (state_dir, &error);
-  if (web.accounts == NULL)
-    {
-      g_printerr ("phonesec-web: accounts: %s\n", error->message);
-      return 1;
-    }
-  mo_path = g_build_filename (locale_dir (), "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-  web.fr = phonesec_web_mo_new_from_file (mo_path, &error);
-  if (web.fr == NULL)
-    {
-      g_warning ("French pages will show English: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  if (web.https)
-    {
-      apply_tls_policy (web.bus);
-      certificate = phonesec_web_cert_ensure (state_dir, &error);
-      if (certificate == NULL)
-        {
-          g_printerr ("phonesec-web: %s\n", error->message);
-          return 1;
-        }
-    }
-  /* TLS is the listener's: libsoup gets connections once their handshake is done. */
-  web.server = soup_server_new ("server-header", "phonesec-web", NULL);
-  web.sessions = phonesec_web_sessions_new ();
-  web.throttle = phonesec_web_throttle_new ();
-  phonesec_web_events_init (&web);
-  soup_server_add_handler (web.server, NULL, phonesec_web_handle, &web, NULL);
-  g_signal_connect (web.server, "request-started", G_CALLBACK (phonesec_web_request_started), &web);
-
-  web.listener = phonesec_web_listener_new (web.server, web.https ? certificate : NULL);
-  if (listen_address != NULL
-      && !phonesec_web_listener_listen (web.listener, listen_address, &bound_address, &error))
-    {
-      g_printerr ("phonesec-web: cannot listen: %s\n", error->message);
-      return 1;
-    }
-  if (bound_address != NULL)
-    {
-      GInetSocketAddress *local = G_INET_SOCKET_ADDRESS (bound_address);
-      g_autofree char *host = g_inet_address_to_string (g_inet_socket_address_get_address (local));
-
-      /* Tests and scripts/dev-run read this line for the chosen port. */
-      printf ("phonesec-web: listening on %s://%s%s%s:%u/\n", web.https ? "https" : "http",
-              strchr (host, ':') != NULL ? "[" : "", host, strchr (host, ':') != NULL ? "]" : "",
-              g_inet_socket_address_get_port (local));
-    }
-  fflush (stdout);
+  if (!open_bus (&web) || !choose_serving (&web, &listen_address)
+      || !load_accounts_and_catalogue (&web) || !prepare_tls (&web, &certificate)
+      || !start_serving (&web, certificate, listen_address))
+    return 1;
 
   loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_signal, loop);
-  g_unix_signal_add (SIGINT, on_signal, loop);
-  g_signal_connect (web.bus, "closed", G_CALLBACK (on_bus_closed), loop);
-  config_subscription = g_dbus_connection_signal_subscribe (
-      web.bus, PHONESEC_DBUS_NAME, PHONESEC_DBUS_INTERFACE_CONFIG, "Changed", PHONESEC_DBUS_PATH,
-      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_config_changed, loop, NULL);
-  daemon_watch
-      = g_bus_watch_name_on_connection (web.bus, PHONESEC_DBUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                        on_daemon_appeared, NULL, NULL, NULL);
-  g_main_loop_run (loop);
-  g_bus_unwatch_name (daemon_watch);
-
-  phonesec_web_events_shutdown (&web);
-  phonesec_web_login_shutdown (&web);
-  soup_server_disconnect (web.server);
-  g_clear_object (&web.server);
-  phonesec_web_listener_free (web.listener);
-  phonesec_web_sessions_free (web.sessions);
-  phonesec_web_throttle_free (web.throttle);
-  phonesec_web_mo_free (web.fr);
-  g_key_file_unref (web.accounts);
-  g_dbus_connection_signal_unsubscribe (web.bus, config_subscription);
-  g_signal_handlers_disconnect_by_func (web.bus, on_bus_closed, loop);
-  g_clear_object (&web.bus);
+  run_main_loop (&web, loop);
+  shut_down (&web);
   if (restart_requested && exit_status == 0)
-    {
-      /* Every descriptor is close-on-exec (GLib's default). */
-      execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
-      g_printerr ("phonesec-web: cannot re-execute: %s\n", g_strerror (errno));
-      exit_status = 1;
-    }
+    reexecute ();
   g_strfreev (saved_argv);
   g_free (self_path);
   return exit_status;
