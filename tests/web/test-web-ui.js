@@ -118,7 +118,8 @@ async function startStack() {
   }
   const bus = start('dbus-daemon', ['--config-file=' + env('PHONESEC_BUS_CONF'), '--nofork',
     `--address=unix:path=${tmp}/bus`, '--print-address=1']);
-  busAddress = (await waitForLine(bus, /^(unix:[^\n]+)\n/, 10000))[1];
+  // dbus-daemon may warn first (a policy user unknown on a dev machine).
+  busAddress = (await waitForLine(bus, /^(unix:[^\n]+)\n/m, 10000))[1];
 
   fs.mkdirSync(path.join(tmp, 'state'));
   start(env('PHONESECD'), [`--bus=${busAddress}`, `--state-dir=${tmp}/state`,
