@@ -153,8 +153,8 @@ read_params (PhonesecTestBus *bus, guint *out_changing)
       param->value[0] = to_text (default_value);
       /* A restart parameter would set PendingRestart: harmless, but the
        * benchmark should not depend on what restart-marked changes do. A
-       * TLS policy change re-executes the daemon (DESIGN.md): those stay
-       * in the profile, at their current value. */
+       * TLS policy change restarts the network service (DESIGN.md): those
+       * stay in the profile, at their current value. */
       g_variant_lookup (facts, "restart", "b", &restart);
       if (!restart && !g_strv_contains (tls_policy, name))
         param->value[1] = other_value (bus, name, facts, param->value[0]);

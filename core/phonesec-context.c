@@ -342,10 +342,11 @@ phonesec_context_get_state_dir (PhonesecContext *self)
   return self->state_dir;
 }
 
-SoupSession *
-phonesec_context_get_soup_session (PhonesecContext *self)
+PhonesecHttpClient *
+phonesec_context_get_http_client (PhonesecContext *self)
 {
-  return self->core->soup_session;
+  g_return_val_if_fail (PHONESEC_IS_CONTEXT (self), NULL);
+  return self->core->http_client;
 }
 
 void

@@ -4,10 +4,9 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
-
 #include "phonesec/phonesec-crash.h"
 #include "phonesec/phonesec-device.h"
+#include "phonesec/phonesec-http.h"
 #include "phonesec/phonesec-metrics.h"
 #include "phonesec/phonesec-upload.h"
 #include "phonesec-actors.h"
@@ -26,10 +25,10 @@ typedef struct
 {
   PhonesecSchema *schema;
   PhonesecConfigStore *store;
-  GDBusConnection *connection;   /* NULL until the bus is connected */
-  PhonesecCallers *callers;      /* who calls: NULL until the bus is connected */
-  PhonesecBusExporter *exporter; /* NULL until the bus is connected */
-  SoupSession *soup_session;
+  GDBusConnection *connection;     /* NULL until the bus is connected */
+  PhonesecCallers *callers;        /* who calls: NULL until the bus is connected */
+  PhonesecBusExporter *exporter;   /* NULL until the bus is connected */
+  PhonesecHttpClient *http_client; /* the network service's */
   PhonesecProxySlot *proxy_slot;
   PhonesecDevice *device;
   PhonesecNetwork *network;

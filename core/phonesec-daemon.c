@@ -33,6 +33,7 @@
 #include "tls/phonesec-tls-probe.h"
 #include "phonesec-dbus-generated.h"
 #include "phonesec-log-writer.h"
+#include "phonesec-netd-host.h"
 #include "phonesec-notify.h"
 #include "phonesec-plugin-guard.h"
 #include "phonesec-plugin-host.h"
@@ -51,8 +52,7 @@ struct _PhonesecDaemon
   PhonesecCallers *callers;
   PhonesecDBusConfigService *config_service;
   PhonesecDBusTlsService *tls_service;
-  char *tls_priority; /* what glib-networking of this process uses */
-  guint restart_idle;
+  PhonesecNetdHost *netd; /* the network service: every HTTP(S) request */
   PhonesecDBusManager *manager;
   char *store_error;
   GHashTable *declared_actors; /* unique bus name → Declared* (Manager.DeclareActor) */
@@ -220,41 +220,13 @@ static void own_name (PhonesecDaemon *self);
 
 static void begin_stop (PhonesecDaemon *self, const char *why);
 static void configure_tls (PhonesecDaemon *self);
+static void update_warnings (PhonesecDaemon *self);
 
 static gboolean
 is_tls_parameter (const char *name)
 {
   return g_str_equal (name, "TLS_Min_Version") || g_str_equal (name, "TLS_Cipher_List")
          || g_str_equal (name, "FIPS_Mode");
-}
-
-static gboolean
-restart_for_tls (gpointer user_data)
-{
-  PhonesecDaemon *self = user_data;
-
-  self->restart_idle = 0;
-  self->restart = TRUE;
-  begin_stop (self, "the TLS policy changed; re-executing so every connection follows it");
-  return G_SOURCE_REMOVE;
-}
-
-/* The new policy is in force for our own sessions at once; the shared
- * SoupSession's (glib-networking's) needs a new process. The restart waits
- * for an idle moment: the transaction's reply goes out first, and pending
- * writes finish before the exec (begin_stop waits for them). */
-static void
-tls_policy_changed (PhonesecDaemon *self)
-{
-  g_autofree char *priority = NULL;
-
-  configure_tls (self);
-  priority = phonesec_tls_policy_dup_priority (self->core.tls, PHONESEC_CIPHER_APP_DEFAULT);
-  if (g_strcmp0 (priority, self->tls_priority) == 0 || self->restart_idle != 0)
-    return;
-  if (self->manager != NULL)
-    phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
-  self->restart_idle = g_idle_add (restart_for_tls, self);
 }
 
 static void
@@ -269,18 +241,18 @@ on_store_changed (PhonesecConfigStore *store, guint64 generation, const char *co
   if (g_strv_contains (names, "Webex_Metrics_Enable"))
     phonesec_metrics_set_sending_allowed (self->core.metrics,
                                           store_bool (self, "Webex_Metrics_Enable"));
+  /* In force at once for our own TLS sessions; the network service
+   * restarts when what it uses changed (phonesec-netd-host.c). */
   for (guint i = 0; names[i] != NULL; i++)
     if (is_tls_parameter (names[i]))
       {
-        tls_policy_changed (self);
+        configure_tls (self);
         break;
       }
   for (guint i = 0; names[i] != NULL; i++)
     {
       const PhonesecParamSpec *spec = phonesec_schema_lookup (self->core.schema, names[i]);
 
-      /* The TLS policy restarts the daemon itself, and only when the
-       * priority in force really changes (tls_policy_changed). */
       if (spec != NULL && spec->restart && !is_tls_parameter (spec->name) && self->manager != NULL)
         phonesec_dbus_manager_set_pending_restart (self->manager, TRUE);
     }
@@ -322,19 +294,6 @@ configure_tls (PhonesecDaemon *self)
                                  store_bool (self, "FIPS_Mode"));
 }
 
-/* Every request of the shared HTTP client is counted, and so are its TLS
- * failures: an untrusted certificate, or a connection the policy refused. */
-static void
-on_request_done (SoupSession *session, SoupMessage *message, gpointer user_data)
-{
-  PhonesecDaemon *self = user_data;
-
-  phonesec_metrics_counter_add (self->core.metrics, "core.http.requests", 1);
-  if (soup_message_get_tls_peer_certificate_errors (message) != 0
-      || phonesec_tls_guard_get_error (message) != NULL)
-    phonesec_metrics_counter_add (self->core.metrics, "core.tls.failures", 1);
-}
-
 /* Runs in GDBus's worker thread: only counts (the registry is locked). */
 static GDBusMessage *
 count_method_calls (GDBusConnection *connection, GDBusMessage *message, gboolean incoming,
@@ -347,10 +306,10 @@ count_method_calls (GDBusConnection *connection, GDBusMessage *message, gboolean
   return message;
 }
 
-/* glib-networking reads G_TLS_GNUTLS_PRIORITY once per process, at its first
- * TLS connection: it is set here, before any, and a policy change re-executes
- * the daemon (see tls_policy_changed). Our own GnuTLS sessions take the
- * policy per connection. */
+/* The TLS policy and trust store, and the network service that carries
+ * every HTTP(S) request under them (in its own process: glib-networking
+ * reads its priority once per process). No certificate is parsed here:
+ * the helper loads the trust store when it starts. */
 static gboolean
 setup_tls (PhonesecDaemon *self, GError **error)
 {
@@ -360,18 +319,14 @@ setup_tls (PhonesecDaemon *self, GError **error)
   if (self->core.tls == NULL)
     return FALSE;
   configure_tls (self);
-  self->tls_priority
-      = phonesec_tls_policy_dup_priority (self->core.tls, PHONESEC_CIPHER_APP_DEFAULT);
-  g_setenv ("G_TLS_GNUTLS_PRIORITY", self->tls_priority, TRUE);
-
-  self->core.soup_session = soup_session_new_with_options (
-      "proxy-resolver", self->core.proxy_slot, "user-agent", "phonesec/" PACKAGE_VERSION, "timeout",
-      60, "tls-database", phonesec_tls_policy_get_database (self->core.tls), NULL);
-  phonesec_tls_policy_guard_session (self->core.tls, self->core.soup_session);
+  self->netd = phonesec_netd_host_new (self->core.tls, G_PROXY_RESOLVER (self->core.proxy_slot),
+                                       self->core.metrics, self->core.crash_log,
+                                       self->options.netd_user, error);
+  if (self->netd == NULL)
+    return FALSE;
+  self->core.http_client = phonesec_netd_host_get_client (self->netd);
   /* A custom CA added or removed may mend (or break) the bundle file. */
   g_signal_connect_swapped (self->core.tls, "changed", G_CALLBACK (update_warnings), self);
-  g_signal_connect (self->core.soup_session, "request-unqueued", G_CALLBACK (on_request_done),
-                    self);
   return TRUE;
 }
 
@@ -385,7 +340,7 @@ setup_uploads (PhonesecDaemon *self, GError **error)
   phonesec_metrics_set_sending_allowed (self->core.metrics,
                                         store_bool (self, "Webex_Metrics_Enable"));
   self->core.upload_queue
-      = phonesec_upload_queue_new (dir, self->core.soup_session, self->core.metrics);
+      = phonesec_upload_queue_new (dir, self->core.http_client, self->core.metrics);
   if (self->options.upload_retry != NULL)
     {
       guint64 min_ms = 0, max_ms = 0;
@@ -552,6 +507,7 @@ finish_stop (gpointer user_data)
       && g_get_monotonic_time () - self->stop_started < UPLOAD_GRACE_US)
     return G_SOURCE_CONTINUE;
   phonesec_plugin_host_deactivate_all (self->plugins);
+  phonesec_netd_host_shutdown (self->netd);
   if (self->core.connection != NULL)
     g_dbus_connection_flush_sync (self->core.connection, NULL, NULL);
   g_unlink (self->marker_path);
@@ -585,7 +541,6 @@ on_unix_signal (gpointer user_data)
   if (self->restart)
     g_message ("Stopping instead of restarting: signal received");
   self->restart = FALSE;
-  g_clear_handle_id (&self->restart_idle, g_source_remove);
   begin_stop (user_data, "signal received");
   return G_SOURCE_CONTINUE;
 }
@@ -876,6 +831,8 @@ plugins_activated (GObject *source, GAsyncResult *result, gpointer user_data)
   phonesec_dbus_manager_set_state (self->manager, "running");
   phonesec_notify ("READY=1\nSTATUS=Serving the phone's security parameters");
   g_message ("phonesecd %s ready on the bus as %s", PACKAGE_VERSION, PHONESEC_DBUS_NAME);
+  /* Ready for the first request, once everything else is. */
+  phonesec_netd_host_start (self->netd);
 }
 
 static void
@@ -884,6 +841,10 @@ on_name_acquired (GDBusConnection *connection, const char *name, gpointer user_d
   PhonesecDaemon *self = user_data;
 
   self->name_acquired = TRUE;
+  /* Before any TLS client: the plugins activate next. */
+  phonesec_tls_policy_load_trust (self->core.tls);
+  phonesec_netd_host_trust_loaded (self->netd);
+  update_warnings (self);
   phonesec_plugin_host_activate_async (self->plugins, plugins_activated, self);
 }
 
@@ -931,6 +892,7 @@ export_objects (PhonesecDaemon *self, GError **error)
                                         phonesec_schema_get_line_count (self->core.schema));
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
+  phonesec_netd_host_set_manager (self->netd, self->manager);
   update_warnings (self);
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
   g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);
@@ -954,7 +916,7 @@ export_objects (PhonesecDaemon *self, GError **error)
   if (self->config_service == NULL)
     return FALSE;
   self->tls_service = phonesec_dbus_tls_service_new (self->core.exporter, self->core.tls,
-                                                     self->core.soup_session, self->callers, error);
+                                                     self->core.http_client, self->callers, error);
   if (self->tls_service == NULL)
     return FALSE;
   return TRUE;
@@ -1069,7 +1031,6 @@ phonesec_daemon_free (PhonesecDaemon *self)
     return;
   g_clear_pointer (&self->config_service, phonesec_dbus_config_service_free);
   g_clear_pointer (&self->tls_service, phonesec_dbus_tls_service_free);
-  g_clear_handle_id (&self->restart_idle, g_source_remove);
   g_clear_object (&self->plugins);
   /* Unregisters every object (Manager and Network included). */
   g_clear_object (&self->core.exporter);
@@ -1078,14 +1039,14 @@ phonesec_daemon_free (PhonesecDaemon *self)
   g_clear_object (&self->callers);
   g_clear_object (&self->core.upload_queue);
   g_clear_object (&self->core.store);
-  g_clear_object (&self->core.soup_session);
+  self->core.http_client = NULL;
+  g_clear_pointer (&self->netd, phonesec_netd_host_free);
   g_clear_object (&self->core.metrics);
   g_clear_object (&self->core.crash_log);
   g_free (self->core.log_path);
   g_clear_object (&self->core.proxy_slot);
   g_clear_object (&self->core.network);
   g_clear_object (&self->core.tls);
-  g_free (self->tls_priority);
   g_clear_object (&self->core.device);
   g_clear_object (&self->core.connection);
   g_clear_pointer (&self->declared_actors, g_hash_table_unref);

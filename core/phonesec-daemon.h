@@ -23,6 +23,7 @@ typedef struct
   char *ca_file;
   int plugin_timeout; /* seconds one plugin may take to activate; 0 = the host's default */
   char *upload_retry; /* "MIN_MS:MAX_MS" retry delays of the upload queue, or NULL */
+  char *netd_user;    /* whom the network service runs as (phonesecd as root), or NULL */
   gboolean verbose;
 } PhonesecDaemonOptions;
 

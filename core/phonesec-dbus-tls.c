@@ -14,7 +14,7 @@ struct _PhonesecDBusTlsService
 {
   PhonesecDBusTlsPolicy *skeleton;
   PhonesecTlsPolicy *policy;
-  SoupSession *session;
+  PhonesecHttpClient *client;
   PhonesecCallers *callers;
   PhonesecBusExporter *exporter;
   gulong changed_handler;
@@ -146,7 +146,7 @@ probe_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *call
                                              q);
       return;
     }
-  phonesec_tls_probe_async (self->policy, self->session, url, client, app, NULL, probe_done,
+  phonesec_tls_probe_async (self->policy, self->client, url, client, app, NULL, probe_done,
                             g_object_ref (invocation));
 }
 
@@ -180,8 +180,6 @@ add_ca_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *cal
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
-  /* New connections trust it at once: the shared session's database. */
-  soup_session_set_tls_database (self->session, phonesec_tls_policy_get_database (self->policy));
   g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", fingerprint));
 }
 
@@ -213,7 +211,6 @@ remove_ca_with_caller (GDBusMethodInvocation *invocation, const PhonesecCaller *
       g_dbus_method_invocation_return_gerror (invocation, error);
       return;
     }
-  soup_session_set_tls_database (self->session, phonesec_tls_policy_get_database (self->policy));
   g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
@@ -229,13 +226,13 @@ on_handle_remove_ca (PhonesecDBusTlsPolicy *skeleton, GDBusMethodInvocation *inv
 
 PhonesecDBusTlsService *
 phonesec_dbus_tls_service_new (PhonesecBusExporter *exporter, PhonesecTlsPolicy *policy,
-                               SoupSession *session, PhonesecCallers *callers, GError **error)
+                               PhonesecHttpClient *client, PhonesecCallers *callers, GError **error)
 {
   PhonesecDBusTlsService *self = g_new0 (PhonesecDBusTlsService, 1);
 
   self->skeleton = phonesec_dbus_tls_policy_skeleton_new ();
   self->policy = g_object_ref (policy);
-  self->session = g_object_ref (session);
+  self->client = g_object_ref (client);
   self->callers = g_object_ref (callers);
   sync_properties (self);
   self->changed_handler
@@ -267,7 +264,7 @@ phonesec_dbus_tls_service_free (PhonesecDBusTlsService *self)
   g_clear_object (&self->exporter);
   g_object_unref (self->skeleton);
   g_object_unref (self->policy);
-  g_object_unref (self->session);
+  g_object_unref (self->client);
   g_object_unref (self->callers);
   g_free (self);
 }

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include "phonesec/phonesec-http.h"
 
 #include "phonesec-bus-exporter.h"
 #include "phonesec-callers.h"
@@ -16,7 +16,7 @@ typedef struct _PhonesecDBusTlsService PhonesecDBusTlsService;
 
 PhonesecDBusTlsService *phonesec_dbus_tls_service_new (PhonesecBusExporter *exporter,
                                                        PhonesecTlsPolicy *policy,
-                                                       SoupSession *session,
+                                                       PhonesecHttpClient *client,
                                                        PhonesecCallers *callers, GError **error);
 void phonesec_dbus_tls_service_free (PhonesecDBusTlsService *self);
 

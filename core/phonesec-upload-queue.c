@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "phonesec-credentials.h"
+#include "phonesec-http-private.h"
 #include "phonesec-upload-queue.h"
 
 #define ITEM_GROUP "Item"
@@ -25,6 +26,8 @@
 #define DEFAULT_MAX_MS (60 * 60 * 1000)
 #define DEFAULT_MAX_ITEMS 32
 #define DEFAULT_MAX_BYTES (8 * 1024 * 1024)
+/* What is kept of a reply: only its status matters. */
+#define MAX_REPLY (64 * 1024)
 
 typedef struct
 {
@@ -49,7 +52,7 @@ struct _PhonesecUploadQueue
 {
   GObject parent_instance;
   char *dir;
-  SoupSession *session;
+  PhonesecHttpClient *client;
   PhonesecMetrics *metrics;
   GPtrArray *items; /* Item*, by seq */
   guint64 next_seq;
@@ -319,11 +322,13 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   Item *item = self->in_flight;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) reply = NULL;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (PhonesecHttpResponse) response = NULL;
   guint status;
 
-  reply = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  status = reply != NULL ? soup_message_get_status (msg) : 0;
+  reply = phonesec_http_client_send_and_read_finish (PHONESEC_HTTP_CLIENT (source), result,
+                                                     &response, &error);
+  /* A long reply body is cut short: the status is what counts. */
+  status = response != NULL ? phonesec_http_response_get_status (response) : 0;
   self->in_flight = NULL;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -335,7 +340,7 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (item->dropped)
     item_free (item);
-  else if (SOUP_STATUS_IS_SUCCESSFUL (status))
+  else if (status >= 200 && status < 300)
     {
       g_autofree char *message = g_strdup_printf (_ ("delivered (HTTP %u)"), status);
       finish_item (self, item, TRUE, status, message);
@@ -343,10 +348,13 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       g_autofree char *where = phonesec_upload_url_for_display (item->url);
-      g_autofree char *message = status == 0
-                                     ? g_strdup_printf (_ ("%s: %s"), where, error->message)
-                                     : g_strdup_printf (_ ("%s answered HTTP %u %s"), where, status,
-                                                        soup_message_get_reason_phrase (msg));
+      g_autofree char *reason
+          = response != NULL
+                ? phonesec_netd_clean_text (phonesec_http_response_get_reason (response), 80)
+                : NULL;
+      g_autofree char *message
+          = status == 0 ? g_strdup_printf (_ ("%s: %s"), where, error->message)
+                        : g_strdup_printf (_ ("%s answered HTTP %u %s"), where, status, reason);
       gboolean permanent = status >= 400 && status < 500 && status != 408 && status != 429;
 
       if (permanent)
@@ -392,16 +400,17 @@ ask_secret (PhonesecUploadQueue *self, Item *item, const char *ref)
   return secret;
 }
 
-/* The owner's user:password for the item as an Authorization header value
- * (in memory only), or NULL. Sent with the first request, as curl does with
- * a URL's user information: a 401 round trip would resend the body. */
-static char *
+/* The owner's user:password for the item as an Authorization header value,
+ * or NULL. Sent with the first request, as curl does with a URL's user
+ * information: a 401 round trip would resend the body. */
+static PhonesecSecret *
 dup_basic_auth (PhonesecUploadQueue *self, Item *item)
 {
   g_autoptr (PhonesecSecret) userinfo = NULL;
   g_autofree char *plain = NULL;
   g_autofree char *encoded = NULL;
-  char *header;
+  g_autofree char *header = NULL;
+  PhonesecSecret *secret;
 
   if (item->userinfo_ref == NULL
       || (userinfo = ask_secret (self, item, item->userinfo_ref)) == NULL)
@@ -413,55 +422,56 @@ dup_basic_auth (PhonesecUploadQueue *self, Item *item)
   explicit_bzero (plain, strlen (plain));
   header = g_strconcat ("Basic ", encoded, NULL);
   explicit_bzero (encoded, strlen (encoded));
-  return header;
+  secret = phonesec_secret_new (header, -1);
+  explicit_bzero (header, strlen (header));
+  return secret;
 }
 
 static void
 send_item (PhonesecUploadQueue *self, Item *item)
 {
   g_autofree char *body_path = item_path (self, item, ".body");
-  g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (body_path);
   g_autoptr (GError) error = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GFileInputStream) body = NULL;
+  g_autoptr (PhonesecHttpRequest) request = NULL;
+  g_autoptr (PhonesecSecret) authorization = NULL;
+  g_autoptr (GFileInfo) info = NULL;
   GHashTableIter iter;
   gpointer key, value;
-  g_autofree char *authorization = NULL;
 
-  mapped = g_mapped_file_new (body_path, FALSE, &error);
-  msg = soup_message_new (item->method, item->url);
-  if (mapped == NULL || msg == NULL)
+  /* The body streams from its file: never whole in memory, and a file
+   * seeks, so it can be sent again (redirect, a restarted service). */
+  body = g_file_read (file, NULL, &error);
+  if (body != NULL)
+    info = g_file_input_stream_query_info (body, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, &error);
+  if (info == NULL)
     {
-      g_autofree char *message = g_strdup_printf (
-          _ ("cannot be sent: %s"), error != NULL ? error->message : _ ("invalid URL"));
+      g_autofree char *message = g_strdup_printf (_ ("cannot be sent: %s"), error->message);
       g_warning ("Upload queue: item %s of %s %s", item->id, item->owner, message);
       finish_item (self, item, FALSE, 0, message);
       return;
     }
-  body = g_mapped_file_get_bytes (mapped);
-  soup_message_set_request_body_from_bytes (
-      msg, item->content_type != NULL ? item->content_type : "application/octet-stream", body);
+  request = phonesec_http_request_new (item->method, item->url);
+  phonesec_http_request_set_body (
+      request, item->content_type != NULL ? item->content_type : "application/octet-stream",
+      G_INPUT_STREAM (body), g_file_info_get_size (info));
   g_hash_table_iter_init (&iter, item->headers);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    soup_message_headers_replace (soup_message_get_request_headers (msg), key, value);
+    phonesec_http_request_add_header (request, key, value);
   if ((authorization = dup_basic_auth (self, item)) != NULL)
-    {
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                    authorization);
-      explicit_bzero (authorization, strlen (authorization));
-    }
+    phonesec_http_request_add_secret_header (request, "Authorization", authorization);
   g_hash_table_iter_init (&iter, item->secret_headers);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autoptr (PhonesecSecret) secret = ask_secret (self, item, value);
 
       if (secret != NULL)
-        soup_message_headers_replace (soup_message_get_request_headers (msg), key,
-                                      phonesec_secret_peek (secret));
+        phonesec_http_request_add_secret_header (request, key, secret);
     }
   self->in_flight = item;
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_LOW, self->cancellable, on_sent,
-                                    g_object_ref (self));
+  phonesec_http_client_send_and_read_async (self->client, request, MAX_REPLY, self->cancellable,
+                                            on_sent, g_object_ref (self));
 }
 
 static gboolean
@@ -771,13 +781,13 @@ on_sending_allowed_changed (PhonesecMetrics *metrics, gboolean allowed, gpointer
 }
 
 PhonesecUploadQueue *
-phonesec_upload_queue_new (const char *dir, SoupSession *session, PhonesecMetrics *metrics)
+phonesec_upload_queue_new (const char *dir, PhonesecHttpClient *client, PhonesecMetrics *metrics)
 {
   g_autoptr (PhonesecUploadQueue) self = g_object_new (PHONESEC_TYPE_UPLOAD_QUEUE, NULL);
   g_autoptr (GError) local_error = NULL;
 
   self->dir = g_strdup (dir);
-  self->session = g_object_ref (session);
+  self->client = g_object_ref (client);
   if (metrics != NULL)
     {
       self->metrics = g_object_ref (metrics);
@@ -816,7 +826,7 @@ phonesec_upload_queue_finalize (GObject *object)
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->secret_funcs, g_hash_table_unref);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->session);
+  g_clear_object (&self->client);
   g_clear_object (&self->metrics);
   g_free (self->dir);
   G_OBJECT_CLASS (phonesec_upload_queue_parent_class)->finalize (object);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include "phonesec/phonesec-http.h"
 
 #include "phonesec/phonesec-metrics.h"
 #include "phonesec/phonesec-upload.h"
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 /* Loads the items left in @dir (created 0700) by earlier runs. A folder
  * that cannot be created or read is a warning (the queue starts empty and
  * adding an item says why it fails), never a reason not to start. */
-PhonesecUploadQueue *phonesec_upload_queue_new (const char *dir, SoupSession *session,
+PhonesecUploadQueue *phonesec_upload_queue_new (const char *dir, PhonesecHttpClient *client,
                                                 PhonesecMetrics *metrics);
 /* Sending starts when the plugins are active, so that their owners see
  * every "item-done" of the items earlier runs left. */

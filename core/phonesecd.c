@@ -33,6 +33,7 @@ options_clear (PhonesecDaemonOptions *options)
   g_clear_pointer (&options->admin_group, g_free);
   g_clear_pointer (&options->ca_file, g_free);
   g_clear_pointer (&options->upload_retry, g_free);
+  g_clear_pointer (&options->netd_user, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PhonesecDaemonOptions, options_clear)
@@ -94,6 +95,10 @@ main (int argc, char **argv)
       N_ ("Group whose members are administrators (default: phonesec-admin)"), "GROUP" },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &options.ca_file,
       N_ ("Extra trusted CA certificates (development and tests)"), "FILE" },
+    { "netd-user", 0, 0, G_OPTION_ARG_STRING, &options.netd_user,
+      N_ ("User the network service (phonesec-netd) runs as when phonesecd is root (default: "
+          "phonesec-netd, else nobody)"),
+      "USER" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options.verbose, N_ ("Log debug messages"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version and exit"), NULL },
     G_OPTION_ENTRY_NULL,

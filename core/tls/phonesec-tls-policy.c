@@ -37,13 +37,17 @@ struct _PhonesecTlsPolicy
   char *ca_file;
   char *system_bundle;
   char *bundle_path;
-  GTlsDatabase *database;
+  char *trust_file; /* what HTTP clients trust: bundle_path, or the system CAs */
+  /* trust_file parsed, for chains checked in phonesecd (a SIP stack's):
+   * made on first use, so that a phone without one never parses it. */
+  GTlsDatabase *chain_database;
   char *trust_error; /* "" or why bundle_path is not the whole trust store */
 };
 
 enum
 {
   SIGNAL_CHANGED,
+  SIGNAL_TRUST_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -65,8 +69,9 @@ phonesec_tls_policy_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->system_bundle);
   g_free (self->bundle_path);
+  g_free (self->trust_file);
+  g_clear_object (&self->chain_database);
   g_free (self->trust_error);
-  g_clear_object (&self->database);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (phonesec_tls_policy_parent_class)->finalize (object);
 }
@@ -77,6 +82,10 @@ phonesec_tls_policy_class_init (PhonesecTlsPolicyClass *klass)
   G_OBJECT_CLASS (klass)->finalize = phonesec_tls_policy_finalize;
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* A CA added or removed (also emits "changed"). */
+  signals[SIGNAL_TRUST_CHANGED]
+      = g_signal_new ("trust-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -190,18 +199,18 @@ write_bundle (PhonesecTlsPolicy *self, const GString *wanted, GError **error)
   return FALSE;
 }
 
-/* One PEM bundle: what GIO, libldap and libopenconnect each take. A file
- * that could not be written is said in trust_error and in @write_error
- * (optional); FALSE only when no trust database can be made at all. */
-static gboolean
-rebuild_bundle (PhonesecTlsPolicy *self, GError **out_write_error, GError **error)
+/* One PEM bundle: what the network service, libldap and libopenconnect
+ * each take. A file that could not be written is said in trust_error and
+ * in @write_error (optional). Nothing parses the certificates here: the
+ * network service does, in its own process. */
+static void
+rebuild_bundle (PhonesecTlsPolicy *self, GError **out_write_error)
 {
   g_autoptr (GString) bundle = g_string_new (NULL);
   g_autoptr (GDir) dir = g_dir_open (self->trust_dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) write_error = NULL;
-  const char *database_file = self->bundle_path;
-  GTlsDatabase *database;
+  const char *trust_file = self->bundle_path;
   const char *name;
 
   append_file (bundle, self->system_bundle);
@@ -227,7 +236,7 @@ rebuild_bundle (PhonesecTlsPolicy *self, GError **out_write_error, GError **erro
     {
       /* The system CAs alone are a part of the trust store: nothing is
        * trusted that should not be. */
-      database_file = self->system_bundle;
+      trust_file = self->system_bundle;
       set_trust_error (
           self, g_strdup_printf (_ ("The trust store %s could not be written (%s): the LDAP and "
                                     "VPN clients cannot verify servers, and phonesecd's own HTTPS "
@@ -237,23 +246,13 @@ rebuild_bundle (PhonesecTlsPolicy *self, GError **out_write_error, GError **erro
     }
   if (self->trust_error[0] != '\0')
     g_warning ("%s", self->trust_error);
-
-  database = g_tls_file_database_new (database_file, error);
-  if (database == NULL && database_file != self->bundle_path)
-    {
-      /* No system bundle either: GIO's own idea of the system's CAs. */
-      g_clear_error (error);
-      database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-    }
-  if (database == NULL)
-    return FALSE;
   g_mutex_lock (&self->lock);
-  g_clear_object (&self->database);
-  self->database = database;
+  g_free (self->trust_file);
+  self->trust_file = g_strdup (trust_file);
+  g_clear_object (&self->chain_database);
   g_mutex_unlock (&self->lock);
   if (write_error != NULL && out_write_error != NULL)
     *out_write_error = g_steal_pointer (&write_error);
-  return TRUE;
 }
 
 PhonesecTlsPolicy *
@@ -281,12 +280,20 @@ phonesec_tls_policy_new (const char *trust_dir, const char *ca_file, const char 
     }
   parent = g_path_get_dirname (trust_dir);
   self->bundle_path = g_build_filename (parent, "ca-bundle.pem", NULL);
-  /* A bundle that cannot be written is a warning (trust_error), not a
-   * reason to stay off the bus: the phone must start on a full disk. */
-  if (!rebuild_bundle (self, NULL, error))
-    return NULL;
+  /* Until phonesec_tls_policy_load_trust(): the file as it is. */
+  self->trust_file
+      = g_strdup (g_file_test (self->bundle_path, G_FILE_TEST_EXISTS) ? self->bundle_path
+                                                                      : self->system_bundle);
   phonesec_tls_policy_configure (self, "TLS 1.1", "", FALSE);
   return g_steal_pointer (&self);
+}
+
+void
+phonesec_tls_policy_load_trust (PhonesecTlsPolicy *self)
+{
+  /* A bundle that cannot be written is a warning (trust_error), not a
+   * reason to stop: the phone must start on a full disk. */
+  rebuild_bundle (self, NULL);
 }
 
 /* --- the policy ---------------------------------------------------------- */
@@ -530,10 +537,10 @@ phonesec_tls_policy_get_bundle_path (PhonesecTlsPolicy *self)
   return self->bundle_path;
 }
 
-GTlsDatabase *
-phonesec_tls_policy_get_database (PhonesecTlsPolicy *self)
+const char *
+phonesec_tls_policy_get_trust_file (PhonesecTlsPolicy *self)
 {
-  return self->database;
+  return self->trust_file;
 }
 
 /* Why a chain failed, in the admin's words: the first flag that says. */
@@ -553,6 +560,21 @@ chain_problem (GTlsCertificateFlags flags)
   return _ ("it could not be verified");
 }
 
+/* The trust file as a GTlsDatabase; GIO's own idea of the system's CAs
+ * when there is no file at all. */
+static GTlsDatabase *
+new_chain_database (const char *trust_file)
+{
+  g_autoptr (GError) error = NULL;
+  GTlsDatabase *database = g_tls_file_database_new (trust_file, &error);
+
+  if (database != NULL)
+    return database;
+  g_debug ("trust store %s: %s", trust_file, error->message);
+  database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  return database;
+}
+
 gboolean
 phonesec_tls_policy_verify_server_chain (PhonesecTlsPolicy *self, GTlsCertificate *chain,
                                          GError **error)
@@ -562,7 +584,9 @@ phonesec_tls_policy_verify_server_chain (PhonesecTlsPolicy *self, GTlsCertificat
   GTlsCertificateFlags flags;
 
   g_mutex_lock (&self->lock);
-  database = self->database != NULL ? g_object_ref (self->database) : NULL;
+  if (self->chain_database == NULL)
+    self->chain_database = new_chain_database (self->trust_file);
+  database = self->chain_database != NULL ? g_object_ref (self->chain_database) : NULL;
   g_mutex_unlock (&self->lock);
   if (database == NULL)
     {
@@ -671,13 +695,12 @@ phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **e
                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
                                 &write_error))
     {
-      if (!rebuild_bundle (self, &write_error, error))
-        return NULL;
+      rebuild_bundle (self, &write_error);
       /* Not in the bundle, so not added: back to the store as it was. */
       if (write_error != NULL)
         {
           g_unlink (path);
-          rebuild_bundle (self, NULL, NULL);
+          rebuild_bundle (self, NULL);
         }
     }
   if (write_error != NULL)
@@ -687,6 +710,7 @@ phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **e
                    write_error->message);
       return NULL;
     }
+  g_signal_emit (self, signals[SIGNAL_TRUST_CHANGED], 0);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return g_steal_pointer (&fingerprint);
 }
@@ -716,8 +740,8 @@ phonesec_tls_policy_remove_ca (PhonesecTlsPolicy *self, const char *fingerprint,
   /* A bundle that could not be rewritten no longer holds the CA either
    * (rebuild_bundle removes a file that trusts more than the store): the
    * removal stands, trust_error says the rest. */
-  if (!rebuild_bundle (self, NULL, error))
-    return FALSE;
+  rebuild_bundle (self, NULL);
+  g_signal_emit (self, signals[SIGNAL_TRUST_CHANGED], 0);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   return TRUE;
 }

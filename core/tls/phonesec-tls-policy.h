@@ -28,6 +28,14 @@ G_DECLARE_FINAL_TYPE (PhonesecTlsPolicy, phonesec_tls_policy, PHONESEC, TLS_POLI
  */
 PhonesecTlsPolicy *phonesec_tls_policy_new (const char *trust_dir, const char *ca_file,
                                             const char *system_bundle, GError **error);
+/* Brings the bundle file up to date with the system CAs, --ca-file and the
+ * custom CAs (it writes only when it differs). Once, before the first TLS
+ * client: phonesecd does it as soon as it holds its bus name, which waits
+ * for nothing it does not need. */
+void phonesec_tls_policy_load_trust (PhonesecTlsPolicy *self);
+
+/* Signals: "changed" (the policy or the trust store), "trust-changed" (a
+ * CA added or removed). */
 
 /* Recomputes everything; emits "changed" when the effective policy changed.
  * @min_version: "TLS 1.0" .. "TLS 1.3"; @cipher_list: the OpenSSL string
@@ -85,9 +93,9 @@ gnutls_certificate_credentials_t phonesec_tls_policy_new_credentials (PhonesecTl
  * it could not be written, see get_trust_error: the previous file is kept
  * when it trusts no CA the store no longer holds, else there is none. */
 const char *phonesec_tls_policy_get_bundle_path (PhonesecTlsPolicy *self);
-/* The same as a GTlsDatabase, for GIO/libsoup (transfer none); the system
- * CAs alone while no bundle file exists. */
-GTlsDatabase *phonesec_tls_policy_get_database (PhonesecTlsPolicy *self);
+/* The PEM file the network service's HTTP client trusts: the bundle, or
+ * the system CAs alone while no bundle file exists. */
+const char *phonesec_tls_policy_get_trust_file (PhonesecTlsPolicy *self);
 /* Whether @chain (a server certificate and the issuers it sent) leads to a
  * CA of the trust store as it is now, valid today; the host name is not
  * checked here (phonesec-tls-hostname.h). */

@@ -1,8 +1,6 @@
-/* phonesec-tls-probe.c: what a connection under the current policy gets.
- *
- * Also the handshake guard of the shared SoupSession: glib-networking takes
- * one priority string per process and a priority string may enable more
- * suites than the admin's OpenSSL list; the guard refuses those.
+/* phonesec-tls-probe.c: what a connection under the current policy gets,
+ * through the network service (its SoupSession, with the handshake checks
+ * of phonesec-netd-tls-guard.c) or a direct GnuTLS session.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,11 +8,11 @@
 #include <gnutls/x509.h>
 
 #include "phonesec/phonesec-error.h"
+#include "phonesec-http-private.h"
 #include "phonesec-tls-hostname.h"
 #include "phonesec-tls-probe.h"
 
 #define PROBE_TIMEOUT_SECONDS 15
-#define GUARD_ERROR_KEY "phonesec-tls-guard-error"
 
 const char *
 phonesec_tls_version_name (gnutls_protocol_t version)
@@ -36,182 +34,45 @@ phonesec_tls_version_name (gnutls_protocol_t version)
     }
 }
 
-static gnutls_protocol_t
-gio_version (GTlsProtocolVersion version)
-{
-  switch (version)
-    {
-      case G_TLS_PROTOCOL_VERSION_SSL_3_0:
-        return GNUTLS_SSL3;
-      case G_TLS_PROTOCOL_VERSION_TLS_1_0:
-        return GNUTLS_TLS1_0;
-      case G_TLS_PROTOCOL_VERSION_TLS_1_1:
-        return GNUTLS_TLS1_1;
-      case G_TLS_PROTOCOL_VERSION_TLS_1_2:
-        return GNUTLS_TLS1_2;
-      case G_TLS_PROTOCOL_VERSION_TLS_1_3:
-        return GNUTLS_TLS1_3;
-      default:
-        return GNUTLS_VERSION_UNKNOWN;
-    }
-}
-
-/* --- the guard on the shared session ------------------------------------ */
-
-typedef struct
-{
-  PhonesecTlsPolicy *policy;
-  PhonesecCipherAppClass app;
-} Guard;
-
-/* A resumed session (TLS 1.3 tickets) skips the certificate check that the
- * first handshake made, possibly against a trust store that has lost a CA
- * since: check the chain against the store as it is now. */
-static gboolean
-check_peer_chain (PhonesecTlsPolicy *policy, GTlsConnection *connection, GError **error)
-{
-  GTlsCertificate *peer = g_tls_connection_get_peer_certificate (connection);
-  GTlsCertificateFlags flags;
-  g_autoptr (GError) local = NULL;
-
-  if (peer == NULL)
-    {
-      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                           _ ("the server sent no certificate"));
-      return FALSE;
-    }
-  flags = g_tls_database_verify_chain (phonesec_tls_policy_get_database (policy), peer,
-                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, NULL, NULL,
-                                       G_TLS_DATABASE_VERIFY_NONE, NULL, &local);
-  if (local != NULL || (flags & ~G_TLS_CERTIFICATE_BAD_IDENTITY) != 0)
-    {
-      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                   _ ("the server certificate is not trusted by the phone's trust store (%s)"),
-                   local != NULL ? local->message : _ ("unknown or untrusted issuer, or expired"));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
-                  gpointer user_data)
-{
-  Guard *guard = user_data;
-  g_autofree char *suite = NULL;
-  g_autoptr (GError) error = NULL;
-  gnutls_protocol_t version;
-
-  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKED || !G_IS_TLS_CONNECTION (connection))
-    return;
-  version = gio_version (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (connection)));
-  suite = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (connection));
-  if (phonesec_tls_policy_check_negotiated (guard->policy, guard->app, version, suite, &error)
-      && check_peer_chain (guard->policy, G_TLS_CONNECTION (connection), &error)
-      && phonesec_tls_check_certificate_hostname (
-          g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (connection)),
-          g_uri_get_host (soup_message_get_uri (message)), PHONESEC_TLS_NAME_FLAGS_NONE, &error))
-    return;
-  /* Closing before the request is written makes the message fail. */
-  g_warning ("Refusing a TLS connection to %s: %s", g_uri_get_host (soup_message_get_uri (message)),
-             error->message);
-  g_object_set_data_full (G_OBJECT (message), GUARD_ERROR_KEY, g_strdup (error->message), g_free);
-  g_io_stream_close (connection, NULL, NULL);
-}
-
-static void
-on_request_queued (SoupSession *session, SoupMessage *message, gpointer user_data)
-{
-  g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), user_data);
-}
-
-void
-phonesec_tls_policy_guard_session (PhonesecTlsPolicy *policy, SoupSession *session)
-{
-  Guard *guard = g_new0 (Guard, 1);
-
-  guard->policy = policy;
-  guard->app = PHONESEC_CIPHER_APP_DEFAULT;
-  g_signal_connect_data (session, "request-queued", G_CALLBACK (on_request_queued), guard,
-                         (GClosureNotify) (void (*) (void)) g_free, 0);
-}
-
-const char *
-phonesec_tls_guard_get_error (SoupMessage *message)
-{
-  return g_object_get_data (G_OBJECT (message), GUARD_ERROR_KEY);
-}
-
-/* --- probe through the shared session ------------------------------------ */
-
-typedef struct
-{
-  char *version;
-  char *suite;
-  char *subject;
-} Seen;
-
-static void
-seen_free (Seen *seen)
-{
-  g_free (seen->version);
-  g_free (seen->suite);
-  g_free (seen->subject);
-  g_free (seen);
-}
-
-static void
-probe_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
-                     gpointer user_data)
-{
-  Seen *seen = user_data;
-  GTlsCertificate *peer;
-
-  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKED || !G_IS_TLS_CONNECTION (connection))
-    return;
-  g_free (seen->version);
-  seen->version = g_strdup (phonesec_tls_version_name (
-      gio_version (g_tls_connection_get_protocol_version (G_TLS_CONNECTION (connection)))));
-  g_free (seen->suite);
-  seen->suite = g_tls_connection_get_ciphersuite_name (G_TLS_CONNECTION (connection));
-  peer = g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (connection));
-  g_free (seen->subject);
-  seen->subject = NULL;
-  if (peer != NULL)
-    g_object_get (peer, "subject-name", &seen->subject, NULL);
-}
+/* --- probe through the network service ------------------------------------ */
 
 static void
 soup_probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  Seen *seen = g_object_get_data (G_OBJECT (task), "seen");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body
-      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  const char *guard_error
-      = message != NULL ? g_object_get_data (G_OBJECT (message), GUARD_ERROR_KEY) : NULL;
+  g_autoptr (PhonesecHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = phonesec_http_client_send_and_read_finish (
+      PHONESEC_HTTP_CLIENT (source), result, &response, &error);
+  GVariant *tls = NULL;
+  const char *version = "", *suite = "", *subject = "";
   GVariantDict dict;
 
-  if (guard_error != NULL)
+  /* A body past the limit is no failure of the connection. */
+  if (response == NULL
+      || (body == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE)))
     {
-      g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                               _ ("TLS connection refused: %s"), guard_error);
+      if (g_error_matches (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_TLS_REFUSED))
+        g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                                 _ ("TLS connection refused: %s"), error->message);
+      else
+        g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                                 _ ("TLS connection failed: %s"), error->message);
       return;
     }
-  if (body == NULL)
+  tls = phonesec_http_response_get_tls_info (response);
+  if (tls != NULL)
     {
-      g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                               _ ("TLS connection failed: %s"), error->message);
-      return;
+      g_variant_lookup (tls, "tls-version", "&s", &version);
+      g_variant_lookup (tls, "tls-suite", "&s", &suite);
+      g_variant_lookup (tls, "tls-peer-subject", "&s", &subject);
     }
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "client", "s", "soup");
-  g_variant_dict_insert (&dict, "version", "s", seen->version != NULL ? seen->version : "");
-  g_variant_dict_insert (&dict, "suite", "s", seen->suite != NULL ? seen->suite : "");
-  g_variant_dict_insert (&dict, "peer-subject", "s", seen->subject != NULL ? seen->subject : "");
-  g_variant_dict_insert (&dict, "http-status", "u", soup_message_get_status (message));
+  g_variant_dict_insert (&dict, "version", "s", version);
+  g_variant_dict_insert (&dict, "suite", "s", suite);
+  g_variant_dict_insert (&dict, "peer-subject", "s", subject);
+  g_variant_dict_insert (&dict, "http-status", "u", phonesec_http_response_get_status (response));
   g_task_return_pointer (task, g_variant_ref_sink (g_variant_dict_end (&dict)),
                          (GDestroyNotify) g_variant_unref);
 }
@@ -235,13 +96,15 @@ shown_url (const char *url)
   return phonesec_quote_for_message (hidden != NULL ? hidden : url, -1);
 }
 
-static void
-probe_with_soup (GTask *task, SoupSession *session, const char *url)
-{
-  g_autoptr (SoupMessage) message = soup_message_new ("GET", url);
-  Seen *seen;
+#define PROBE_BODY_MAX (1024 * 1024)
 
-  if (message == NULL)
+static void
+probe_with_soup (GTask *task, PhonesecHttpClient *client, const char *url)
+{
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", url);
+  g_autoptr (GError) error = NULL;
+
+  if (!phonesec_http_request_check (request, &error))
     {
       g_autofree char *shown = shown_url (url);
 
@@ -250,11 +113,8 @@ probe_with_soup (GTask *task, SoupSession *session, const char *url)
       g_object_unref (task);
       return;
     }
-  seen = g_new0 (Seen, 1);
-  g_object_set_data_full (G_OBJECT (task), "seen", seen, (GDestroyNotify) seen_free);
-  g_signal_connect (message, "network-event", G_CALLBACK (probe_network_event), seen);
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), soup_probe_done, task);
+  phonesec_http_client_send_and_read_async (client, request, PROBE_BODY_MAX,
+                                            g_task_get_cancellable (task), soup_probe_done, task);
 }
 
 /* --- probe with a direct GnuTLS session (in a worker thread) -------------- */
@@ -433,16 +293,16 @@ probe_with_gnutls (GTask *task, PhonesecTlsPolicy *policy, PhonesecCipherAppClas
 }
 
 void
-phonesec_tls_probe_async (PhonesecTlsPolicy *policy, SoupSession *session, const char *url,
-                          PhonesecTlsProbeClient client, PhonesecCipherAppClass app,
-                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                          gpointer user_data)
+phonesec_tls_probe_async (PhonesecTlsPolicy *policy, PhonesecHttpClient *http_client,
+                          const char *url, PhonesecTlsProbeClient client,
+                          PhonesecCipherAppClass app, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, phonesec_tls_probe_async);
   if (client == PHONESEC_TLS_PROBE_SOUP)
-    probe_with_soup (task, session, url);
+    probe_with_soup (task, http_client, url);
   else
     probe_with_gnutls (task, policy, app, url);
 }

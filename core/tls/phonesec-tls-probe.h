@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include "phonesec/phonesec-http.h"
 
 #include "phonesec-tls-policy.h"
 
@@ -12,27 +12,17 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  PHONESEC_TLS_PROBE_SOUP,   /* the phone's shared SoupSession */
+  PHONESEC_TLS_PROBE_SOUP,   /* the network service's SoupSession */
   PHONESEC_TLS_PROBE_GNUTLS, /* a direct GnuTLS session (as LDAP, SIP use) */
 } PhonesecTlsProbeClient;
 
 /* Result: a{sv} with version s, suite s, client s, peer-subject s and, for
  * https with the soup client, http-status u. */
-void phonesec_tls_probe_async (PhonesecTlsPolicy *policy,
-                               SoupSession *session,
-                               const char *url,
-                               PhonesecTlsProbeClient client,
-                               PhonesecCipherAppClass app,
-                               GCancellable *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer user_data);
+void phonesec_tls_probe_async (PhonesecTlsPolicy *policy, PhonesecHttpClient *http_client,
+                               const char *url, PhonesecTlsProbeClient client,
+                               PhonesecCipherAppClass app, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
 GVariant *phonesec_tls_probe_finish (GAsyncResult *result, GError **error);
-
-/* Watches every message of @session: a handshake that ends on a protocol
- * or suite the policy does not allow is closed before any data flows. */
-void phonesec_tls_policy_guard_session (PhonesecTlsPolicy *policy, SoupSession *session);
-/* Why the guard refused @message's connection, or NULL. */
-const char *phonesec_tls_guard_get_error (SoupMessage *message);
 
 /* "TLS 1.2" for GNUTLS_TLS1_2... */
 const char *phonesec_tls_version_name (gnutls_protocol_t version);

@@ -1,13 +1,12 @@
-/* phonesec-proxy-auth.h: answers proxy authentication challenges (Basic,
- * Digest) on the core's shared SoupSession with Proxy_Username and
- * Proxy_Password, and says clearly when the proxy refuses them.
+/* phonesec-proxy-auth.h: proxy authentication (Basic, Digest) with
+ * Proxy_Username and Proxy_Password for the phone's HTTP client, and clear
+ * words when the proxy refuses them.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include <libsoup/soup.h>
-#include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec.h>
 
 G_BEGIN_DECLS
 
@@ -19,13 +18,13 @@ G_DECLARE_FINAL_TYPE (PhonesecProxyAuth, phonesec_proxy_auth, PHONESEC, PROXY_AU
  * @problem: (nullable): what went wrong (no secret in it), or %NULL when a
  *   request authenticated with the proxy went through
  *
- * Called in the session's context.
+ * Called in the main context.
  */
 typedef void (*PhonesecProxyAuthReport) (const char *problem, gpointer user_data);
 
-/* Watches every request of @session; @report is called as described above. */
-PhonesecProxyAuth *phonesec_proxy_auth_new (SoupSession *session, PhonesecProxyAuthReport report,
-                                            gpointer user_data);
+/* @report is called as described above for what @client's requests meet. */
+PhonesecProxyAuth *phonesec_proxy_auth_new (PhonesecHttpClient *client,
+                                            PhonesecProxyAuthReport report, gpointer user_data);
 
 /**
  * phonesec_proxy_auth_configure:
@@ -38,16 +37,17 @@ PhonesecProxyAuth *phonesec_proxy_auth_new (SoupSession *session, PhonesecProxyA
  * @password: (nullable): Proxy_Password
  * @fips: FIPS_Mode: Digest (MD5) is refused
  *
- * Takes new settings and puts them at once into the proxy auth libsoup
- * cached: the new credentials, or empty ones when authentication is off.
- * Proxy-Authorization goes only to @proxy_uri, on requests it reads itself,
- * once it has asked for credentials (407) under these settings.
+ * Hands new settings to the network service, which puts them at once into
+ * the proxy auth libsoup cached: the new credentials, or empty ones when
+ * authentication is off. Proxy-Authorization goes only to @proxy_uri, on
+ * requests it reads itself, once it has asked for credentials (407) under
+ * these settings (phonesec_http_client_set_proxy_auth()).
  */
 void phonesec_proxy_auth_configure (PhonesecProxyAuth *self, gboolean enabled,
                                     const char *proxy_uri, const char *username,
                                     PhonesecSecret *password, gboolean fips);
 
-/* Disconnects from the session (the plugin stops). */
+/* Takes the credentials back from the network service (the plugin stops). */
 void phonesec_proxy_auth_stop (PhonesecProxyAuth *self);
 
 G_END_DECLS

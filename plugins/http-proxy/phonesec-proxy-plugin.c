@@ -1,7 +1,7 @@
 /* phonesec-proxy-plugin.c: the http-proxy plugin: org.phonesec.PhoneSec1.HttpProxy.
  *
  * Proxy_Mode decides what the plugin's resolver (installed in the core's
- * proxy slot, which the shared SoupSession asks) answers: Off → direct,
+ * proxy slot, which the network service asks for every connection) answers: Off → direct,
  * Manual → Proxy_Host:Proxy_Port with proxy authentication when required,
  * Auto → the PAC script's answer. In Auto mode a PhonesecPacSource finds and
  * fetches the script (WPAD or PAC_URL) and a PhonesecPacRunner evaluates it
@@ -19,7 +19,6 @@
 #include <phonesec/phonesec.h>
 
 #include "phonesec-proxy-auth.h"
-#include "phonesec-proxy-fresh.h"
 #include "phonesec-proxy-generated.h"
 #include "phonesec-proxy-list.h"
 #include "phonesec-proxy-resolver.h"
@@ -51,7 +50,7 @@ struct _PhonesecProxyPlugin
   PhonesecProxyDBusHttpProxy *iface;
   PhonesecProxyResolver *resolver;
   PhonesecProxyAuth *auth;
-  PhonesecProxyFresh *fresh;
+  PhonesecHttpClient *http; /* the phone's, for proxy changes */
   Mode mode;
   gboolean auth_error_shown; /* LastError holds an authentication problem */
 
@@ -73,6 +72,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecProxyPlugin, phonesec_proxy_plugin, G_TYP
                                                       phonesec_proxy_plugin_iface_init))
 
 /* --- state ------------------------------------------------------------------ */
+
+/* The answers changed: the network service opens new connections rather
+ * than reuse ones made under the old answers. */
+static void
+proxy_changed (PhonesecProxyPlugin *self)
+{
+  if (self->http != NULL)
+    phonesec_http_client_proxy_changed (self->http);
+}
 
 static void
 set_last_error (PhonesecProxyPlugin *self, const char *message)
@@ -200,7 +208,7 @@ on_script_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_clear_object (&self->load_cancel);
   self->script_ready = TRUE;
-  phonesec_proxy_fresh_proxy_changed (self->fresh);
+  proxy_changed (self);
   set_last_error (self, NULL);
   show_source (self);
 }
@@ -233,7 +241,7 @@ on_source_changed (PhonesecPacSource *source, gpointer user_data)
       g_clear_pointer (&self->script, g_bytes_unref);
       self->script_ready = FALSE;
       phonesec_pac_runner_load_script_async (self->runner, NULL, NULL, NULL, NULL);
-      phonesec_proxy_fresh_proxy_changed (self->fresh);
+      proxy_changed (self);
     }
   show_source (self);
 }
@@ -345,7 +353,7 @@ start_auto (PhonesecProxyPlugin *self)
     }
   if (self->source == NULL)
     {
-      self->source = phonesec_pac_source_new (phonesec_context_get_soup_session (self->context));
+      self->source = phonesec_pac_source_new (phonesec_context_get_http_client (self->context));
       self->source_changed_id
           = g_signal_connect (self->source, "changed", G_CALLBACK (on_source_changed), self);
     }
@@ -480,7 +488,7 @@ update_from_config (PhonesecProxyPlugin *self, const char *const *names)
   /* The credentials are Manual's proxy's only. */
   configure_auth (self, manual_uri);
   /* Connections made under the old answers are not reused. */
-  phonesec_proxy_fresh_proxy_changed (self->fresh);
+  proxy_changed (self);
   g_message ("HTTP proxy mode: %s (state %s)", mode_name (self->mode),
              phonesec_proxy_dbus_http_proxy_get_state (self->iface));
 }
@@ -629,13 +637,9 @@ stop_feature (PhonesecProxyPlugin *self)
   if (self->auth != NULL)
     phonesec_proxy_auth_stop (self->auth);
   g_clear_object (&self->auth);
-  if (self->fresh != NULL)
-    {
-      /* Back to direct: the proxied connections are old now. */
-      phonesec_proxy_fresh_proxy_changed (self->fresh);
-      phonesec_proxy_fresh_stop (self->fresh);
-    }
-  g_clear_object (&self->fresh);
+  /* Back to direct: the proxied connections are old now. */
+  proxy_changed (self);
+  g_clear_object (&self->http);
   if (self->iface != NULL && self->context != NULL)
     phonesec_context_unexport_interface (self->context, G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
@@ -659,9 +663,8 @@ phonesec_proxy_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context
   phonesec_proxy_dbus_http_proxy_set_state (self->iface, "off");
 
   self->resolver = phonesec_proxy_resolver_new (g_main_context_get_thread_default ());
-  self->auth
-      = phonesec_proxy_auth_new (phonesec_context_get_soup_session (context), on_auth_report, self);
-  self->fresh = phonesec_proxy_fresh_new (phonesec_context_get_soup_session (context));
+  self->http = g_object_ref (phonesec_context_get_http_client (context));
+  self->auth = phonesec_proxy_auth_new (self->http, on_auth_report, self);
 #ifdef PHONESEC_HAVE_PAC
   self->network_changed_id
       = g_signal_connect (context, "network-changed", G_CALLBACK (on_network_changed), self);

@@ -1,15 +1,22 @@
-/* phonesec-prt-archive.c: tar.gz with libarchive, in memory.
+/* phonesec-prt-archive.c: a tar.gz in memory: POSIX ustar members,
+ * gzip'd with GIO's zlib compressor.
+ *
+ * Written here rather than with libarchive: its library pulls libxml2, ICU
+ * and libstdc++ into phonesecd, about 2 MiB of resident memory and a
+ * noticeable part of the start, for the few regular files a report holds.
+ * Member paths over 100 bytes use ustar's prefix field (split at a '/');
+ * a path that cannot be split so is cut (report paths are short and
+ * fixed).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "phonesec-prt-archive.h"
 
 #define NAME_MAX_BYTES 200
+#define BLOCK 512
 
 typedef struct
 {
@@ -61,49 +68,99 @@ phonesec_prt_archive_free (PhonesecPrtArchive *self)
   g_free (self);
 }
 
-static la_ssize_t
-append_to_buffer (struct archive *a, void *user_data, const void *buffer, size_t length)
+/* A numeric field: octal, zero-padded, NUL-terminated. */
+static void
+put_octal (guint8 *field, gsize width, guint64 value)
 {
-  g_byte_array_append (user_data, buffer, length);
-  return (la_ssize_t) length;
+  g_autofree char *text = g_strdup_printf ("%0*" G_GINT64_MODIFIER "o", (int) width - 1, value);
+
+  memcpy (field, text, width - 1);
+  field[width - 1] = '\0';
+}
+
+/* The name field, or prefix + name when it does not fit in 100 bytes. */
+static void
+put_path (guint8 *header, const char *path)
+{
+  gsize len = strlen (path);
+  const char *split;
+
+  if (len <= 100)
+    {
+      memcpy (header, path, len);
+      return;
+    }
+  /* The last '/' that leaves at most 100 bytes of name and 155 of prefix. */
+  for (split = path + len - 1; split > path; split--)
+    if (*split == '/' && (gsize) (path + len - split - 1) <= 100 && (gsize) (split - path) <= 155)
+      {
+        memcpy (header + 345, path, split - path);
+        memcpy (header, split + 1, path + len - split - 1);
+        return;
+      }
+  memcpy (header, path, 100);
+}
+
+static void
+append_header (GByteArray *tar, const Member *member, gint64 mtime)
+{
+  guint8 header[BLOCK] = { 0 };
+  guint checksum = 0;
+
+  put_path (header, member->path);
+  put_octal (header + 100, 8, 0644);
+  put_octal (header + 108, 8, 0);
+  put_octal (header + 116, 8, 0);
+  put_octal (header + 124, 12, g_bytes_get_size (member->data));
+  put_octal (header + 136, 12, (guint64) MAX (mtime, 0));
+  header[156] = '0'; /* a regular file */
+  memcpy (header + 257, "ustar", 6);
+  memcpy (header + 263, "00", 2);
+  /* The checksum counts its own field as spaces. */
+  memset (header + 148, ' ', 8);
+  for (guint i = 0; i < BLOCK; i++)
+    checksum += header[i];
+  put_octal (header + 148, 7, checksum);
+  header[155] = ' ';
+  g_byte_array_append (tar, header, BLOCK);
 }
 
 GBytes *
 phonesec_prt_archive_finish (PhonesecPrtArchive *self, GError **error)
 {
-  g_autoptr (GByteArray) out = g_byte_array_new ();
-  struct archive *a = archive_write_new ();
-  gboolean ok;
+  static const guint8 zeros[BLOCK] = { 0 };
+  g_autoptr (GByteArray) tar = g_byte_array_new ();
+  g_autoptr (GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr (GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr (GOutputStream) out = NULL;
+  g_autoptr (GError) local = NULL;
 
-  ok = archive_write_set_format_pax_restricted (a) == ARCHIVE_OK
-       && archive_write_add_filter_gzip (a) == ARCHIVE_OK
-       && archive_write_set_bytes_in_last_block (a, 1) == ARCHIVE_OK
-       && archive_write_open (a, out, NULL, append_to_buffer, NULL) == ARCHIVE_OK;
-  for (guint i = 0; ok && i < self->members->len; i++)
+  for (guint i = 0; i < self->members->len; i++)
     {
       Member *member = self->members->pdata[i];
-      struct archive_entry *entry = archive_entry_new ();
       gsize size;
-      const void *data = g_bytes_get_data (member->data, &size);
+      const guint8 *data = g_bytes_get_data (member->data, &size);
 
-      archive_entry_set_pathname (entry, member->path);
-      archive_entry_set_filetype (entry, AE_IFREG);
-      archive_entry_set_perm (entry, 0644);
-      archive_entry_set_size (entry, (la_int64_t) size);
-      archive_entry_set_mtime (entry, self->mtime, 0);
-      ok = archive_write_header (a, entry) == ARCHIVE_OK
-           && (size == 0 || archive_write_data (a, data, size) == (la_ssize_t) size);
-      archive_entry_free (entry);
+      append_header (tar, member, self->mtime);
+      if (size > 0)
+        g_byte_array_append (tar, data, size);
+      if (size % BLOCK != 0)
+        g_byte_array_append (tar, zeros, BLOCK - size % BLOCK);
     }
-  ok = ok && archive_write_close (a) == ARCHIVE_OK;
-  if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Cannot build the report archive: %s"),
-                 archive_error_string (a) != NULL ? archive_error_string (a) : "?");
-  archive_write_free (a);
+  /* The end: two empty blocks. */
+  g_byte_array_append (tar, zeros, BLOCK);
+  g_byte_array_append (tar, zeros, BLOCK);
   phonesec_prt_archive_free (self);
-  if (!ok)
-    return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+
+  out = g_converter_output_stream_new (memory, G_CONVERTER (gzip));
+  if (!g_output_stream_write_all (out, tar->data, tar->len, NULL, NULL, &local)
+      || !g_output_stream_close (out, NULL, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("Cannot build the report archive: %s"),
+                   local->message);
+      return NULL;
+    }
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
 char *

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 
 #include "phonesec-prt-archive.h"
+#include "phonesec-prt-form.h"
 #include "phonesec-prt-generated.h"
 
 #define OWNER "prt-uploader"
@@ -297,20 +298,17 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
     }
   else
     {
-      g_autoptr (SoupMultipart) form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
-      g_autoptr (SoupMessageHeaders) form_headers
-          = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+      PhonesecPrtForm *form = phonesec_prt_form_new ();
       g_autofree char *devicename
           = g_strconcat ("SEP", phonesec_device_get_mac_upper (device), NULL);
 
       /* The fields the phones send (see PARAMETERS.md). The phone has no
        * user identity parameter yet: username is sent empty. */
-      soup_multipart_append_form_string (form, "devicename", devicename);
-      soup_multipart_append_form_string (form, "serialno", phonesec_device_get_serial (device));
-      soup_multipart_append_form_string (form, "username", "");
-      soup_multipart_append_form_file (form, "prt_file", r->name, "application/gzip", archive);
-      soup_multipart_to_message (form, form_headers, &body);
-      content_type = g_strdup (soup_message_headers_get_one (form_headers, "Content-Type"));
+      phonesec_prt_form_add_field (form, "devicename", devicename);
+      phonesec_prt_form_add_field (form, "serialno", phonesec_device_get_serial (device));
+      phonesec_prt_form_add_field (form, "username", "");
+      phonesec_prt_form_add_file (form, "prt_file", r->name, "application/gzip", archive);
+      body = phonesec_prt_form_finish (form, &content_type);
     }
   /* Both or neither: the schema already checked each one's characters.
    * The value is a credential: the queue gets its reference, and asks

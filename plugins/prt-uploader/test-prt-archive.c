@@ -58,6 +58,38 @@ test_roundtrip (void)
   archive_read_free (a);
 }
 
+/* A member path over ustar's 100-byte name field goes through its prefix
+ * field, and reads back whole. */
+static void
+test_long_member_path (void)
+{
+  g_autoptr (PhonesecPrtArchive) archive = phonesec_prt_archive_new ();
+  g_autofree char *folder = g_strnfill (120, 'd');
+  g_autofree char *file = g_strnfill (90, 'f');
+  g_autofree char *path = g_strconcat (folder, "/", file, NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  struct archive *a;
+  struct archive_entry *entry;
+  gsize size;
+  const guint8 *data;
+
+  phonesec_prt_archive_add (archive, path, "content", -1);
+  bytes = phonesec_prt_archive_finish (g_steal_pointer (&archive), &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &size);
+  a = archive_read_new ();
+  archive_read_support_filter_gzip (a);
+  archive_read_support_format_tar (a);
+  g_assert_cmpint (archive_read_open_memory (a, data, size), ==, ARCHIVE_OK);
+  g_assert_cmpint (archive_read_next_header (a, &entry), ==, ARCHIVE_OK);
+  g_assert_cmpstr (archive_entry_pathname (entry), ==, path);
+  g_assert_cmpint (archive_entry_size (entry), ==, 7);
+  g_assert_cmpint (archive_entry_perm (entry), ==, 0644);
+  g_assert_cmpint (archive_read_next_header (a, &entry), ==, ARCHIVE_EOF);
+  archive_read_free (a);
+}
+
 static void
 test_names (void)
 {
@@ -106,6 +138,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/prt/archive/roundtrip", test_roundtrip);
+  g_test_add_func ("/prt/archive/long-member-path", test_long_member_path);
   g_test_add_func ("/prt/name/rules", test_names);
   g_test_add_func ("/prt/name/long", test_long_name);
   return g_test_run ();

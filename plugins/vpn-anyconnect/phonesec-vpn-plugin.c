@@ -106,8 +106,8 @@ runtime_dir (PhonesecVpnPlugin *self)
 /* --- "enabled" across daemon restarts --------------------------------------- */
 
 /* Connect() is remembered until Disconnect() for the current boot only: a
- * daemon restart (a crash, Manager.Restart, a TLS policy change) resumes the
- * VPN, a reboot does not (that is Connect_on_Bootup's job). The file holds
+ * daemon restart (a crash, Manager.Restart) resumes the VPN, a reboot does
+ * not (that is Connect_on_Bootup's job). The file holds
  * the kernel's boot id. */
 static char *
 dup_boot_id (void)
@@ -637,8 +637,11 @@ phonesec_vpn_plugin_config_changed (PhonesecPlugin *plugin, const char *const *n
 
   if (self->iface == NULL)
     return;
+  /* The TLS policy is taken per attempt: a tunnel made under the old one
+   * is made again (phonesecd no longer restarts for it). */
   for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_has_prefix (names[i], "VPN_"))
+    if (g_str_has_prefix (names[i], "VPN_") || g_str_has_prefix (names[i], "TLS_")
+        || g_str_equal (names[i], "FIPS_Mode"))
       connection_settings = TRUE;
   update_server (self);
   /* Connect_on_Bootup alone matters at the next start only. */

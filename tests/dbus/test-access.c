@@ -20,8 +20,8 @@
 #define ERROR_DENIED PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"
 
 /* Hidden from the user by the schema (Access=na). */
-/* An na parameter whose change does not re-execute the daemon (the TLS
- * ones do, see tests/integration). */
+/* An na parameter whose change restarts nothing (the TLS ones restart
+ * the network service, see tests/integration). */
 #define HIDDEN "PRT_Upload_Method"
 /* Not in any schema. */
 #define UNKNOWN "No_Such_Param_X"

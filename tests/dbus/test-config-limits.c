@@ -211,7 +211,7 @@ test_apply_refuses_two_values_for_one_name (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* The same value twice (also through an alias) is applied once. (Not
-   * TLS_Min_Version: a TLS change re-executes the daemon.) */
+   * TLS_Min_Version: a TLS change restarts the network service.) */
   g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&values, "{sv}", "Auth_Support_RFC8760_1_", g_variant_new_string ("Yes"));
   g_variant_builder_add (&values, "{sv}", "Auth_Support_RFC8760", g_variant_new_string ("Yes"));

@@ -707,8 +707,18 @@ class JsonFormatTest(DaemonTestCase):
 
     def test_status(self):
         version = self.ctl("--version", check=EXIT_OK).stdout.split()[1]
+        # The network service starts once the plugins are active: wait for
+        # it, then pin the bytes with its pid.
+        deadline = time.monotonic() + 10
+        while True:
+            status = self.json_stdout("status")
+            netd = json.loads(status)
+            if netd["NetworkServiceState"] == "running" or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertGreater(netd["NetworkServicePid"], 0)
         self.assertEqual(
-            self.json_stdout("status"),
+            status,
             '{\n'
             f'  "Version": "{version}",\n'
             '  "Plugins": [\n'
@@ -720,6 +730,10 @@ class JsonFormatTest(DaemonTestCase):
             '  "LineCount": 4,\n'
             '  "StoreError": "",\n'
             '  "Warnings": [],\n'
+            '  "NetworkServiceState": "running",\n'
+            f'  "NetworkServicePid": {netd["NetworkServicePid"]},\n'
+            '  "NetworkServiceRestarts": 0,\n'
+            '  "NetworkServiceError": "",\n'
             '  "Generation": 0,\n'
             '  "PluginStates": {\n'
             '    "example": "active"\n'

@@ -200,7 +200,7 @@ marker_value (Fixture *f, const char *name, const char *type, const char *marker
 }
 
 /* Gives every hidden text parameter a marker; @tls selects the TLS policy
- * ones (they re-execute phonesecd) or all the others. */
+ * ones (they restart the network service) or all the others. */
 static void
 set_markers (Fixture *f, gboolean tls)
 {
@@ -318,7 +318,8 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   wait_out (f, USER, "SUBSCRIBED", 1);
   wait_out (f, ADMIN, "SUBSCRIBED", 1);
 
-  /* The TLS policy first: phonesecd may re-execute; both probes follow. */
+  /* The TLS policy first (phonesecd stays on the bus; the probes would
+   * follow a new owner all the same). */
   set_markers (f, TRUE);
   wait_daemon_running (f);
   {

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "phonesec-http-private.h"
 #include "phonesec-metrics-private.h"
 #include "phonesec-upload-queue.h"
 
@@ -17,7 +18,7 @@ typedef struct
   guint status;   /* what the server answers */
   guint requests; /* every request, whatever the answer */
   char *dir;
-  SoupSession *session;
+  PhonesecHttpClient *session; /* with a network service of its own */
   PhonesecMetrics *metrics;
   GPtrArray *done; /* "id delivered status" */
   char *secret_url;
@@ -79,7 +80,14 @@ setup (Fixture *f, gconstpointer data)
   f->status = 200;
   f->dir = g_dir_make_tmp ("phonesec-uploads-XXXXXX", &error);
   g_assert_no_error (error);
-  f->session = soup_session_new ();
+  f->session = phonesec_http_client_new_standalone (g_getenv ("PHONESEC_NETD"), NULL, &error);
+  g_assert_no_error (error);
+  /* Its network service runs before any test expects a message. */
+  phonesec_http_client_start (f->session);
+  while (!g_str_equal (
+      phonesec_netd_supervisor_get_state (phonesec_http_client_get_supervisor (f->session)),
+      "running"))
+    g_main_context_iteration (NULL, TRUE);
   f->metrics = phonesec_metrics_new ();
   phonesec_metrics_set_sending_allowed (f->metrics, TRUE);
 }
@@ -102,7 +110,7 @@ static void
 teardown (Fixture *f, gconstpointer data)
 {
   /* Close both ends and let their sources run, or the sockets leak. */
-  soup_session_abort (f->session);
+  g_clear_object (&f->session);
   soup_server_disconnect (f->server);
   for (gint64 end = g_get_monotonic_time () + 100000; g_get_monotonic_time () < end;)
     if (!g_main_context_iteration (NULL, FALSE))
@@ -113,7 +121,6 @@ teardown (Fixture *f, gconstpointer data)
   g_ptr_array_unref (f->done);
   rm_rf (f->dir);
   g_free (f->dir);
-  g_object_unref (f->session);
   g_object_unref (f->metrics);
 }
 

@@ -356,7 +356,7 @@ subscribe_signals (PhonesecMenusSource *self)
       NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_view_changed, self, NULL);
 }
 
-/* phonesecd started, restarted (Manager.Restart, a TLS policy change) or
+/* phonesecd started, restarted (Manager.Restart) or
  * stopped: drop what was read and start over. */
 static void
 set_owner (PhonesecMenusSource *self, const char *owner)

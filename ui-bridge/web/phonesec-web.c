@@ -72,8 +72,8 @@ connect_bus (GError **error)
 }
 
 /* A read-only call made at start, before the main loop runs (nothing to
- * block yet). phonesecd may be starting, or re-executing itself after a TLS
- * policy change (its name is gone for ~50 ms, and a call that reached it
+ * block yet). phonesecd may be starting, or re-executing itself on
+ * Manager.Restart (its name is gone for ~50 ms, and a call that reached it
  * just before gets NoReply): retried for up to 10 s. */
 static GVariant *
 call_at_start (GDBusConnection *bus, const char *interface, const char *method, GVariant *args,
@@ -135,7 +135,7 @@ read_web_settings (GDBusConnection *bus, gboolean *enabled, guint *port, gboolea
 /* The web-server class of the phone's TLS policy. glib-networking reads
  * G_TLS_GNUTLS_PRIORITY once, when its backend loads, so this runs before
  * any TLS object exists; a later policy change needs a restart of
- * phonesec-web (phonesecd re-executes itself likewise). */
+ * phonesec-web (phonesecd restarts its phonesec-netd helper likewise). */
 static void
 apply_tls_policy (GDBusConnection *bus)
 {
@@ -224,8 +224,8 @@ static gboolean restart_requested = FALSE;
 
 /* Parameters read once at start: a change re-executes phonesec-web (same
  * pid, same arguments). The TLS ones because glib-networking reads its
- * priority once per process, as phonesecd does for its own; logged-in
- * sessions end (they live in memory only). */
+ * priority once per process (phonesecd restarts its phonesec-netd helper
+ * for the same reason); logged-in sessions end (they live in memory only). */
 static const char *const tls_parameters[] = {
   "TLS_Min_Version",
   "TLS_Cipher_List",

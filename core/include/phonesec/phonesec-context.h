@@ -6,9 +6,9 @@
 
 #include <gio/gio.h>
 #include <gnutls/gnutls.h>
-#include <libsoup/soup.h>
 #include <phonesec/phonesec-crash.h>
 #include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-http.h>
 #include <phonesec/phonesec-metrics.h>
 #include <phonesec/phonesec-secret.h>
 #include <phonesec/phonesec-upload.h>
@@ -75,9 +75,12 @@ void phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceS
 /* --- Core services --- */
 /* A private folder for the plugin (mode 0700), created on first use. */
 const char *phonesec_context_get_state_dir (PhonesecContext *self);
-/* The phone's one HTTP client: follows the proxy slot (and the TLS policy). */
-SoupSession *phonesec_context_get_soup_session (PhonesecContext *self);
-/* The proxy slot every HTTP client asks; %NULL puts back direct connections. */
+/* The phone's one HTTP client (phonesec-http.h): requests are carried out by
+ * the network service, following the proxy slot, the TLS policy and the
+ * trust store. */
+PhonesecHttpClient *phonesec_context_get_http_client (PhonesecContext *self);
+/* The proxy slot the network service asks for every connection; %NULL
+ * puts back direct connections. */
 void phonesec_context_set_proxy_resolver (PhonesecContext *self, GProxyResolver *resolver);
 PhonesecDevice *phonesec_context_get_device (PhonesecContext *self);
 /**

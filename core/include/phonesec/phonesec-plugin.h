@@ -16,8 +16,11 @@ G_BEGIN_DECLS
  * incompatibly. The loader refuses a module built against another value.
  * 2: activate() added (a plugin implementing only it would not start on a
  * daemon of ABI 1).
+ * 3: HTTP goes through the network service: phonesec_context_get_http_client()
+ * (phonesec-http.h) replaces phonesec_context_get_soup_session(), and the SDK
+ * no longer includes libsoup.
  */
-#define PHONESEC_PLUGIN_ABI_VERSION 2u
+#define PHONESEC_PLUGIN_ABI_VERSION 3u
 
 #define PHONESEC_TYPE_PLUGIN (phonesec_plugin_get_type ())
 G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "pac-test-util.h"
+#include "phonesec-http-private.h"
 
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -175,8 +176,8 @@ wait_result (GAsyncResult **slot)
 }
 
 GBytes *
-pac_test_fetch (SoupSession *session, const char *url, const PhonesecPacFetchOptions *options,
-                GError **error)
+pac_test_fetch (PhonesecHttpClient *session, const char *url,
+                const PhonesecPacFetchOptions *options, GError **error)
 {
   GAsyncResult *result = NULL;
   GBytes *bytes;
@@ -200,16 +201,18 @@ pac_test_tftp (const char *host, guint16 port, const char *file, const PhonesecT
   return bytes;
 }
 
-SoupSession *
-pac_test_session_new (GTlsDatabase *database)
+PhonesecHttpClient *
+pac_test_client_new (const char *ca_file)
 {
-  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr (GError) error = NULL;
+  const char *netd = g_getenv ("PHONESEC_NETD");
+  PhonesecHttpClient *client;
 
-  SoupSession *session = soup_session_new_with_options ("proxy-resolver", direct, NULL);
-
-  if (database != NULL)
-    g_object_set (session, "tls-database", database, NULL);
-  return session;
+  if (netd == NULL)
+    g_error ("PHONESEC_NETD is not set: run the tests with meson test");
+  client = phonesec_http_client_new_standalone (netd, ca_file, &error);
+  g_assert_no_error (error);
+  return client;
 }
 
 void

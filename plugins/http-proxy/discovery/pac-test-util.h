@@ -37,13 +37,15 @@ void pac_test_wait_settled (PhonesecPacSource *source, guint timeout_ms);
 void pac_test_wait_changed (PhonesecPacSource *source, guint n, guint timeout_ms);
 
 /* Fetches synchronously (iterating the main context). */
-GBytes *pac_test_fetch (SoupSession *session, const char *url,
+GBytes *pac_test_fetch (PhonesecHttpClient *session, const char *url,
                         const PhonesecPacFetchOptions *options, GError **error);
 GBytes *pac_test_tftp (const char *host, guint16 port, const char *file,
                        const PhonesecTftpOptions *options, GError **error);
 
-/* A session as the core's would be for PAC URLs: direct, no proxy. */
-SoupSession *pac_test_session_new (GTlsDatabase *database);
+/* An HTTP client as the core's would be for PAC URLs: direct, no proxy,
+ * its own network service (PHONESEC_NETD) trusting the CAs of @ca_file
+ * only (none when NULL). */
+PhonesecHttpClient *pac_test_client_new (const char *ca_file);
 
 /* Iterates the main context for @ms milliseconds. */
 void pac_test_run_for (guint ms);

@@ -19,7 +19,6 @@ typedef struct
   GCancellable *caller_cancellable;
   GSource *timer;
   gboolean timed_out;
-  SoupMessage *message;
   GInputStream *stream;
   GByteArray *data;
 } Fetch;
@@ -36,7 +35,6 @@ fetch_free (Fetch *f)
     g_cancellable_disconnect (f->caller_cancellable, f->caller_handler);
   g_clear_object (&f->caller_cancellable);
   g_clear_object (&f->cancellable);
-  g_clear_object (&f->message);
   g_clear_object (&f->stream);
   g_clear_pointer (&f->data, g_byte_array_unref);
   g_free (f->shown_url);
@@ -149,19 +147,21 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   Fetch *f = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecHttpResponse) response
+      = phonesec_http_client_send_finish (PHONESEC_HTTP_CLIENT (source), result, &error);
   guint status;
-  goffset length;
+  gint64 length;
 
-  f->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (f->stream == NULL)
+  if (response == NULL)
     {
       return_error (task, g_steal_pointer (&error));
       return;
     }
-  status = soup_message_get_status (f->message);
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  f->stream = g_object_ref (phonesec_http_response_get_body (response));
+  status = phonesec_http_response_get_status (response);
+  if (status < 200 || status > 299)
     {
-      const char *reason = soup_message_get_reason_phrase (f->message);
+      const char *reason = phonesec_http_response_get_reason (response);
       g_autofree char *safe_reason = g_strndup (reason != NULL ? reason : "", 60);
 
       for (char *p = safe_reason; *p != '\0'; p++)
@@ -169,15 +169,12 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
           *p = '?';
       g_cancellable_cancel (f->cancellable);
       return_error (task, g_error_new (G_IO_ERROR,
-                                       status == SOUP_STATUS_NOT_FOUND ? G_IO_ERROR_NOT_FOUND
-                                                                       : G_IO_ERROR_FAILED,
+                                       status == 404 ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED,
                                        _ ("the server answered HTTP %u %s"), status, safe_reason));
       return;
     }
-  length = soup_message_headers_get_content_length (soup_message_get_response_headers (f->message));
-  if (soup_message_headers_get_encoding (soup_message_get_response_headers (f->message))
-          == SOUP_ENCODING_CONTENT_LENGTH
-      && length > (goffset) f->options.max_size)
+  length = phonesec_http_response_get_content_length (response);
+  if (length > (gint64) f->options.max_size)
     {
       g_cancellable_cancel (f->cancellable);
       return_error (task, too_large (f));
@@ -187,15 +184,14 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-fetch_http (GTask *task, SoupSession *session, GUri *uri)
+fetch_http (GTask *task, PhonesecHttpClient *client, const char *url)
 {
   Fetch *f = g_task_get_task_data (task);
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", url);
 
-  f->message = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
   /* A PAC script is fetched directly, never through a cache. */
-  soup_message_headers_replace (soup_message_get_request_headers (f->message), "Cache-Control",
-                                "no-cache");
-  soup_session_send_async (session, f->message, G_PRIORITY_DEFAULT, f->cancellable, on_sent, task);
+  phonesec_http_request_add_header (request, "Cache-Control", "no-cache");
+  phonesec_http_client_send_async (client, request, f->cancellable, on_sent, task);
 }
 
 /* --- tftp --------------------------------------------------------------- */
@@ -232,7 +228,7 @@ fetch_tftp (GTask *task, GUri *uri)
 }
 
 void
-phonesec_pac_fetch_async (SoupSession *session, const char *url,
+phonesec_pac_fetch_async (PhonesecHttpClient *client, const char *url,
                           const PhonesecPacFetchOptions *options, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
@@ -274,7 +270,10 @@ phonesec_pac_fetch_async (SoupSession *session, const char *url,
   if (scheme == PHONESEC_PAC_SCHEME_TFTP)
     fetch_tftp (task, uri);
   else
-    fetch_http (task, session, uri);
+    {
+      g_autofree char *checked = g_uri_to_string (uri);
+      fetch_http (task, client, checked);
+    }
 }
 
 GBytes *

@@ -1,14 +1,14 @@
 /* phonesec-pac-fetch.h: downloads a PAC script from a tftp, http or https URL.
  *
- * http(s) goes through the SoupSession given (the core's: its TLS policy and
- * trust apply), tftp through phonesec-tftp-client. Both are size-capped
+ * http(s) goes through the HTTP client given (the core's network service:
+ * its TLS policy and trust apply), tftp through phonesec-tftp-client. Both are size-capped
  * while reading and bounded in time. Never blocks.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include <phonesec/phonesec.h>
 
 G_BEGIN_DECLS
 
@@ -26,7 +26,7 @@ typedef struct
 
 /**
  * phonesec_pac_fetch_async:
- * @session: used for http and https
+ * @client: used for http and https
  * @url: the PAC URL
  *
  * Errors have messages of the form "Could not fetch the PAC script from
@@ -37,7 +37,7 @@ typedef struct
  * (connection refused, TLS certificate...). G_IO_ERROR_CANCELLED when
  * @cancellable was cancelled.
  */
-void phonesec_pac_fetch_async (SoupSession *session, const char *url,
+void phonesec_pac_fetch_async (PhonesecHttpClient *client, const char *url,
                                const PhonesecPacFetchOptions *options, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
 GBytes *phonesec_pac_fetch_finish (GAsyncResult *result, GError **error);

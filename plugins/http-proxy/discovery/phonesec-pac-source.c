@@ -43,7 +43,7 @@ struct _PhonesecPacSource
 {
   GObject parent_instance;
 
-  SoupSession *session;
+  PhonesecHttpClient *session; /* the phone's HTTP client */
 
   /* What configure() was given. */
   gboolean configured;
@@ -477,9 +477,9 @@ begin_attempt (PhonesecPacSource *self)
 /* --- public API ----------------------------------------------------------- */
 
 PhonesecPacSource *
-phonesec_pac_source_new (SoupSession *session)
+phonesec_pac_source_new (PhonesecHttpClient *session)
 {
-  g_return_val_if_fail (SOUP_IS_SESSION (session), NULL);
+  g_return_val_if_fail (PHONESEC_IS_HTTP_CLIENT (session), NULL);
   return g_object_new (PHONESEC_TYPE_PAC_SOURCE, "session", session, NULL);
 }
 
@@ -716,7 +716,7 @@ phonesec_pac_source_class_init (PhonesecPacSourceClass *klass)
   object_class->finalize = phonesec_pac_source_finalize;
 
   props[PROP_SESSION]
-      = g_param_spec_object ("session", NULL, "The HTTP(S) client", SOUP_TYPE_SESSION,
+      = g_param_spec_object ("session", NULL, "The HTTP(S) client", PHONESEC_TYPE_HTTP_CLIENT,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /* Values are read when the next timer or request starts. */
   props[PROP_REFRESH_INTERVAL_MS] = uint_prop ("refresh-interval-ms", "Time between refreshes", 1,

@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include <libsoup/soup.h>
+#include <phonesec/phonesec.h>
 
 G_BEGIN_DECLS
 
@@ -21,7 +21,7 @@ G_DECLARE_FINAL_TYPE (PhonesecPacSource, phonesec_pac_source, PHONESEC, PAC_SOUR
 /* @session: the HTTP(S) client to fetch with (the core's shared session: TLS
  * policy and host name checks apply; the plugin's resolver answers direct://
  * for PAC URLs). */
-PhonesecPacSource *phonesec_pac_source_new (SoupSession *session);
+PhonesecPacSource *phonesec_pac_source_new (PhonesecHttpClient *session);
 
 /* (Re)starts discovery or fetching with these settings. @configured_url is
  * PAC_URL ("" or NULL when unset); @network is the a{sv} of

@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <libsoup/soup.h>
 #include <phonesec/phonesec.h>
 #include <string.h>
 
@@ -18,13 +19,12 @@ typedef struct
   char *dir;
   SoupServer *http;
   SoupServer *https;
-  char *http_base;  /* http://127.0.0.1:P */
-  char *https_base; /* https://127.0.0.1:Q */
-  GTlsDatabase *trust;
-  SoupSession *session; /* trusts the test CA */
-  char *script;         /* what /proxy.pac serves now */
-  guint fail_next;      /* /flaky answers 500 this many more times */
-  GArray *flaky_times;  /* monotonic µs of each /flaky request */
+  char *http_base;             /* http://127.0.0.1:P */
+  char *https_base;            /* https://127.0.0.1:Q */
+  PhonesecHttpClient *session; /* trusts the test CA */
+  char *script;                /* what /proxy.pac serves now */
+  guint fail_next;             /* /flaky answers 500 this many more times */
+  GArray *flaky_times;         /* monotonic µs of each /flaky request */
   GPtrArray *paused;
 } Fixture;
 
@@ -142,9 +142,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   cert = phonesec_test_ca_issue (ca, "pac-server", &spec);
   server_cert = g_tls_certificate_new_from_files (cert->cert_path, cert->key_path, &error);
   g_assert_no_error (error);
-  f->trust = g_tls_file_database_new (ca->cert->cert_path, &error);
-  g_assert_no_error (error);
-  f->session = pac_test_session_new (f->trust);
+  f->session = pac_test_client_new (ca->cert->cert_path);
   f->script = g_strdup (SCRIPT);
   f->flaky_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   f->paused = g_ptr_array_new_with_free_func (g_object_unref);
@@ -163,15 +161,14 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   for (guint i = 0; i < f->paused->len; i++)
     soup_server_message_unpause (g_ptr_array_index (f->paused, i));
   g_ptr_array_unref (f->paused);
-  /* Closes the kept-alive connections, so both ends free them. */
-  soup_session_abort (f->session);
+  /* Stops its network service: the kept-alive connections close. */
+  g_clear_object (&f->session);
   pac_test_run_for (50);
   soup_server_disconnect (f->http);
   soup_server_disconnect (f->https);
   g_clear_object (&f->http);
   g_clear_object (&f->https);
   g_clear_object (&f->session);
-  g_clear_object (&f->trust);
   g_array_unref (f->flaky_times);
   pac_test_rm_rf (f->dir);
   g_free (f->dir);
@@ -225,7 +222,7 @@ test_https (Fixture *f, gconstpointer data)
 
   /* A client that does not trust the test CA refuses the server. */
   {
-    g_autoptr (SoupSession) untrusting = pac_test_session_new (NULL);
+    g_autoptr (PhonesecHttpClient) untrusting = pac_test_client_new (NULL);
     g_autoptr (PhonesecPacSource) refused = phonesec_pac_source_new (untrusting);
     const char *error;
 

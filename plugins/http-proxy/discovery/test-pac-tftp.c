@@ -7,6 +7,8 @@
 #include <phonesec/phonesec.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "pac-test-util.h"
 #include "phonesec-tftp-packet.h"
 
@@ -23,7 +25,7 @@ typedef struct
   char *log_path;
   GSubprocess *tftpd;
   guint16 port;
-  SoupSession *session;
+  PhonesecHttpClient *session;
 } Fixture;
 
 static guint16
@@ -62,7 +64,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   pac_test_require_program ("in.tftpd", "tftpd-hpa");
   f->dir = pac_test_make_dir ("pac-tftp-XXXXXX");
   f->log_path = g_build_filename (f->dir, "in.tftpd.log", NULL);
-  f->session = pac_test_session_new (NULL);
+  f->session = pac_test_client_new (NULL);
   for (guint attempt = 0; attempt < 5 && f->tftpd == NULL; attempt++)
     {
       g_autofree char *address = NULL;

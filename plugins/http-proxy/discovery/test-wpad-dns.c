@@ -20,6 +20,8 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <libsoup/soup.h>
+
 #include "pac-test-util.h"
 
 static struct
@@ -28,7 +30,7 @@ static struct
   char *log_path;
   GSubprocess *dnsmasq;
   SoupServer *http;
-  SoupSession *session;
+  PhonesecHttpClient *session;
   GSocket *silent; /* a DNS "server" that never answers */
   GSubprocess *tftpd;
   guint16 tftp_port;
@@ -194,7 +196,7 @@ world_set_up (void)
   soup_server_add_handler (world.http, NULL, handler, NULL, NULL);
   soup_server_listen (world.http, port80, 0, &error);
   g_assert_no_error (error);
-  world.session = pac_test_session_new (NULL);
+  world.session = pac_test_client_new (NULL);
 
   for (guint i = 0; i < 100 && !name_resolves ("wpad.b.example.com"); i++)
     {
@@ -220,7 +222,6 @@ world_tear_down (void)
   pac_test_kill (world.dnsmasq);
   g_clear_object (&world.dnsmasq);
   dnsmasq_pid = 0;
-  soup_session_abort (world.session);
   pac_test_run_for (50);
   soup_server_disconnect (world.http);
   g_clear_object (&world.http);

@@ -1,4 +1,5 @@
-/* phonesec-proxy-fresh.c: no old connection after a proxy change.
+/* phonesec-netd-fresh.c: no old connection after a proxy change, in the
+ * network service (phonesecd says when: PROXY_CHANGED).
  *
  * libsoup keeps idle keep-alive connections per host and reuses them
  * without asking the proxy resolver again, so a connection made directly
@@ -13,15 +14,15 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "phonesec-proxy-fresh.h"
+#include "phonesec-netd-fresh.h"
 
-#define GENERATION_KEY "phonesec-proxy-fresh-generation"
+#define GENERATION_KEY "phonesec-netd-fresh-generation"
 /* When the session has no idle timeout, old connections are never closed
  * by libsoup: go on refusing them this long after the change. */
 #define DEFAULT_WINDOW_S 600
 #define MARGIN_S 5
 
-struct _PhonesecProxyFresh
+struct _PhonesecNetdFresh
 {
   GObject parent_instance;
 
@@ -34,10 +35,10 @@ struct _PhonesecProxyFresh
   gint64 fresh_until;  /* monotonic µs; 0: no window */
 };
 
-G_DEFINE_FINAL_TYPE (PhonesecProxyFresh, phonesec_proxy_fresh, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecNetdFresh, phonesec_netd_fresh, G_TYPE_OBJECT)
 
 static gint64
-window_us (PhonesecProxyFresh *self)
+window_us (PhonesecNetdFresh *self)
 {
   guint idle = 0;
 
@@ -48,7 +49,7 @@ window_us (PhonesecProxyFresh *self)
 static void
 on_request_queued (SoupSession *session, SoupMessage *message, gpointer user_data)
 {
-  PhonesecProxyFresh *self = user_data;
+  PhonesecNetdFresh *self = user_data;
 
   g_object_set_data (G_OBJECT (message), GENERATION_KEY, GUINT_TO_POINTER (self->generation));
   self->in_flight++;
@@ -59,7 +60,7 @@ on_request_queued (SoupSession *session, SoupMessage *message, gpointer user_dat
 static void
 on_request_unqueued (SoupSession *session, SoupMessage *message, gpointer user_data)
 {
-  PhonesecProxyFresh *self = user_data;
+  PhonesecNetdFresh *self = user_data;
   guint generation = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (message), GENERATION_KEY));
 
   if (generation == 0)
@@ -75,9 +76,9 @@ on_request_unqueued (SoupSession *session, SoupMessage *message, gpointer user_d
 }
 
 void
-phonesec_proxy_fresh_proxy_changed (PhonesecProxyFresh *self)
+phonesec_netd_fresh_proxy_changed (PhonesecNetdFresh *self)
 {
-  g_return_if_fail (PHONESEC_IS_PROXY_FRESH (self));
+  g_return_if_fail (PHONESEC_IS_NETD_FRESH (self));
   if (self->session == NULL)
     return;
   self->generation++;
@@ -87,9 +88,9 @@ phonesec_proxy_fresh_proxy_changed (PhonesecProxyFresh *self)
 }
 
 void
-phonesec_proxy_fresh_stop (PhonesecProxyFresh *self)
+phonesec_netd_fresh_stop (PhonesecNetdFresh *self)
 {
-  g_return_if_fail (PHONESEC_IS_PROXY_FRESH (self));
+  g_return_if_fail (PHONESEC_IS_NETD_FRESH (self));
   if (self->session == NULL)
     return;
   g_clear_signal_handler (&self->queued_id, self->session);
@@ -98,28 +99,28 @@ phonesec_proxy_fresh_stop (PhonesecProxyFresh *self)
 }
 
 static void
-phonesec_proxy_fresh_finalize (GObject *object)
+phonesec_netd_fresh_finalize (GObject *object)
 {
-  phonesec_proxy_fresh_stop (PHONESEC_PROXY_FRESH (object));
-  G_OBJECT_CLASS (phonesec_proxy_fresh_parent_class)->finalize (object);
+  phonesec_netd_fresh_stop (PHONESEC_NETD_FRESH (object));
+  G_OBJECT_CLASS (phonesec_netd_fresh_parent_class)->finalize (object);
 }
 
 static void
-phonesec_proxy_fresh_class_init (PhonesecProxyFreshClass *klass)
+phonesec_netd_fresh_class_init (PhonesecNetdFreshClass *klass)
 {
-  G_OBJECT_CLASS (klass)->finalize = phonesec_proxy_fresh_finalize;
+  G_OBJECT_CLASS (klass)->finalize = phonesec_netd_fresh_finalize;
 }
 
 static void
-phonesec_proxy_fresh_init (PhonesecProxyFresh *self)
+phonesec_netd_fresh_init (PhonesecNetdFresh *self)
 {
   self->generation = 1;
 }
 
-PhonesecProxyFresh *
-phonesec_proxy_fresh_new (SoupSession *session)
+PhonesecNetdFresh *
+phonesec_netd_fresh_new (SoupSession *session)
 {
-  PhonesecProxyFresh *self = g_object_new (PHONESEC_TYPE_PROXY_FRESH, NULL);
+  PhonesecNetdFresh *self = g_object_new (PHONESEC_TYPE_NETD_FRESH, NULL);
 
   self->session = g_object_ref (session);
   self->queued_id

@@ -1,0 +1,247 @@
+/* phonesec-http-request.c: what a caller asks of the network service.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+
+#include "phonesec-http-private.h"
+
+typedef struct
+{
+  char *name;
+  char *value;            /* NULL for a secret header */
+  PhonesecSecret *secret; /* else NULL */
+} Header;
+
+struct _PhonesecHttpRequest
+{
+  GObject parent_instance;
+
+  char *method;
+  char *url;
+  GArray *headers; /* Header */
+  char *content_type;
+  GInputStream *body;
+  gint64 length;
+  PhonesecHttpFlags flags;
+};
+
+G_DEFINE_FINAL_TYPE (PhonesecHttpRequest, phonesec_http_request, G_TYPE_OBJECT)
+
+static void
+header_clear (Header *header)
+{
+  g_free (header->name);
+  g_free (header->value);
+  g_clear_pointer (&header->secret, phonesec_secret_unref);
+}
+
+static void
+phonesec_http_request_finalize (GObject *object)
+{
+  PhonesecHttpRequest *self = PHONESEC_HTTP_REQUEST (object);
+
+  g_free (self->method);
+  /* It may hold user:password@. */
+  explicit_bzero (self->url, strlen (self->url));
+  g_free (self->url);
+  g_array_unref (self->headers);
+  g_free (self->content_type);
+  g_clear_object (&self->body);
+  G_OBJECT_CLASS (phonesec_http_request_parent_class)->finalize (object);
+}
+
+static void
+phonesec_http_request_class_init (PhonesecHttpRequestClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = phonesec_http_request_finalize;
+}
+
+static void
+phonesec_http_request_init (PhonesecHttpRequest *self)
+{
+  self->headers = g_array_new (FALSE, TRUE, sizeof (Header));
+  g_array_set_clear_func (self->headers, (GDestroyNotify) header_clear);
+  self->length = -1;
+}
+
+PhonesecHttpRequest *
+phonesec_http_request_new (const char *method, const char *url)
+{
+  PhonesecHttpRequest *self;
+
+  g_return_val_if_fail (method != NULL && url != NULL, NULL);
+  self = g_object_new (PHONESEC_TYPE_HTTP_REQUEST, NULL);
+  self->method = g_strdup (method);
+  self->url = g_strdup (url);
+  return self;
+}
+
+const char *
+phonesec_http_request_get_method (PhonesecHttpRequest *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_HTTP_REQUEST (self), NULL);
+  return self->method;
+}
+
+const char *
+phonesec_http_request_get_url (PhonesecHttpRequest *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_HTTP_REQUEST (self), NULL);
+  return self->url;
+}
+
+void
+phonesec_http_request_add_header (PhonesecHttpRequest *self, const char *name, const char *value)
+{
+  Header header = { g_strdup (name), g_strdup (value), NULL };
+
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  g_return_if_fail (name != NULL && value != NULL);
+  g_array_append_val (self->headers, header);
+}
+
+void
+phonesec_http_request_add_secret_header (PhonesecHttpRequest *self, const char *name,
+                                         PhonesecSecret *value)
+{
+  Header header = { g_strdup (name), NULL, phonesec_secret_ref (value) };
+
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  g_return_if_fail (name != NULL && value != NULL);
+  g_array_append_val (self->headers, header);
+}
+
+void
+phonesec_http_request_set_body (PhonesecHttpRequest *self, const char *content_type,
+                                GInputStream *body, gint64 length)
+{
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  g_return_if_fail (body == NULL || G_IS_INPUT_STREAM (body));
+  g_free (self->content_type);
+  self->content_type = g_strdup (content_type);
+  g_set_object (&self->body, body);
+  self->length = body != NULL ? MAX (length, -1) : -1;
+}
+
+void
+phonesec_http_request_set_body_bytes (PhonesecHttpRequest *self, const char *content_type,
+                                      GBytes *body)
+{
+  g_autoptr (GInputStream) stream = NULL;
+
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  if (body == NULL)
+    {
+      phonesec_http_request_set_body (self, NULL, NULL, -1);
+      return;
+    }
+  /* Seekable: it can be sent again. */
+  stream = g_memory_input_stream_new_from_bytes (body);
+  phonesec_http_request_set_body (self, content_type, stream, g_bytes_get_size (body));
+}
+
+void
+phonesec_http_request_set_flags (PhonesecHttpRequest *self, PhonesecHttpFlags flags)
+{
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  self->flags = flags;
+}
+
+PhonesecHttpFlags
+phonesec_http_request_get_flags (PhonesecHttpRequest *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_HTTP_REQUEST (self), 0);
+  return self->flags;
+}
+
+/* --- for the client ------------------------------------------------------- */
+
+GInputStream *
+phonesec_http_request_get_body (PhonesecHttpRequest *self, gint64 *length)
+{
+  *length = self->length;
+  return self->body;
+}
+
+gboolean
+phonesec_http_request_body_can_rewind (PhonesecHttpRequest *self)
+{
+  return self->body == NULL
+         || (G_IS_SEEKABLE (self->body) && g_seekable_can_seek (G_SEEKABLE (self->body)));
+}
+
+gboolean
+phonesec_http_request_check (PhonesecHttpRequest *self, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_ENCODED, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+  if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+      || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0'
+      || strlen (self->url) > PHONESEC_NETD_MAX_URL || !g_utf8_validate (self->url, -1, NULL))
+    {
+      g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                           "not an http:// or https:// URL with a host");
+      return FALSE;
+    }
+  if (!phonesec_netd_check_method (self->method))
+    {
+      g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                           "not an HTTP method");
+      return FALSE;
+    }
+  if (self->headers->len + 1 > PHONESEC_NETD_MAX_HEADERS)
+    {
+      g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                           "too many headers");
+      return FALSE;
+    }
+  for (guint i = 0; i < self->headers->len; i++)
+    {
+      Header *h = &g_array_index (self->headers, Header, i);
+      const char *value = h->secret != NULL ? phonesec_secret_peek (h->secret) : h->value;
+
+      if (!phonesec_netd_check_header_name (h->name) || !phonesec_netd_check_header_value (value)
+          || !g_utf8_validate (value, -1, NULL))
+        {
+          /* The name only: the value may be a secret. */
+          g_set_error (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                       "header %.64s: not a token, or a value with CR, LF or invalid UTF-8",
+                       g_utf8_validate (h->name, -1, NULL) ? h->name : "?");
+          return FALSE;
+        }
+    }
+  if (self->content_type != NULL && !phonesec_netd_check_header_value (self->content_type))
+    {
+      g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                           "bad Content-Type");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GVariant *
+phonesec_http_request_to_variant (PhonesecHttpRequest *self, guint32 flags)
+{
+  GVariantBuilder headers;
+
+  g_variant_builder_init (&headers, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < self->headers->len; i++)
+    {
+      Header *h = &g_array_index (self->headers, Header, i);
+
+      g_variant_builder_add (&headers, "(ss)", h->name,
+                             h->secret != NULL ? phonesec_secret_peek (h->secret) : h->value);
+    }
+  if (self->body != NULL && self->content_type != NULL)
+    g_variant_builder_add (&headers, "(ss)", "Content-Type", self->content_type);
+  if (self->flags & PHONESEC_HTTP_NO_REDIRECT)
+    flags |= PHONESEC_NETD_REQUEST_NO_REDIRECT;
+  if (self->flags & PHONESEC_HTTP_NEW_CONNECTION)
+    flags |= PHONESEC_NETD_REQUEST_NEW_CONNECTION;
+  if (self->body != NULL)
+    flags |= PHONESEC_NETD_REQUEST_HAS_BODY;
+  return g_variant_new ("(ss@a(ss)xuu)", self->method, self->url, g_variant_builder_end (&headers),
+                        self->body != NULL ? self->length : -1, flags, 0);
+}

@@ -1,0 +1,514 @@
+/* phonesec-netd-request.c: see the header.
+ *
+ * The request body is a feed stream filled by phonesecd's DATA frames;
+ * each read by libsoup grants phonesecd more room (CREDIT). When libsoup
+ * restarts the message (a redirect, a 407), the body must start over: a
+ * new feed stream, a REWIND to phonesecd, and its DATA frames are dropped
+ * until its REWOUND. The response body goes back as DATA frames, no more
+ * than phonesecd's window allows. Exactly one END or FAIL ends a request,
+ * and nothing is sent for it afterwards.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "phonesec-netd-feed-stream.h"
+#include "phonesec-netd-request.h"
+#include "phonesec-netd-tls-guard.h"
+
+#define MAX_HEADER_BYTES (64 * 1024)
+
+struct _PhonesecNetdRequest
+{
+  gatomicrefcount ref;
+  PhonesecNetdService *service;
+  guint32 id;
+  SoupMessage *message;
+  GCancellable *cancellable;
+  gboolean finished; /* END or FAIL sent */
+
+  gboolean has_body;
+  gboolean rewindable;
+  gint64 length;
+  PhonesecNetdFeedStream *body;
+  gboolean file_body; /* waits for BODY_FILE before it is sent */
+  GBytes *file;       /* the body, mapped from the descriptor phonesecd passed */
+  gboolean skipping;  /* DATA of a body being rewound */
+  gboolean body_failed;
+  gsize body_unacked;
+
+  GInputStream *response;
+  gint64 credit;
+  gboolean reading;
+  gboolean sent; /* handed to libsoup */
+  gboolean head_sent;
+};
+
+PhonesecNetdRequest *
+phonesec_netd_request_ref (PhonesecNetdRequest *self)
+{
+  g_atomic_ref_count_inc (&self->ref);
+  return self;
+}
+
+void
+phonesec_netd_request_unref (PhonesecNetdRequest *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref))
+    return;
+  if (self->body != NULL)
+    phonesec_netd_feed_stream_disconnect (self->body);
+  g_clear_object (&self->body);
+  g_clear_pointer (&self->file, g_bytes_unref);
+  g_clear_object (&self->response);
+  g_clear_object (&self->message);
+  g_clear_object (&self->cancellable);
+  g_free (self);
+}
+
+/* --- the last frame -------------------------------------------------------------- */
+
+static void
+finish (PhonesecNetdRequest *self, GBytes *frame)
+{
+  if (self->finished)
+    return;
+  self->finished = TRUE;
+  phonesec_netd_service_send (self->service, frame);
+  if (self->response != NULL)
+    g_input_stream_close_async (self->response, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  phonesec_netd_service_request_done (self->service, self->id);
+}
+
+static void
+fail (PhonesecNetdRequest *self, PhonesecNetdFailKind kind, guint code, const char *message)
+{
+  g_autofree char *valid
+      = g_utf8_make_valid (message, MIN (strlen (message), PHONESEC_NETD_MAX_MESSAGE));
+  g_autoptr (GBytes) frame = phonesec_netd_frame_new_variant (
+      PHONESEC_NETD_TO_DAEMON_FAIL, self->id, g_variant_new ("(uus)", kind, code, valid), FALSE);
+
+  finish (self, frame);
+}
+
+static void
+fail_with (PhonesecNetdRequest *self, const GError *error)
+{
+  const char *refused
+      = self->message != NULL ? phonesec_netd_tls_guard_get_error (self->message) : NULL;
+
+  if (refused != NULL)
+    fail (self, PHONESEC_NETD_FAIL_TLS_REFUSED, 0, refused);
+  else if (self->body_failed)
+    fail (self, PHONESEC_NETD_FAIL_BODY, 0,
+          _ ("the request had to be sent again (a redirect or an authentication challenge) "
+             "but its body cannot be"));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    fail (self, PHONESEC_NETD_FAIL_CANCELLED, 0, error->message);
+  else if (error->domain == G_TLS_ERROR)
+    fail (self, PHONESEC_NETD_FAIL_TLS, error->code, error->message);
+  else if (error->domain == G_IO_ERROR)
+    fail (self, PHONESEC_NETD_FAIL_IO, error->code, error->message);
+  else if (error->domain == G_RESOLVER_ERROR)
+    fail (self, PHONESEC_NETD_FAIL_IO, G_IO_ERROR_HOST_NOT_FOUND, error->message);
+  else if (error->domain == SOUP_SESSION_ERROR)
+    fail (self, PHONESEC_NETD_FAIL_HTTP, error->code, error->message);
+  else
+    fail (self, PHONESEC_NETD_FAIL_IO, G_IO_ERROR_FAILED, error->message);
+}
+
+/* --- the response --------------------------------------------------------------- */
+
+static void pump_response (PhonesecNetdRequest *self);
+static void send_data (PhonesecNetdRequest *self, const guint8 *data, gsize len);
+
+static void
+on_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhonesecNetdRequest *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) chunk
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  self->reading = FALSE;
+  if (self->finished)
+    ;
+  else if (chunk == NULL)
+    fail_with (self, error);
+  else if (g_bytes_get_size (chunk) == 0)
+    {
+      g_autoptr (GBytes) end
+          = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_END, self->id, NULL, 0);
+      finish (self, end);
+    }
+  else
+    {
+      gsize len;
+      gconstpointer data = g_bytes_get_data (chunk, &len);
+
+      send_data (self, data, len);
+      pump_response (self);
+    }
+  phonesec_netd_request_unref (self);
+}
+
+static void
+send_data (PhonesecNetdRequest *self, const guint8 *data, gsize len)
+{
+  g_autoptr (GBytes) frame
+      = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_DATA, self->id, data, len);
+
+  self->credit -= len;
+  phonesec_netd_service_send (self->service, frame);
+}
+
+/* Takes what the response stream already holds without waiting, so that
+ * it leaves with the frames before it (HEAD, then DATA and END of a short
+ * answer): one wake-up of phonesecd rather than one per frame. FALSE when
+ * the stream has to be waited for. */
+static gboolean
+read_ready (PhonesecNetdRequest *self)
+{
+  GPollableInputStream *pollable;
+
+  if (!G_IS_POLLABLE_INPUT_STREAM (self->response)
+      || !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (self->response)))
+    return FALSE;
+  pollable = G_POLLABLE_INPUT_STREAM (self->response);
+  while (!self->finished && self->credit > 0)
+    {
+      g_autoptr (GError) error = NULL;
+      gsize want = MIN (self->credit, PHONESEC_NETD_CHUNK_MAX);
+      g_autofree guint8 *buffer = g_malloc (want);
+      gssize n = g_pollable_input_stream_read_nonblocking (pollable, buffer, want,
+                                                           self->cancellable, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (n < 0)
+        fail_with (self, error);
+      else if (n == 0)
+        {
+          g_autoptr (GBytes) end
+              = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_END, self->id, NULL, 0);
+          finish (self, end);
+        }
+      else
+        send_data (self, buffer, n);
+    }
+  return TRUE;
+}
+
+/* Reads the next chunk when phonesecd has room for it. */
+static void
+pump_response (PhonesecNetdRequest *self)
+{
+  gboolean done;
+
+  if (self->finished || self->reading || self->response == NULL || self->credit <= 0)
+    return;
+  phonesec_netd_request_ref (self);
+  done = read_ready (self);
+  phonesec_netd_request_unref (self);
+  if (done)
+    return;
+  self->reading = TRUE;
+  g_input_stream_read_bytes_async (self->response, MIN (self->credit, PHONESEC_NETD_CHUNK_MAX),
+                                   G_PRIORITY_DEFAULT, self->cancellable, on_read,
+                                   phonesec_netd_request_ref (self));
+}
+
+typedef struct
+{
+  GVariantBuilder *builder;
+  guint count;
+  gsize bytes;
+} Headers;
+
+static void
+add_header (const char *name, const char *value, gpointer user_data)
+{
+  Headers *h = user_data;
+  g_autofree char *valid = NULL;
+
+  /* What the server sent, made fit for the channel: the daemon refuses
+   * anything else. */
+  if (!phonesec_netd_check_header_name (name))
+    return;
+  valid = g_utf8_make_valid (value, MIN (strlen (value), 8192));
+  g_strdelimit (valid, "\r\n", ' ');
+  h->count++;
+  h->bytes += strlen (name) + strlen (valid) + 16;
+  if (h->count <= PHONESEC_NETD_MAX_HEADERS)
+    g_variant_builder_add (h->builder, "(ss)", name, valid);
+}
+
+static gboolean
+send_head (PhonesecNetdRequest *self)
+{
+  SoupMessageHeaders *response = soup_message_get_response_headers (self->message);
+  GVariantBuilder builder;
+  Headers headers = { &builder, 0, 0 };
+  const char *reason = soup_message_get_reason_phrase (self->message);
+  g_autofree char *valid_reason = NULL;
+  g_autoptr (GVariant) info = phonesec_netd_tls_guard_dup_info (self->message);
+  g_autoptr (GBytes) frame = NULL;
+  gint64 length = -1;
+  guint status = soup_message_get_status (self->message);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  soup_message_headers_foreach (response, add_header, &headers);
+  if (headers.count > PHONESEC_NETD_MAX_HEADERS || headers.bytes > MAX_HEADER_BYTES || status < 100
+      || status > 599)
+    {
+      g_variant_builder_clear (&builder);
+      fail (self, PHONESEC_NETD_FAIL_HTTP, 0,
+            _ ("the server's answer has too many headers, or too large ones, or a bad status"));
+      return FALSE;
+    }
+  if (soup_message_headers_get_encoding (response) == SOUP_ENCODING_CONTENT_LENGTH)
+    length = soup_message_headers_get_content_length (response);
+  valid_reason = g_utf8_make_valid (reason != NULL ? reason : "",
+                                    reason != NULL ? MIN (strlen (reason), 200) : 0);
+  g_strdelimit (valid_reason, "\r\n", ' ');
+  if (info == NULL)
+    info = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  frame = phonesec_netd_frame_new_variant (PHONESEC_NETD_TO_DAEMON_HEAD, self->id,
+                                           g_variant_new ("(us@a(ss)x@a{sv})", status, valid_reason,
+                                                          g_variant_builder_end (&builder), length,
+                                                          info),
+                                           FALSE);
+  phonesec_netd_service_send (self->service, frame);
+  self->head_sent = TRUE;
+  self->credit = PHONESEC_NETD_WINDOW;
+  return TRUE;
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhonesecNetdRequest *self = user_data;
+  g_autoptr (GError) error = NULL;
+  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+
+  if (self->finished)
+    g_clear_object (&stream);
+  else if (stream == NULL)
+    fail_with (self, error);
+  else
+    {
+      self->response = stream;
+      if (send_head (self))
+        pump_response (self);
+    }
+  phonesec_netd_request_unref (self);
+}
+
+/* --- the request body ------------------------------------------------------------- */
+
+static void
+on_body_consumed (PhonesecNetdFeedStream *feed, gsize consumed, gpointer user_data)
+{
+  PhonesecNetdRequest *self = user_data;
+
+  if (self->finished || feed != self->body)
+    return;
+  self->body_unacked += consumed;
+  if (self->body_unacked >= PHONESEC_NETD_UPLOAD_CHUNK_MAX
+      || phonesec_netd_feed_stream_get_buffered (feed) == 0)
+    {
+      g_autoptr (GBytes) frame = phonesec_netd_frame_new_variant (
+          PHONESEC_NETD_TO_DAEMON_CREDIT, self->id,
+          g_variant_new ("(u)", (guint32) self->body_unacked), FALSE);
+
+      self->body_unacked = 0;
+      phonesec_netd_service_send (self->service, frame);
+    }
+}
+
+static void
+set_body (PhonesecNetdRequest *self)
+{
+  if (self->body != NULL)
+    phonesec_netd_feed_stream_disconnect (self->body);
+  g_clear_object (&self->body);
+  self->body = phonesec_netd_feed_stream_new ();
+  self->body_unacked = 0;
+  phonesec_netd_feed_stream_set_funcs (self->body, on_body_consumed, NULL, self);
+  /* The Content-Type came with the headers. */
+  soup_message_set_request_body (self->message, NULL, G_INPUT_STREAM (self->body), self->length);
+}
+
+/* libsoup sends the message again (a redirect, an authentication
+ * challenge) and dropped its body. */
+static void
+on_restarted (SoupMessage *message, gpointer user_data)
+{
+  PhonesecNetdRequest *self = user_data;
+  g_autoptr (GBytes) frame = NULL;
+
+  if (!self->has_body || self->finished)
+    return;
+  /* A file is read again from the start by ourselves. */
+  if (self->file != NULL)
+    {
+      soup_message_set_request_body_from_bytes (self->message, NULL, self->file);
+      return;
+    }
+  if (!self->rewindable)
+    {
+      self->body_failed = TRUE;
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  set_body (self);
+  self->skipping = TRUE;
+  frame = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_REWIND, self->id, NULL, 0);
+  phonesec_netd_service_send (self->service, frame);
+}
+
+void
+phonesec_netd_request_body_data (PhonesecNetdRequest *self, const guint8 *data, gsize len)
+{
+  g_autoptr (GBytes) chunk = NULL;
+
+  if (self->finished || self->skipping || self->body == NULL || len == 0)
+    return;
+  /* phonesecd keeps to the window; a bug there must not grow us. */
+  if (phonesec_netd_feed_stream_get_buffered (self->body) + len > PHONESEC_NETD_MAX_CREDIT)
+    {
+      g_critical ("phonesecd sent request %u more body than its window", self->id);
+      g_cancellable_cancel (self->cancellable);
+      return;
+    }
+  chunk = g_bytes_new (data, len);
+  phonesec_netd_feed_stream_push (self->body, chunk);
+}
+
+void
+phonesec_netd_request_body_end (PhonesecNetdRequest *self)
+{
+  if (!self->finished && !self->skipping && self->body != NULL)
+    phonesec_netd_feed_stream_push_end (self->body);
+}
+
+void
+phonesec_netd_request_body_rewound (PhonesecNetdRequest *self)
+{
+  self->skipping = FALSE;
+}
+
+void
+phonesec_netd_request_credit (PhonesecNetdRequest *self, guint32 more)
+{
+  if (self->finished)
+    return;
+  self->credit += more;
+  pump_response (self);
+}
+
+void
+phonesec_netd_request_cancel (PhonesecNetdRequest *self)
+{
+  if (self->finished)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  /* Waiting for its file or for room, nothing pending would report it:
+   * end now. */
+  if (!self->sent || (self->head_sent && !self->reading))
+    fail (self, PHONESEC_NETD_FAIL_CANCELLED, 0, _ ("cancelled"));
+}
+
+static void
+send_message (PhonesecNetdRequest *self)
+{
+  self->sent = TRUE;
+  soup_session_send_async (phonesec_netd_service_get_session (self->service), self->message,
+                           G_PRIORITY_DEFAULT, self->cancellable, on_sent,
+                           phonesec_netd_request_ref (self));
+}
+
+void
+phonesec_netd_request_body_file (PhonesecNetdRequest *self, int fd, guint64 offset, guint64 length)
+{
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) whole = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->finished || !self->file_body || self->file != NULL || fd < 0)
+    {
+      if (fd >= 0)
+        close (fd);
+      if (!self->finished)
+        fail (self, PHONESEC_NETD_FAIL_BODY, 0, _ ("the request body's file did not come"));
+      return;
+    }
+  /* Mapped, not read: the pages come from the page cache as libsoup
+   * sends them, and the body never sits whole in memory of its own. */
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, &error);
+  close (fd);
+  if (mapped != NULL)
+    whole = g_mapped_file_get_bytes (mapped);
+  if (whole == NULL || offset > g_bytes_get_size (whole)
+      || length > g_bytes_get_size (whole) - offset)
+    {
+      fail (self, PHONESEC_NETD_FAIL_BODY, 0,
+            error != NULL ? error->message : _ ("the request body's file is shorter than said"));
+      return;
+    }
+  self->file = g_bytes_new_from_bytes (whole, offset, length);
+  soup_message_set_request_body_from_bytes (self->message, NULL, self->file);
+  send_message (self);
+}
+
+gboolean
+phonesec_netd_request_is_finished (PhonesecNetdRequest *self)
+{
+  return self->finished;
+}
+
+/* --- start ------------------------------------------------------------------------ */
+
+PhonesecNetdRequest *
+phonesec_netd_request_start (PhonesecNetdService *service, guint32 id, GVariant *value)
+{
+  PhonesecNetdRequest *self = g_new0 (PhonesecNetdRequest, 1);
+  g_autoptr (GVariant) headers = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *method, *url, *name, *header;
+  guint32 flags, timeout;
+  GVariantIter iter;
+
+  g_atomic_ref_count_init (&self->ref);
+  self->service = service;
+  self->id = id;
+  self->cancellable = g_cancellable_new ();
+  g_variant_get (value, "(&s&s@a(ss)xuu)", &method, &url, &headers, &self->length, &flags,
+                 &timeout);
+  self->has_body = (flags & PHONESEC_NETD_REQUEST_HAS_BODY) != 0;
+  self->rewindable = (flags & PHONESEC_NETD_REQUEST_REWINDABLE) != 0;
+  self->file_body = self->has_body && (flags & PHONESEC_NETD_REQUEST_BODY_FILE) != 0;
+  if (!phonesec_netd_check_method (method) || !phonesec_netd_check_headers (headers, &error)
+      || (self->message = soup_message_new (method, url)) == NULL)
+    {
+      fail (self, PHONESEC_NETD_FAIL_REQUEST, 0, _ ("not a request the phone can send"));
+      return self;
+    }
+  g_variant_iter_init (&iter, headers);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &header))
+    soup_message_headers_append (soup_message_get_request_headers (self->message), name, header);
+  if (flags & PHONESEC_NETD_REQUEST_NO_REDIRECT)
+    soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
+  if (flags & PHONESEC_NETD_REQUEST_NEW_CONNECTION)
+    soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
+  g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
+  /* A file body is sent once its descriptor is here (BODY_FILE). */
+  if (self->file_body)
+    return self;
+  if (self->has_body)
+    set_body (self);
+  send_message (self);
+  return self;
+}

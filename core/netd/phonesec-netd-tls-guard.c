@@ -1,0 +1,210 @@
+/* phonesec-netd-tls-guard.c: see the header.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "phonesec-cipher-list.h"
+#include "phonesec-netd-tls-guard.h"
+#include "phonesec-tls-hostname.h"
+
+#define ERROR_KEY "phonesec-netd-tls-error"
+#define INFO_KEY "phonesec-netd-tls-info"
+
+struct _PhonesecNetdTlsGuard
+{
+  SoupSession *session;
+  gulong queued_id;
+  PhonesecCipherList *list; /* the default application class's */
+  gboolean fips;
+  GTlsDatabase *database;
+};
+
+typedef struct
+{
+  char *version;
+  char *suite;
+  char *subject;
+} Info;
+
+static void
+info_free (Info *info)
+{
+  g_free (info->version);
+  g_free (info->suite);
+  g_free (info->subject);
+  g_free (info);
+}
+
+static const char *
+version_name (GTlsProtocolVersion version)
+{
+  switch (version)
+    {
+      case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+        return "SSL 3.0";
+      case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+        return "TLS 1.0";
+      case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+        return "TLS 1.1";
+      case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+        return "TLS 1.2";
+      case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+        return "TLS 1.3";
+      default:
+        return "unknown";
+    }
+}
+
+static gboolean
+check_suite (PhonesecNetdTlsGuard *self, const char *suite, GError **error)
+{
+  if (self->list != NULL && suite != NULL && phonesec_cipher_list_allows_name (self->list, suite))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _ ("the server chose %s, which the phone's TLS policy does not allow"),
+               suite != NULL ? suite : "an unknown cipher suite");
+  return FALSE;
+}
+
+/* The chain against the store as it is now: a resumed session carries no
+ * certificate check of its own. */
+static gboolean
+check_chain (PhonesecNetdTlsGuard *self, GTlsCertificate *peer, GError **error)
+{
+  GTlsCertificateFlags flags;
+  g_autoptr (GError) local = NULL;
+
+  if (peer == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("the server sent no certificate"));
+      return FALSE;
+    }
+  if (self->database == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                           _ ("the network service has no trust store"));
+      return FALSE;
+    }
+  flags = g_tls_database_verify_chain (self->database, peer,
+                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, NULL, NULL,
+                                       G_TLS_DATABASE_VERIFY_NONE, NULL, &local);
+  if (local != NULL || (flags & ~G_TLS_CERTIFICATE_BAD_IDENTITY) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _ ("the server certificate is not trusted by the phone's trust store (%s)"),
+                   local != NULL ? local->message : _ ("unknown or untrusted issuer, or expired"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
+                  gpointer user_data)
+{
+  PhonesecNetdTlsGuard *self = user_data;
+  GTlsConnection *tls;
+  GTlsCertificate *peer;
+  g_autoptr (GError) error = NULL;
+  Info *info;
+
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKED || !G_IS_TLS_CONNECTION (connection))
+    return;
+  tls = G_TLS_CONNECTION (connection);
+  peer = g_tls_connection_get_peer_certificate (tls);
+  info = g_new0 (Info, 1);
+  info->version = g_strdup (version_name (g_tls_connection_get_protocol_version (tls)));
+  info->suite = g_tls_connection_get_ciphersuite_name (tls);
+  if (peer != NULL)
+    g_object_get (peer, "subject-name", &info->subject, NULL);
+  if (check_suite (self, info->suite, &error) && check_chain (self, peer, &error)
+      && phonesec_tls_check_certificate_hostname (peer,
+                                                  g_uri_get_host (soup_message_get_uri (message)),
+                                                  PHONESEC_TLS_NAME_FLAGS_NONE, &error))
+    {
+      g_object_set_data_full (G_OBJECT (message), INFO_KEY, info, (GDestroyNotify) info_free);
+      return;
+    }
+  info_free (info);
+  /* Closing before the request is written makes the message fail. */
+  g_warning ("Refusing a TLS connection to %s: %s", g_uri_get_host (soup_message_get_uri (message)),
+             error->message);
+  g_object_set_data_full (G_OBJECT (message), ERROR_KEY, g_strdup (error->message), g_free);
+  g_io_stream_close (connection, NULL, NULL);
+}
+
+static void
+on_request_queued (SoupSession *session, SoupMessage *message, gpointer user_data)
+{
+  g_signal_connect (message, "network-event", G_CALLBACK (on_network_event), user_data);
+}
+
+PhonesecNetdTlsGuard *
+phonesec_netd_tls_guard_new (SoupSession *session)
+{
+  PhonesecNetdTlsGuard *self = g_new0 (PhonesecNetdTlsGuard, 1);
+
+  self->session = g_object_ref (session);
+  self->queued_id
+      = g_signal_connect (session, "request-queued", G_CALLBACK (on_request_queued), self);
+  phonesec_netd_tls_guard_configure (self, "TLS 1.1", "", FALSE);
+  return self;
+}
+
+void
+phonesec_netd_tls_guard_free (PhonesecNetdTlsGuard *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_signal_handler (&self->queued_id, self->session);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->list, phonesec_cipher_list_unref);
+  g_clear_object (&self->database);
+  g_free (self);
+}
+
+void
+phonesec_netd_tls_guard_configure (PhonesecNetdTlsGuard *self, const char *min_version,
+                                   const char *cipher_list, gboolean fips)
+{
+  g_clear_pointer (&self->list, phonesec_cipher_list_unref);
+  /* The protocol versions are the priority string's (the process's); the
+   * suites are checked here, as the daemon's policy computes them. */
+  self->list = phonesec_cipher_list_resolve (cipher_list, PHONESEC_CIPHER_APP_DEFAULT,
+                                             fips ? PHONESEC_CIPHER_LIST_FIPS : 0);
+  self->fips = fips;
+}
+
+void
+phonesec_netd_tls_guard_set_database (PhonesecNetdTlsGuard *self, GTlsDatabase *database)
+{
+  g_set_object (&self->database, database);
+}
+
+const char *
+phonesec_netd_tls_guard_get_error (SoupMessage *message)
+{
+  return g_object_get_data (G_OBJECT (message), ERROR_KEY);
+}
+
+GVariant *
+phonesec_netd_tls_guard_dup_info (SoupMessage *message)
+{
+  Info *info = g_object_get_data (G_OBJECT (message), INFO_KEY);
+  GVariantDict dict;
+  g_autofree char *subject = NULL;
+
+  if (info == NULL)
+    return NULL;
+  /* Whatever the server's certificate says, valid UTF-8 for the daemon. */
+  subject = g_utf8_make_valid (info->subject != NULL ? info->subject : "",
+                               info->subject != NULL ? MIN (strlen (info->subject), 1024) : 0);
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "tls-version", "s", info->version);
+  g_variant_dict_insert (&dict, "tls-suite", "s", info->suite != NULL ? info->suite : "");
+  g_variant_dict_insert (&dict, "tls-peer-subject", "s", subject);
+  return g_variant_dict_end (&dict);
+}
