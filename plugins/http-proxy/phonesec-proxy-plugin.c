@@ -10,9 +10,6 @@
  *   config / network-changed → source_configure → "changed" → load_script
  *   → ready (lookups go to the runner) or error (lookups go direct)
  *
- * Auto needs pac/ and discovery/ (built when present: PHONESEC_HAVE_PAC);
- * without them Auto says so in State/LastError and goes direct.
- *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gi18n-lib.h>
@@ -24,11 +21,9 @@
 #include "phonesec-proxy-list.h"
 #include "phonesec-proxy-resolver.h"
 
-#ifdef PHONESEC_HAVE_PAC
 #include "phonesec-pac-result.h"
 #include "phonesec-pac-runner.h"
 #include "phonesec-pac-source.h"
-#endif
 
 /* The runner caches answers for this long, per URL as the script sees it. */
 #define PAC_CACHE_LIFETIME_S 30
@@ -55,7 +50,6 @@ struct _PhonesecProxyPlugin
   Mode mode;
   gboolean auth_error_shown; /* LastError holds an authentication problem */
 
-#ifdef PHONESEC_HAVE_PAC
   PhonesecPacSource *source;
   PhonesecPacRunner *runner;
   gulong source_changed_id;
@@ -63,7 +57,6 @@ struct _PhonesecProxyPlugin
   GBytes *script;            /* loaded in the runner, or being loaded */
   gboolean script_ready;     /* the runner accepted it */
   GCancellable *load_cancel; /* of the running load */
-#endif
 };
 
 static void phonesec_proxy_plugin_iface_init (PhonesecPluginInterface *iface);
@@ -129,8 +122,6 @@ mode_name (Mode mode)
 }
 
 /* --- Auto ------------------------------------------------------------------- */
-
-#ifdef PHONESEC_HAVE_PAC
 
 static char *
 helper_path (void)
@@ -370,24 +361,6 @@ stop_auto (PhonesecProxyPlugin *self)
     phonesec_proxy_resolver_set_pac_urls (self->resolver, NULL);
 }
 
-#else /* !PHONESEC_HAVE_PAC */
-
-static void
-start_auto (PhonesecProxyPlugin *self)
-{
-  phonesec_proxy_resolver_set_off (self->resolver);
-  set_state (self, "error");
-  set_last_error (self, _ ("Proxy_Mode is Auto but PAC support is not built into this "
-                           "firmware: connections go direct"));
-}
-
-static void
-stop_auto (PhonesecProxyPlugin *self)
-{
-}
-
-#endif
-
 /* --- configuration ---------------------------------------------------------- */
 
 /* @manual_uri: the proxy Manual mode uses, NULL when none. */
@@ -566,17 +539,11 @@ rediscover (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation)
       phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
       return;
     }
-#ifdef PHONESEC_HAVE_PAC
   g_message ("HTTP proxy: rediscovering the PAC script on request");
   set_last_error (self, NULL);
   phonesec_pac_source_rediscover (self->source);
   on_source_changed (self->source, self);
   phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
-#else
-  g_dbus_method_invocation_return_error_literal (
-      invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
-      _ ("PAC support is not built into this firmware: there is nothing to rediscover"));
-#endif
 }
 
 static void
@@ -607,7 +574,6 @@ stop_feature (PhonesecProxyPlugin *self)
   if (self->mode == MODE_AUTO)
     stop_auto (self);
   self->mode = MODE_OFF;
-#ifdef PHONESEC_HAVE_PAC
   if (self->source != NULL)
     {
       phonesec_pac_source_stop (self->source);
@@ -620,7 +586,6 @@ stop_feature (PhonesecProxyPlugin *self)
   g_clear_object (&self->runner);
   if (self->context != NULL)
     g_clear_signal_handler (&self->network_changed_id, self->context);
-#endif
   if (self->context != NULL && self->resolver != NULL)
     phonesec_context_set_proxy_resolver (self->context, NULL);
   if (self->resolver != NULL)
@@ -662,10 +627,8 @@ phonesec_proxy_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context
   self->auth
       = phonesec_proxy_auth_new (phonesec_context_get_soup_session (context), on_auth_report, self);
   self->fresh = phonesec_proxy_fresh_new (phonesec_context_get_soup_session (context));
-#ifdef PHONESEC_HAVE_PAC
   self->network_changed_id
       = g_signal_connect (context, "network-changed", G_CALLBACK (on_network_changed), self);
-#endif
   update_from_config (self, NULL);
   phonesec_context_set_proxy_resolver (context, G_PROXY_RESOLVER (self->resolver));
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
