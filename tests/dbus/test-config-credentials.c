@@ -1,4 +1,4 @@
-/* test-credentials.c: credentials inside values (a URL's password, a rule's
+/* test-config-credentials.c: credentials inside values (a URL's password, a rule's
  * --pwd and --key, a secret header value) never come back, as admin nor as
  * the phone's user (uid 65534): not in Get, Describe, ExportProfile, errors,
  * the daemon's log or any state file but the store; written back masked
