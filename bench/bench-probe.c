@@ -23,8 +23,9 @@ struct _BenchProbe
 
 static void bench_probe_plugin_init (PhonesecPluginInterface *iface);
 
-G_DEFINE_TYPE_WITH_CODE (BenchProbe, bench_probe, G_TYPE_OBJECT,
-                         G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN, bench_probe_plugin_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (BenchProbe, bench_probe, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
+                                                      bench_probe_plugin_init))
 
 static gboolean
 bench_probe_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)

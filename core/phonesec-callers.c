@@ -23,7 +23,7 @@ struct _PhonesecCallers
   guint name_owner_subscription;
 };
 
-G_DEFINE_TYPE (PhonesecCallers, phonesec_callers, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecCallers, phonesec_callers, G_TYPE_OBJECT)
 
 static void
 caller_free (PhonesecCaller *caller)

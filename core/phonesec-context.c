@@ -35,7 +35,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-G_DEFINE_TYPE (PhonesecContext, phonesec_context, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecContext, phonesec_context, G_TYPE_OBJECT)
 
 static void
 phonesec_context_dispose (GObject *object)

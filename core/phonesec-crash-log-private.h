@@ -22,10 +22,6 @@ void phonesec_crash_log_install_handler (const char *record_path);
  * Returns that record's text, or NULL when there was none. */
 char *phonesec_crash_log_add_previous_run (PhonesecCrashLog *self, const char *record_path);
 
-/* Async-signal-safe: one "KEY=value" line of a crash record's header. */
-void phonesec_crash_record_write_field (int fd, const char *key, const char *value);
-void phonesec_crash_record_write_number (int fd, const char *key, gint64 value);
-
 /* The value of "KEY=value" in a crash record's header, or NULL. */
 char *phonesec_crash_record_dup_field (const char *record, const char *key);
 

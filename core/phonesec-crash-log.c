@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "phonesec-crash-log-private.h"
+#include "phonesec-crash-record.h"
 #include "phonesec-plugin-guard.h"
 
 struct _PhonesecCrashLog
@@ -41,42 +42,6 @@ static char crash_record_path[4096];
 /* A child a plugin forked inherits the handlers: its crash or exit is not
  * the daemon's and must not leave the daemon's record. */
 static pid_t daemon_pid;
-
-static void
-write_str (int fd, const char *s)
-{
-  if (write (fd, s, strlen (s)) < 0)
-    return;
-}
-
-void
-phonesec_crash_record_write_number (int fd, const char *key, gint64 value)
-{
-  char digits[24];
-  int n = (int) sizeof digits;
-  gboolean negative = value < 0;
-  guint64 v = negative ? (guint64) 0 - (guint64) value : (guint64) value;
-
-  digits[--n] = '\0';
-  do
-    digits[--n] = (char) ('0' + v % 10);
-  while ((v /= 10) > 0 && n > 1);
-  if (negative)
-    digits[--n] = '-';
-  write_str (fd, key);
-  write_str (fd, "=");
-  write_str (fd, digits + n);
-  write_str (fd, "\n");
-}
-
-void
-phonesec_crash_record_write_field (int fd, const char *key, const char *value)
-{
-  write_str (fd, key);
-  write_str (fd, "=");
-  write_str (fd, value);
-  write_str (fd, "\n");
-}
 
 /* The instruction that faulted, from the signal's machine context. */
 static gconstpointer
@@ -117,7 +82,7 @@ write_record (int signum, void *const *frames, int depth, const PhonesecGuardBla
   phonesec_crash_record_write_number (fd, "time", now.tv_sec);
   if (blame != NULL)
     phonesec_plugin_guard_write_blame (fd, blame);
-  write_str (fd, "backtrace:\n");
+  phonesec_crash_record_write (fd, "backtrace:\n");
   backtrace_symbols_fd ((void *const *) frames, depth, fd);
   fsync (fd);
   close (fd);

@@ -22,7 +22,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-G_DEFINE_TYPE (PhonesecNetwork, phonesec_network, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecNetwork, phonesec_network, G_TYPE_OBJECT)
 
 static void
 phonesec_network_dispose (GObject *object)

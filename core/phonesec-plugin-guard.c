@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "phonesec-crash-log-private.h"
+#include "phonesec-crash-record.h"
 #include "phonesec-plugin-guard.h"
 
 /* Address attribution looks at this many modules; more still get markers. */

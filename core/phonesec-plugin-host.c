@@ -50,7 +50,7 @@ struct _PhonesecPluginHost
   char *crash_record;                   /* the previous run's, until discover */
 };
 
-G_DEFINE_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
 
 /* Dropping the plugin object runs its dispose and finalize: plugin code. */
 static void

@@ -16,9 +16,9 @@ struct _PhonesecProxySlot
 
 static void phonesec_proxy_slot_iface_init (GProxyResolverInterface *iface);
 
-G_DEFINE_TYPE_WITH_CODE (PhonesecProxySlot, phonesec_proxy_slot, G_TYPE_OBJECT,
-                         G_IMPLEMENT_INTERFACE (G_TYPE_PROXY_RESOLVER,
-                                                phonesec_proxy_slot_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecProxySlot, phonesec_proxy_slot, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_PROXY_RESOLVER,
+                                                      phonesec_proxy_slot_iface_init))
 
 static GProxyResolver *
 dup_resolver (PhonesecProxySlot *self)
@@ -69,7 +69,7 @@ inner_lookup_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (proxies == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, proxies, (GDestroyNotify)g_strfreev);
+    g_task_return_pointer (task, proxies, (GDestroyNotify) g_strfreev);
 }
 
 static void
@@ -83,7 +83,7 @@ phonesec_proxy_slot_lookup_async (GProxyResolver *resolver, const char *uri,
   g_task_set_source_tag (task, phonesec_proxy_slot_lookup_async);
   if (inner == NULL)
     {
-      g_task_return_pointer (task, direct (), (GDestroyNotify)g_strfreev);
+      g_task_return_pointer (task, direct (), (GDestroyNotify) g_strfreev);
       g_object_unref (task);
       return;
     }

@@ -528,33 +528,22 @@ phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const c
                                          headers, NULL, NULL, body, error);
 }
 
-char *
-phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, const char *tag,
-                                PhonesecUploadFlags flags, const char *method, const char *url,
-                                const char *content_type, GHashTable *headers,
-                                const char *userinfo_ref, GHashTable *secret_headers, GBytes *body,
-                                GError **error)
+/* Refuses an upload the queue must not take; else the URL without its
+ * user information in @bare_url. */
+static gboolean
+check_upload (PhonesecUploadQueue *self, PhonesecUploadFlags flags, const char *url,
+              const char *userinfo_ref, gsize body_len, char **bare_url, GError **error)
 {
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GUri) uri = NULL;
-  g_autofree char *meta_path = NULL, *body_path = NULL, *meta = NULL;
   g_autofree char *userinfo = NULL;
-  g_autofree char *bare_url = NULL;
   gboolean has_password;
-  gsize body_len = body != NULL ? g_bytes_get_size (body) : 0;
-  guint64 used_bytes;
-  guint used;
-  Item *item;
-
-  g_return_val_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self), NULL);
-  g_return_val_if_fail (owner != NULL && method != NULL && url != NULL, NULL);
 
   if ((flags & PHONESEC_UPLOAD_METRICS) && self->metrics != NULL
       && !phonesec_metrics_get_sending_allowed (self->metrics))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                            _ ("Metrics may not leave the phone: Webex_Metrics_Enable is No"));
-      return NULL;
+      return FALSE;
     }
   uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL
@@ -564,11 +553,11 @@ phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, co
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The upload address must be an http:// or https:// URL with a host"));
-      return NULL;
+      return FALSE;
     }
   /* The files hold the URL without user:password@: the owner gives it
    * back at send time. */
-  bare_url = phonesec_credentials_strip_url (url, &userinfo);
+  *bare_url = phonesec_credentials_strip_url (url, &userinfo);
   has_password = userinfo != NULL && strchr (userinfo, ':') != NULL;
   if (userinfo != NULL)
     explicit_bzero (userinfo, strlen (userinfo));
@@ -577,17 +566,25 @@ phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, co
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            _ ("The upload address carries a password; the queue never writes one "
                               "to disk: queue it with a userinfo reference"));
-      return NULL;
+      return FALSE;
     }
   if (body_len > self->max_bytes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                    _ ("The upload is too large: %lu bytes, at most %lu"), (unsigned long) body_len,
                    (unsigned long) self->max_bytes);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  /* Room first: the owner's oldest items go. */
+/* Room for @body_len more bytes of @owner: the owner's oldest items go. */
+static void
+make_room (PhonesecUploadQueue *self, const char *owner, gsize body_len)
+{
+  guint64 used_bytes;
+  guint used;
+
   while ((used = owner_usage (self, owner, &used_bytes)) > 0
          && (used >= self->max_items || used_bytes + body_len > self->max_bytes))
     {
@@ -599,6 +596,81 @@ phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, co
                  owner, used, used_bytes, oldest->id);
       finish_item (self, oldest, FALSE, 0, _ ("dropped: the upload queue was full"));
     }
+}
+
+/* Copies the @from headers (may be NULL) into @to and @group of @kf. */
+static void
+take_headers (GHashTable *from, GHashTable *to, GKeyFile *kf, const char *group)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (from == NULL)
+    return;
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_key_file_set_string (kf, group, key, value);
+      g_hash_table_insert (to, g_strdup (key), g_strdup (value));
+    }
+}
+
+/* The item's description as written to its .item file. */
+static void
+describe_item (const Item *item, GKeyFile *kf)
+{
+  g_key_file_set_string (kf, ITEM_GROUP, "Owner", item->owner);
+  if (item->tag != NULL)
+    g_key_file_set_string (kf, ITEM_GROUP, "Tag", item->tag);
+  g_key_file_set_integer (kf, ITEM_GROUP, "Flags", item->flags);
+  g_key_file_set_string (kf, ITEM_GROUP, "Method", item->method);
+  g_key_file_set_string (kf, ITEM_GROUP, "URL", item->url);
+  if (item->userinfo_ref != NULL)
+    g_key_file_set_string (kf, ITEM_GROUP, "UserInfoRef", item->userinfo_ref);
+  if (item->content_type != NULL)
+    g_key_file_set_string (kf, ITEM_GROUP, "ContentType", item->content_type);
+}
+
+/* Writes the item's body and description; frees @item on failure. */
+static gboolean
+store_item (PhonesecUploadQueue *self, Item *item, GKeyFile *kf, GBytes *body, GError **error)
+{
+  g_autofree char *meta = g_key_file_to_data (kf, NULL, NULL);
+  g_autofree char *body_path = NULL, *meta_path = NULL;
+
+  /* The folder could not be made at start (a full disk): try again. */
+  g_mkdir_with_parents (self->dir, 0700);
+  body_path = item_path (self, item, ".body");
+  meta_path = item_path (self, item, ".item");
+  if (!write_file (body_path, body != NULL ? g_bytes_get_data (body, NULL) : "", item->size, error)
+      || !write_file (meta_path, meta, strlen (meta), error))
+    {
+      g_unlink (body_path);
+      item_free (item);
+      g_prefix_error (error, _ ("Cannot queue the upload: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, const char *tag,
+                                PhonesecUploadFlags flags, const char *method, const char *url,
+                                const char *content_type, GHashTable *headers,
+                                const char *userinfo_ref, GHashTable *secret_headers, GBytes *body,
+                                GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *bare_url = NULL;
+  gsize body_len = body != NULL ? g_bytes_get_size (body) : 0;
+  Item *item;
+
+  g_return_val_if_fail (PHONESEC_IS_UPLOAD_QUEUE (self), NULL);
+  g_return_val_if_fail (owner != NULL && method != NULL && url != NULL, NULL);
+
+  if (!check_upload (self, flags, url, userinfo_ref, body_len, &bare_url, error))
+    return NULL;
+  make_room (self, owner, body_len);
 
   item = g_new0 (Item, 1);
   item->seq = self->next_seq++;
@@ -615,51 +687,11 @@ phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, co
   item->userinfo_ref = g_strdup (userinfo_ref);
   item->secret_headers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  g_key_file_set_string (kf, ITEM_GROUP, "Owner", owner);
-  if (tag != NULL)
-    g_key_file_set_string (kf, ITEM_GROUP, "Tag", tag);
-  g_key_file_set_integer (kf, ITEM_GROUP, "Flags", flags);
-  g_key_file_set_string (kf, ITEM_GROUP, "Method", method);
-  g_key_file_set_string (kf, ITEM_GROUP, "URL", item->url);
-  if (userinfo_ref != NULL)
-    g_key_file_set_string (kf, ITEM_GROUP, "UserInfoRef", userinfo_ref);
-  if (content_type != NULL)
-    g_key_file_set_string (kf, ITEM_GROUP, "ContentType", content_type);
-  if (headers != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-      g_hash_table_iter_init (&iter, headers);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          g_key_file_set_string (kf, HEADER_GROUP, key, value);
-          g_hash_table_insert (item->headers, g_strdup (key), g_strdup (value));
-        }
-    }
-  if (secret_headers != NULL)
-    {
-      GHashTableIter iter;
-      gpointer key, value;
-      g_hash_table_iter_init (&iter, secret_headers);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          g_key_file_set_string (kf, SECRET_HEADER_GROUP, key, value);
-          g_hash_table_insert (item->secret_headers, g_strdup (key), g_strdup (value));
-        }
-    }
-  meta = g_key_file_to_data (kf, NULL, NULL);
-  /* The folder could not be made at start (a full disk): try again. */
-  g_mkdir_with_parents (self->dir, 0700);
-  body_path = item_path (self, item, ".body");
-  meta_path = item_path (self, item, ".item");
-  if (!write_file (body_path, body != NULL ? g_bytes_get_data (body, NULL) : "", body_len, error)
-      || !write_file (meta_path, meta, strlen (meta), error))
-    {
-      g_unlink (body_path);
-      item_free (item);
-      g_prefix_error (error, _ ("Cannot queue the upload: "));
-      return NULL;
-    }
+  describe_item (item, kf);
+  take_headers (headers, item->headers, kf, HEADER_GROUP);
+  take_headers (secret_headers, item->secret_headers, kf, SECRET_HEADER_GROUP);
+  if (!store_item (self, item, kf, body, error))
+    return NULL;
   g_ptr_array_add (self->items, item);
   count (self, "queued");
   schedule (self);

@@ -49,6 +49,80 @@ resolve_self (const char *argv0)
   return g_find_program_in_path (argv0);
 }
 
+static void
+init_i18n (void)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+/* FALSE, said on stderr, when the command line does not parse. */
+static gboolean
+parse_command_line (const GOptionEntry *entries, int *argc, char ***argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_summary (context, _ ("The phone's security service: owns every security "
+                                            "parameter and serves it on D-Bus as "
+                                            "org.phonesec.PhoneSec1."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("phonesecd: %s\n", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* FALSE, said on stderr, when an option is out of its range; else fills
+ * in the defaults of the options not given. */
+static gboolean
+check_options (PhonesecDaemonOptions *options)
+{
+  if (options->lines < 1 || options->lines > 64)
+    {
+      g_printerr (_ ("phonesecd: --lines must be between 1 and 64\n"));
+      return FALSE;
+    }
+  if (options->plugin_timeout < 1 || options->plugin_timeout > 86400)
+    {
+      g_printerr (_ ("phonesecd: --plugin-timeout must be between 1 and 86400 seconds\n"));
+      return FALSE;
+    }
+  if (options->bus == NULL)
+    options->bus = g_strdup ("system");
+  if (options->state_dir == NULL)
+    options->state_dir = g_strdup (PHONESEC_STATEDIR);
+  if (options->schema_dir == NULL)
+    options->schema_dir = g_strdup (PHONESEC_SCHEMADIR);
+  if (options->plugin_dirs == NULL)
+    {
+      options->plugin_dirs = g_new0 (char *, 2);
+      options->plugin_dirs[0] = g_strdup (PHONESEC_PLUGINDIR);
+    }
+  if (options->admin_group == NULL)
+    options->admin_group = g_strdup ("phonesec-admin");
+  return TRUE;
+}
+
+/* Manager.Restart: the same program again, or a stop when a signal came. */
+static int
+restart_self (const char *self_path, char **saved_argv)
+{
+  if (!phonesec_daemon_prepare_exec ())
+    {
+      g_message ("Stopping instead of restarting: signal received");
+      return 0;
+    }
+  /* Same arguments, same pid: systemd and the bus see one service. */
+  execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
+  g_printerr ("phonesecd: cannot re-execute: %s\n", g_strerror (errno));
+  return 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -59,7 +133,6 @@ main (int argc, char **argv)
     .plugin_timeout = 30,
   };
   gboolean version = FALSE;
-  g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (PhonesecDaemon) daemon = NULL;
   gboolean restart = FALSE;
@@ -104,49 +177,16 @@ main (int argc, char **argv)
     G_OPTION_ENTRY_NULL,
   };
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  context = g_option_context_new (NULL);
-  g_option_context_set_summary (context, _ ("The phone's security service: owns every security "
-                                            "parameter and serves it on D-Bus as "
-                                            "org.phonesec.PhoneSec1."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("phonesecd: %s\n", error->message);
-      return 2;
-    }
+  init_i18n ();
+  if (!parse_command_line (entries, &argc, &argv))
+    return 2;
   if (version)
     {
       g_print ("phonesecd %s\n", PACKAGE_VERSION);
       return 0;
     }
-  if (options.lines < 1 || options.lines > 64)
-    {
-      g_printerr (_ ("phonesecd: --lines must be between 1 and 64\n"));
-      return 2;
-    }
-  if (options.plugin_timeout < 1 || options.plugin_timeout > 86400)
-    {
-      g_printerr (_ ("phonesecd: --plugin-timeout must be between 1 and 86400 seconds\n"));
-      return 2;
-    }
-  if (options.bus == NULL)
-    options.bus = g_strdup ("system");
-  if (options.state_dir == NULL)
-    options.state_dir = g_strdup (PHONESEC_STATEDIR);
-  if (options.schema_dir == NULL)
-    options.schema_dir = g_strdup (PHONESEC_SCHEMADIR);
-  if (options.plugin_dirs == NULL)
-    {
-      options.plugin_dirs = g_new0 (char *, 2);
-      options.plugin_dirs[0] = g_strdup (PHONESEC_PLUGINDIR);
-    }
-  if (options.admin_group == NULL)
-    options.admin_group = g_strdup ("phonesec-admin");
+  if (!check_options (&options))
+    return 2;
 
   phonesec_log_writer_install (options.verbose);
 
@@ -160,16 +200,6 @@ main (int argc, char **argv)
   g_clear_pointer (&daemon, phonesec_daemon_free);
 
   if (status == 0 && restart)
-    {
-      if (!phonesec_daemon_prepare_exec ())
-        {
-          g_message ("Stopping instead of restarting: signal received");
-          return 0;
-        }
-      /* Same arguments, same pid: systemd and the bus see one service. */
-      execv (self_path != NULL ? self_path : "/proc/self/exe", saved_argv);
-      g_printerr ("phonesecd: cannot re-execute: %s\n", g_strerror (errno));
-      return 1;
-    }
+    return restart_self (self_path, saved_argv);
   return status;
 }

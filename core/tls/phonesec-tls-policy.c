@@ -52,7 +52,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-G_DEFINE_TYPE (PhonesecTlsPolicy, phonesec_tls_policy, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecTlsPolicy, phonesec_tls_policy, G_TYPE_OBJECT)
 
 static void
 phonesec_tls_policy_finalize (GObject *object)

@@ -10,9 +10,6 @@
  *   config / network-changed → source_configure → "changed" → load_script
  *   → ready (lookups go to the runner) or error (lookups go direct)
  *
- * Auto needs pac/ and discovery/ (built when present: PHONESEC_HAVE_PAC);
- * without them Auto says so in State/LastError and goes direct.
- *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gi18n-lib.h>
@@ -23,11 +20,9 @@
 #include "phonesec-proxy-list.h"
 #include "phonesec-proxy-resolver.h"
 
-#ifdef PHONESEC_HAVE_PAC
 #include "phonesec-pac-result.h"
 #include "phonesec-pac-runner.h"
 #include "phonesec-pac-source.h"
-#endif
 
 /* The runner caches answers for this long, per URL as the script sees it. */
 #define PAC_CACHE_LIFETIME_S 30
@@ -54,7 +49,6 @@ struct _PhonesecProxyPlugin
   Mode mode;
   gboolean auth_error_shown; /* LastError holds an authentication problem */
 
-#ifdef PHONESEC_HAVE_PAC
   PhonesecPacSource *source;
   PhonesecPacRunner *runner;
   gulong source_changed_id;
@@ -62,7 +56,6 @@ struct _PhonesecProxyPlugin
   GBytes *script;            /* loaded in the runner, or being loaded */
   gboolean script_ready;     /* the runner accepted it */
   GCancellable *load_cancel; /* of the running load */
-#endif
 };
 
 static void phonesec_proxy_plugin_iface_init (PhonesecPluginInterface *iface);
@@ -137,8 +130,6 @@ mode_name (Mode mode)
 }
 
 /* --- Auto ------------------------------------------------------------------- */
-
-#ifdef PHONESEC_HAVE_PAC
 
 static char *
 helper_path (void)
@@ -378,24 +369,6 @@ stop_auto (PhonesecProxyPlugin *self)
     phonesec_proxy_resolver_set_pac_urls (self->resolver, NULL);
 }
 
-#else /* !PHONESEC_HAVE_PAC */
-
-static void
-start_auto (PhonesecProxyPlugin *self)
-{
-  phonesec_proxy_resolver_set_off (self->resolver);
-  set_state (self, "error");
-  set_last_error (self, _ ("Proxy_Mode is Auto but PAC support is not built into this "
-                           "firmware: connections go direct"));
-}
-
-static void
-stop_auto (PhonesecProxyPlugin *self)
-{
-}
-
-#endif
-
 /* --- configuration ---------------------------------------------------------- */
 
 /* @manual_uri: the proxy Manual mode uses, NULL when none. */
@@ -574,17 +547,11 @@ rediscover (PhonesecProxyPlugin *self, GDBusMethodInvocation *invocation)
       phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
       return;
     }
-#ifdef PHONESEC_HAVE_PAC
   g_message ("HTTP proxy: rediscovering the PAC script on request");
   set_last_error (self, NULL);
   phonesec_pac_source_rediscover (self->source);
   on_source_changed (self->source, self);
   phonesec_proxy_dbus_http_proxy_complete_rediscover (self->iface, invocation);
-#else
-  g_dbus_method_invocation_return_error_literal (
-      invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
-      _ ("PAC support is not built into this firmware: there is nothing to rediscover"));
-#endif
 }
 
 static void
@@ -615,7 +582,6 @@ stop_feature (PhonesecProxyPlugin *self)
   if (self->mode == MODE_AUTO)
     stop_auto (self);
   self->mode = MODE_OFF;
-#ifdef PHONESEC_HAVE_PAC
   if (self->source != NULL)
     {
       phonesec_pac_source_stop (self->source);
@@ -628,7 +594,6 @@ stop_feature (PhonesecProxyPlugin *self)
   g_clear_object (&self->runner);
   if (self->context != NULL)
     g_clear_signal_handler (&self->network_changed_id, self->context);
-#endif
   if (self->context != NULL && self->resolver != NULL)
     phonesec_context_set_proxy_resolver (self->context, NULL);
   if (self->resolver != NULL)
@@ -665,10 +630,8 @@ phonesec_proxy_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context
   self->resolver = phonesec_proxy_resolver_new (g_main_context_get_thread_default ());
   self->http = g_object_ref (phonesec_context_get_http_client (context));
   self->auth = phonesec_proxy_auth_new (self->http, on_auth_report, self);
-#ifdef PHONESEC_HAVE_PAC
   self->network_changed_id
       = g_signal_connect (context, "network-changed", G_CALLBACK (on_network_changed), self);
-#endif
   update_from_config (self, NULL);
   phonesec_context_set_proxy_resolver (context, G_PROXY_RESOLVER (self->resolver));
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));

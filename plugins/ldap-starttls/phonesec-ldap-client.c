@@ -282,22 +282,19 @@ starttls_not_offered (int rc)
   return rc == LDAP_PROTOCOL_ERROR || rc == LDAP_UNAVAILABLE || rc == LDAP_UNWILLING_TO_PERFORM;
 }
 
-static LDAP *
-open_connection (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
-                 GCancellable *cancellable, GError **error)
+/* LDAP_Server must be an ldap:// or ldaps:// URL with a host; *ldaps
+ * says which. */
+static gboolean
+check_server_url (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info, gboolean *ldaps,
+                  GError **error)
 {
   LDAPURLDesc *url = NULL;
-  LDAP *ld = NULL;
-  int version = LDAP_VERSION3;
-  struct timeval tv = { settings->network_timeout, 0 };
-  gboolean ldaps;
-  int rc;
 
   if (settings->server == NULL || *settings->server == '\0')
     {
       g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
                            _ ("No LDAP server is configured (LDAP_Server)"));
-      return NULL;
+      return FALSE;
     }
   if (ldap_url_parse (settings->server, &url) != LDAP_URL_SUCCESS
       || (g_ascii_strcasecmp (url->lud_scheme, "ldap") != 0
@@ -308,11 +305,23 @@ open_connection (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
                    _ ("LDAP_Server “%s” is not an ldap://host[:port] or ldaps://host[:port] URL"),
                    settings->server);
       ldap_free_urldesc (url);
-      return NULL;
+      return FALSE;
     }
-  ldaps = g_ascii_strcasecmp (url->lud_scheme, "ldaps") == 0;
-  info->scheme = g_strdup (ldaps ? "ldaps" : "ldap");
+  *ldaps = g_ascii_strcasecmp (url->lud_scheme, "ldaps") == 0;
+  info->scheme = g_strdup (*ldaps ? "ldaps" : "ldap");
   ldap_free_urldesc (url);
+  return TRUE;
+}
+
+/* A handle on LDAP_Server, not connected yet, with its options and the TLS
+ * policy set. */
+static LDAP *
+new_handle (PhonesecLdapSettings *settings, GError **error)
+{
+  LDAP *ld = NULL;
+  int version = LDAP_VERSION3;
+  struct timeval tv = { settings->network_timeout, 0 };
+  int rc;
 
   if (!tls_backend_is_gnutls (error))
     return NULL;
@@ -330,64 +339,95 @@ open_connection (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
       || !set_option_or_fail (ld, LDAP_OPT_NETWORK_TIMEOUT, &tv, "NETWORK_TIMEOUT", error)
       || !set_option_or_fail (ld, LDAP_OPT_TIMEOUT, &tv, "TIMEOUT", error)
       || !apply_tls_policy (ld, settings, error))
-    goto fail;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto fail;
-
-  if (ldaps)
     {
-      /* ldaps://: the handshake happens on connect; make it happen now so a
-       * TLS failure is reported as one. LDAP_StartTLS_Enable is ignored. */
-      rc = ldap_connect (ld);
-      if (rc != LDAP_SUCCESS)
-        {
-          /* ldaps:// reports a refused certificate as "server down". */
-          g_autofree char *why = describe_ldap_error_full (ld, rc, settings->password, TRUE);
-          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                       _ ("Could not open a TLS connection to %s: %s"), settings->server, why);
-          goto fail;
-        }
-      if (!check_tls (ld, settings, info, error))
-        goto fail;
-      info->security = g_strdup ("ldaps");
+      ldap_unbind_ext_s (ld, NULL, NULL);
+      return NULL;
     }
-  else if (settings->starttls)
+  return ld;
+}
+
+/* ldaps://: the handshake happens on connect; make it happen now so a
+ * TLS failure is reported as one. LDAP_StartTLS_Enable is ignored. */
+static gboolean
+connect_ldaps (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
+               GError **error)
+{
+  int rc = ldap_connect (ld);
+
+  if (rc != LDAP_SUCCESS)
     {
-      rc = ldap_start_tls_s (ld, NULL, NULL);
-      if (rc == LDAP_SUCCESS)
-        {
-          if (!check_tls (ld, settings, info, error))
-            goto fail;
-          info->security = g_strdup ("starttls");
-        }
-      else if (starttls_not_offered (rc))
-        {
-          /* The guide: without StartTLS on the server, go on in clear text.
-           * Never after a failed handshake: that is an error below. */
-          g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
-          g_warning ("LDAP server %s does not offer StartTLS (%s): the directory is used in "
-                     "clear text",
-                     settings->server, why);
-          info->security = g_strdup ("plaintext");
-        }
-      else
-        {
-          g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
-          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                       _ ("StartTLS with %s failed: %s"), settings->server, why);
-          goto fail;
-        }
+      /* ldaps:// reports a refused certificate as "server down". */
+      g_autofree char *why = describe_ldap_error_full (ld, rc, settings->password, TRUE);
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                   _ ("Could not open a TLS connection to %s: %s"), settings->server, why);
+      return FALSE;
+    }
+  if (!check_tls (ld, settings, info, error))
+    return FALSE;
+  info->security = g_strdup ("ldaps");
+  return TRUE;
+}
+
+static gboolean
+start_tls (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info, GError **error)
+{
+  int rc = ldap_start_tls_s (ld, NULL, NULL);
+
+  if (rc == LDAP_SUCCESS)
+    {
+      if (!check_tls (ld, settings, info, error))
+        return FALSE;
+      info->security = g_strdup ("starttls");
+    }
+  else if (starttls_not_offered (rc))
+    {
+      /* The guide: without StartTLS on the server, go on in clear text.
+       * Never after a failed handshake: that is an error below. */
+      g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
+      g_warning ("LDAP server %s does not offer StartTLS (%s): the directory is used in "
+                 "clear text",
+                 settings->server, why);
+      info->security = g_strdup ("plaintext");
     }
   else
     {
+      g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("StartTLS with %s failed: %s"),
+                   settings->server, why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static LDAP *
+open_connection (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
+                 GCancellable *cancellable, GError **error)
+{
+  LDAP *ld;
+  gboolean ldaps, ok;
+
+  if (!check_server_url (settings, info, &ldaps, error))
+    return NULL;
+  ld = new_handle (settings, error);
+  if (ld == NULL)
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    ok = FALSE;
+  else if (ldaps)
+    ok = connect_ldaps (ld, settings, info, error);
+  else if (settings->starttls)
+    ok = start_tls (ld, settings, info, error);
+  else
+    {
       info->security = g_strdup ("plaintext");
+      ok = TRUE;
+    }
+  if (!ok)
+    {
+      ldap_unbind_ext_s (ld, NULL, NULL);
+      return NULL;
     }
   return ld;
-
-fail:
-  ldap_unbind_ext_s (ld, NULL, NULL);
-  return NULL;
 }
 
 /* --- bind ---------------------------------------------------------------------- */
@@ -617,6 +657,156 @@ entry_to_variant (LDAP *ld, LDAPMessage *entry, GPtrArray *display, GStrv number
   return g_variant_builder_end (&b);
 }
 
+/* The attributes a search asks for: the name ones, the displayed ones,
+ * the number ones (NULL-terminated; the strings are borrowed). */
+static GPtrArray *
+wanted_attributes (GPtrArray *display, GStrv number_attrs)
+{
+  GPtrArray *wanted = g_ptr_array_new ();
+
+  g_ptr_array_add (wanted, (char *) "cn");
+  g_ptr_array_add (wanted, (char *) "sn");
+  g_ptr_array_add (wanted, (char *) "givenName");
+  for (guint i = 0; i < display->len; i++)
+    g_ptr_array_add (wanted,
+                     ((PhonesecLdapDisplayAttr *) g_ptr_array_index (display, i))->attribute);
+  for (guint i = 0; number_attrs[i] != NULL; i++)
+    g_ptr_array_add (wanted, number_attrs[i]);
+  g_ptr_array_add (wanted, NULL);
+  return wanted;
+}
+
+/* One search on its way: what it keeps of each entry, and what came. */
+typedef struct
+{
+  PhonesecLdapSettings *settings;
+  LDAP *ld;
+  int msgid;
+  GPtrArray *display; /* PhonesecLdapDisplayAttr* */
+  GStrv number_attrs;
+  guint max_results;
+  guint count;   /* entries received, kept or not */
+  gboolean done; /* the search's result has come */
+  GVariantBuilder *results;
+} Search;
+
+static gboolean
+start_search (Search *search, const char *filter, GPtrArray *wanted, guint timeout_seconds,
+              GError **error)
+{
+  PhonesecLdapSettings *settings = search->settings;
+  struct timeval limit = { timeout_seconds, 0 };
+  int rc;
+
+  g_debug ("LDAP search under “%s” for %s", settings->search_base, filter);
+  rc = ldap_search_ext (search->ld, settings->search_base, LDAP_SCOPE_SUBTREE, filter,
+                        (char **) wanted->pdata, 0, NULL, NULL, &limit, search->max_results,
+                        &search->msgid);
+  if (rc != LDAP_SUCCESS)
+    {
+      g_autofree char *why = describe_ldap_error (search->ld, rc, settings->password);
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("LDAP search failed: %s"), why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The search's final result: FALSE with @error when it failed. */
+static gboolean
+check_search_result (Search *search, LDAPMessage *message, GError **error)
+{
+  int result = LDAP_OTHER;
+
+  if (ldap_parse_result (search->ld, message, &result, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
+    result = LDAP_OTHER;
+  /* Hitting a limit still returns what arrived. */
+  if (result == LDAP_SIZELIMIT_EXCEEDED || result == LDAP_TIMELIMIT_EXCEEDED)
+    g_debug ("LDAP search stopped by a limit: %s", ldap_err2string (result));
+  else if (result != LDAP_SUCCESS)
+    {
+      g_autofree char *why = describe_ldap_error (search->ld, result, search->settings->password);
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("LDAP search failed: %s"), why);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The entries of the messages of @chain into the results, the first
+ * @max_results of them; the final result ends the search. */
+static gboolean
+take_messages (Search *search, LDAPMessage *chain, GError **error)
+{
+  for (LDAPMessage *m = ldap_first_message (search->ld, chain); m != NULL;
+       m = ldap_next_message (search->ld, m))
+    {
+      int type = ldap_msgtype (m);
+
+      if (type == LDAP_RES_SEARCH_ENTRY)
+        {
+          if (search->count < search->max_results)
+            g_variant_builder_add_value (
+                search->results,
+                entry_to_variant (search->ld, m, search->display, search->number_attrs));
+          search->count++;
+        }
+      else if (type == LDAP_RES_SEARCH_RESULT)
+        {
+          search->done = TRUE;
+          if (!check_search_result (search, m, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The server enforces the time limit; the deadline covers a server that
+ * does not answer at all. Short waits let a configuration change cancel. */
+static gboolean
+wait_for_results (Search *search, guint timeout_seconds, GCancellable *cancellable, GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (timeout_seconds + 2) * G_USEC_PER_SEC;
+
+  while (!search->done)
+    {
+      struct timeval poll = { 0, POLL_INTERVAL_US };
+      LDAPMessage *msg = NULL;
+      gboolean ok;
+      int rc;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          ldap_abandon_ext (search->ld, search->msgid, NULL, NULL);
+          return FALSE;
+        }
+      if (g_get_monotonic_time () > deadline)
+        {
+          ldap_abandon_ext (search->ld, search->msgid, NULL, NULL);
+          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
+                       _ ("The LDAP server did not answer within %u seconds"), timeout_seconds);
+          return FALSE;
+        }
+      rc = ldap_result (search->ld, search->msgid, LDAP_MSG_ONE, &poll, &msg);
+      if (rc == 0)
+        continue;
+      if (rc < 0)
+        {
+          int err = LDAP_OTHER;
+          g_autofree char *why = NULL;
+
+          ldap_get_option (search->ld, LDAP_OPT_RESULT_CODE, &err);
+          why = describe_ldap_error (search->ld, err, search->settings->password);
+          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("LDAP search failed: %s"),
+                       why);
+          return FALSE;
+        }
+      ok = take_messages (search, msg, error);
+      ldap_msgfree (msg);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 GVariant *
 phonesec_ldap_client_search (PhonesecLdapSettings *settings, const char *query, guint max_results,
                              guint timeout_seconds, PhonesecLdapSessionInfo **info_out,
@@ -626,14 +816,10 @@ phonesec_ldap_client_search (PhonesecLdapSettings *settings, const char *query, 
   g_autoptr (GPtrArray) display = NULL;
   g_auto (GStrv) number_attrs = NULL;
   g_autofree char *filter = NULL;
-  g_autoptr (GPtrArray) wanted = g_ptr_array_new ();
+  g_autoptr (GPtrArray) wanted = NULL;
   g_auto (GVariantBuilder) results = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("aa{sv}"));
-  struct timeval limit = { timeout_seconds, 0 };
-  gint64 deadline;
-  LDAP *ld = NULL;
-  int msgid = -1, rc;
-  gboolean done = FALSE, ok = FALSE;
-  guint count = 0;
+  Search search = { .settings = settings, .msgid = -1, .max_results = max_results };
+  gboolean ok;
 
   /* Configuration errors first: no connection for a search that cannot run. */
   filter = phonesec_ldap_build_filter (settings->last_name_filter, settings->first_name_filter,
@@ -646,101 +832,16 @@ phonesec_ldap_client_search (PhonesecLdapSettings *settings, const char *query, 
   number_attrs = phonesec_ldap_parse_number_mapping (settings->number_mapping, error);
   if (number_attrs == NULL)
     return NULL;
-  g_ptr_array_add (wanted, (char *) "cn");
-  g_ptr_array_add (wanted, (char *) "sn");
-  g_ptr_array_add (wanted, (char *) "givenName");
-  for (guint i = 0; i < display->len; i++)
-    g_ptr_array_add (wanted,
-                     ((PhonesecLdapDisplayAttr *) g_ptr_array_index (display, i))->attribute);
-  for (guint i = 0; number_attrs[i] != NULL; i++)
-    g_ptr_array_add (wanted, number_attrs[i]);
-  g_ptr_array_add (wanted, NULL);
+  wanted = wanted_attributes (display, number_attrs);
+  search.display = display;
+  search.number_attrs = number_attrs;
+  search.results = &results;
 
-  ld = connect_and_bind (settings, info, cancellable, error);
-  if (ld == NULL)
-    goto out;
-  g_debug ("LDAP search under “%s” for %s", settings->search_base, filter);
-  rc = ldap_search_ext (ld, settings->search_base, LDAP_SCOPE_SUBTREE, filter,
-                        (char **) wanted->pdata, 0, NULL, NULL, &limit, max_results, &msgid);
-  if (rc != LDAP_SUCCESS)
-    {
-      g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
-      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("LDAP search failed: %s"), why);
-      goto out;
-    }
-
-  /* The server enforces the time limit; the deadline covers a server that
-   * does not answer at all. Short waits let a configuration change cancel. */
-  deadline = g_get_monotonic_time () + (gint64) (timeout_seconds + 2) * G_USEC_PER_SEC;
-  while (!done)
-    {
-      struct timeval poll = { 0, POLL_INTERVAL_US };
-      LDAPMessage *msg = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ldap_abandon_ext (ld, msgid, NULL, NULL);
-          goto out;
-        }
-      if (g_get_monotonic_time () > deadline)
-        {
-          ldap_abandon_ext (ld, msgid, NULL, NULL);
-          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                       _ ("The LDAP server did not answer within %u seconds"), timeout_seconds);
-          goto out;
-        }
-      rc = ldap_result (ld, msgid, LDAP_MSG_ONE, &poll, &msg);
-      if (rc == 0)
-        continue;
-      if (rc < 0)
-        {
-          int err = LDAP_OTHER;
-          g_autofree char *why = NULL;
-
-          ldap_get_option (ld, LDAP_OPT_RESULT_CODE, &err);
-          why = describe_ldap_error (ld, err, settings->password);
-          g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("LDAP search failed: %s"),
-                       why);
-          goto out;
-        }
-      for (LDAPMessage *m = ldap_first_message (ld, msg); m != NULL; m = ldap_next_message (ld, m))
-        {
-          int type = ldap_msgtype (m);
-
-          if (type == LDAP_RES_SEARCH_ENTRY)
-            {
-              if (count < max_results)
-                g_variant_builder_add_value (&results,
-                                             entry_to_variant (ld, m, display, number_attrs));
-              count++;
-            }
-          else if (type == LDAP_RES_SEARCH_RESULT)
-            {
-              int result = LDAP_OTHER;
-
-              done = TRUE;
-              if (ldap_parse_result (ld, m, &result, NULL, NULL, NULL, NULL, 0) != LDAP_SUCCESS)
-                result = LDAP_OTHER;
-              /* Hitting a limit still returns what arrived. */
-              if (result == LDAP_SIZELIMIT_EXCEEDED || result == LDAP_TIMELIMIT_EXCEEDED)
-                g_debug ("LDAP search stopped by a limit: %s", ldap_err2string (result));
-              else if (result != LDAP_SUCCESS)
-                {
-                  g_autofree char *why = describe_ldap_error (ld, result, settings->password);
-                  g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                               _ ("LDAP search failed: %s"), why);
-                  ldap_msgfree (msg);
-                  goto out;
-                }
-            }
-        }
-      ldap_msgfree (msg);
-    }
-  ok = TRUE;
-
-out:
-  if (ld != NULL)
-    ldap_unbind_ext_s (ld, NULL, NULL);
+  search.ld = connect_and_bind (settings, info, cancellable, error);
+  ok = search.ld != NULL && start_search (&search, filter, wanted, timeout_seconds, error)
+       && wait_for_results (&search, timeout_seconds, cancellable, error);
+  if (search.ld != NULL)
+    ldap_unbind_ext_s (search.ld, NULL, NULL);
   if (info_out != NULL && info->security != NULL)
     *info_out = g_steal_pointer (&info);
   if (!ok)

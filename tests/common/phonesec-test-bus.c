@@ -585,3 +585,16 @@ phonesec_test_start_probe_as_nobody (PhonesecTestBus *self, const char *groups, 
     g_error ("the probe (groups %s) never subscribed", groups != NULL ? groups : "none");
   return probe;
 }
+
+void
+phonesec_test_daemon_setup (PhonesecTestDaemon *f, G_GNUC_UNUSED gconstpointer data)
+{
+  f->bus = phonesec_test_bus_new ();
+  phonesec_test_bus_start_daemon (f->bus);
+}
+
+void
+phonesec_test_daemon_teardown (PhonesecTestDaemon *f, G_GNUC_UNUSED gconstpointer data)
+{
+  g_clear_pointer (&f->bus, phonesec_test_bus_free);
+}

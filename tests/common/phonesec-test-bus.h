@@ -47,6 +47,17 @@ void phonesec_test_bus_stop_daemon (PhonesecTestBus *self);
 void phonesec_test_bus_kill_daemon (PhonesecTestBus *self);
 
 void phonesec_test_bus_free (PhonesecTestBus *self);
+
+/* The fixture of a test that needs one phonesecd on a private bus and
+ * nothing else: g_test_add (path, PhonesecTestDaemon, NULL,
+ * phonesec_test_daemon_setup, test, phonesec_test_daemon_teardown). */
+typedef struct
+{
+  PhonesecTestBus *bus;
+} PhonesecTestDaemon;
+
+void phonesec_test_daemon_setup (PhonesecTestDaemon *f, gconstpointer data);
+void phonesec_test_daemon_teardown (PhonesecTestDaemon *f, gconstpointer data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecTestBus, phonesec_test_bus_free)
 
 /* Calls a method on the root object; returns the reply or NULL with @error. */

@@ -29,23 +29,8 @@
 #define ADMIN_GROUP "staff"
 #define ADMIN_GID "50"
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 /* --- helpers ------------------------------------------------------------- */
 
@@ -750,7 +735,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func)                                                                            \
+  g_test_add (path, Fixture, NULL, phonesec_test_daemon_setup, func, phonesec_test_daemon_teardown)
   ADD ("/access/user/get-na-is-unknown", test_user_get_of_na_is_unknown_parameter);
   ADD ("/access/user/describe-na-is-unknown", test_user_describe_of_na_is_unknown_parameter);
   ADD ("/access/user/get-all-omits-na", test_user_get_all_omits_na_parameters);

@@ -15,17 +15,8 @@
 #define IMPORT_MAX_BYTES (512 * 1024)
 #define CALL_TIMEOUT_MS 60000
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 /* For the memory test: under AddressSanitizer, freed memory waits in a
  * 256 MiB quarantine before reuse, which would read as growth. */
@@ -39,13 +30,7 @@ setup_small_quarantine (Fixture *f, gconstpointer data)
       g_autofree char *options = g_strconcat (asan, ":quarantine_size_mb=1", NULL);
       g_setenv ("ASAN_OPTIONS", options, TRUE);
     }
-  setup (f, data);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
+  phonesec_test_daemon_setup (f, data);
 }
 
 static GVariant *
@@ -486,7 +471,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func)                                                                            \
+  g_test_add (path, Fixture, NULL, phonesec_test_daemon_setup, func, phonesec_test_daemon_teardown)
   ADD ("/config-limits/names-per-call-are-bounded", test_names_per_call_are_bounded);
   ADD ("/config-limits/duplicate-names-are-answered-once", test_duplicate_names_are_answered_once);
   ADD ("/config-limits/apply-refuses-two-values-for-one-name",
@@ -495,7 +481,8 @@ main (int argc, char **argv)
   ADD ("/config-limits/get-stays-fast-during-largest-calls",
        test_get_stays_fast_during_largest_calls);
   g_test_add ("/config-limits/memory-returns-after-largest-calls", Fixture, NULL,
-              setup_small_quarantine, test_memory_returns_after_largest_calls, teardown);
+              setup_small_quarantine, test_memory_returns_after_largest_calls,
+              phonesec_test_daemon_teardown);
   ADD ("/config-errors/names-quoted-bounded-on-one-line",
        test_errors_quote_names_bounded_on_one_line);
   ADD ("/config-errors/many-unknown-names-make-a-short-error",

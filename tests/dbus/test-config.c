@@ -12,23 +12,8 @@
 #define MANAGER PHONESEC_DBUS_INTERFACE_MANAGER
 #define NETWORK PHONESEC_DBUS_INTERFACE_NETWORK
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 static GVariant *
 get_many (Fixture *f, const char *const *names, GError **error)
@@ -859,7 +844,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func)                                                                            \
+  g_test_add (path, Fixture, NULL, phonesec_test_daemon_setup, func, phonesec_test_daemon_teardown)
   ADD ("/config/get/typed-defaults", test_get_returns_typed_defaults);
   ADD ("/config/get/unknown-name", test_get_unknown_name_fails_naming_it);
   ADD ("/config/get/all-lines", test_get_empty_list_returns_every_line);

@@ -48,23 +48,8 @@ static const char *const watched[] = {
 
 static const char *const modes[] = { "Auto", "Manual", "Off" };
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 /* The values of transaction @k, typed as Get returns them; k = -1 is the
  * fresh store (the schema's defaults). Every k differs from k - 1 in every
@@ -451,9 +436,10 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/store/crash-safety/kill-during-apply", Fixture, NULL, setup,
-              test_kill_during_apply_loop, teardown);
-  g_test_add ("/store/crash-safety/stale-temp-file-removed", Fixture, NULL, setup,
-              test_stale_temp_file_is_removed, teardown);
+  g_test_add ("/store/crash-safety/kill-during-apply", Fixture, NULL, phonesec_test_daemon_setup,
+              test_kill_during_apply_loop, phonesec_test_daemon_teardown);
+  g_test_add ("/store/crash-safety/stale-temp-file-removed", Fixture, NULL,
+              phonesec_test_daemon_setup, test_stale_temp_file_is_removed,
+              phonesec_test_daemon_teardown);
   return g_test_run ();
 }

@@ -25,29 +25,14 @@
  * valgrind included. */
 #define DEADLINE_MS 30000
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 /* For tests that start phonesecd themselves. */
 static void
 setup_bus_only (Fixture *f, gconstpointer data)
 {
   f->bus = phonesec_test_bus_new ();
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
 }
 
 /* --- helpers ------------------------------------------------------------- */
@@ -460,17 +445,19 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/lifecycle/sigterm", Fixture, NULL, setup, test_sigterm_stops_cleanly, teardown);
-  g_test_add ("/lifecycle/sigint", Fixture, NULL, setup, test_sigint_stops_cleanly, teardown);
+  g_test_add ("/lifecycle/sigterm", Fixture, NULL, phonesec_test_daemon_setup,
+              test_sigterm_stops_cleanly, phonesec_test_daemon_teardown);
+  g_test_add ("/lifecycle/sigint", Fixture, NULL, phonesec_test_daemon_setup,
+              test_sigint_stops_cleanly, phonesec_test_daemon_teardown);
   g_test_add ("/lifecycle/notify-ready-and-stopping", Fixture, NULL, setup_bus_only,
-              test_notify_ready_after_name_and_stopping, teardown);
-  g_test_add ("/lifecycle/second-instance", Fixture, NULL, setup,
-              test_second_instance_exits_name_taken, teardown);
-  g_test_add ("/lifecycle/second-instance-leaves-state", Fixture, NULL, setup,
-              test_second_instance_leaves_state_alone, teardown);
+              test_notify_ready_after_name_and_stopping, phonesec_test_daemon_teardown);
+  g_test_add ("/lifecycle/second-instance", Fixture, NULL, phonesec_test_daemon_setup,
+              test_second_instance_exits_name_taken, phonesec_test_daemon_teardown);
+  g_test_add ("/lifecycle/second-instance-leaves-state", Fixture, NULL, phonesec_test_daemon_setup,
+              test_second_instance_leaves_state_alone, phonesec_test_daemon_teardown);
   g_test_add ("/lifecycle/missing-schema", Fixture, NULL, setup_bus_only,
-              test_missing_schema_exits_1, teardown);
+              test_missing_schema_exits_1, phonesec_test_daemon_teardown);
   g_test_add ("/lifecycle/lines-zero", Fixture, NULL, setup_bus_only, test_zero_lines_exits_2,
-              teardown);
+              phonesec_test_daemon_teardown);
   return g_test_run ();
 }

@@ -192,7 +192,7 @@ copy_file (const char *from, const char *to, int mode)
   g_chmod (to, mode);
 }
 
-/* The VPN plugin and the script it runs, as tests/integration/test-vpn.c. */
+/* The VPN plugin and the script it runs, as plugins/vpn-anyconnect/tests/test-vpn.c. */
 static void
 add_vpn_plugin (PhonesecTestBus *bus)
 {

@@ -107,7 +107,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-G_DEFINE_TYPE (PhonesecPacRunner, phonesec_pac_runner, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecPacRunner, phonesec_pac_runner, G_TYPE_OBJECT)
 
 static void helper_start_read (Helper *h);
 static void helper_flush (Helper *h);

@@ -55,7 +55,7 @@ enum
 };
 static guint signals[N_SIGNALS];
 
-G_DEFINE_TYPE (PhonesecConfigStore, phonesec_config_store, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PhonesecConfigStore, phonesec_config_store, G_TYPE_OBJECT)
 
 static void
 phonesec_config_store_finalize (GObject *object)

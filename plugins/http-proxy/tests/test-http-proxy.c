@@ -887,24 +887,7 @@ test_auto_state (Fixture *f, gconstpointer data)
             "http://127.0.0.1:9/none.pac", NULL);
   assert_property (f, "Mode", "Auto");
   state = proxy_property (f, "State");
-#ifdef PHONESEC_HAVE_PAC
   g_assert_true (g_str_equal (state, "discovering") || g_str_equal (state, "error"));
-#else
-  {
-    g_autofree char *last_error = proxy_property (f, "LastError");
-    g_autoptr (GError) error = NULL;
-    g_autoptr (GVariant) reply = NULL;
-
-    g_assert_cmpstr (state, ==, "error");
-    g_assert_nonnull (strstr (last_error, "PAC support is not built"));
-    reply = proxy_call (f, "Rediscover", NULL, "()", &error);
-    g_autofree char *remote = NULL;
-
-    g_assert_null (reply);
-    remote = g_dbus_error_get_remote_error (error);
-    g_assert_cmpstr (remote, ==, PHONESEC_DBUS_ERROR_PREFIX "NotSupported");
-  }
-#endif
   proxies = get_proxies (f, url);
   g_assert_cmpstr (proxies, ==, "direct://");
   g_assert_cmpuint (fetch_ok (f, url), ==, 200);
@@ -932,8 +915,6 @@ test_rediscover_admin_only (Fixture *f, gconstpointer data)
   g_assert_false (g_spawn_check_wait_status (status, NULL));
   g_assert_nonnull (strstr (err, "administrator"));
 }
-
-#ifdef PHONESEC_HAVE_PAC
 
 typedef struct
 {
@@ -1576,8 +1557,6 @@ test_wpad_rediscover (Fixture *f, gconstpointer data)
   g_assert_cmpstr (state, ==, "ready");
 }
 
-#endif
-
 int
 main (int argc, char **argv)
 {
@@ -1605,7 +1584,6 @@ main (int argc, char **argv)
   ADD ("/http-proxy/dbus/bad-url", test_bad_url);
   ADD ("/http-proxy/auto/state", test_auto_state);
   ADD ("/http-proxy/dbus/rediscover-admin-only", test_rediscover_admin_only);
-#ifdef PHONESEC_HAVE_PAC
   ADD ("/http-proxy/auto/pac-url-failover", test_auto_pac_url_failover);
   ADD ("/http-proxy/auto/broken-script", test_auto_broken_script);
   ADD ("/http-proxy/auto/cache-follows-path", test_auto_cache_follows_path);
@@ -1617,7 +1595,6 @@ main (int argc, char **argv)
   ADD ("/http-proxy/wpad/dns-walk", test_wpad_dns_walk);
   ADD ("/http-proxy/wpad/dhcp-first", test_wpad_dhcp_first);
   ADD ("/http-proxy/wpad/rediscover", test_wpad_rediscover);
-#endif
 #undef ADD
   status = g_test_run ();
   pki_free ();

@@ -1,4 +1,4 @@
-/* test-credentials.c: credentials inside values (a URL's password, a rule's
+/* test-config-credentials.c: credentials inside values (a URL's password, a rule's
  * --pwd and --key, a secret header value) never come back, as admin nor as
  * the phone's user (uid 65534): not in Get, Describe, ExportProfile, errors,
  * the daemon's log or any state file but the store; written back masked
@@ -37,23 +37,8 @@ static const Case cases[] = {
   { "PRT_HTTP_Header_Value", HEADER, "********" },
 };
 
-typedef struct
-{
-  PhonesecTestBus *bus;
-} Fixture;
-
-static void
-setup (Fixture *f, gconstpointer data)
-{
-  f->bus = phonesec_test_bus_new ();
-  phonesec_test_bus_start_daemon (f->bus);
-}
-
-static void
-teardown (Fixture *f, gconstpointer data)
-{
-  g_clear_pointer (&f->bus, phonesec_test_bus_free);
-}
+/* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
+typedef PhonesecTestDaemon Fixture;
 
 static void
 assert_no_marker (const char *text, const char *where)
@@ -367,7 +352,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+#define ADD(path, func)                                                                            \
+  g_test_add (path, Fixture, NULL, phonesec_test_daemon_setup, func, phonesec_test_daemon_teardown)
   ADD ("/credentials/admin-reads-them-masked", test_admin_reads_credentials_masked);
   ADD ("/credentials/masked-write-back-keeps-them", test_masked_write_back_keeps_credentials);
   ADD ("/credentials/mask-with-another-host-is-refused", test_mask_with_another_host_is_refused);

@@ -1,4 +1,4 @@
-/* test-store.c: the config store's transactions and its key file.
+/* test-config-store.c: the config store's transactions and its key file.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

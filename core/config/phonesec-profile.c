@@ -301,6 +301,113 @@ set_fatal (const ParseState *st, GMarkupParseContext *context, GError **error, c
                line, column, detail);
 }
 
+/* The root element: <flat-profile>, or <device> around it. */
+static void
+start_root (ParseState *st, GMarkupParseContext *context, const char *element_name, GError **error)
+{
+  g_autofree char *name = excerpt0 (element_name);
+
+  /* GMarkup itself accepts a sequence of root elements. */
+  if (st->root_closed)
+    {
+      set_fatal (st, context, error,
+                 _ ("a second root element <%s>; a profile has one <flat-profile>"), name);
+      return;
+    }
+  st->root_seen = TRUE;
+  st->root_line = current_line (st, context);
+  if (g_str_equal (element_name, root_name))
+    {
+      st->fp_depth = 1;
+      st->fp_seen = TRUE;
+    }
+  else if (g_str_equal (element_name, device_name))
+    st->device_root = TRUE;
+  else
+    set_fatal (st, context, error,
+               _ ("the root element is <%s>; a profile starts with <flat-profile> (or "
+                  "<device> around it)"),
+               name);
+}
+
+/* A child of <device>: only <flat-profile> is read. */
+static void
+start_device_child (ParseState *st, GMarkupParseContext *context, const char *element_name)
+{
+  g_assert (st->device_root && st->depth == 2);
+  if (g_str_equal (element_name, root_name))
+    {
+      st->fp_depth = st->depth;
+      st->fp_seen = TRUE;
+      return;
+    }
+  if (problem_slot (st))
+    {
+      g_autofree char *name = excerpt0 (element_name);
+
+      add_problem (st, current_line (st, context),
+                   _ ("<device> contains <%s>, not <flat-profile>; it is ignored"), name);
+    }
+  st->skip_depth = st->depth;
+}
+
+/* A parameter: an element directly inside <flat-profile>. */
+static void
+start_parameter (ParseState *st, GMarkupParseContext *context, const char *element_name,
+                 const char **attribute_names, const char **attribute_values, GError **error)
+{
+  const char *ua = NULL;
+  PhonesecProfileEntry *entry;
+
+  if (st->profile->entries->len >= PROFILE_MAX_ENTRIES)
+    {
+      set_fatal (st, context, error, _ ("more than %d parameters; the profile is refused"),
+                 PROFILE_MAX_ENTRIES);
+      return;
+    }
+
+  for (gsize i = 0; attribute_names[i] != NULL; i++)
+    {
+      if (!g_str_equal (attribute_names[i], "ua"))
+        continue;
+      /* Not well-formed XML, and we could not tell which one was meant. */
+      if (ua != NULL)
+        {
+          g_autofree char *name = excerpt0 (element_name);
+
+          set_fatal (st, context, error, _ ("<%s> has the attribute ua twice"), name);
+          return;
+        }
+      ua = attribute_values[i];
+    }
+
+  entry = g_new0 (PhonesecProfileEntry, 1);
+  entry->name = g_strdup (element_name);
+  entry->ua = g_strdup (ua);
+  entry->line = current_line (st, context);
+  st->current = entry;
+  g_string_truncate (st->text, 0);
+}
+
+/* An element inside a parameter: drop the parameter, keep going. */
+static void
+start_inside_parameter (ParseState *st, GMarkupParseContext *context, const char *element_name)
+{
+  g_assert (st->depth == st->fp_depth + 2 && st->current != NULL);
+  if (problem_slot (st))
+    {
+      g_autofree char *parent = excerpt0 (st->current->name);
+      g_autofree char *child = excerpt0 (element_name);
+
+      add_problem (st, current_line (st, context),
+                   _ ("<%s> contains the element <%s>; a parameter holds text only, so it is "
+                      "ignored"),
+                   parent, child);
+    }
+  g_clear_pointer (&st->current, entry_free);
+  st->skip_depth = st->depth - 1;
+}
+
 static void
 on_start_element (GMarkupParseContext *context, const char *element_name,
                   const char **attribute_names, const char **attribute_values, gpointer user_data,
@@ -320,106 +427,14 @@ on_start_element (GMarkupParseContext *context, const char *element_name,
 
   if (st->skip_depth != 0)
     return;
-
   if (st->depth == 1)
-    {
-      g_autofree char *name = excerpt0 (element_name);
-
-      /* GMarkup itself accepts a sequence of root elements. */
-      if (st->root_closed)
-        {
-          set_fatal (st, context, error,
-                     _ ("a second root element <%s>; a profile has one <flat-profile>"), name);
-          return;
-        }
-      st->root_seen = TRUE;
-      st->root_line = current_line (st, context);
-      if (g_str_equal (element_name, root_name))
-        {
-          st->fp_depth = 1;
-          st->fp_seen = TRUE;
-        }
-      else if (g_str_equal (element_name, device_name))
-        st->device_root = TRUE;
-      else
-        set_fatal (st, context, error,
-                   _ ("the root element is <%s>; a profile starts with <flat-profile> (or "
-                      "<device> around it)"),
-                   name);
-      return;
-    }
-
-  if (st->fp_depth == 0)
-    {
-      /* A child of <device>. */
-      g_assert (st->device_root && st->depth == 2);
-      if (g_str_equal (element_name, root_name))
-        {
-          st->fp_depth = st->depth;
-          st->fp_seen = TRUE;
-          return;
-        }
-      if (problem_slot (st))
-        {
-          g_autofree char *name = excerpt0 (element_name);
-
-          add_problem (st, current_line (st, context),
-                       _ ("<device> contains <%s>, not <flat-profile>; it is ignored"), name);
-        }
-      st->skip_depth = st->depth;
-      return;
-    }
-
-  if (st->depth == st->fp_depth + 1)
-    {
-      const char *ua = NULL;
-      PhonesecProfileEntry *entry;
-
-      if (st->profile->entries->len >= PROFILE_MAX_ENTRIES)
-        {
-          set_fatal (st, context, error, _ ("more than %d parameters; the profile is refused"),
-                     PROFILE_MAX_ENTRIES);
-          return;
-        }
-
-      for (gsize i = 0; attribute_names[i] != NULL; i++)
-        {
-          if (!g_str_equal (attribute_names[i], "ua"))
-            continue;
-          /* Not well-formed XML, and we could not tell which one was meant. */
-          if (ua != NULL)
-            {
-              g_autofree char *name = excerpt0 (element_name);
-
-              set_fatal (st, context, error, _ ("<%s> has the attribute ua twice"), name);
-              return;
-            }
-          ua = attribute_values[i];
-        }
-
-      entry = g_new0 (PhonesecProfileEntry, 1);
-      entry->name = g_strdup (element_name);
-      entry->ua = g_strdup (ua);
-      entry->line = current_line (st, context);
-      st->current = entry;
-      g_string_truncate (st->text, 0);
-      return;
-    }
-
-  /* An element inside a parameter: drop the parameter, keep going. */
-  g_assert (st->depth == st->fp_depth + 2 && st->current != NULL);
-  if (problem_slot (st))
-    {
-      g_autofree char *parent = excerpt0 (st->current->name);
-      g_autofree char *child = excerpt0 (element_name);
-
-      add_problem (st, current_line (st, context),
-                   _ ("<%s> contains the element <%s>; a parameter holds text only, so it is "
-                      "ignored"),
-                   parent, child);
-    }
-  g_clear_pointer (&st->current, entry_free);
-  st->skip_depth = st->depth - 1;
+    start_root (st, context, element_name, error);
+  else if (st->fp_depth == 0)
+    start_device_child (st, context, element_name);
+  else if (st->depth == st->fp_depth + 1)
+    start_parameter (st, context, element_name, attribute_names, attribute_values, error);
+  else
+    start_inside_parameter (st, context, element_name);
 }
 
 static char *
@@ -554,62 +569,50 @@ set_markup_error (GMarkupParseContext *context, const ParseState *st, const GErr
                line, column, detail);
 }
 
-PhonesecProfile *
-phonesec_profile_parse (const char *text, gssize length, GError **error)
+/* Refuses what GMarkup would mishandle (size, NUL bytes, bad UTF-8) and
+ * skips a byte order mark. */
+static gboolean
+check_document (const char **text, gsize *len, GError **error)
 {
-  g_autoptr (GMarkupParseContext) context = NULL;
-  g_autoptr (PhonesecProfile) profile = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autoptr (GString) text_buffer = NULL;
-  ParseState st = { 0 };
   const char *nul;
   const char *bad = NULL;
-  gsize len;
-  gboolean ok;
 
-  g_return_val_if_fail (text != NULL || length <= 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (text == NULL)
-    text = "";
-  /* strnlen: a NUL-terminated document still must not be scanned forever. */
-  len = length < 0 ? strnlen (text, PROFILE_MAX_SIZE + 1) : (gsize) length;
-  if (len > PROFILE_MAX_SIZE)
+  if (*len > PROFILE_MAX_SIZE)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("the profile is larger than 16 MiB; it is refused"));
-      return NULL;
+      return FALSE;
     }
 
   /* GMarkup in GLib 2.74 rejects a byte order mark. */
-  if (len >= 3 && memcmp (text, "\xEF\xBB\xBF", 3) == 0)
+  if (*len >= 3 && memcmp (*text, "\xEF\xBB\xBF", 3) == 0)
     {
-      text += 3;
-      len -= 3;
+      *text += 3;
+      *len -= 3;
     }
 
   /* GMarkup would silently cut text at a NUL byte. */
-  nul = memchr (text, '\0', len);
+  nul = memchr (*text, '\0', *len);
   if (nul != NULL)
     {
       guint line = 1;
 
-      for (const char *p = text; p < nul; p++)
+      for (const char *p = *text; p < nul; p++)
         if (*p == '\n')
           line++;
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("line %u: the document contains a NUL byte"), line);
-      return NULL;
+      return FALSE;
     }
 
   /* Checked here because GMarkup (2.74) mishandles invalid UTF-8 in CDATA:
    * it records the error, then goes on parsing and may even succeed. */
-  if (!g_utf8_validate_len (text, len, &bad))
+  if (!g_utf8_validate_len (*text, *len, &bad))
     {
       guint line = 1;
       guint column = 1;
 
-      for (const char *p = text; p < bad; p++)
+      for (const char *p = *text; p < bad; p++)
         {
           if (*p == '\n')
             {
@@ -621,8 +624,59 @@ phonesec_profile_parse (const char *text, gssize length, GError **error)
         }
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("line %u, column %u: %s"), line, column, _ ("the text is not valid UTF-8"));
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* What can only be told at the end: no root, an empty <device>, and how
+ * many problems the report left out. */
+static gboolean
+finish_document (ParseState *st, GMarkupParseContext *context, GError **error)
+{
+  if (!st->root_seen)
+    {
+      set_fatal (st, context, error,
+                 _ ("the document has no root element; a profile starts with "
+                    "<flat-profile>"));
+      return FALSE;
+    }
+
+  if (st->device_root && !st->fp_seen)
+    {
+      if (problem_slot (st))
+        add_problem (st, st->root_line,
+                     _ ("<device> contains no <flat-profile>; nothing to apply"));
+    }
+
+  if (st->n_omitted > 0)
+    g_ptr_array_add (st->profile->problems,
+                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more problem not listed",
+                                                   "%u more problems not listed", st->n_omitted),
+                                      st->n_omitted));
+  return TRUE;
+}
+
+PhonesecProfile *
+phonesec_profile_parse (const char *text, gssize length, GError **error)
+{
+  g_autoptr (GMarkupParseContext) context = NULL;
+  g_autoptr (PhonesecProfile) profile = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GString) text_buffer = NULL;
+  ParseState st = { 0 };
+  gsize len;
+  gboolean ok;
+
+  g_return_val_if_fail (text != NULL || length <= 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (text == NULL)
+    text = "";
+  /* strnlen: a NUL-terminated document still must not be scanned forever. */
+  len = length < 0 ? strnlen (text, PROFILE_MAX_SIZE + 1) : (gsize) length;
+  if (!check_document (&text, &len, error))
+    return NULL;
 
   profile = g_new0 (PhonesecProfile, 1);
   profile->entries = g_ptr_array_new_with_free_func (entry_free);
@@ -649,27 +703,8 @@ phonesec_profile_parse (const char *text, gssize length, GError **error)
     }
   g_assert (st.current == NULL);
 
-  if (!st.root_seen)
-    {
-      set_fatal (&st, context, error,
-                 _ ("the document has no root element; a profile starts with "
-                    "<flat-profile>"));
-      return NULL;
-    }
-
-  if (st.device_root && !st.fp_seen)
-    {
-      if (problem_slot (&st))
-        add_problem (&st, st.root_line,
-                     _ ("<device> contains no <flat-profile>; nothing to apply"));
-    }
-
-  if (st.n_omitted > 0)
-    g_ptr_array_add (profile->problems,
-                     g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more problem not listed",
-                                                   "%u more problems not listed", st.n_omitted),
-                                      st.n_omitted));
-
+  if (!finish_document (&st, context, error))
+    return NULL;
   return g_steal_pointer (&profile);
 }
 
