@@ -29,8 +29,6 @@
 #define LOG_LINES_PER_MINUTE 60
 #define DEFAULT_TIMEOUT_S 60
 
-G_DEFINE_QUARK (phonesec - http - error - quark, phonesec_http_error)
-
 typedef enum
 {
   CALL_QUEUED,

@@ -11,7 +11,9 @@
 
 #define MAX_HEADER_VALUE (8 * 1024)
 
-G_DEFINE_QUARK (phonesec - netd - error - quark, phonesec_netd_error)
+/* clang-format off: the quark's name is the macro argument spelt out. */
+G_DEFINE_QUARK (phonesec-netd-error-quark, phonesec_netd_error)
+/* clang-format on */
 
 static guint32
 read_be32 (const guint8 *p)

@@ -23,7 +23,7 @@
 struct _PhonesecNetdRequest
 {
   gatomicrefcount ref;
-  PhonesecNetdService *service;
+  const PhonesecNetdRequestHost *host;
   guint32 id;
   SoupMessage *message;
   GCancellable *cancellable;
@@ -76,10 +76,10 @@ finish (PhonesecNetdRequest *self, GBytes *frame)
   if (self->finished)
     return;
   self->finished = TRUE;
-  phonesec_netd_service_send (self->service, frame);
+  phonesec_netd_link_send (self->host->link, frame);
   if (self->response != NULL)
     g_input_stream_close_async (self->response, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  phonesec_netd_service_request_done (self->service, self->id);
+  self->host->done (self->id, self->host->data);
 }
 
 static void
@@ -161,7 +161,7 @@ send_data (PhonesecNetdRequest *self, const guint8 *data, gsize len)
       = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_DATA, self->id, data, len);
 
   self->credit -= len;
-  phonesec_netd_service_send (self->service, frame);
+  phonesec_netd_link_send (self->host->link, frame);
 }
 
 /* Takes what the response stream already holds without waiting, so that
@@ -280,7 +280,7 @@ send_head (PhonesecNetdRequest *self)
                                                           g_variant_builder_end (&builder), length,
                                                           info),
                                            FALSE);
-  phonesec_netd_service_send (self->service, frame);
+  phonesec_netd_link_send (self->host->link, frame);
   self->head_sent = TRUE;
   self->credit = PHONESEC_NETD_WINDOW;
   return TRUE;
@@ -324,7 +324,7 @@ on_body_consumed (PhonesecNetdFeedStream *feed, gsize consumed, gpointer user_da
           g_variant_new ("(u)", (guint32) self->body_unacked), FALSE);
 
       self->body_unacked = 0;
-      phonesec_netd_service_send (self->service, frame);
+      phonesec_netd_link_send (self->host->link, frame);
     }
 }
 
@@ -366,7 +366,7 @@ on_restarted (SoupMessage *message, gpointer user_data)
   set_body (self);
   self->skipping = TRUE;
   frame = phonesec_netd_frame_new (PHONESEC_NETD_TO_DAEMON_REWIND, self->id, NULL, 0);
-  phonesec_netd_service_send (self->service, frame);
+  phonesec_netd_link_send (self->host->link, frame);
 }
 
 void
@@ -425,9 +425,8 @@ static void
 send_message (PhonesecNetdRequest *self)
 {
   self->sent = TRUE;
-  soup_session_send_async (phonesec_netd_service_get_session (self->service), self->message,
-                           G_PRIORITY_DEFAULT, self->cancellable, on_sent,
-                           phonesec_netd_request_ref (self));
+  soup_session_send_async (self->host->session, self->message, G_PRIORITY_DEFAULT,
+                           self->cancellable, on_sent, phonesec_netd_request_ref (self));
 }
 
 void
@@ -472,7 +471,7 @@ phonesec_netd_request_is_finished (PhonesecNetdRequest *self)
 /* --- start ------------------------------------------------------------------------ */
 
 PhonesecNetdRequest *
-phonesec_netd_request_start (PhonesecNetdService *service, guint32 id, GVariant *value)
+phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id, GVariant *value)
 {
   PhonesecNetdRequest *self = g_new0 (PhonesecNetdRequest, 1);
   g_autoptr (GVariant) headers = NULL;
@@ -482,7 +481,7 @@ phonesec_netd_request_start (PhonesecNetdService *service, guint32 id, GVariant 
   GVariantIter iter;
 
   g_atomic_ref_count_init (&self->ref);
-  self->service = service;
+  self->host = host;
   self->id = id;
   self->cancellable = g_cancellable_new ();
   g_variant_get (value, "(&s&s@a(ss)xuu)", &method, &url, &headers, &self->length, &flags,

@@ -5,16 +5,30 @@
  */
 #pragma once
 
+#include <libsoup/soup.h>
+
+#include "phonesec-netd-link.h"
 #include "phonesec-netd-protocol.h"
-#include "phonesec-netd-service.h"
 
 G_BEGIN_DECLS
 
 typedef struct _PhonesecNetdRequest PhonesecNetdRequest;
 
+/* What a request uses of the service that runs it: the session, the
+ * channel to phonesecd, and a call once its last frame went out (the
+ * service forgets it then). Given, not looked up, so that requests sit
+ * below the service. */
+typedef struct
+{
+  SoupSession *session;
+  PhonesecNetdLink *link;
+  void (*done) (guint32 id, gpointer data);
+  gpointer data;
+} PhonesecNetdRequestHost;
+
 /* Starts the request @value (PHONESEC_NETD_TYPE_REQUEST). One that cannot
  * be sent gets its FAIL at once (and is done). */
-PhonesecNetdRequest *phonesec_netd_request_start (PhonesecNetdService *service, guint32 id,
+PhonesecNetdRequest *phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id,
                                                   GVariant *value);
 void phonesec_netd_request_body_data (PhonesecNetdRequest *self, const guint8 *data, gsize len);
 void phonesec_netd_request_body_end (PhonesecNetdRequest *self);

@@ -240,179 +240,115 @@ on_sigsys (int signum, siginfo_t *info, void *context)
 }
 #endif
 
-static void
-enter_seccomp (void)
-{
 #if defined(NETD_AUDIT_ARCH) && !defined(NETD_UNDER_ASAN)
-  gboolean trap = g_getenv ("PHONESEC_NETD_SECCOMP_TRAP") != NULL;
-  pid_t self = getpid ();
-  struct sock_filter filter[] =
-  {
-    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, NETD_AUDIT_ARCH, 1, 0),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-    LOAD_NR,
-#if defined(__x86_64__)
-    /* x32 system calls share the architecture value: refuse them. */
-    BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-#endif
-
-    /* socket (domain): the Internet, and netlink for getaddrinfo. */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 6),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 2, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 1, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    /* clone: threads only (clone3 hides its flags: ENOSYS makes glibc
-     * fall back to clone). */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-#ifdef __NR_clone3
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-#endif
-
-    /* Signals to itself only (abort(), raise()). */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, 1, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 0, 4),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) self, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    /* ioctl: non-blocking and byte counts on sockets, isatty. */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 6),
-    LOAD_ARG (1),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, FIONBIO, 2, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 1, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, TCGETS, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    /* prlimit64: its own limits only (pthread_create reads them). */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_prlimit64, 0, 5),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) self, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    /* sched_getattr: GLib copies the creating thread's scheduling to a
-     * new thread; its own only. */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_sched_getattr, 0, 4),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    /* prctl: thread names only. */
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_prctl, 0, 5),
-    LOAD_ARG (0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME, 1, 0),
-    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_GET_NAME, 0, 1),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    DENY,
-
-    LOAD_NR,
-    /* Memory, threads, time. */
-    ALLOW (__NR_brk),
-    ALLOW (__NR_mmap),
-    ALLOW (__NR_munmap),
-    ALLOW (__NR_mremap),
-    ALLOW (__NR_mprotect),
-    ALLOW (__NR_madvise),
-    ALLOW (__NR_futex),
-    ALLOW (__NR_set_robust_list),
+/* The calls allowed whatever their arguments. */
+static const guint32 plain_calls[] = {
+  /* Memory, threads, time. */
+  __NR_brk,
+  __NR_mmap,
+  __NR_munmap,
+  __NR_mremap,
+  __NR_mprotect,
+  __NR_madvise,
+  __NR_futex,
+  __NR_set_robust_list,
 #ifdef __NR_rseq
-    ALLOW (__NR_rseq),
+  __NR_rseq,
 #endif
-    ALLOW (__NR_sched_yield),
-    ALLOW (__NR_sched_getaffinity),
-    ALLOW (__NR_nanosleep),
-    ALLOW (__NR_clock_nanosleep),
-    ALLOW (__NR_clock_gettime),
-    ALLOW (__NR_clock_getres),
-    ALLOW (__NR_gettimeofday),
-    ALLOW (__NR_getrandom),
-    ALLOW (__NR_getpid),
-    ALLOW (__NR_gettid),
-    ALLOW (__NR_getuid),
-    ALLOW (__NR_geteuid),
-    ALLOW (__NR_getgid),
-    ALLOW (__NR_getegid),
-    ALLOW (__NR_getppid),
-    ALLOW (__NR_uname),
-    ALLOW (__NR_rt_sigaction),
-    ALLOW (__NR_rt_sigprocmask),
-    ALLOW (__NR_rt_sigreturn),
-    ALLOW (__NR_sigaltstack),
-    ALLOW (__NR_restart_syscall),
-    ALLOW (__NR_exit),
-    ALLOW (__NR_exit_group),
-    /* Files: Landlock says which; descriptors. */
-    ALLOW (__NR_openat),
-    ALLOW (__NR_close),
-    ALLOW (__NR_read),
-    ALLOW (__NR_write),
-    ALLOW (__NR_readv),
-    ALLOW (__NR_writev),
-    ALLOW (__NR_pread64),
-    ALLOW (__NR_lseek),
-    ALLOW (__NR_fstat),
-    ALLOW (__NR_newfstatat),
+  __NR_sched_yield,
+  __NR_sched_getaffinity,
+  __NR_nanosleep,
+  __NR_clock_nanosleep,
+  __NR_clock_gettime,
+  __NR_clock_getres,
+  __NR_gettimeofday,
+  __NR_getrandom,
+  __NR_getpid,
+  __NR_gettid,
+  __NR_getuid,
+  __NR_geteuid,
+  __NR_getgid,
+  __NR_getegid,
+  __NR_getppid,
+  __NR_uname,
+  __NR_rt_sigaction,
+  __NR_rt_sigprocmask,
+  __NR_rt_sigreturn,
+  __NR_sigaltstack,
+  __NR_restart_syscall,
+  __NR_exit,
+  __NR_exit_group,
+  /* Files: Landlock says which; descriptors. */
+  __NR_openat,
+  __NR_close,
+  __NR_read,
+  __NR_write,
+  __NR_readv,
+  __NR_writev,
+  __NR_pread64,
+  __NR_lseek,
+  __NR_fstat,
+  __NR_newfstatat,
 #ifdef __NR_statx
-    ALLOW (__NR_statx),
+  __NR_statx,
 #endif
 #ifdef __NR_stat
-    ALLOW (__NR_stat),
+  __NR_stat,
 #endif
-    ALLOW (__NR_fcntl),
-    ALLOW (__NR_dup),
-    ALLOW (__NR_dup3),
-    ALLOW (__NR_pipe2),
-    ALLOW (__NR_eventfd2),
-    ALLOW (__NR_memfd_create),
-    /* Waiting. */
-    ALLOW (__NR_ppoll),
+  __NR_fcntl,
+  __NR_dup,
+  __NR_dup3,
+  __NR_pipe2,
+  __NR_eventfd2,
+  __NR_memfd_create,
+  /* Waiting. */
+  __NR_ppoll,
 #ifdef __NR_poll
-    ALLOW (__NR_poll),
+  __NR_poll,
 #endif
-    ALLOW (__NR_epoll_create1),
-    ALLOW (__NR_epoll_ctl),
-    ALLOW (__NR_epoll_pwait),
+  __NR_epoll_create1,
+  __NR_epoll_ctl,
+  __NR_epoll_pwait,
 #ifdef __NR_epoll_wait
-    ALLOW (__NR_epoll_wait),
+  __NR_epoll_wait,
 #endif
-    /* Sockets (created above). */
-    ALLOW (__NR_connect),
-    ALLOW (__NR_bind), /* netlink; TCP binds are Landlock's */
-    ALLOW (__NR_getsockname),
-    ALLOW (__NR_getpeername),
-    ALLOW (__NR_getsockopt),
-    ALLOW (__NR_setsockopt),
-    ALLOW (__NR_sendto),
-    ALLOW (__NR_recvfrom),
-    ALLOW (__NR_sendmsg),
-    ALLOW (__NR_recvmsg),
-    ALLOW (__NR_sendmmsg),
-    ALLOW (__NR_shutdown),
-    DENY,
-  };
-  struct sock_fprog prog = { G_N_ELEMENTS (filter), filter };
+  /* Sockets (created above). */
+  __NR_connect,
+  __NR_bind, /* netlink; TCP binds are Landlock's */
+  __NR_getsockname,
+  __NR_getpeername,
+  __NR_getsockopt,
+  __NR_setsockopt,
+  __NR_sendto,
+  __NR_recvfrom,
+  __NR_sendmsg,
+  __NR_recvmsg,
+  __NR_sendmmsg,
+  __NR_shutdown,
+};
 
+/* @checked, then the plain list, then refusal (or the trap). */
+static void
+install_filter (const struct sock_filter *checked, guint n_checked, gboolean trap)
+{
+  g_autofree struct sock_filter *filter
+      = g_new (struct sock_filter, n_checked + 2 * G_N_ELEMENTS (plain_calls) + 1);
+  struct sock_fprog prog = { 0, filter };
+
+  memcpy (filter, checked, n_checked * sizeof *checked);
+  prog.len = n_checked;
+  for (guint i = 0; i < G_N_ELEMENTS (plain_calls); i++)
+    {
+      filter[prog.len++]
+          = (struct sock_filter) BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, plain_calls[i], 0, 1);
+      filter[prog.len++] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    }
+  filter[prog.len++] = (struct sock_filter) DENY;
   if (trap)
     {
-      filter[G_N_ELEMENTS (filter) - 1]
-          = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP);
       struct sigaction sa = { 0 };
 
+      filter[prog.len - 1] = (struct sock_filter) BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP);
       sa.sa_sigaction = on_sigsys;
       sa.sa_flags = SA_SIGINFO;
       sigaction (SIGSYS, &sa, NULL);
@@ -421,6 +357,93 @@ enter_seccomp (void)
     die ("PR_SET_NO_NEW_PRIVS", 72);
   if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0)
     die ("seccomp", 73);
+}
+#endif
+
+static void
+enter_seccomp (void)
+{
+#if defined(NETD_AUDIT_ARCH) && !defined(NETD_UNDER_ASAN)
+  gboolean trap = g_getenv ("PHONESEC_NETD_SECCOMP_TRAP") != NULL;
+  pid_t self = getpid ();
+  /* The calls whose arguments are checked, then the number reloaded for
+   * the plain list. */
+  const struct sock_filter checked[]
+      = { BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, NETD_AUDIT_ARCH, 1, 0),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+          LOAD_NR,
+#if defined(__x86_64__)
+          /* x32 system calls share the architecture value: refuse them. */
+          BPF_JUMP (BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+#endif
+
+          /* socket (domain): the Internet, and netlink for getaddrinfo. */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 6),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_INET, 2, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_INET6, 1, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          /* clone: threads only (clone3 hides its flags: ENOSYS makes glibc
+           * fall back to clone). */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone, 0, 4),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, CLONE_THREAD, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+#ifdef __NR_clone3
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+#endif
+
+          /* Signals to itself only (abort(), raise()). */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, 1, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_kill, 0, 4),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) self, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          /* ioctl: non-blocking and byte counts on sockets, isatty. */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 6),
+          LOAD_ARG (1),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, FIONBIO, 2, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, FIONREAD, 1, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, TCGETS, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          /* prlimit64: its own limits only (pthread_create reads them). */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_prlimit64, 0, 5),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (guint32) self, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          /* sched_getattr: GLib copies the creating thread's scheduling to a
+           * new thread; its own only. */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_sched_getattr, 0, 4),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          /* prctl: thread names only. */
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_prctl, 0, 5),
+          LOAD_ARG (0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_SET_NAME, 1, 0),
+          BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, PR_GET_NAME, 0, 1),
+          BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+          DENY,
+
+          LOAD_NR,
+        };
+  install_filter (checked, G_N_ELEMENTS (checked), trap);
 #endif
 }
 

@@ -35,7 +35,8 @@ struct _PhonesecNetdService
   PhonesecNetdProxyAuth *auth;
   PhonesecNetdFresh *fresh;
   GHashTable *requests; /* id → PhonesecNetdRequest* */
-  int trust_fd;         /* the trust store's memory file, or -1 */
+  PhonesecNetdRequestHost request_host;
+  int trust_fd; /* the trust store's memory file, or -1 */
   gboolean verbose;
 };
 
@@ -168,7 +169,7 @@ on_request (PhonesecNetdService *self, const PhonesecNetdFrame *frame, GError **
       phonesec_netd_link_send (self->link, fail);
       return TRUE;
     }
-  request = phonesec_netd_request_start (self, frame->id, value);
+  request = phonesec_netd_request_start (&self->request_host, frame->id, value);
   if (phonesec_netd_request_is_finished (request))
     phonesec_netd_request_unref (request);
   else
@@ -323,6 +324,15 @@ static const PhonesecNetdLinkFuncs link_funcs = {
 
 /* --- API ------------------------------------------------------------------------------- */
 
+/* A request sent its last frame: forget it. */
+static void
+on_request_done (guint32 id, gpointer data)
+{
+  PhonesecNetdService *self = data;
+
+  g_hash_table_remove (self->requests, GUINT_TO_POINTER (id));
+}
+
 PhonesecNetdService *
 phonesec_netd_service_new (int fd, GMainLoop *loop, GError **error)
 {
@@ -349,6 +359,8 @@ phonesec_netd_service_new (int fd, GMainLoop *loop, GError **error)
   self->guard = phonesec_netd_tls_guard_new (self->session);
   self->auth = phonesec_netd_proxy_auth_new (self->session, on_auth_event, self);
   self->fresh = phonesec_netd_fresh_new (self->session);
+  self->request_host
+      = (PhonesecNetdRequestHost){ self->session, self->link, on_request_done, self };
   log_target = self;
   g_log_set_writer_func (write_log, NULL, NULL);
   return self;
@@ -382,22 +394,4 @@ phonesec_netd_service_free (PhonesecNetdService *self)
   g_clear_pointer (&self->link, phonesec_netd_link_free);
   g_main_loop_unref (self->loop);
   g_free (self);
-}
-
-SoupSession *
-phonesec_netd_service_get_session (PhonesecNetdService *self)
-{
-  return self->session;
-}
-
-void
-phonesec_netd_service_send (PhonesecNetdService *self, GBytes *frame)
-{
-  phonesec_netd_link_send (self->link, frame);
-}
-
-void
-phonesec_netd_service_request_done (PhonesecNetdService *self, guint32 id)
-{
-  g_hash_table_remove (self->requests, GUINT_TO_POINTER (id));
 }

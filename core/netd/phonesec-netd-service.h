@@ -19,10 +19,4 @@ void phonesec_netd_service_free (PhonesecNetdService *self);
 /* Tells phonesecd the helper is ready (sandboxed, listening). */
 void phonesec_netd_service_ready (PhonesecNetdService *self);
 
-/* For the requests. */
-SoupSession *phonesec_netd_service_get_session (PhonesecNetdService *self);
-void phonesec_netd_service_send (PhonesecNetdService *self, GBytes *frame);
-/* The request @id sent its last frame: forget it. */
-void phonesec_netd_service_request_done (PhonesecNetdService *self, guint32 id);
-
 G_END_DECLS
