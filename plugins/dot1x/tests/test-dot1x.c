@@ -85,6 +85,7 @@ typedef struct
   guint name_watch;
   char *owner;       /* phonesecd's unique name */
   GPtrArray *states; /* State values of PropertiesChanged, in order */
+  GArray *times;     /* when each of states[] arrived (monotonic µs) */
   guint seen;        /* states[] up to here were waited for */
   char *state;       /* the last known State */
   char *last_error;  /* the last known LastError */
@@ -158,7 +159,10 @@ on_properties_changed (GDBusConnection *connection, const char *sender, const ch
   g_variant_get (params, "(s@a{sv}@as)", NULL, &changed, NULL);
   if (g_variant_lookup (changed, "State", "&s", &state))
     {
+      gint64 now = g_get_monotonic_time ();
+
       g_ptr_array_add (f->states, g_strdup (state));
+      g_array_append_val (f->times, now);
       g_free (f->state);
       f->state = g_strdup (state);
     }
@@ -196,7 +200,10 @@ on_daemon_appeared (GDBusConnection *connection, const char *name, const char *o
   state = dot1x_string (f, "State");
   if (g_strcmp0 (state, f->state) != 0)
     {
+      gint64 now = g_get_monotonic_time ();
+
       g_ptr_array_add (f->states, g_strdup (state));
+      g_array_append_val (f->times, now);
       g_free (f->state);
       f->state = g_steal_pointer (&state);
     }
@@ -259,6 +266,7 @@ setup (Fixture *f, gconstpointer data)
 
   f->bus = phonesec_test_bus_new ();
   f->states = g_ptr_array_new_with_free_func (g_free);
+  f->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_DOT1X_PLUGIN_DIR");
   device_info = g_build_filename (f->bus->tmpdir, "device-info", NULL);
   write_device_info (f, device_info);
@@ -292,6 +300,7 @@ teardown (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->bus, phonesec_test_bus_free);
   phonesec_dot1x_net_set_switch_port (world.net, world.switch_port[f->phone->switch_id], TRUE);
   g_ptr_array_unref (f->states);
+  g_array_unref (f->times);
   g_free (f->state);
   g_free (f->last_error);
   g_free (f->owner);
@@ -682,6 +691,63 @@ test_fast_wrong_password_then_the_right_one (Fixture *f, gconstpointer data)
   assert_nowhere (f, WRONG_PASSWORD);
 }
 
+/* Changed credentials while authenticated: the port authenticates again,
+ * under the new identity, without anyone asking. */
+static void
+test_identity_change_reauthenticates (Fixture *f, gconstpointer data)
+{
+  g_autofree char *sta = NULL;
+
+  apply (f, "Enable_802.1X_Authentication", "Yes", NULL);
+  wait_state (f, "authenticated");
+  sta = station (f);
+  g_assert_nonnull (strstr (sta, "dot1xAuthSessionUserName=CP-8841-3PCC-SEP001122334455"));
+  apply (f, "Dot1x_Identity", "phone-renamed-7", NULL);
+  wait_state (f, "authenticating");
+  wait_state (f, "authenticated");
+  g_free (sta);
+  sta = station (f);
+  g_assert_nonnull (strstr (sta, "[AUTHORIZED]"));
+  g_assert_nonnull (strstr (sta, "dot1xAuthSessionUserName=phone-renamed-7"));
+}
+
+/* The time between states[i] and states[i + 1], in seconds. */
+static double
+gap_s (Fixture *f, guint i)
+{
+  return (g_array_index (f->times, gint64, i + 1) - g_array_index (f->times, gint64, i))
+         / (double) G_USEC_PER_SEC;
+}
+
+/* A failed authentication is tried again by itself, each time later
+ * (2 s, then 4 s...), and the switch sees every attempt. */
+static void
+test_failure_retries_with_backoff (Fixture *f, gconstpointer data)
+{
+  guint first;
+  double gap1, gap2;
+
+  apply (f, "Enable_802.1X_Authentication", "Yes", NULL);
+  wait_state (f, "failed");
+  first = f->seen - 1;
+  wait_state (f, "authenticating");
+  wait_state (f, "failed");
+  wait_state (f, "authenticating");
+  wait_state (f, "failed");
+  g_assert_cmpstr (f->states->pdata[first + 1], ==, "authenticating");
+  g_assert_cmpstr (f->states->pdata[first + 3], ==, "authenticating");
+  gap1 = gap_s (f, first);
+  gap2 = gap_s (f, first + 2);
+  g_test_message ("failed → authenticating: %.2f s, then %.2f s", gap1, gap2);
+  g_assert_cmpfloat (gap1, >=, 1.8);
+  g_assert_cmpfloat (gap1, <, 3.5);
+  g_assert_cmpfloat (gap2, >=, 3.8);
+  g_assert_cmpfloat (gap2, <, 6.5);
+  assert_last_error (f, "refused the phone's certificate");
+  /* Three EAP exchanges reached the switch, each refused. */
+  g_assert_cmpuint (phonesec_hostapd_count (f->hostapd, f->log_from, "EAP-Failure"), >=, 3);
+}
+
 /* --- what undoes an authentication ------------------------------------------------- */
 
 static void
@@ -946,6 +1012,10 @@ main (int argc, char **argv)
        test_fast_provisions_then_reuses_the_pac);
   ADD ("/dot1x/eap-fast/wrong-password-then-the-right-one", phone_fast,
        test_fast_wrong_password_then_the_right_one);
+  ADD ("/dot1x/eap-tls/identity-change-reauthenticates", phone_tls,
+       test_identity_change_reauthenticates);
+  ADD ("/dot1x/retry/failure-retries-with-backoff", phone_other_ca,
+       test_failure_retries_with_backoff);
   ADD ("/dot1x/link/lost-and-back", phone_tls, test_link_lost_and_back);
   ADD ("/dot1x/supplicant/missing-then-started", phone_no_supplicant,
        test_supplicant_missing_then_started);
