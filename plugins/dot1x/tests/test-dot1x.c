@@ -101,6 +101,15 @@ static const Phone phone_min_tls12
     = { SWITCH_TLS10, CERT_OWN, FALSE, FALSE, FALSE, "<TLS_Min_Version>TLS 1.2</TLS_Min_Version>" };
 static const Phone phone_min_tls10
     = { SWITCH_TLS10, CERT_OWN, FALSE, FALSE, FALSE, "<TLS_Min_Version>TLS 1.0</TLS_Min_Version>" };
+/* Only suites for an ECDSA server: the switch's certificate is RSA. */
+static const Phone phone_ecdsa_suites
+    = { SWITCH_CURRENT,
+        CERT_OWN,
+        FALSE,
+        FALSE,
+        FALSE,
+        "<TLS_Cipher_List>ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256"
+        "</TLS_Cipher_List>" };
 static const Phone phone_fips
     = { SWITCH_CURRENT, CERT_OWN, FALSE, FALSE, FALSE, "<FIPS_Mode>Yes</FIPS_Mode>" };
 
@@ -562,6 +571,16 @@ test_tls_old_switch_accepted_when_allowed (Fixture *f, gconstpointer data)
   /* The same switch, with TLS_Min_Version TLS 1.0: the failure above is
    * the phone's policy, not a broken switch. */
   apply (f, "Enable_802.1X_Authentication", "Yes", NULL);
+  wait_state (f, "authenticated");
+}
+
+static void
+test_tls_cipher_list_without_common_suite_fails (Fixture *f, gconstpointer data)
+{
+  /* hostapd ends the handshake without an alert: the reason is inferred. */
+  enable_and_fail (f, "no TLS version or cipher suite of the phone's policy");
+  /* A list the switch shares: the new policy authenticates by itself. */
+  apply (f, "TLS_Cipher_List", "ECDHE-RSA-AES128-GCM-SHA256", NULL);
   wait_state (f, "authenticated");
 }
 
@@ -1028,6 +1047,8 @@ main (int argc, char **argv)
        test_tls_min_version_above_the_switch_fails);
   ADD ("/dot1x/tls-policy/old-switch-accepted-when-allowed", phone_min_tls10,
        test_tls_old_switch_accepted_when_allowed);
+  ADD ("/dot1x/tls-policy/cipher-list-without-common-suite-fails", phone_ecdsa_suites,
+       test_tls_cipher_list_without_common_suite_fails);
   if (g_test_perf ())
     ADD ("/dot1x/bench/enable-to-authenticated", phone_tls, test_bench_enable_to_authenticated);
 #undef ADD
