@@ -320,13 +320,17 @@ configure (PhonesecDot1xPlugin *self, PhonesecDot1xSettings *settings)
 {
   GCancellable *cancellable = start_operation (self);
   g_autoptr (GBytes) pac = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_clear_pointer (&self->applied, phonesec_dot1x_settings_free);
   self->applied = settings;
   self->kicks = 0;
   if (settings->eap == PHONESEC_DOT1X_EAP_FAST)
     pac = phonesec_dot1x_pac_load (phonesec_context_get_state_dir (self->context),
-                                   settings->identity);
+                                   settings->identity, &error);
+  /* Given to wpa_supplicant, it would refuse EAP-FAST altogether. */
+  if (error != NULL)
+    g_message ("802.1X: %s; provisioning a new one", error->message);
   self->with_pac = pac != NULL;
   set_state (self, STATE_AUTHENTICATING, NULL);
   phonesec_dot1x_supplicant_configure_async (self->supplicant, settings->interface,

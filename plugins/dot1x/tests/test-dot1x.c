@@ -643,6 +643,48 @@ test_fast_provisions_then_reuses_the_pac (Fixture *f, gconstpointer data)
   g_assert_cmpuint (phonesec_hostapd_count (f->hostapd, f->log_from, reused), ==, 2);
 }
 
+typedef struct
+{
+  const char *path, *old;
+} FileWait;
+
+static gboolean
+file_changed (gpointer data)
+{
+  FileWait *w = data;
+  g_autofree char *now = NULL;
+
+  return g_file_get_contents (w->path, &now, NULL, NULL) && g_strcmp0 (now, w->old) != 0;
+}
+
+/* A damaged saved PAC (a flash error) is never given to wpa_supplicant,
+ * which would then refuse EAP-FAST altogether: the phone provisions a new
+ * one and keeps that. */
+static void
+test_fast_damaged_pac_is_replaced (Fixture *f, gconstpointer data)
+{
+  static const char open_block[]
+      = "wpa_supplicant EAP-FAST PAC file - version 1\nSTART\nPAC-Key=0011\n";
+  g_autofree char *dir = g_build_filename (f->bus->state_dir, "plugins", "dot1x", NULL);
+  g_autofree char *path = g_build_filename (dir, "eap-fast-pac", NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) open_block, strlen (open_block));
+  g_autofree char *damaged
+      = g_strdup_printf ("[PAC]\nIdentity=%s\nData=%s\n", PHONESEC_DOT1X_FAST_USER, encoded);
+  g_autofree char *log = NULL;
+  FileWait w = { path, damaged };
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, damaged, -1, NULL));
+  enable_fast (f, PHONESEC_DOT1X_FAST_PASSWORD);
+  wait_state (f, "authenticated");
+  g_assert_cmpuint (phonesec_hostapd_count (f->hostapd, f->log_from, "EAP-FAST: Generated PAC-Key"),
+                    ==, 1);
+  log = phonesec_test_bus_dup_log (f->bus);
+  g_assert_nonnull (strstr (log, "The saved EAP-FAST PAC is damaged"));
+  /* The new PAC replaces it. */
+  g_assert_true (phonesec_test_wait_until (file_changed, &w, AUTH_TIMEOUT_MS));
+}
+
 /* Where a secret must never be. */
 static void
 assert_nowhere (Fixture *f, const char *secret)
@@ -1031,6 +1073,7 @@ main (int argc, char **argv)
        test_fast_provisions_then_reuses_the_pac);
   ADD ("/dot1x/eap-fast/wrong-password-then-the-right-one", phone_fast,
        test_fast_wrong_password_then_the_right_one);
+  ADD ("/dot1x/eap-fast/damaged-pac-is-replaced", phone_fast, test_fast_damaged_pac_is_replaced);
   ADD ("/dot1x/eap-tls/identity-change-reauthenticates", phone_tls,
        test_identity_change_reauthenticates);
   ADD ("/dot1x/retry/failure-retries-with-backoff", phone_other_ca,
