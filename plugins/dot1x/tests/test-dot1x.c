@@ -685,6 +685,48 @@ test_fast_damaged_pac_is_replaced (Fixture *f, gconstpointer data)
   g_assert_true (phonesec_test_wait_until (file_changed, &w, AUTH_TIMEOUT_MS));
 }
 
+/* Everything wpa_supplicant tells a client of the system bus about the
+ * phone's interface and its networks, printed. */
+static char *
+dup_supplicant_view (Fixture *f)
+{
+  GDBusConnection *bus = world.system->connection;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GVariant) iface = NULL, props = NULL, all = NULL, networks = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *path;
+  GVariantIter iter;
+
+  iface = g_dbus_connection_call_sync (
+      bus, "fi.w1.wpa_supplicant1", "/fi/w1/wpa_supplicant1", "fi.w1.wpa_supplicant1",
+      "GetInterface", g_variant_new ("(s)", world.phone_port[f->phone->switch_id]),
+      G_VARIANT_TYPE ("(o)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (iface, "(&o)", &path);
+  props = g_dbus_connection_call_sync (bus, "fi.w1.wpa_supplicant1", path,
+                                       "org.freedesktop.DBus.Properties", "GetAll",
+                                       g_variant_new ("(s)", "fi.w1.wpa_supplicant1.Interface"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_print_string (props, out, FALSE);
+  all = g_variant_get_child_value (props, 0);
+  networks = g_variant_lookup_value (all, "Networks", G_VARIANT_TYPE_OBJECT_PATH_ARRAY);
+  g_assert_nonnull (networks);
+  g_assert_cmpuint (g_variant_n_children (networks), ==, 1);
+  g_variant_iter_init (&iter, networks);
+  while (g_variant_iter_next (&iter, "&o", &path))
+    {
+      g_autoptr (GVariant) network = g_dbus_connection_call_sync (
+          bus, "fi.w1.wpa_supplicant1", path, "org.freedesktop.DBus.Properties", "GetAll",
+          g_variant_new ("(s)", "fi.w1.wpa_supplicant1.Network"), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
+          NULL, &error);
+
+      g_assert_no_error (error);
+      g_variant_print_string (network, out, FALSE);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* Where a secret must never be. */
 static void
 assert_nowhere (Fixture *f, const char *secret)
@@ -737,6 +779,7 @@ static void
 test_fast_wrong_password_then_the_right_one (Fixture *f, gconstpointer data)
 {
   g_autofree char *sta = NULL;
+  g_autofree char *view = NULL;
 
   enable_fast (f, WRONG_PASSWORD);
   wait_state (f, "failed");
@@ -750,6 +793,11 @@ test_fast_wrong_password_then_the_right_one (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (sta, "[AUTHORIZED]"));
   assert_nowhere (f, PHONESEC_DOT1X_FAST_PASSWORD);
   assert_nowhere (f, WRONG_PASSWORD);
+  /* wpa_supplicant holds it, and shows it to no client of its bus. */
+  view = dup_supplicant_view (f);
+  g_assert_nonnull (strstr (view, "phase2"));
+  g_assert_null (strstr (view, PHONESEC_DOT1X_FAST_PASSWORD));
+  g_assert_null (strstr (view, WRONG_PASSWORD));
 }
 
 /* Changed credentials while authenticated: the port authenticates again,
