@@ -256,17 +256,30 @@ test_daemon_restart (Fixture *f, gconstpointer data)
 #define DOT1X_SWITCH "Enable_802.1X_Authentication"
 #define DOT1X_ACTION "param.Enable-802.1X-Authentication"
 
-/* The screen reached from home by @labels (NULL-terminated), or NULL. */
+static gboolean
+has_items (gpointer model)
+{
+  return g_menu_model_get_n_items (model) > 0;
+}
+
+/* The screen reached from home by @labels (NULL-terminated), or NULL when
+ * one on the way does not load. Polling opens the same screens again and
+ * again while the menus redraw, and a GDBusMenuModel link taken then may
+ * never load (its group withdrawn, or this client just let go of it):
+ * callers try again from home, as a person pressing Back would. */
 static GMenuModel *
-open_screen (Fixture *f, const char *const *labels)
+try_open_screen (Fixture *f, const char *const *labels)
 {
   g_autoptr (GMenuModel) model = g_object_ref (f->menus->home);
 
-  for (guint i = 0; labels[i] != NULL; i++)
+  for (guint i = 0;; i++)
     {
       int index;
 
-      phonesec_test_menus_load (model);
+      if (!phonesec_test_wait_until (has_items, model, 2000))
+        return NULL;
+      if (labels[i] == NULL)
+        return g_steal_pointer (&model);
       index = phonesec_test_menus_find_label (model, labels[i]);
       if (index < 0)
         return NULL;
@@ -274,19 +287,49 @@ open_screen (Fixture *f, const char *const *labels)
       if (model == NULL)
         return NULL;
     }
-  phonesec_test_menus_load (model);
-  return g_steal_pointer (&model);
+}
+
+typedef struct
+{
+  Fixture *f;
+  const char *const *labels;
+  GMenuModel *screen;
+  const char *without; /* a label the screen must not have, or NULL */
+} ScreenWait;
+
+static gboolean
+screen_opens (gpointer data)
+{
+  ScreenWait *w = data;
+
+  g_clear_object (&w->screen);
+  w->screen = try_open_screen (w->f, w->labels);
+  return w->screen != NULL
+         && (w->without == NULL || phonesec_test_menus_find_label (w->screen, w->without) < 0);
+}
+
+/* The screen reached by @labels, once it loads (and has no line labelled
+ * @without, when not NULL). */
+static GMenuModel *
+open_screen (Fixture *f, const char *const *labels, const char *without)
+{
+  ScreenWait w = { f, labels, NULL, without };
+
+  if (!phonesec_test_wait_until (screen_opens, &w, WAIT_MS))
+    g_error ("screen %s did not open%s%s", labels[g_strv_length ((char **) labels) - 1],
+             without != NULL ? " without " : "", without != NULL ? without : "");
+  return w.screen;
 }
 
 /* The guide's path: Applications > Configuration réseau > Configuration
  * Ethernet > Authentification 802.1X. */
 static GMenuModel *
-open_dot1x (Fixture *f)
+open_dot1x (Fixture *f, const char *without)
 {
   static const char *const path[] = { "Applications", "Network configuration",
                                       "Ethernet configuration", "802.1X Authentication", NULL };
 
-  return open_screen (f, path);
+  return open_screen (f, path, without);
 }
 
 /* The value of the Transaction status line @id, or NULL. */
@@ -296,7 +339,7 @@ dot1x_status_value (Fixture *f, const char *id)
   static const char *const path[]
       = { "Applications",          "Network configuration", "Ethernet configuration",
           "802.1X Authentication", "Transaction status",    NULL };
-  g_autoptr (GMenuModel) screen = open_screen (f, path);
+  g_autoptr (GMenuModel) screen = try_open_screen (f, path);
 
   for (int i = 0; screen != NULL && i < g_menu_model_get_n_items (screen); i++)
     {
@@ -356,7 +399,7 @@ item_string (GMenuModel *model, int index, const char *attribute)
 static void
 test_dot1x_screen (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GMenuModel) screen = open_dot1x (f);
+  g_autoptr (GMenuModel) screen = open_dot1x (f, NULL);
   g_autofree char *label = NULL, *kind = NULL, *on = NULL, *off = NULL, *action = NULL;
   g_autoptr (GVariant) value = NULL;
   int device;
@@ -426,7 +469,7 @@ test_dot1x_read_only_and_hidden (Fixture *f, gconstpointer data)
   import_profile (f, "<" DOT1X_SWITCH " ua=\"na\">No</" DOT1X_SWITCH ">");
   g_assert_true (phonesec_test_menus_wait_state (f->menus, DOT1X_ACTION, NULL, WAIT_MS));
   {
-    g_autoptr (GMenuModel) screen = open_dot1x (f);
+    g_autoptr (GMenuModel) screen = open_dot1x (f, "Device authentication");
     g_autofree char *dump = phonesec_test_menus_dump (f->menus);
 
     /* The admin's protocol choice (ro) still is. */
