@@ -411,6 +411,13 @@ phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class)
   return phonesec_tls_policy_dup_priority (self->core->tls, app_class_or_default (app_class));
 }
 
+char *
+phonesec_context_dup_openssl_ciphers (PhonesecContext *self, const char *app_class)
+{
+  return phonesec_tls_policy_dup_openssl_ciphers (self->core->tls,
+                                                  app_class_or_default (app_class));
+}
+
 const char *
 phonesec_context_get_ca_bundle (PhonesecContext *self)
 {

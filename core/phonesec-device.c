@@ -2,14 +2,23 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "phonesec/phonesec-device.h"
 #include "phonesec/phonesec-error.h"
 
 #define GROUP "Device"
 #define MAX_STRING_LEN 64
+/* Paths written by manufacturing: absolute, printable ASCII. */
+#define MAX_PATH_LEN 255
+/* Linux's IFNAMSIZ, less the terminating NUL. */
+#define MAX_IFNAME_LEN 15
 
 /* The built-in development identity (path == NULL), also the defaults for
  * optional keys that a file leaves out. */
@@ -19,6 +28,7 @@
 #define DEV_PRODUCT_SERIES "8800"
 #define DEV_SOFTWARE_VERSION "sip88xx.12-0-1MPP-0001"
 #define DEV_HARDWARE_VERSION "1.0.0"
+#define DEV_NETWORK_INTERFACE "eth0"
 
 struct _PhonesecDevice
 {
@@ -33,6 +43,10 @@ struct _PhonesecDevice
   char *software_version;
   char *hardware_version;
   gboolean client_certificate;
+  char *client_certificate_file; /* NULL when not configured */
+  char *client_key_file;
+  char *client_certificate_error; /* why the configured pair did not load */
+  char *network_interface;
 };
 
 G_DEFINE_FINAL_TYPE (PhonesecDevice, phonesec_device, G_TYPE_OBJECT)
@@ -50,6 +64,10 @@ phonesec_device_finalize (GObject *object)
   g_free (self->product_series);
   g_free (self->software_version);
   g_free (self->hardware_version);
+  g_free (self->client_certificate_file);
+  g_free (self->client_key_file);
+  g_free (self->client_certificate_error);
+  g_free (self->network_interface);
 
   G_OBJECT_CLASS (phonesec_device_parent_class)->finalize (object);
 }
@@ -105,15 +123,16 @@ static gboolean
 is_printable_ascii (const char *s)
 {
   for (; *s != '\0'; s++)
-    if ((guchar)*s < 0x20 || (guchar)*s > 0x7e)
+    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e)
       return FALSE;
   return TRUE;
 }
 
-/* Reads optional string @key into @out; keeps @out (the default) when the
- * key is absent. */
+/* Reads optional string @key (at most @max_len characters) into @out;
+ * keeps @out (the default) when the key is absent. */
 static gboolean
-read_string (GKeyFile *kf, const char *file, const char *key, char **out, GError **error)
+read_string_max (GKeyFile *kf, const char *file, const char *key, gsize max_len, char **out,
+                 GError **error)
 {
   g_autofree char *value = NULL;
 
@@ -133,21 +152,142 @@ read_string (GKeyFile *kf, const char *file, const char *key, char **out, GError
                    _ ("%s: invalid value for key “%s” in group [%s]: it contains a control or "
                       "non-ASCII character; only printable ASCII is allowed (at most %d "
                       "characters)"),
-                   file, key, GROUP, MAX_STRING_LEN);
+                   file, key, GROUP, (int) max_len);
       return FALSE;
     }
-  if (strlen (value) > MAX_STRING_LEN)
+  if (strlen (value) > max_len)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("%s: invalid value for key “%s” in group [%s]: it is %zu characters long; "
                       "at most %d printable ASCII characters are allowed"),
-                   file, key, GROUP, strlen (value), MAX_STRING_LEN);
+                   file, key, GROUP, strlen (value), (int) max_len);
       return FALSE;
     }
 
   g_free (*out);
   *out = g_steal_pointer (&value);
   return TRUE;
+}
+
+static gboolean
+read_string (GKeyFile *kf, const char *file, const char *key, char **out, GError **error)
+{
+  return read_string_max (kf, file, key, MAX_STRING_LEN, out, error);
+}
+
+/* An optional absolute path; an empty value means "not configured". */
+static gboolean
+read_path (GKeyFile *kf, const char *file, const char *key, char **out, GError **error)
+{
+  if (!read_string_max (kf, file, key, MAX_PATH_LEN, out, error))
+    return FALSE;
+  if (*out != NULL && (*out)[0] == '\0')
+    g_clear_pointer (out, g_free);
+  if (*out != NULL && !g_path_is_absolute (*out))
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
+                   _ ("%s: invalid value “%s” for key “%s” in group [%s]: expected an absolute "
+                      "path (/etc/phone/device-cert.pem), or nothing"),
+                   file, *out, key, GROUP);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rules of the Linux kernel's dev_valid_name(). */
+static gboolean
+read_interface_name (GKeyFile *kf, const char *file, char **out, GError **error)
+{
+  const char *key = "NetworkInterface";
+
+  if (!read_string_max (kf, file, key, MAX_IFNAME_LEN, out, error))
+    return FALSE;
+  if ((*out)[0] == '\0' || g_str_equal (*out, ".") || g_str_equal (*out, "..")
+      || strpbrk (*out, "/: ") != NULL)
+    {
+      g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
+                   _ ("%s: invalid value “%s” for key “%s” in group [%s]: expected a network "
+                      "interface name of 1 to %d characters without “/”, “:” or spaces "
+                      "(eth0)"),
+                   file, *out, key, GROUP, MAX_IFNAME_LEN);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The SHA-256 id of the public key in @cert_path and in @key_path (PEM),
+ * compared: a GnuTLS error code, 0 when they load and belong together.
+ * (gnutls_certificate_set_x509_key_file2 says the same but leaks the
+ * certificate on a mismatch in GnuTLS 3.7.) */
+static int
+check_pair (const char *cert_path, const char *key_path)
+{
+  gnutls_datum_t cert_pem = { NULL, 0 }, key_pem = { NULL, 0 };
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_x509_privkey_t key = NULL;
+  guchar cert_id[32], key_id[32];
+  size_t cert_id_len = sizeof cert_id, key_id_len = sizeof key_id;
+  int ret;
+
+  if ((ret = gnutls_load_file (cert_path, &cert_pem)) == 0
+      && (ret = gnutls_load_file (key_path, &key_pem)) == 0
+      && (ret = gnutls_x509_crt_init (&crt)) == 0
+      && (ret = gnutls_x509_crt_import (crt, &cert_pem, GNUTLS_X509_FMT_PEM)) == 0
+      && (ret = gnutls_x509_privkey_init (&key)) == 0
+      && (ret = gnutls_x509_privkey_import2 (key, &key_pem, GNUTLS_X509_FMT_PEM, NULL, 0)) == 0
+      && (ret = gnutls_x509_crt_get_key_id (crt, GNUTLS_KEYID_USE_SHA256, cert_id, &cert_id_len))
+             == 0
+      && (ret = gnutls_x509_privkey_get_key_id (key, GNUTLS_KEYID_USE_SHA256, key_id, &key_id_len))
+             == 0
+      && (cert_id_len != key_id_len || memcmp (cert_id, key_id, key_id_len) != 0))
+    ret = GNUTLS_E_CERTIFICATE_KEY_MISMATCH;
+  if (key != NULL)
+    gnutls_x509_privkey_deinit (key);
+  if (crt != NULL)
+    gnutls_x509_crt_deinit (crt);
+  gnutls_free (cert_pem.data);
+  gnutls_free (key_pem.data);
+  return ret;
+}
+
+/* Whether the configured certificate and key load and belong together, as
+ * every TLS client of the phone will need them; else says why. */
+static void
+check_client_certificate (PhonesecDevice *self)
+{
+  const char *const keys[] = { "ClientCertificateFile", "ClientKeyFile" };
+  const char *const paths[] = { self->client_certificate_file, self->client_key_file };
+  int ret;
+
+  if (paths[0] == NULL && paths[1] == NULL)
+    return;
+  self->client_certificate = FALSE;
+  for (guint i = 0; i < 2; i++)
+    {
+      int saved_errno;
+
+      if (paths[i] == NULL)
+        {
+          self->client_certificate_error = g_strdup_printf (
+              _ ("%s is set but %s is not: both are needed"), keys[1 - i], keys[i]);
+          return;
+        }
+      if (g_access (paths[i], R_OK) == 0)
+        continue;
+      saved_errno = errno;
+      self->client_certificate_error = g_strdup_printf (_ ("%s %s cannot be read: %s"), keys[i],
+                                                        paths[i], g_strerror (saved_errno));
+      return;
+    }
+  ret = check_pair (paths[0], paths[1]);
+  if (ret < 0)
+    {
+      self->client_certificate_error
+          = g_strdup_printf (_ ("The client certificate %s with key %s cannot be used: %s"),
+                             paths[0], paths[1], gnutls_strerror (ret));
+      return;
+    }
+  self->client_certificate = TRUE;
 }
 
 static gboolean
@@ -222,6 +362,7 @@ device_new_default (void)
   self->software_version = g_strdup (DEV_SOFTWARE_VERSION);
   self->hardware_version = g_strdup (DEV_HARDWARE_VERSION);
   self->client_certificate = FALSE;
+  self->network_interface = g_strdup (DEV_NETWORK_INTERFACE);
   return self;
 }
 
@@ -294,7 +435,10 @@ phonesec_device_new_from_file (const char *path, GError **error)
       || !read_string (kf, file, "ProductName", &self->product_name, error)
       || !read_string (kf, file, "SoftwareVersion", &self->software_version, error)
       || !read_string (kf, file, "HardwareVersion", &self->hardware_version, error)
-      || !read_bool (kf, file, "ClientCertificate", &self->client_certificate, error))
+      || !read_bool (kf, file, "ClientCertificate", &self->client_certificate, error)
+      || !read_path (kf, file, "ClientCertificateFile", &self->client_certificate_file, error)
+      || !read_path (kf, file, "ClientKeyFile", &self->client_key_file, error)
+      || !read_interface_name (kf, file, &self->network_interface, error))
     return NULL;
 
   /* Without an explicit series, follow the product name so that a file
@@ -307,6 +451,10 @@ phonesec_device_new_from_file (const char *path, GError **error)
     }
   if (!read_string (kf, file, "ProductSeries", &self->product_series, error))
     return NULL;
+
+  /* The files, when given, decide $CCERT rather than the old flag; a pair
+   * that does not load is reported, not fatal: the phone still starts. */
+  check_client_certificate (self);
 
   return g_steal_pointer (&self);
 }
@@ -372,4 +520,32 @@ phonesec_device_get_client_certificate (PhonesecDevice *self)
 {
   g_return_val_if_fail (PHONESEC_IS_DEVICE (self), FALSE);
   return self->client_certificate;
+}
+
+const char *
+phonesec_device_get_client_certificate_file (PhonesecDevice *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_DEVICE (self), NULL);
+  return self->client_certificate_file;
+}
+
+const char *
+phonesec_device_get_client_key_file (PhonesecDevice *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_DEVICE (self), NULL);
+  return self->client_key_file;
+}
+
+const char *
+phonesec_device_get_client_certificate_error (PhonesecDevice *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_DEVICE (self), NULL);
+  return self->client_certificate_error;
+}
+
+const char *
+phonesec_device_get_network_interface (PhonesecDevice *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_DEVICE (self), NULL);
+  return self->network_interface;
 }

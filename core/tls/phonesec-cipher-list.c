@@ -555,6 +555,16 @@ phonesec_cipher_list_dup_openssl_names (PhonesecCipherList *list)
   return dup_names (list, FALSE);
 }
 
+/* The suites as an OpenSSL cipher string: their OpenSSL names joined by
+ * ':', in preference order; "" for an empty list. */
+char *
+phonesec_cipher_list_dup_openssl_string (PhonesecCipherList *list)
+{
+  g_auto (GStrv) names = dup_names (list, FALSE);
+
+  return g_strjoinv (":", names);
+}
+
 /* Returns: (nullable): the GnuTLS priority string; %NULL when the list is
  * empty (only with %PHONESEC_CIPHER_LIST_ALLOW_EMPTY). */
 const char *

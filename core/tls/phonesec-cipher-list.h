@@ -86,6 +86,7 @@ guint phonesec_cipher_list_get_n_suites (PhonesecCipherList *list);
 const PhonesecCipherSuite *phonesec_cipher_list_get_suite (PhonesecCipherList *list, guint index);
 GStrv phonesec_cipher_list_dup_iana_names (PhonesecCipherList *list);
 GStrv phonesec_cipher_list_dup_openssl_names (PhonesecCipherList *list);
+char *phonesec_cipher_list_dup_openssl_string (PhonesecCipherList *list);
 
 guint phonesec_cipher_list_get_n_selected (PhonesecCipherList *list);
 const PhonesecCipherSuite *phonesec_cipher_list_get_selected (PhonesecCipherList *list,

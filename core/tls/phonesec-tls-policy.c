@@ -469,6 +469,18 @@ phonesec_tls_policy_dup_suites (PhonesecTlsPolicy *self, PhonesecCipherAppClass 
   return g_strv_builder_end (builder);
 }
 
+char *
+phonesec_tls_policy_dup_openssl_ciphers (PhonesecTlsPolicy *self, PhonesecCipherAppClass app)
+{
+  char *ciphers;
+
+  g_return_val_if_fail (app < N_APPS, NULL);
+  g_mutex_lock (&self->lock);
+  ciphers = phonesec_cipher_list_dup_openssl_string (self->lists[app]);
+  g_mutex_unlock (&self->lock);
+  return ciphers;
+}
+
 gboolean
 phonesec_tls_policy_check_negotiated (PhonesecTlsPolicy *self, PhonesecCipherAppClass app,
                                       gnutls_protocol_t version, const char *suite_iana,

@@ -64,6 +64,9 @@ PhonesecCipherList *phonesec_tls_policy_get_list (PhonesecTlsPolicy *self,
 /* IANA names of every suite a handshake may end on, TLS 1.3 ones included,
  * in preference order. */
 GStrv phonesec_tls_policy_dup_suites (PhonesecTlsPolicy *self, PhonesecCipherAppClass app);
+/* The TLS ≤ 1.2 suites of @app as an OpenSSL cipher string (OpenSSL
+ * names joined by ':'), for clients built on OpenSSL. */
+char *phonesec_tls_policy_dup_openssl_ciphers (PhonesecTlsPolicy *self, PhonesecCipherAppClass app);
 
 /**
  * phonesec_tls_policy_check_negotiated:

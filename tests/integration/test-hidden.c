@@ -128,6 +128,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_DOT1X_PLUGIN_DIR");
   phonesec_test_bus_start_daemon (f->bus);
 }
 
@@ -339,15 +340,20 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   /* Then every other hidden parameter, and the switches that make the
    * plugins use them. */
   set_markers (f, FALSE);
-  g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "LDAP_Dir_Enable", "Yes",
-                                                 "Webex_Metrics_Enable", "Yes",
-                                                 "Metrics_Upload_Interval", "10", NULL),
-                    !=, G_MAXUINT64);
+  g_assert_cmpuint (
+      phonesec_test_apply_strings (f->bus, &error, "LDAP_Dir_Enable", "Yes", "Webex_Metrics_Enable",
+                                   "Yes", "Metrics_Upload_Interval", "10",
+                                   "Enable_802.1X_Authentication", "Yes", "Dot1x_EAP_Method",
+                                   "EAP-FAST", "Dot1x_Password", "Secret-Not-A-Marker-42", NULL),
+      !=, G_MAXUINT64);
   g_assert_no_error (error);
   call_admin (f, PLUGINS "prt_uploader", PHONESEC_DBUS_INTERFACE_PREFIX "ProblemReport", "Generate",
               g_variant_new ("(s)", "admin"));
   call_admin (f, PLUGINS "webex_metrics", PHONESEC_DBUS_INTERFACE_PREFIX "Metrics", "Flush", NULL);
   call_admin (f, PLUGINS "ldap_starttls", PHONESEC_DBUS_INTERFACE_PREFIX "Ldap", "Test", NULL);
+  /* 802.1X with the hidden identity: no system bus here, it fails and
+   * says so. */
+  call_admin (f, PLUGINS "dot1x", PHONESEC_DBUS_INTERFACE_PREFIX "Dot1x", "Reauthenticate", NULL);
   /* A change the user may see: its signal proves the user probe listens. */
   g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
                     G_MAXUINT64);
@@ -385,6 +391,8 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (user_text, "Config.Changed"));
   g_assert_nonnull (strstr (user_text, "Proxy_Port"));
   g_assert_nonnull (strstr (user_text, "'State': <'active'>"));
+  /* The 802.1X status as the phone menu shows it. */
+  g_assert_nonnull (strstr (user_text, "'State': <'failed'>"));
 }
 
 int

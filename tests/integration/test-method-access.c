@@ -74,6 +74,7 @@ static const Row table[] = {
   { PLUGINS "webex_metrics", "Metrics", "Snapshot", "()", ADMIN },
   { PLUGINS "vpn_anyconnect", "Vpn", "Connect", "()", ANYONE },
   { PLUGINS "vpn_anyconnect", "Vpn", "Disconnect", "()", ANYONE },
+  { PLUGINS "dot1x", "Dot1x", "Reauthenticate", "()", ADMIN },
   { PLUGINS "example", "Example", "Ping", "()", ANYONE },
   { PLUGINS "firewall", "Firewall", "Reload", "()", ADMIN },
   { PLUGINS "sip_security", "SipSecurity", "Authorize",
@@ -100,6 +101,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_METRICS_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_HTTP_PROXY_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_VPN_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_DOT1X_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_EXAMPLE_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");

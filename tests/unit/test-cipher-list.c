@@ -633,6 +633,55 @@ test_fips_keeps_approved_suites (void)
   g_assert_nonnull (strstr (error->message, "are not FIPS-approved"));
 }
 
+/* The OpenSSL string handed to OpenSSL-based clients (wpa_supplicant)
+ * means, to the real OpenSSL, exactly the list's suites in its order. */
+static void
+check_openssl_string (const char *configured, PhonesecCipherListFlags flags)
+{
+  g_autoptr (PhonesecCipherList) list
+      = phonesec_cipher_list_resolve (configured, PHONESEC_CIPHER_APP_DEFAULT, flags);
+  g_autofree char *string = phonesec_cipher_list_dup_openssl_string (list);
+  g_autoptr (GArray) expected = g_array_new (FALSE, FALSE, sizeof (guint16));
+  OpensslResult r;
+
+  g_test_message ("%s → %s", configured, string);
+  for (guint i = 0; i < phonesec_cipher_list_get_n_suites (list); i++)
+    {
+      guint16 code = code_of (phonesec_cipher_list_get_suite (list, i)->code);
+
+      /* This OpenSSL 3.0 lacks the phone's 3DES suites: it skips names it
+       * does not know, as the phone's would not. */
+      if (comparable[code / 8] & (1 << (code % 8)))
+        g_array_append_val (expected, code);
+    }
+  g_assert_cmpuint (expected->len, >, 0);
+  r = run_openssl (string, FALSE, NULL);
+  g_assert_true (r.ok);
+  {
+    g_autoptr (GArray) tls12 = g_array_new (FALSE, FALSE, sizeof (guint16));
+
+    /* OpenSSL lists its TLS 1.3 suites whatever the string says. */
+    for (guint i = 0; i < r.codes->len; i++)
+      if (g_array_index (r.codes, guint16, i) >> 8 != 0x13)
+        g_array_append_val (tls12, g_array_index (r.codes, guint16, i));
+    g_assert_cmpmem (tls12->data, tls12->len * 2, expected->data, expected->len * 2);
+  }
+  openssl_result_clear (&r);
+}
+
+static void
+test_openssl_string_selects_the_list (void)
+{
+  if (!require_openssl ())
+    return;
+  check_openssl_string ("HIGH:!aNULL:!MD5", PHONESEC_CIPHER_LIST_FLAGS_NONE);
+  check_openssl_string ("ECDHE+AESGCM:AES256-SHA", PHONESEC_CIPHER_LIST_FLAGS_NONE);
+  /* Empty and invalid lists give the default class's fallback. */
+  check_openssl_string ("", PHONESEC_CIPHER_LIST_FLAGS_NONE);
+  check_openssl_string ("NO-SUCH-SUITE", PHONESEC_CIPHER_LIST_FLAGS_NONE);
+  check_openssl_string ("ALL:CHACHA20", PHONESEC_CIPHER_LIST_FIPS);
+}
+
 /* ---- fallbacks ----------------------------------------------------------- */
 
 /* The guide's 28 DEFAULT entries, EMPTY_RENEGOTIATION_INFO_SCSV left out. */
@@ -837,6 +886,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cipher-list/priority-enables-a-computed-superset",
                    test_priority_enables_a_computed_superset);
   g_test_add_func ("/cipher-list/fips-keeps-approved-suites", test_fips_keeps_approved_suites);
+  g_test_add_func ("/cipher-list/openssl-string-selects-the-list",
+                   test_openssl_string_selects_the_list);
   g_test_add_func ("/cipher-list/fallbacks-follow-the-guide", test_fallbacks_follow_the_guide);
   g_test_add_func ("/cipher-list/session-check-refuses-extras", test_session_check_refuses_extras);
   return g_test_run ();

@@ -3,10 +3,14 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <string.h>
 
 #include "phonesec/phonesec-device.h"
 #include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-macro.h"
+#include "phonesec-test-bus.h"
 
 typedef struct
 {
@@ -27,8 +31,7 @@ fixture_setup (Fixture *f, G_GNUC_UNUSED gconstpointer data)
 static void
 fixture_teardown (Fixture *f, G_GNUC_UNUSED gconstpointer data)
 {
-  g_unlink (f->path);
-  g_rmdir (f->dir);
+  phonesec_test_rm_rf (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -57,6 +60,10 @@ test_device_default (void)
   g_assert_cmpstr (phonesec_device_get_software_version (device), ==, "sip88xx.12-0-1MPP-0001");
   g_assert_cmpstr (phonesec_device_get_hardware_version (device), ==, "1.0.0");
   g_assert_false (phonesec_device_get_client_certificate (device));
+  g_assert_null (phonesec_device_get_client_certificate_file (device));
+  g_assert_null (phonesec_device_get_client_key_file (device));
+  g_assert_null (phonesec_device_get_client_certificate_error (device));
+  g_assert_cmpstr (phonesec_device_get_network_interface (device), ==, "eth0");
 }
 
 static void
@@ -106,6 +113,7 @@ test_device_minimal_file (Fixture *f, G_GNUC_UNUSED gconstpointer data)
   g_assert_cmpstr (phonesec_device_get_software_version (device), ==, "sip88xx.12-0-1MPP-0001");
   g_assert_cmpstr (phonesec_device_get_hardware_version (device), ==, "1.0.0");
   g_assert_false (phonesec_device_get_client_certificate (device));
+  g_assert_cmpstr (phonesec_device_get_network_interface (device), ==, "eth0");
 }
 
 static void
@@ -268,6 +276,19 @@ static const struct
   { "HardwareVersion=ÿ", "HardwareVersion" },
   { "ClientCertificate=maybe", "ClientCertificate" },
   { "ClientCertificate=", "ClientCertificate" },
+  { "ClientCertificateFile=device-cert.pem", "ClientCertificateFile" },
+  { "ClientCertificateFile=./device-cert.pem", "ClientCertificateFile" },
+  { "ClientKeyFile=~/device-key.pem", "ClientKeyFile" },
+  { "ClientKeyFile=/etc/phone/k\\tey.pem", "ClientKeyFile" },
+  { "ClientKeyFile=/etc/phone/clé.pem", "ClientKeyFile" },
+  { "NetworkInterface=", "NetworkInterface" },
+  { "NetworkInterface=eth0123456789012", "NetworkInterface" },
+  { "NetworkInterface=eth/0", "NetworkInterface" },
+  { "NetworkInterface=eth0:1", "NetworkInterface" },
+  { "NetworkInterface=eth 0", "NetworkInterface" },
+  { "NetworkInterface=.", "NetworkInterface" },
+  { "NetworkInterface=..", "NetworkInterface" },
+  { "NetworkInterface=eth\\n0", "NetworkInterface" },
 };
 
 static void
@@ -334,6 +355,182 @@ test_device_client_certificate (Fixture *f, G_GNUC_UNUSED gconstpointer data)
 }
 
 static void
+test_device_network_interface (Fixture *f, G_GNUC_UNUSED gconstpointer data)
+{
+  /* 15 characters is the kernel's longest name. */
+  static const char *const good[] = { "eth1", "enp0s31f6", "lan.100", "br-lan", "e01234567890123" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *contents
+          = g_strdup_printf ("[Device]\nMAC=001122334455\nNetworkInterface= %s \n", good[i]);
+      g_autoptr (PhonesecDevice) device = load (f, contents, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (phonesec_device_get_network_interface (device), ==, good[i]);
+    }
+}
+
+/* --- the client certificate ------------------------------------------------- */
+
+/* Writes a fresh self-signed certificate and its key (ECDSA P-256: quick
+ * to make) as @dir/@name-cert.pem and @dir/@name-key.pem. */
+static void
+write_cert_pair (const char *dir, const char *name)
+{
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t out = { NULL, 0 };
+  g_autofree char *cert_path = g_strdup_printf ("%s/%s-cert.pem", dir, name);
+  g_autofree char *key_path = g_strdup_printf ("%s/%s-key.pem", dir, name);
+  time_t now = time (NULL);
+  const unsigned char serial[] = { 0x01, 0x23 };
+
+  g_assert_cmpint (gnutls_x509_privkey_init (&key), ==, 0);
+  g_assert_cmpint (gnutls_x509_privkey_generate (
+                       key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0),
+                   ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 60), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 3600), ==, 0);
+  g_assert_cmpint (
+      gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, name, strlen (name)), ==,
+      0);
+  g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_sign2 (crt, crt, key, GNUTLS_DIG_SHA256, 0), ==, 0);
+
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  g_assert_true (g_file_set_contents (cert_path, (const char *) out.data, out.size, NULL));
+  gnutls_free (out.data);
+  g_assert_cmpint (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &out), ==, 0);
+  g_assert_true (g_file_set_contents (key_path, (const char *) out.data, out.size, NULL));
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_privkey_deinit (key);
+}
+
+static PhonesecDevice *
+load_pair (Fixture *f, const char *cert, const char *key, const char *flag, GError **error)
+{
+  g_autofree char *contents
+      = g_strdup_printf ("[Device]\nMAC=001122334455\n%s%s%s%s%s%s%s%s%s",
+                         cert != NULL ? "ClientCertificateFile=" : "", cert != NULL ? f->dir : "",
+                         cert != NULL ? cert : "", cert != NULL ? "\n" : "",
+                         key != NULL ? "ClientKeyFile=" : "", key != NULL ? f->dir : "",
+                         key != NULL ? key : "", key != NULL ? "\n" : "", flag != NULL ? flag : "");
+
+  return load (f, contents, error);
+}
+
+static char *
+expand_ccert (PhonesecDevice *device)
+{
+  g_autoptr (GHashTable) vars = phonesec_macro_vars_new (device, NULL);
+
+  return phonesec_macro_expand ("$CCERT", vars);
+}
+
+static void
+test_device_certificate_pair_loads (Fixture *f, G_GNUC_UNUSED gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecDevice) device = NULL;
+  g_autofree char *cert = g_build_filename (f->dir, "dev-cert.pem", NULL);
+  g_autofree char *ccert = NULL;
+
+  write_cert_pair (f->dir, "dev");
+  /* The files decide, whatever the old flag says. */
+  device = load_pair (f, "/dev-cert.pem", "/dev-key.pem", "ClientCertificate=false\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (phonesec_device_get_client_certificate (device));
+  g_assert_cmpstr (phonesec_device_get_client_certificate_file (device), ==, cert);
+  g_assert_true (g_str_has_suffix (phonesec_device_get_client_key_file (device), "/dev-key.pem"));
+  g_assert_null (phonesec_device_get_client_certificate_error (device));
+  ccert = expand_ccert (device);
+  g_assert_cmpstr (ccert, ==, "Installed");
+}
+
+static void
+test_device_certificate_pair_unusable (Fixture *f, G_GNUC_UNUSED gconstpointer data)
+{
+  static const struct
+  {
+    const char *cert;
+    const char *key;
+    const char *in_error;
+  } cases[] = {
+    { "/missing-cert.pem", "/dev-key.pem", "missing-cert.pem" },
+    { "/dev-cert.pem", "/missing-key.pem", "missing-key.pem" },
+    { "/dev-cert.pem", "/other-key.pem", "dev-cert.pem" }, /* the key of another pair */
+    { "/garbage.pem", "/dev-key.pem", "garbage.pem" },
+    { "/dev-cert.pem", NULL, "ClientKeyFile" },
+    { NULL, "/dev-key.pem", "ClientCertificateFile" },
+  };
+  g_autofree char *garbage = g_build_filename (f->dir, "garbage.pem", NULL);
+
+  write_cert_pair (f->dir, "dev");
+  write_cert_pair (f->dir, "other");
+  g_assert_true (g_file_set_contents (garbage, "-----BEGIN CERTIFICATE-----\nAAAA\n", -1, NULL));
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (PhonesecDevice) device = NULL;
+      g_autofree char *ccert = NULL;
+      const char *why;
+
+      /* The old flag no longer counts once a file is named. */
+      device = load_pair (f, cases[i].cert, cases[i].key, "ClientCertificate=true\n", &error);
+      g_assert_no_error (error);
+      why = phonesec_device_get_client_certificate_error (device);
+      g_test_message ("%s + %s: %s", cases[i].cert != NULL ? cases[i].cert : "-",
+                      cases[i].key != NULL ? cases[i].key : "-", why);
+      g_assert_false (phonesec_device_get_client_certificate (device));
+      g_assert_nonnull (why);
+      g_assert_nonnull (strstr (why, cases[i].in_error));
+      g_assert_true (g_utf8_validate (why, -1, NULL));
+      ccert = expand_ccert (device);
+      g_assert_cmpstr (ccert, ==, "Not Installed");
+    }
+}
+
+static void
+test_device_certificate_paths_empty (Fixture *f, G_GNUC_UNUSED gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecDevice) device = NULL;
+
+  /* Empty values are "not configured": the flag decides, as before. */
+  device = load (f,
+                 "[Device]\nMAC=001122334455\nClientCertificateFile=\nClientKeyFile=\n"
+                 "ClientCertificate=yes\n",
+                 &error);
+  g_assert_no_error (error);
+  g_assert_true (phonesec_device_get_client_certificate (device));
+  g_assert_null (phonesec_device_get_client_certificate_file (device));
+  g_assert_null (phonesec_device_get_client_key_file (device));
+  g_assert_null (phonesec_device_get_client_certificate_error (device));
+}
+
+static void
+test_device_certificate_path_too_long (Fixture *f, G_GNUC_UNUSED gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PhonesecDevice) device = NULL;
+  g_autofree char *name = g_strnfill (255, 'c');
+  g_autofree char *contents
+      = g_strdup_printf ("[Device]\nMAC=001122334455\nClientCertificateFile=/%s\n", name);
+
+  device = load (f, contents, &error);
+  g_assert_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE);
+  g_assert_null (device);
+  g_assert_nonnull (strstr (error->message, "“ClientCertificateFile”"));
+  g_assert_nonnull (strstr (error->message, "255"));
+}
+
+static void
 test_device_example_file (void)
 {
   g_autoptr (GError) error = NULL;
@@ -354,6 +551,7 @@ test_device_example_file (void)
   g_assert_cmpstr (phonesec_device_get_mac_colon (device), ==, "00:11:22:33:44:55");
   g_assert_cmpstr (phonesec_device_get_serial (device), ==, "FCH0000DEV1");
   g_assert_false (phonesec_device_get_client_certificate (device));
+  g_assert_cmpstr (phonesec_device_get_network_interface (device), ==, "eth0");
 }
 
 int
@@ -375,6 +573,11 @@ main (int argc, char **argv)
   ADD ("/device/strings/bad", test_device_bad_strings);
   ADD ("/device/strings/good", test_device_good_strings);
   ADD ("/device/client-certificate", test_device_client_certificate);
+  ADD ("/device/network-interface", test_device_network_interface);
+  ADD ("/device/certificate/pair-loads", test_device_certificate_pair_loads);
+  ADD ("/device/certificate/pair-unusable", test_device_certificate_pair_unusable);
+  ADD ("/device/certificate/paths-empty", test_device_certificate_paths_empty);
+  ADD ("/device/certificate/path-too-long", test_device_certificate_path_too_long);
 #undef ADD
 
   return g_test_run ();

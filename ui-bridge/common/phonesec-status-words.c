@@ -215,19 +215,16 @@ build_vpn (const PhonesecStatusWords *words, GVariant *props, GPtrArray *lines)
 }
 
 /* 802.1X > État de la transaction: Désactivé, En cours d'authentification,
- * Authentifié; Protocole: EAP-FAST or EAP-TLS. The dot1x plugin is being
- * written: its State words are taken as DESIGN.md and wpa_supplicant name
- * them, and any other value is shown as it is. */
+ * Authentifié (and the plugin's failed); Protocole: EAP-FAST or EAP-TLS
+ * (the dot1x plugin's Method, empty while disabled). */
 static void
 build_dot1x (const PhonesecStatusWords *words, GVariant *props, GPtrArray *lines)
 {
   static const Word states[] = {
     { "disabled", N_ ("Disabled"), PHONESEC_STATUS_LEVEL_INFO },
     { "authenticating", N_ ("Authenticating"), PHONESEC_STATUS_LEVEL_INFO },
-    { "connecting", N_ ("Authenticating"), PHONESEC_STATUS_LEVEL_INFO },
     { "authenticated", N_ ("Authenticated"), PHONESEC_STATUS_LEVEL_INFO },
     { "failed", N_ ("Authentication failed"), PHONESEC_STATUS_LEVEL_ERROR },
-    { "held", N_ ("Authentication failed"), PHONESEC_STATUS_LEVEL_ERROR },
   };
   const char *method = prop_string (props, "Method");
 

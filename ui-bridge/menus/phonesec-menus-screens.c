@@ -5,8 +5,9 @@
  *   └ Applications
  *     ├ Network configuration
  *     │ ├ Ethernet configuration
- *     │ │ └ 802.1X Authentication       the schema section's parameters
- *     │ │   └ Transaction status        Dot1x (slot, below)
+ *     │ │ └ 802.1X Authentication       Device authentication, the
+ *     │ │   │                           section's other parameters
+ *     │ │   └ Transaction status        Dot1x: status, protocol (below)
  *     │ ├ VPN Settings                  the section's parameters, then
  *     │ │                               "Enable VPN connection"
  *     │ └ HTTP Proxy Settings           the section's parameters
@@ -21,12 +22,15 @@
  * that adds a parameter to the section adds a line. A screen with nothing
  * to show is left out of its parent.
  *
+ * 802.1X, as the guide draws it: "Device authentication" on/off (the
+ * parameter Enable_802.1X_Authentication, applied as the phone's user:
+ * read-only or absent as its ua says), the section's other parameters the
+ * user may see (the dot1x plugin's), then "Transaction status": the words
+ * of the first object with org.phonesec.PhoneSec1.Dot1x in the user's view
+ * (State, Method as Protocol, LastError when visible), or a message while
+ * there is none.
+ *
  * Slots, for plugins being written:
- *  - 802.1X: "Transaction status" shows the words of the first object with
- *    interface org.phonesec.PhoneSec1.Dot1x in the user's view (State,
- *    Method, LastError: phonesec-status-words.c) and a message while there
- *    is none; the dot1x plugin's parameters in the "802.1X Authentication"
- *    section join Enable_802.1X_Authentication by themselves.
  *  - SIP: a "SIP Security" screen appears under Status when an object with
  *    org.phonesec.PhoneSec1.SipSecurity does; its lines come from the words
  *    module, which shows what that interface's properties will say.
@@ -50,6 +54,9 @@
 #define SECTION_DOT1X "802.1X Authentication"
 #define SECTION_VPN "VPN Settings"
 #define SECTION_PROXY "HTTP Proxy Settings"
+
+/* The guide's "Device authentication" switch of the 802.1X screen. */
+#define DOT1X_SWITCH "Enable_802.1X_Authentication"
 
 struct _PhonesecMenusScreens
 {
@@ -102,9 +109,10 @@ choices_menu (PhonesecMenusScreens *self, const char *name)
   return menu;
 }
 
-/* The lines of every visible parameter of a schema section. */
+/* The lines of every visible parameter of a schema section but @except
+ * (nullable), which the screen shows its own way. */
 static void
-add_section (PhonesecMenusScreens *self, Items *items, const char *section)
+add_section (PhonesecMenusScreens *self, Items *items, const char *section, const char *except)
 {
   const GPtrArray *names = phonesec_menus_source_get_names (self->source);
 
@@ -115,7 +123,7 @@ add_section (PhonesecMenusScreens *self, Items *items, const char *section)
       const char *its_section = NULL;
 
       if (g_variant_lookup (description, "section", "&s", &its_section)
-          && strcmp (its_section, section) == 0)
+          && strcmp (its_section, section) == 0 && g_strcmp0 (name, except) != 0)
         add (items, phonesec_menus_item_parameter (name, description, choices_menu (self, name)));
     }
 }
@@ -151,6 +159,26 @@ has_interface (PhonesecMenusScreens *self, const char *interface)
 
 /* --- Network configuration ---------------------------------------------------- */
 
+/* The guide's "Device authentication" (Authentification du périphérique):
+ * the parameter's own line and action (Config.Apply as the user; disabled
+ * when ua is ro), worded as the phone says it. Absent when ua is na. */
+static void
+add_device_authentication (PhonesecMenusScreens *self, Items *items)
+{
+  GVariant *description = phonesec_menus_source_get_description (self->source, DOT1X_SWITCH);
+  GMenuItem *item;
+
+  if (description == NULL)
+    return;
+  item = phonesec_menus_item_parameter (DOT1X_SWITCH, description, NULL);
+  if (item == NULL)
+    return;
+  g_menu_item_set_label (item, _ ("Device authentication"));
+  g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_TRUE_WORD, "s", _ ("Enabled"));
+  g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_FALSE_WORD, "s", _ ("Disabled"));
+  add (items, item);
+}
+
 static void
 update_dot1x (PhonesecMenusScreens *self)
 {
@@ -160,7 +188,8 @@ update_dot1x (PhonesecMenusScreens *self)
 
   add_feature_lines (self, status, IFACE ("Dot1x"), _ ("802.1X is not available on this phone"));
   sync_and_free (self->dot1x_status, status);
-  add_section (self, dot1x, SECTION_DOT1X);
+  add_device_authentication (self, dot1x);
+  add_section (self, dot1x, SECTION_DOT1X, DOT1X_SWITCH);
   if (dot1x->len > 0 || has_interface (self, IFACE ("Dot1x")))
     add (dot1x, phonesec_menus_item_submenu (phonesec_status_words_title (NULL, IFACE ("Dot1x")),
                                              G_MENU_MODEL (self->dot1x_status)));
@@ -174,7 +203,7 @@ update_vpn_settings (PhonesecMenusScreens *self)
 {
   Items *items = items_new ();
 
-  add_section (self, items, SECTION_VPN);
+  add_section (self, items, SECTION_VPN, NULL);
   if (has_interface (self, IFACE ("Vpn")))
     add (items, phonesec_menus_item_switch (_ ("Enable VPN connection"),
                                             PHONESEC_MENUS_ACTION_VPN_ENABLE, _ ("On"), _ ("Off")));
@@ -189,7 +218,7 @@ update_network (PhonesecMenusScreens *self)
 
   update_dot1x (self);
   update_vpn_settings (self);
-  add_section (self, proxy, SECTION_PROXY);
+  add_section (self, proxy, SECTION_PROXY, NULL);
   sync_and_free (self->proxy, proxy);
   add_screen (network, _ ("Ethernet configuration"), self->ethernet);
   add_screen (network, g_dgettext (GETTEXT_PACKAGE, SECTION_VPN), self->vpn);

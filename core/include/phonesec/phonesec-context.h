@@ -150,6 +150,21 @@ GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView 
 
 /* The GnuTLS priority string for a new session (gnutls_priority_set_direct). */
 char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
+/**
+ * phonesec_context_dup_openssl_ciphers:
+ * @app_class: (nullable): as for phonesec_context_dup_tls_priority()
+ *
+ * The TLS 1.2-and-older suites the policy allows @app_class, as an OpenSSL
+ * cipher string (OpenSSL suite names joined by ':', preferred first), for
+ * clients built on OpenSSL rather than GnuTLS (wpa_supplicant's
+ * `openssl_ciphers`). Already resolved as every other client of the phone
+ * sees it: an empty or invalid TLS_Cipher_List gives the class's fallback,
+ * FIPS_Mode keeps only approved suites. Like OpenSSL cipher strings, it
+ * does not govern TLS 1.3 suites. Empty when the policy allows none.
+ *
+ * Returns: (transfer full): the cipher string
+ */
+char *phonesec_context_dup_openssl_ciphers (PhonesecContext *self, const char *app_class);
 /* A PEM file with every trusted CA (system, custom, --ca-file): for
  * libraries that take a CA file (LDAP_OPT_X_TLS_CACERTFILE, openconnect). */
 const char *phonesec_context_get_ca_bundle (PhonesecContext *self);

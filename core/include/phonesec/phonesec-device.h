@@ -20,8 +20,15 @@ G_DECLARE_FINAL_TYPE (PhonesecDevice, phonesec_device, PHONESEC, DEVICE, GObject
  * Keys of the `[Device]` group: `MAC` (any of 001122334455,
  * 00:11:22:33:44:55, 00-11-22-33-44-55, either case), `Serial`,
  * `ProductName` (CP-8841-3PCC), `ProductSeries` (8800), `SoftwareVersion`,
- * `HardwareVersion`, `ClientCertificate` (bool: a unique client certificate
- * is installed, feeds `$CCERT`).
+ * `HardwareVersion`, `ClientCertificateFile` and `ClientKeyFile` (absolute
+ * paths of the PEM certificate and private key that manufacturing
+ * installed), `NetworkInterface` (the phone's network port, default
+ * `eth0`), `ClientCertificate` (bool, for files without the two paths: a
+ * unique client certificate is installed).
+ *
+ * `$CCERT` is "Installed" when both files load and belong together (the
+ * old `ClientCertificate` flag is then ignored); a pair that does not load
+ * is no error here: see phonesec_device_get_client_certificate_error().
  *
  * Returns: (transfer full): the identity, or %NULL with @error set when the
  *   file cannot be read or a value is malformed (the error says which key)
@@ -39,6 +46,19 @@ const char *phonesec_device_get_product_name (PhonesecDevice *self);
 const char *phonesec_device_get_product_series (PhonesecDevice *self);
 const char *phonesec_device_get_software_version (PhonesecDevice *self);
 const char *phonesec_device_get_hardware_version (PhonesecDevice *self);
+/** Whether the phone has its own client certificate (`$CCERT`): the
+ * configured files load, or (without them) the `ClientCertificate` flag. */
 gboolean phonesec_device_get_client_certificate (PhonesecDevice *self);
+/** (nullable): the certificate's PEM file, %NULL when not configured;
+ * use it only when phonesec_device_get_client_certificate() is %TRUE. */
+const char *phonesec_device_get_client_certificate_file (PhonesecDevice *self);
+/** (nullable): the private key's PEM file, %NULL when not configured. */
+const char *phonesec_device_get_client_key_file (PhonesecDevice *self);
+/** (nullable): why the configured certificate and key are not usable (a
+ * file is missing or unreadable, one of the two is not set, the key does
+ * not match the certificate), in words for the admin; %NULL otherwise. */
+const char *phonesec_device_get_client_certificate_error (PhonesecDevice *self);
+/** The phone's network port, the `NetworkInterface` key: `eth0` by default. */
+const char *phonesec_device_get_network_interface (PhonesecDevice *self);
 
 G_END_DECLS
