@@ -401,3 +401,22 @@ phonesec_ocserv_free (PhonesecOcserv *self)
   g_free (self->log_path);
   g_free (self);
 }
+
+void
+phonesec_vpn_add_plugin (PhonesecTestBus *bus)
+{
+  g_autofree char *from
+      = g_build_filename (g_getenv ("PHONESEC_VPN_PLUGIN_DIR"), "phonesec-vpn-script", NULL);
+  g_autofree char *script = g_build_filename (bus->plugin_dir, "phonesec-vpn-script", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  phonesec_test_bus_add_plugin (bus, "PHONESEC_VPN_PLUGIN_DIR");
+  g_file_get_contents (from, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (script, contents, length, G_FILE_SET_CONTENTS_NONE, 0755, &error);
+  g_assert_no_error (error);
+  g_chmod (script, 0755);
+  g_setenv ("PHONESEC_VPN_SCRIPT", script, TRUE);
+}

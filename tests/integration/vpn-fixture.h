@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "phonesec-test-bus.h"
 #include "tls-fixture.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,10 @@ G_BEGIN_DECLS
 /* Names the client namespace's /etc/hosts gives the server. */
 #define PHONESEC_VPN_SERVER_NAME "vpn.test"
 #define PHONESEC_VPN_OTHER_NAME "other.test"
+
+/* Adds the built VPN plugin to @bus, with the script it runs (0755) in
+ * the test's plugin folder (PHONESEC_VPN_PLUGIN_DIR, PHONESEC_VPN_SCRIPT). */
+void phonesec_vpn_add_plugin (PhonesecTestBus *bus);
 
 typedef struct
 {

@@ -179,33 +179,6 @@ require_tmux (void)
 }
 
 static void
-copy_file (const char *from, const char *to, int mode)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length;
-
-  g_file_get_contents (from, &contents, &length, &error);
-  g_assert_no_error (error);
-  g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE, mode, &error);
-  g_assert_no_error (error);
-  g_chmod (to, mode);
-}
-
-/* The VPN plugin and the script it runs, as plugins/vpn-anyconnect/tests/test-vpn.c. */
-static void
-add_vpn_plugin (PhonesecTestBus *bus)
-{
-  g_autofree char *from
-      = g_build_filename (g_getenv ("PHONESEC_VPN_PLUGIN_DIR"), "phonesec-vpn-script", NULL);
-  g_autofree char *script = g_build_filename (bus->plugin_dir, "phonesec-vpn-script", NULL);
-
-  phonesec_test_bus_add_plugin (bus, "PHONESEC_VPN_PLUGIN_DIR");
-  copy_file (from, script, 0755);
-  g_setenv ("PHONESEC_VPN_SCRIPT", script, TRUE);
-}
-
-static void
 setup (Fixture *f, gconstpointer data)
 {
   const PhonesecTestCertSpec names = { .cn = PHONESEC_VPN_SERVER_NAME,
@@ -227,7 +200,7 @@ setup (Fixture *f, gconstpointer data)
 
   f->net = phonesec_vpn_net_new ();
   f->bus = phonesec_test_bus_new ();
-  add_vpn_plugin (f->bus);
+  phonesec_vpn_add_plugin (f->bus);
   g_ptr_array_add (f->bus->extra_args, g_strdup_printf ("--ca-file=%s", f->ca->cert->cert_path));
   wrapper = g_strdup_printf ("ip netns exec %s", f->net->client_ns);
   g_setenv ("PHONESEC_DAEMON_WRAPPER", wrapper, TRUE);

@@ -219,6 +219,98 @@ test_provisioning_slot (Fixture *f, gconstpointer data)
   g_assert_cmpstr (find (lines, "provisioning.next-resync")->value, ==, "«Never»");
 }
 
+/* The TLS policy in force; the errors as the guide's levels. */
+static void
+test_tls_policy (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) defaults
+      = feature (f, IFACE ("TlsPolicy"),
+                 "{'MinVersion': <'TLS 1.1'>, 'CipherList': <''>, 'CipherListError': <''>,"
+                 " 'FipsMode': <false>, 'FipsError': <''>}");
+  g_autoptr (GPtrArray) broken
+      = feature (f, IFACE ("TlsPolicy"),
+                 "{'MinVersion': <'TLS 1.2'>, 'CipherList': <'NOPE'>,"
+                 " 'CipherListError': <'NOPE matches no cipher'>, 'FipsMode': <true>,"
+                 " 'FipsError': <'no FIPS library'>, 'TrustedCAs': <[{'source': <'custom'>}]>}");
+  g_autofree char *text = describe (defaults);
+
+  g_assert_cmpstr (text, ==,
+                   "tls.min-version=«Minimum TLS version»:TLS 1.1"
+                   "|tls.cipher-list=«Cipher list»:«Default list»"
+                   "|tls.fips-mode=«FIPS mode»:«Off»");
+  g_assert_cmpstr (phonesec_status_words_title (&f->words, IFACE ("TlsPolicy")), ==,
+                   "«TLS Policy»");
+  g_assert_cmpstr (find (broken, "tls.cipher-list")->value, ==, "NOPE");
+  g_assert_cmpint (find (broken, "tls.cipher-list-error")->level, ==,
+                   PHONESEC_STATUS_LEVEL_WARNING);
+  g_assert_cmpstr (find (broken, "tls.fips-mode")->value, ==, "«On»");
+  g_assert_cmpint (find (broken, "tls.fips-error")->level, ==, PHONESEC_STATUS_LEVEL_ERROR);
+  g_assert_cmpstr (find (broken, "tls.custom-cas")->value, ==, "1");
+}
+
+static void
+test_metrics (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) lines
+      = feature (f, IFACE ("Metrics"),
+                 "{'Enabled': <true>, 'Sent': <uint64 3>, 'Dropped': <uint64 1>,"
+                 " 'LastUpload': <int64 1796637600>, 'LastError': <''>}");
+  g_autofree char *text = describe (lines);
+
+  g_assert_cmpstr (text, ==,
+                   "metrics.enabled=«Webex metrics»:«Enabled»"
+                   "|metrics.sent=«Batches sent»:3"
+                   "|metrics.dropped=«Batches dropped»:1"
+                   "|metrics.last-upload=«Last upload»:2026-12-07 10:00");
+}
+
+/* One line per extension, disabled ones said so; bad entries skipped. */
+static void
+test_sip_lines (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) lines
+      = feature (f, IFACE ("SipSecurity"),
+                 "{'Lines': <[{'line': <uint32 1>, 'enabled': <true>, 'transport': <'TLS'>,"
+                 "  'digest-algorithms': <['SHA-256', 'MD5']>, 'mediasec': <'request'>},"
+                 " {'line': <uint32 2>, 'enabled': <false>}, {'transport': <'UDP'>}]>}");
+  g_autofree char *text = describe (lines);
+
+  /* Formats translated, then filled in. */
+  g_assert_cmpstr (text, ==,
+                   "sip.line.1=«Line 1»:«TLS, digest SHA-256/MD5, «MediaSec requested»»"
+                   "|sip.line.2=«Line 2»:«Disabled»");
+  {
+    PhonesecStatusWords plain = { NULL, NULL };
+    g_autoptr (GVariant) props = g_variant_ref_sink (g_variant_new_parsed (
+        "{'Lines': <[{'line': <uint32 1>, 'enabled': <true>, 'transport': <'TLS'>,"
+        "  'digest-algorithms': <['SHA-256', 'MD5']>, 'mediasec': <'request'>}]>}"));
+    g_autoptr (GPtrArray) en = phonesec_status_words_feature (&plain, IFACE ("SipSecurity"), props);
+
+    g_assert_cmpstr (find (en, "sip.line.1")->label, ==, "Line 1");
+    g_assert_cmpstr (find (en, "sip.line.1")->value, ==,
+                     "TLS, digest SHA-256/MD5, MediaSec requested");
+  }
+}
+
+static void
+test_services (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GVariant) objects = g_variant_ref_sink (g_variant_new_parsed (
+      "{@o '/org/phonesec/PhoneSec1': {'org.phonesec.PhoneSec1.TlsPolicy': @a{sv} {}},"
+      " @o '/org/phonesec/PhoneSec1/plugins/vpn_anyconnect': {"
+      "   'org.phonesec.PhoneSec1.Plugin': {'Name': <'vpn-anyconnect'>, 'State': <'active'>}},"
+      " @o '/org/phonesec/PhoneSec1/plugins/ldap_starttls': {"
+      "   'org.phonesec.PhoneSec1.Plugin': {'Name': <'ldap-starttls'>, 'State': <'error'>}}}"));
+  g_autoptr (GPtrArray) lines = phonesec_status_words_services (&f->words, objects);
+  g_autofree char *text = describe (lines);
+
+  /* The plugin's own name is no msgid. */
+  g_assert_cmpstr (text, ==,
+                   "services.vpn-anyconnect=vpn-anyconnect:«Running»"
+                   "|services.ldap-starttls=ldap-starttls:«Not working»");
+  g_assert_cmpint (find (lines, "services.ldap-starttls")->level, ==, PHONESEC_STATUS_LEVEL_ERROR);
+}
+
 static void
 test_unknown_interface (Fixture *f, gconstpointer data)
 {
@@ -281,6 +373,10 @@ main (int argc, char **argv)
   ADD ("/status-words/ldap/security", test_ldap_security);
   ADD ("/status-words/firewall/ports", test_firewall_ports);
   ADD ("/status-words/provisioning/slot", test_provisioning_slot);
+  ADD ("/status-words/tls-policy", test_tls_policy);
+  ADD ("/status-words/metrics", test_metrics);
+  ADD ("/status-words/sip/lines", test_sip_lines);
+  ADD ("/status-words/services", test_services);
   ADD ("/status-words/unknown-interface", test_unknown_interface);
   ADD ("/status-words/messages", test_messages);
   g_test_add_func ("/status-words/default-locale", test_default_locale);

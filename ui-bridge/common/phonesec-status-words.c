@@ -31,6 +31,21 @@ typedef struct
   FeatureFunc build;
 } Feature;
 
+const char *
+phonesec_status_level_to_string (PhonesecStatusLevel level)
+{
+  switch (level)
+    {
+      case PHONESEC_STATUS_LEVEL_WARNING:
+        return "warning";
+      case PHONESEC_STATUS_LEVEL_ERROR:
+        return "error";
+      case PHONESEC_STATUS_LEVEL_INFO:
+      default:
+        return "info";
+    }
+}
+
 void
 phonesec_status_line_free (PhonesecStatusLine *line)
 {
@@ -61,8 +76,11 @@ prop_string (GVariant *props, const char *name)
 
   if (props == NULL)
     return NULL;
+  /* Serialised, @props holds its children's bytes, so the string lives as
+   * long as it does; a tree-form value (built in process) would free the
+   * child, and the string, with the lookup's reference. */
+  g_variant_get_data (props);
   value = g_variant_lookup_value (props, name, G_VARIANT_TYPE_STRING);
-  /* The string lives as long as @props does. */
   return value != NULL ? g_variant_get_string (value, NULL) : NULL;
 }
 
@@ -392,17 +410,120 @@ build_problem_report (const PhonesecStatusWords *words, GVariant *props, GPtrArr
   add_error_line (words, lines, props, "report.last-error");
 }
 
-/* Slot: the sip-security plugin (interface SipSecurity) is being written;
- * its interface has methods only so far (DESIGN.md). Properties it adds get
- * their words here. */
+/* One extension's security, from SipSecurity.Lines: "TLS, digest
+ * SHA-256/MD5, MediaSec requested", or Disabled. */
+static void
+add_sip_line (const PhonesecStatusWords *words, GPtrArray *lines, GVariant *entry)
+{
+  static const Word mediasec[] = {
+    { "off", N_ ("no MediaSec"), PHONESEC_STATUS_LEVEL_INFO },
+    { "answer", N_ ("MediaSec when the server asks"), PHONESEC_STATUS_LEVEL_INFO },
+    { "request", N_ ("MediaSec requested"), PHONESEC_STATUS_LEVEL_INFO },
+  };
+  g_autofree char *transport = NULL, *media = NULL, *digest = NULL;
+  g_auto (GStrv) algorithms = NULL;
+  const char *media_word = NULL;
+  PhonesecStatusLine *line;
+  guint32 n;
+  gboolean enabled = TRUE;
+
+  if (!g_variant_lookup (entry, "line", "u", &n))
+    return;
+  g_variant_lookup (entry, "enabled", "b", &enabled);
+  g_variant_lookup (entry, "transport", "s", &transport);
+  g_variant_lookup (entry, "mediasec", "s", &media);
+  g_variant_lookup (entry, "digest-algorithms", "^as", &algorithms);
+  media_word = media;
+  for (gsize i = 0; media != NULL && i < G_N_ELEMENTS (mediasec); i++)
+    if (strcmp (mediasec[i].raw, media) == 0)
+      media_word = TR (mediasec[i].msgid);
+  digest = algorithms != NULL ? g_strjoinv ("/", algorithms) : g_strdup ("MD5");
+  /* Built here: the label is already in the reader's language. */
+  line = g_new0 (PhonesecStatusLine, 1);
+  line->id = g_strdup_printf ("sip.line.%u", n);
+  line->label = g_strdup_printf (TR (N_ ("Line %u")), n);
+  line->value = enabled ? g_strdup_printf (TR (N_ ("%s, digest %s, %s")),
+                                           transport != NULL ? transport : "?", digest,
+                                           media_word != NULL ? media_word : "")
+                        : g_strdup (TR (N_ ("Disabled")));
+  g_ptr_array_add (lines, line);
+}
+
+/* SipSecurity: one line per extension the reader may see (Lines is there
+ * only for whoever may read every parameter it follows). */
 static void
 build_sip_security (const PhonesecStatusWords *words, GVariant *props, GPtrArray *lines)
 {
+  g_autoptr (GVariant) sip_lines
+      = g_variant_lookup_value (props, "Lines", G_VARIANT_TYPE ("aa{sv}"));
+  GVariantIter iter;
+  GVariant *line;
+
+  if (sip_lines != NULL)
+    {
+      g_variant_iter_init (&iter, sip_lines);
+      while ((line = g_variant_iter_next_value (&iter)) != NULL)
+        {
+          add_sip_line (words, lines, line);
+          g_variant_unref (line);
+        }
+    }
   add_error_line (words, lines, props, "sip.last-error");
+}
+
+/* Voix > Système > Paramètres de sécurité as it is in force: the minimum
+ * version, the cipher list (the guide's fallback when it is empty or not
+ * usable) and FIPS mode, whose error the Status messages screen repeats. */
+static void
+build_tls_policy (const PhonesecStatusWords *words, GVariant *props, GPtrArray *lines)
+{
+  g_autoptr (GVariant) fips = g_variant_lookup_value (props, "FipsMode", G_VARIANT_TYPE_BOOLEAN);
+  g_autoptr (GVariant) cas = g_variant_lookup_value (props, "TrustedCAs", NULL);
+  const char *ciphers = prop_string (props, "CipherList");
+  const char *cipher_error = prop_string (props, "CipherListError");
+  const char *fips_error = prop_string (props, "FipsError");
+
+  add_text_line (words, lines, props, "MinVersion", "tls.min-version", N_ ("Minimum TLS version"));
+  if (ciphers != NULL)
+    add_line (words, lines, "tls.cipher-list", N_ ("Cipher list"),
+              ciphers[0] != '\0' ? ciphers : TR (N_ ("Default list")), PHONESEC_STATUS_LEVEL_INFO);
+  if (cipher_error != NULL && cipher_error[0] != '\0')
+    add_line (words, lines, "tls.cipher-list-error", N_ ("Cipher list not usable"), cipher_error,
+              PHONESEC_STATUS_LEVEL_WARNING);
+  if (fips != NULL)
+    add_line (words, lines, "tls.fips-mode", N_ ("FIPS mode"),
+              TR (g_variant_get_boolean (fips) ? N_ ("On") : N_ ("Off")),
+              PHONESEC_STATUS_LEVEL_INFO);
+  if (fips_error != NULL && fips_error[0] != '\0')
+    add_line (words, lines, "tls.fips-error", N_ ("FIPS mode error"), fips_error,
+              PHONESEC_STATUS_LEVEL_ERROR);
+  if (cas != NULL && g_variant_is_container (cas))
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GSIZE_FORMAT, g_variant_n_children (cas));
+      add_line (words, lines, "tls.custom-cas", N_ ("Custom CA certificates"), count,
+                PHONESEC_STATUS_LEVEL_INFO);
+    }
+}
+
+/* Webex metrics: whether they may leave the phone, and what became of them. */
+static void
+build_metrics (const PhonesecStatusWords *words, GVariant *props, GPtrArray *lines)
+{
+  g_autoptr (GVariant) enabled = g_variant_lookup_value (props, "Enabled", G_VARIANT_TYPE_BOOLEAN);
+
+  if (enabled != NULL)
+    add_line (words, lines, "metrics.enabled", N_ ("Webex metrics"),
+              TR (g_variant_get_boolean (enabled) ? N_ ("Enabled") : N_ ("Disabled")),
+              PHONESEC_STATUS_LEVEL_INFO);
+  add_bytes_line (words, lines, props, "Sent", "metrics.sent", N_ ("Batches sent"));
+  add_bytes_line (words, lines, props, "Dropped", "metrics.dropped", N_ ("Batches dropped"));
+  add_time_line (words, lines, props, "LastUpload", "metrics.last-upload", N_ ("Last upload"));
+  add_error_line (words, lines, props, "metrics.last-error");
 }
 
 static const Feature features[] = {
   { "Vpn", N_ ("VPN Status"), build_vpn },
+  { "TlsPolicy", N_ ("TLS Policy"), build_tls_policy },
   { "Dot1x", N_ ("Transaction status"), build_dot1x },
   { "HttpProxy", N_ ("HTTP Proxy Status"), build_proxy },
   { "Ldap", N_ ("Directory Status"), build_ldap },
@@ -410,6 +531,7 @@ static const Feature features[] = {
   { "Provisioning", N_ ("Provisioning Status"), build_provisioning },
   { "ProblemReport", N_ ("Report problem"), build_problem_report },
   { "SipSecurity", N_ ("SIP Security"), build_sip_security },
+  { "Metrics", N_ ("Webex Metrics"), build_metrics },
 };
 
 static const Feature *
@@ -463,6 +585,7 @@ static const struct
   { "Provisioning", N_ ("Provisioning") },
   { "ProblemReport", N_ ("Problem report") },
   { "SipSecurity", N_ ("SIP security") },
+  { "Metrics", N_ ("Webex metrics") },
 };
 
 /* The guide: when FIPS mode cannot be entered, a security error is shown
@@ -557,8 +680,12 @@ compare_level (gconstpointer a, gconstpointer b)
   return (int) lb->level - (int) la->level;
 }
 
-GPtrArray *
-phonesec_status_words_messages (const PhonesecStatusWords *words, GVariant *objects)
+typedef void (*ObjectFunc) (const PhonesecStatusWords *words, GPtrArray *lines,
+                            GVariant *interfaces);
+
+/* The lines @add makes of each object of @objects (a{oa{sa{sv}}}). */
+static GPtrArray *
+object_lines (const PhonesecStatusWords *words, GVariant *objects, ObjectFunc add)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) phonesec_status_line_free);
   GVariantIter iter;
@@ -568,8 +695,64 @@ phonesec_status_words_messages (const PhonesecStatusWords *words, GVariant *obje
     return lines;
   g_variant_iter_init (&iter, objects);
   while (g_variant_iter_loop (&iter, "{&o@a{sa{sv}}}", NULL, &interfaces))
-    add_object_messages (words, lines, interfaces);
+    add (words, lines, interfaces);
+  return lines;
+}
+
+GPtrArray *
+phonesec_status_words_messages (const PhonesecStatusWords *words, GVariant *objects)
+{
+  GPtrArray *lines = object_lines (words, objects, add_object_messages);
+
   /* Errors first; g_ptr_array_sort is stable (merge sort) within a level. */
   g_ptr_array_sort (lines, compare_level);
   return lines;
+}
+
+/* --- Services ---------------------------------------------------------------- */
+
+/* A plugin: its own name (no msgid) and whether it runs. */
+static void
+add_service_line (const PhonesecStatusWords *words, GPtrArray *lines, GVariant *props)
+{
+  static const Word states[] = {
+    { "active", N_ ("Running"), PHONESEC_STATUS_LEVEL_INFO },
+    { "loaded", N_ ("Starting"), PHONESEC_STATUS_LEVEL_INFO },
+    { "error", N_ ("Not working"), PHONESEC_STATUS_LEVEL_ERROR },
+    { "disabled", N_ ("Disabled"), PHONESEC_STATUS_LEVEL_WARNING },
+  };
+  const char *name = prop_string (props, "Name");
+  const char *state = prop_string (props, "State");
+  PhonesecStatusLine *line;
+
+  if (name == NULL || state == NULL)
+    return;
+  line = g_new0 (PhonesecStatusLine, 1);
+  line->id = g_strdup_printf ("services.%s", name);
+  line->label = g_strdup (name);
+  line->value = g_strdup (state);
+  for (gsize i = 0; i < G_N_ELEMENTS (states); i++)
+    if (strcmp (states[i].raw, state) == 0)
+      {
+        g_free (line->value);
+        line->value = g_strdup (TR (states[i].msgid));
+        line->level = states[i].level;
+      }
+  g_ptr_array_add (lines, line);
+}
+
+static void
+add_object_service (const PhonesecStatusWords *words, GPtrArray *lines, GVariant *interfaces)
+{
+  g_autoptr (GVariant) plugin
+      = g_variant_lookup_value (interfaces, PHONESEC_DBUS_INTERFACE_PLUGIN, NULL);
+
+  if (plugin != NULL)
+    add_service_line (words, lines, plugin);
+}
+
+GPtrArray *
+phonesec_status_words_services (const PhonesecStatusWords *words, GVariant *objects)
+{
+  return object_lines (words, objects, add_object_service);
 }

@@ -48,6 +48,10 @@ typedef struct
   PhonesecStatusLevel level;
 } PhonesecStatusLine;
 
+/* "info", "warning" or "error": how screens name a level (a menu item's
+ * attribute, a CSS class). */
+const char *phonesec_status_level_to_string (PhonesecStatusLevel level);
+
 void phonesec_status_line_free (PhonesecStatusLine *line);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecStatusLine, phonesec_status_line_free)
 
@@ -107,6 +111,17 @@ GPtrArray *phonesec_status_words_feature (const PhonesecStatusWords *words, cons
  * Returns: (transfer full) (element-type PhonesecStatusLine)
  */
 GPtrArray *phonesec_status_words_messages (const PhonesecStatusWords *words, GVariant *objects);
+
+/**
+ * phonesec_status_words_services:
+ * @objects: (nullable): as for phonesec_status_words_messages().
+ *
+ * One line per plugin the reader sees: its name and whether it runs
+ * (Running, Starting, Not working, Disabled), in the objects' order.
+ *
+ * Returns: (transfer full) (element-type PhonesecStatusLine)
+ */
+GPtrArray *phonesec_status_words_services (const PhonesecStatusWords *words, GVariant *objects);
 
 /* "1 234 567" style byte counts are locale matters; the guide shows plain
  * numbers: "%" G_GUINT64_FORMAT. Exposed for the web page's live cells. */

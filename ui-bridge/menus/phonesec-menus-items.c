@@ -37,21 +37,6 @@ phonesec_menus_item_submenu (const char *label, GMenuModel *screen)
   return item;
 }
 
-static const char *
-level_name (PhonesecStatusLevel level)
-{
-  switch (level)
-    {
-      case PHONESEC_STATUS_LEVEL_WARNING:
-        return "warning";
-      case PHONESEC_STATUS_LEVEL_ERROR:
-        return "error";
-      case PHONESEC_STATUS_LEVEL_INFO:
-      default:
-        return "info";
-    }
-}
-
 GMenuItem *
 phonesec_menus_item_info (const PhonesecStatusLine *line)
 {
@@ -59,7 +44,8 @@ phonesec_menus_item_info (const PhonesecStatusLine *line)
 
   set_kind (item, "info");
   g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_VALUE, "s", line->value);
-  g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_LEVEL, "s", level_name (line->level));
+  g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_LEVEL, "s",
+                             phonesec_status_level_to_string (line->level));
   g_menu_item_set_attribute (item, PHONESEC_MENUS_ATTR_ID, "s", line->id);
   return item;
 }

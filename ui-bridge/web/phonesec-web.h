@@ -30,6 +30,15 @@ G_BEGIN_DECLS
 /* D-Bus calls of a request; phonesecd answers in milliseconds. */
 #define PHONESEC_WEB_CALL_TIMEOUT_MS 20000
 
+/* One account's status as its live streams last showed it
+ * (phonesec-web-status-events.c). */
+typedef struct
+{
+  GVariant *objects; /* a{oa{sa{sv}}}: the last GetObjects answer, or NULL */
+  gboolean pending;  /* a read is on its way */
+  gboolean again;    /* and another change came meanwhile */
+} PhonesecWebStatusView;
+
 typedef struct
 {
   GDBusConnection *bus;
@@ -45,9 +54,8 @@ typedef struct
   GPtrArray *event_clients; /* EventClient* (phonesec-web-status.c), owned */
   guint properties_subscription;
   guint keepalive_source;
-  GVariant *user_view;        /* a{oa{sa{sv}}}: the phone's user's, last read */
-  gboolean user_view_pending; /* a read is on its way */
-  gboolean user_view_again;   /* and another change came meanwhile */
+  PhonesecWebStatusView admin_view; /* what the live streams last showed */
+  PhonesecWebStatusView user_view;  /* the phone's user's (access-level=user) */
 } PhonesecWeb;
 
 /* "en" or "fr" */
