@@ -151,6 +151,14 @@ phonesec_pac_sandbox_enter (void)
     for (int fd = 3; fd < 1024; fd++)
       close (fd);
 
+  /* Reads the zone now, while files can still be opened (not under
+   * RLIMIT_NOFILE 3, not under the filter). With TZ unset, glibc reopens
+   * /etc/localtime on every mktime() (duktape's Date calls it) and falls
+   * back to UTC when it cannot: a TZ naming the file is read once. */
+  setenv ("TZ", ":/etc/localtime", 0);
+  tzset ();
+  localtime_r (&t, &tm);
+
   setrlimit (RLIMIT_CORE, &zero);
   setrlimit (RLIMIT_FSIZE, &zero);
   setrlimit (RLIMIT_NOFILE, &three);
@@ -165,10 +173,6 @@ phonesec_pac_sandbox_enter (void)
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_cpu_limit;
   sigaction (SIGVTALRM, &sa, NULL);
-
-  /* Reads TZ or /etc/localtime now, while files can still be opened. */
-  tzset ();
-  localtime_r (&t, &tm);
 
   if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     _exit (72);
