@@ -570,9 +570,13 @@ check_upload (PhonesecUploadQueue *self, PhonesecUploadFlags flags, const char *
     }
   if (body_len > self->max_bytes)
     {
+      /* Numbers as strings: no 64-bit format inside _(), and no long,
+       * which is 32-bit on armhf. */
+      g_autofree char *len = g_strdup_printf ("%" G_GSIZE_FORMAT, body_len);
+      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, self->max_bytes);
+
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   _ ("The upload is too large: %lu bytes, at most %lu"), (unsigned long) body_len,
-                   (unsigned long) self->max_bytes);
+                   _ ("The upload is too large: %s bytes, at most %s"), len, max);
       return FALSE;
     }
   return TRUE;

@@ -52,6 +52,19 @@ export_key (void *obj, gnutls_x509_crt_fmt_t fmt, gnutls_datum_t *out)
   return gnutls_x509_privkey_export2 (obj, fmt, out);
 }
 
+/* VALID_DAYS from @now, or the last second a 32-bit time_t holds (armhf
+ * with Debian 12's time32 GnuTLS): from 2028 on, ten years would wrap to
+ * a date in 1901 and browsers would refuse the certificate. */
+static time_t
+expiration_time (time_t now)
+{
+  gint64 wanted = (gint64) now + (gint64) VALID_DAYS * 86400;
+
+  if (sizeof (time_t) < sizeof (gint64) && wanted > G_MAXINT32)
+    return (time_t) G_MAXINT32;
+  return (time_t) wanted;
+}
+
 static gboolean
 generate (const char *cert_path, const char *key_path, GError **error)
 {
@@ -72,8 +85,8 @@ generate (const char *cert_path, const char *key_path, GError **error)
   if (!check (gnutls_x509_crt_set_version (crt, 3), "version", error)
       || !check (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), "serial", error)
       || !check (gnutls_x509_crt_set_activation_time (crt, now - 60), "activation", error)
-      || !check (gnutls_x509_crt_set_expiration_time (crt, now + (time_t) VALID_DAYS * 86400),
-                 "expiration", error)
+      || !check (gnutls_x509_crt_set_expiration_time (crt, expiration_time (now)), "expiration",
+                 error)
       || !check (
           gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, host, strlen (host)),
           "subject", error)

@@ -1077,6 +1077,30 @@ test_unload (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
 }
 
+/* The local zone from a file, as on the phone (TZ unset or naming a
+ * zoneinfo file): read before the sandbox, still used after the filter
+ * (duktape's Date calls mktime(), which rereads the zone each time). */
+static void
+test_zone_file (void)
+{
+  g_autoptr (PhonesecPacRunner) runner = NULL;
+  g_autofree char *saved = g_strdup (g_getenv ("TZ"));
+
+  /* tzdata: in every Debian system. */
+  g_assert_true (g_file_test ("/usr/share/zoneinfo/Europe/Paris", G_FILE_TEST_EXISTS));
+  g_setenv ("TZ", ":/usr/share/zoneinfo/Europe/Paris", TRUE);
+  runner = phonesec_pac_runner_new (helper_path ());
+  load_ok (runner, "function FindProxyForURL(u, h) {\n"
+                   "  var jan = new Date(2026, 0, 15, 12).getTimezoneOffset();\n"
+                   "  var jul = new Date(2026, 6, 15, 12).getTimezoneOffset();\n"
+                   "  return 'PROXY jan' + jan + '.jul' + jul + ':1';\n"
+                   "}");
+  assert_find (runner, "http://a.example/", "PROXY jan-60.jul-120:1");
+  /* A second call, after mktime() ran under the filter. */
+  assert_find (runner, "http://b.example/", "PROXY jan-60.jul-120:1");
+  g_setenv ("TZ", saved, TRUE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1085,6 +1109,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/pac-runner/corporate-table", test_corporate_table);
+  g_test_add_func ("/pac-runner/zone-file", test_zone_file);
   g_test_add_func ("/pac-runner/alert-bounded", test_alert_bounded);
   g_test_add_func ("/pac-runner/pipelined", test_pipelined);
   g_test_add_func ("/pac-runner/my-ip-address", test_my_ip_address);
