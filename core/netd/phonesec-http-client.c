@@ -1202,6 +1202,16 @@ read_all_free (ReadAll *r)
 
 static void read_next (GTask *task);
 
+/* The number as a string: no 64-bit format macro inside _(). */
+static void
+return_too_large (GTask *task, gsize max_size)
+{
+  g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_size);
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                           _ ("the answer is larger than the limit of %s bytes"), limit);
+}
+
 static void
 on_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1226,9 +1236,7 @@ on_chunk (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Closing stops the transfer: the rest is never downloaded. */
       g_input_stream_close (G_INPUT_STREAM (source), NULL, NULL);
-      g_task_return_new_error (
-          task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-          _ ("the answer is larger than the limit of %" G_GSIZE_FORMAT " bytes"), r->max_size);
+      return_too_large (task, r->max_size);
       return;
     }
   g_byte_array_append (r->data, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
@@ -1261,9 +1269,7 @@ on_sent_for_read (GObject *source, GAsyncResult *result, gpointer user_data)
   if (phonesec_http_response_get_content_length (r->response) > (gint64) r->max_size)
     {
       g_input_stream_close (phonesec_http_response_get_body (r->response), NULL, NULL);
-      g_task_return_new_error (
-          task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-          _ ("the answer is larger than the limit of %" G_GSIZE_FORMAT " bytes"), r->max_size);
+      return_too_large (task, r->max_size);
       return;
     }
   read_next (g_steal_pointer (&task));
