@@ -164,7 +164,9 @@ enter_landlock (void)
 
   if (abi < 1)
     {
-      g_warning ("Landlock is not available (%s): the network service's file system access is "
+      /* A fact of the kernel (or of qemu-user), said once per start: not a
+       * fault to warn about each time. */
+      g_message ("Landlock is not available (%s): the network service's file system access is "
                  "limited by its user only",
                  g_strerror (errno));
       return;

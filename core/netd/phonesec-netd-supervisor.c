@@ -267,7 +267,9 @@ on_frame (const PhonesecNetdFrame *frame, gpointer user_data, GError **error)
           return TRUE;
         }
       default:
-        if (!h->ready)
+        /* Log lines may come while the helper starts (its sandbox says what
+         * the kernel lacks, e.g. under qemu-user); nothing else may. */
+        if (!h->ready && frame->type != PHONESEC_NETD_TO_DAEMON_LOG)
           {
             g_set_error (error, PHONESEC_NETD_ERROR, PHONESEC_NETD_ERROR_ORDER,
                          "frame 0x%02x before READY", frame->type);
