@@ -133,9 +133,9 @@ static void
 phonesec_metrics_class_init (PhonesecMetricsClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = phonesec_metrics_finalize;
-  signals[SIGNAL_SENDING_ALLOWED_CHANGED] = g_signal_new (
-      "sending-allowed-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-      NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_SENDING_ALLOWED_CHANGED]
+      = g_signal_new ("sending-allowed-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 }
 
 static void

@@ -34,7 +34,7 @@ phonesec_notify (const char *state)
   fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return FALSE;
-  ok = sendto (fd, state, strlen (state), MSG_NOSIGNAL, (struct sockaddr *)&addr, addr_len) >= 0;
+  ok = sendto (fd, state, strlen (state), MSG_NOSIGNAL, (struct sockaddr *) &addr, addr_len) >= 0;
   close (fd);
   return ok;
 }

@@ -88,6 +88,6 @@ phonesec_secret_equal (const PhonesecSecret *a, const PhonesecSecret *b)
     return FALSE;
   /* Constant time over the length, so a timing probe learns nothing. */
   for (gsize i = 0; i < len_a; i++)
-    diff |= (guchar)(a->data[i] ^ b->data[i]);
+    diff |= (guchar) (a->data[i] ^ b->data[i]);
   return diff == 0;
 }

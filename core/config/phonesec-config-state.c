@@ -10,7 +10,7 @@ phonesec_config_state_new (void)
   PhonesecConfigState *state = g_new0 (PhonesecConfigState, 1);
 
   state->values
-      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_variant_unref);
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
   state->access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   state->orphan_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   state->orphan_access = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -64,7 +64,7 @@ phonesec_config_state_get_access (const PhonesecConfigState *state, const Phones
 {
   gpointer stored = g_hash_table_lookup (state->access, spec->name);
 
-  return stored != NULL ? (PhonesecAccess)(GPOINTER_TO_INT (stored) - 1) : spec->access;
+  return stored != NULL ? (PhonesecAccess) (GPOINTER_TO_INT (stored) - 1) : spec->access;
 }
 
 void

@@ -46,7 +46,7 @@ scan_number (const char *p, gsize *out)
   while (g_ascii_isdigit (*p))
     {
       if (n < limit)
-        n = n * 10 + (gsize)(*p - '0');
+        n = n * 10 + (gsize) (*p - '0');
       p++;
     }
   *out = n;
@@ -61,7 +61,7 @@ utf8_skip (const char *s, const char *end, gsize n)
   while (n > 0 && s < end)
     {
       s++;
-      while (s < end && ((guchar)*s & 0xC0) == 0x80)
+      while (s < end && ((guchar) *s & 0xC0) == 0x80)
         s++;
       n--;
     }

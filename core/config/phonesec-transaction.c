@@ -20,7 +20,7 @@ phonesec_transaction_new (PhonesecRole role)
 
   txn->role = role;
   txn->strict = TRUE;
-  txn->ops = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+  txn->ops = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
   return txn;
 }
 

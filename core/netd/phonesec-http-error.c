@@ -5,6 +5,7 @@
  */
 #include <phonesec/phonesec-http.h>
 
-/* clang-format off: the quark's name is the macro argument spelt out. */
+/* The quark's name is the macro argument spelt out. */
+/* clang-format off */
 G_DEFINE_QUARK (phonesec-http-error-quark, phonesec_http_error)
 /* clang-format on */

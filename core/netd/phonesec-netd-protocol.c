@@ -11,7 +11,8 @@
 
 #define MAX_HEADER_VALUE (8 * 1024)
 
-/* clang-format off: the quark's name is the macro argument spelt out. */
+/* The quark's name is the macro argument spelt out. */
+/* clang-format off */
 G_DEFINE_QUARK (phonesec-netd-error-quark, phonesec_netd_error)
 /* clang-format on */
 

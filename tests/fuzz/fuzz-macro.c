@@ -47,7 +47,7 @@ init (void)
   no_vars = g_hash_table_new (g_str_hash, g_str_equal);
   for (gsize i = 0; i < G_N_ELEMENTS (vars_table); i++)
     {
-      g_hash_table_insert (vars, (char *)vars_table[i][0], (char *)vars_table[i][1]);
+      g_hash_table_insert (vars, (char *) vars_table[i][0], (char *) vars_table[i][1]);
       max_value_len = MAX (max_value_len, strlen (vars_table[i][1]));
     }
 }

@@ -36,7 +36,7 @@ run_path (const char *path)
 
       if (!g_file_get_contents (path, &contents, &len, &error))
         g_error ("%s", error->message);
-      LLVMFuzzerTestOneInput ((const uint8_t *)contents, len);
+      LLVMFuzzerTestOneInput ((const uint8_t *) contents, len);
       return 1;
     }
 }

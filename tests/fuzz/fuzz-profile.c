@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       initialized = TRUE;
     }
 
-  profile = phonesec_profile_parse ((const char *)data, size, &error);
+  profile = phonesec_profile_parse ((const char *) data, size, &error);
   if (profile == NULL)
     {
       check (g_error_matches (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE),

@@ -290,7 +290,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   index = data[0] % N_TARGETS;
   t = &targets[index];
   /* A NUL ends the text, as it does for every C caller. */
-  text = g_strndup ((const char *)data + 1, size - 1);
+  text = g_strndup ((const char *) data + 1, size - 1);
 
   switch (t->what)
     {
@@ -309,7 +309,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       default:
         if (text[0] == '\0')
           return 0;
-        ok = phonesec_validate_url (text, (const char *const *)url_schemes[index], &error);
+        ok = phonesec_validate_url (text, (const char *const *) url_schemes[index], &error);
         break;
     }
   run_check (ok, error, text);

@@ -237,7 +237,7 @@ test_macro_null_value (void)
   g_autofree char *result = NULL;
 
   /* A caller's table with a NULL value: treated as empty, not a crash. */
-  g_hash_table_insert (vars, (char *)"X", NULL);
+  g_hash_table_insert (vars, (char *) "X", NULL);
   result = phonesec_macro_expand ("[$X|$(X:1:2)]", vars);
   g_assert_cmpstr (result, ==, "[|]");
 }

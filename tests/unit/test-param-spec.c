@@ -43,7 +43,7 @@ make_firewall (void) /* Firewall: Enabled/Disabled */
   PhonesecParamSpec *spec = spec_new (PHONESEC_PARAM_BOOL);
   const char *words[] = { "Enabled", "Disabled", NULL };
 
-  spec->bool_words = g_strdupv ((char **)words);
+  spec->bool_words = g_strdupv ((char **) words);
   return spec;
 }
 
@@ -53,7 +53,7 @@ make_proxy_mode (void)
   PhonesecParamSpec *spec = spec_new (PHONESEC_PARAM_ENUM);
   const char *choices[] = { "Auto", "Manual", "Off", NULL };
 
-  spec->choices = g_strdupv ((char **)choices);
+  spec->choices = g_strdupv ((char **) choices);
   return spec;
 }
 
@@ -63,7 +63,7 @@ make_tls_min (void)
   PhonesecParamSpec *spec = spec_new (PHONESEC_PARAM_ENUM);
   const char *choices[] = { "TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3", NULL };
 
-  spec->choices = g_strdupv ((char **)choices);
+  spec->choices = g_strdupv ((char **) choices);
   return spec;
 }
 
@@ -136,7 +136,7 @@ make_pac_url (void)
   PhonesecParamSpec *spec = spec_new (PHONESEC_PARAM_URL);
   const char *schemes[] = { "tftp", "http", "https", NULL };
 
-  spec->schemes = g_strdupv ((char **)schemes);
+  spec->schemes = g_strdupv ((char **) schemes);
   spec->max_length = 511;
   return spec;
 }
@@ -600,7 +600,7 @@ test_enum_prefers_the_exact_spelling (void)
   g_autoptr (GVariant) exact = NULL;
   g_autoptr (GVariant) folded = NULL;
 
-  spec->choices = g_strdupv ((char **)choices);
+  spec->choices = g_strdupv ((char **) choices);
   exact = phonesec_param_spec_parse_string (spec, "TLS", NULL);
   folded = phonesec_param_spec_parse_string (spec, "Tls", NULL);
   g_assert_cmpstr (g_variant_get_string (exact, NULL), ==, "TLS");
@@ -683,7 +683,7 @@ test_free_releases_every_field (void)
   spec->section = g_strdup ("HTTP Proxy Settings");
   spec->label = g_strdup ("PAC URL");
   spec->help = g_strdup ("URL of a PAC file");
-  spec->aliases = g_strdupv ((char **)aliases);
+  spec->aliases = g_strdupv ((char **) aliases);
   spec->default_value = g_variant_ref_sink (g_variant_new_string (""));
   phonesec_param_spec_free (spec);
   phonesec_param_spec_free (NULL);

@@ -309,9 +309,9 @@ test_lines (void)
                                                   "  </B> <C/>\n"
                                                   "</flat-profile>\n");
 
-  g_assert_cmpuint (((PhonesecProfileEntry *)profile->entries->pdata[0])->line, ==, 3);
-  g_assert_cmpuint (((PhonesecProfileEntry *)profile->entries->pdata[1])->line, ==, 5);
-  g_assert_cmpuint (((PhonesecProfileEntry *)profile->entries->pdata[2])->line, ==, 7);
+  g_assert_cmpuint (((PhonesecProfileEntry *) profile->entries->pdata[0])->line, ==, 3);
+  g_assert_cmpuint (((PhonesecProfileEntry *) profile->entries->pdata[1])->line, ==, 5);
+  g_assert_cmpuint (((PhonesecProfileEntry *) profile->entries->pdata[2])->line, ==, 7);
 }
 
 static void
@@ -562,7 +562,7 @@ test_error_position (void)
   g_assert_true (g_str_has_prefix (multibyte, "line 2, column 10: "));
   g_assert_true (g_str_has_prefix (tag_ends_line, "line 2, column 4: a second root element <x>"));
   g_assert_true (g_str_has_prefix (first_line, "line 1, column 22: "));
-  g_assert_cmpuint (((PhonesecProfileEntry *)profile->entries->pdata[0])->line, ==, 4);
+  g_assert_cmpuint (((PhonesecProfileEntry *) profile->entries->pdata[0])->line, ==, 4);
 }
 
 static void

@@ -232,16 +232,16 @@ test_core_details (void)
     }
 
   spec = phonesec_schema_lookup (schema, "TLS_Min_Version");
-  g_assert_true (g_strv_equal ((const char *const *)spec->choices, tls_versions));
+  g_assert_true (g_strv_equal ((const char *const *) spec->choices, tls_versions));
   g_assert_cmpstr (spec->label, ==, "TLS Client Min Version");
   g_assert_cmpstr (spec->section, ==, "Security Settings");
 
   spec = phonesec_schema_lookup (schema, "Proxy_Mode");
-  g_assert_true (g_strv_equal ((const char *const *)spec->choices, proxy_modes));
+  g_assert_true (g_strv_equal ((const char *const *) spec->choices, proxy_modes));
   g_assert_cmpstr (spec->section, ==, "HTTP Proxy Settings");
 
   spec = phonesec_schema_lookup (schema, "PAC_URL");
-  g_assert_true (g_strv_equal ((const char *const *)spec->schemes, pac_schemes));
+  g_assert_true (g_strv_equal ((const char *const *) spec->schemes, pac_schemes));
   g_assert_cmpuint (spec->max_length, ==, 511);
 
   spec = phonesec_schema_lookup (schema, "TLS_Cipher_List");
@@ -344,7 +344,7 @@ check_lines (gconstpointer data)
           g_assert_cmpuint (prev->line, ==, spec->line - 1);
         }
     }
-  g_assert_cmpuint (per_line, ==, g_strv_length ((char **)per_line_templates) * line_count);
+  g_assert_cmpuint (per_line, ==, g_strv_length ((char **) per_line_templates) * line_count);
 
   /* Every line carries the same rules. */
   {
@@ -354,7 +354,7 @@ check_lines (gconstpointer data)
     const char *const transports[] = { "UDP", "TCP", "TLS", "Auto", NULL };
 
     g_assert_cmpstr (text, ==, "UDP");
-    g_assert_true (g_strv_equal ((const char *const *)spec->choices, transports));
+    g_assert_true (g_strv_equal ((const char *const *) spec->choices, transports));
     g_assert_cmpstr (spec->section, ==, "SIP Settings");
   }
 }
@@ -369,7 +369,7 @@ test_declaration_order (void)
   };
 
   for (guint i = 0; first[i] != NULL; i++)
-    g_assert_cmpstr (((PhonesecParamSpec *)g_ptr_array_index (all, i))->name, ==, first[i]);
+    g_assert_cmpstr (((PhonesecParamSpec *) g_ptr_array_index (all, i))->name, ==, first[i]);
 }
 
 /* ---- aliases ---------------------------------------------------------------- */
@@ -601,9 +601,9 @@ test_plugin_load_and_remove (void)
   all = phonesec_schema_get_all (schema);
   g_assert_cmpuint (all->len, ==, core_len + 3);
   /* Plugins come after the core, in their own declaration order. */
-  g_assert_cmpstr (((PhonesecParamSpec *)g_ptr_array_index (all, core_len))->name, ==,
+  g_assert_cmpstr (((PhonesecParamSpec *) g_ptr_array_index (all, core_len))->name, ==,
                    "Demo_Enable");
-  g_assert_cmpstr (((PhonesecParamSpec *)g_ptr_array_index (all, core_len + 2))->name, ==,
+  g_assert_cmpstr (((PhonesecParamSpec *) g_ptr_array_index (all, core_len + 2))->name, ==,
                    "Demo_Level_2_");
 
   spec = phonesec_schema_lookup (schema, "Demo_Level");

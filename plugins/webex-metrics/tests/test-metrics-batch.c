@@ -30,8 +30,11 @@ test_escaping (void)
 {
   g_autoptr (GString) out = g_string_new (NULL);
 
-  phonesec_json_append_string (out, "a\"b\\c\n\x01\x7f" "é");
-  g_assert_cmpstr (out->str, ==, "\"a\\\"b\\\\c\\u000a\\u0001\\u007f" "é\"");
+  phonesec_json_append_string (out, "a\"b\\c\n\x01\x7f"
+                                    "é");
+  g_assert_cmpstr (out->str, ==,
+                   "\"a\\\"b\\\\c\\u000a\\u0001\\u007f"
+                   "é\"");
 }
 
 static void
