@@ -17,6 +17,7 @@
 #include <phonesec/phonesec-crash.h>
 #include <phonesec/phonesec-metrics.h>
 #include <phonesec/phonesec-upload.h>
+#include <phonesec/phonesec-tftp.h>
 #include <phonesec/phonesec-context.h>
 #include <phonesec/phonesec-plugin.h>
 #include <phonesec/phonesec-log.h>

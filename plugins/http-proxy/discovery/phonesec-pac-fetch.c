@@ -4,7 +4,7 @@
  */
 #include "phonesec-pac-fetch.h"
 #include "phonesec-pac-url.h"
-#include "phonesec-tftp-client.h"
+#include <phonesec/phonesec.h>
 
 #include <glib/gi18n-lib.h>
 

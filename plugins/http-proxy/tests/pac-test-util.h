@@ -8,7 +8,7 @@
 
 #include "phonesec-pac-fetch.h"
 #include "phonesec-pac-source.h"
-#include "phonesec-tftp-client.h"
+#include <phonesec/phonesec-tftp.h>
 
 G_BEGIN_DECLS
 

@@ -6,11 +6,12 @@
  * them all and returns the task, so nothing fires afterwards.
  *
  * Our own because GIO has no TFTP client (and libsoup speaks only HTTP),
- * while PAC_URL may be a tftp:// URL.
+ * while PAC_URL and the provisioning rules may be tftp:// URLs. Moved to
+ * the core from the http-proxy plugin for the provisioning plugin.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include "phonesec-tftp-client.h"
+#include "phonesec/phonesec-tftp.h"
 #include "phonesec-tftp-packet.h"
 
 #include <glib/gi18n-lib.h>

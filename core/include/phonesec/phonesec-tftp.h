@@ -1,4 +1,4 @@
-/* phonesec-tftp-client.h: reads one file from a TFTP server (RFC 1350).
+/* phonesec-tftp.h: reads one file from a TFTP server (RFC 1350).
  *
  * Asynchronous on the caller's main context (GSocket UDP, no thread):
  * octet mode, one ACK per block, the last packet retransmitted after a
