@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "phonesec/phonesec-error.h"
+#include "phonesec/phonesec-rule.h"
 
 #define HOST_MAX_LENGTH 253
 #define LABEL_MAX_LENGTH 63
@@ -581,6 +582,8 @@ validate_rule_url (const char *url, GError **error)
 
   if (url[0] == '/')
     return TRUE; /* relative to the DHCP-given server */
+  if (g_ascii_strncasecmp (url, "gds://", 6) == 0)
+    return TRUE; /* activation-code onboarding: the plugin says it is not supported */
   if (scheme == NULL)
     return set_invalid (error, _ ("the rule has no URL; allowed: a tftp://, http:// or https:// "
                                   "URL, or a path starting with '/'"));
@@ -597,84 +600,25 @@ validate_rule_url (const char *url, GError **error)
   return TRUE;
 }
 
-/* `[--key K] [--uid U --pwd P] URL`; the options may also be written inside
- * literal brackets, as in Cisco's own examples ("[--key $B]tftp://..."). */
+/* The whole rule grammar of phonesec-rule.h (conditions, alternatives,
+ * options in or out of brackets); then each entry's URL. */
 static gboolean
 validate_rule (const char *value, GError **error)
 {
-  g_autofree char *options = NULL;
-  g_auto (GStrv) tokens = NULL;
-  const char *url = NULL;
-  gboolean seen_key = FALSE, seen_uid = FALSE, seen_pwd = FALSE;
-  guint i;
+  g_autoptr (PhonesecRule) rule = phonesec_rule_parse (value, error);
 
-  if (!check_utf8 (value, error))
+  if (rule == NULL)
     return FALSE;
-  for (const char *p = value; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 && *p != '\t')
-      return set_invalid (error, _ ("a rule cannot contain control characters or line breaks"));
-
-  if (value[0] == '[')
+  for (guint a = 0; a < phonesec_rule_get_n_alternatives (rule); a++)
     {
-      const char *close = strchr (value, ']');
+      guint n = 0;
+      const PhonesecRuleEntry *entries = phonesec_rule_get_entries (rule, a, &n);
 
-      if (close == NULL)
-        return set_invalid (error, _ ("the ']' closing the rule's options is missing"));
-      options = g_strndup (value + 1, close - value - 1);
-      for (url = close + 1; g_ascii_isspace (*url); url++)
-        ;
+      for (guint i = 0; i < n; i++)
+        if (!validate_rule_url (entries[i].url, error))
+          return FALSE;
     }
-  else
-    options = g_strdup (value);
-
-  /* Option values are never quoted: --pwd carries a password. */
-  tokens = g_strsplit_set (g_strstrip (options), " \t", -1);
-  for (i = 0; tokens[i] != NULL; i++)
-    {
-      const char *t = tokens[i];
-      gboolean *seen;
-
-      if (t[0] == '\0')
-        continue; /* repeated blanks */
-      if (!g_str_has_prefix (t, "--"))
-        break;
-      if (strcmp (t, "--key") == 0)
-        seen = &seen_key;
-      else if (strcmp (t, "--uid") == 0)
-        seen = &seen_uid;
-      else if (strcmp (t, "--pwd") == 0)
-        seen = &seen_pwd;
-      else /* quoted up to any '=': "--pwd=secret" must not leak */
-        return invalid_quoting (error, _ ("unknown rule option '%s'; allowed: --key, --uid, --pwd"),
-                                t, strcspn (t, "="));
-      if (*seen)
-        return invalid (error, _ ("the rule option %s is given twice"), t);
-      *seen = TRUE;
-      do
-        i++;
-      while (tokens[i] != NULL && tokens[i][0] == '\0');
-      if (tokens[i] == NULL || g_str_has_prefix (tokens[i], "--"))
-        return invalid (error, _ ("the rule option %s needs a value"), t);
-    }
-  if (seen_uid != seen_pwd)
-    return set_invalid (error, _ ("the rule options --uid and --pwd go together"));
-
-  if (url != NULL && tokens[i] != NULL)
-    return set_invalid (error, _ ("unexpected text inside the rule's [ ]; allowed: --key K, "
-                                  "--uid U --pwd P"));
-  if (url == NULL && (url = tokens[i]) != NULL)
-    {
-      /* The URL is the last token: nothing may follow it. */
-      for (guint j = i + 1; tokens[j] != NULL; j++)
-        if (tokens[j][0] != '\0')
-          return invalid_quoting (error, _ ("unexpected '%s' after the rule's URL"), tokens[j], -1);
-    }
-  if (url == NULL || url[0] == '\0')
-    return set_invalid (error, _ ("the rule has no URL; allowed: a tftp://, http:// or https:// "
-                                  "URL, or a path starting with '/'"));
-  if (strpbrk (url, " \t") != NULL)
-    return set_invalid (error, _ ("a rule's URL cannot contain spaces; write them as %20"));
-  return validate_rule_url (url, error);
+  return TRUE;
 }
 
 /* ---- firewall options --------------------------------------------------- */

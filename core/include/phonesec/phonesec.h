@@ -14,6 +14,7 @@
 #include <phonesec/phonesec-device.h>
 #include <phonesec/phonesec-http.h>
 #include <phonesec/phonesec-macro.h>
+#include <phonesec/phonesec-rule.h>
 #include <phonesec/phonesec-crash.h>
 #include <phonesec/phonesec-metrics.h>
 #include <phonesec/phonesec-upload.h>
