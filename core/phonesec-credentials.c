@@ -80,61 +80,71 @@ find_in_url (const char *base, const char *p, const char *end, GArray *spans)
 }
 
 static gboolean
-is_blank (char c)
+is_separator (char c)
 {
-  return c == ' ' || c == '\t';
+  return c == ' ' || c == '\t' || c == '|';
 }
 
-/* The tokens of [@p, @end) as validate_rule() splits them. */
-static void
-find_in_rule_region (const char *base, const char *p, const char *end, gboolean *expect_value,
-                     GArray *spans)
+static gboolean
+is_secret_option (const char *p, gsize len)
 {
-  while (p < end)
-    {
-      const char *start;
+  return len == 5 && (memcmp (p, "--pwd", 5) == 0 || memcmp (p, "--key", 5) == 0);
+}
 
-      while (p < end && is_blank (*p))
-        p++;
-      if (p >= end)
-        break;
-      start = p;
-      while (p < end && !is_blank (*p))
-        p++;
-      if (*expect_value)
-        {
-          /* The value of --pwd / --key, whatever it looks like. */
-          add_span (spans, start - base, p - start);
-          *expect_value = FALSE;
-        }
-      else if ((p - start == 5 && memcmp (start, "--pwd", 5) == 0)
-               || (p - start == 5 && memcmp (start, "--key", 5) == 0))
-        *expect_value = TRUE;
-      else if (p - start > 6
-               && (memcmp (start, "--pwd=", 6) == 0 || memcmp (start, "--key=", 6) == 0))
-        add_span (spans, start + 6 - base, p - (start + 6)); /* refused, but never echoed */
-      else
-        find_in_url (base, start, p, spans);
+/* One word of a rule, as phonesec-rule.c reads it: an option value ends at
+ * ']' (the group's end), an option may follow '[' or '?' inside a word
+ * (`)?[--pwd`, `)?--key`), a ']' may run into the URL (`[--key K]tftp://...`). */
+static void
+find_in_rule_word (const char *base, const char *start, const char *end, gboolean *expect_value,
+                   GArray *spans)
+{
+  const char *open, *close;
+
+  if (*expect_value)
+    {
+      close = memchr (start, ']', end - start);
+      add_span (spans, start - base, (close != NULL ? close : end) - start);
+      *expect_value = FALSE;
+      if (close != NULL && close + 1 < end)
+        find_in_rule_word (base, close + 1, end, expect_value, spans);
+      return;
     }
+  while (start < end && *start == ']')
+    start++;
+  open = g_strstr_len (start, end - start, "[--");
+  if (open == NULL)
+    open = g_strstr_len (start, end - start, "?--"); /* ")?--key K url" */
+  if (open != NULL)
+    start = open + 1;
+  close = end > start && end[-1] == ']' ? end - 1 : end;
+  if (is_secret_option (start, close - start))
+    *expect_value = TRUE;
+  else if (close - start > 6
+           && (memcmp (start, "--pwd=", 6) == 0 || memcmp (start, "--key=", 6) == 0))
+    add_span (spans, start + 6 - base, close - (start + 6)); /* refused, but never echoed */
+  else
+    find_in_url (base, start, end, spans);
 }
 
 static void
 find_in_rule (const char *value, GArray *spans)
 {
-  const char *end = value + strlen (value);
-  const char *close = value[0] == '[' ? strchr (value, ']') : NULL;
+  const char *p = value, *end = value + strlen (value);
   gboolean expect_value = FALSE;
 
-  if (close == NULL)
+  while (p < end)
     {
-      /* "[--pwd P" is refused, but still never shown. */
-      find_in_rule_region (value, value[0] == '[' ? value + 1 : value, end, &expect_value, spans);
-      return;
+      const char *start;
+
+      while (p < end && is_separator (*p))
+        p++;
+      if (p >= end)
+        break;
+      start = p;
+      while (p < end && !is_separator (*p))
+        p++;
+      find_in_rule_word (value, start, p, &expect_value, spans);
     }
-  /* "[--key K --pwd P]URL": options inside, the URL after. */
-  find_in_rule_region (value, value + 1, close, &expect_value, spans);
-  expect_value = FALSE;
-  find_in_rule_region (value, close + 1, end, &expect_value, spans);
 }
 
 GArray *

@@ -122,17 +122,17 @@ at (Cursor *c, char ch)
   return c->p < c->end && *c->p == ch;
 }
 
-/* A blank-separated word ending before any of @stops; "quoted" words keep
- * their inside. NULL at the end of the text. */
+/* A blank-separated word ending before any of @stops; with @quotes,
+ * "quoted" words keep their inside. NULL at the end of the text. */
 static char *
-next_word (Cursor *c, const char *stops)
+next_word_full (Cursor *c, const char *stops, gboolean quotes)
 {
   const char *start;
 
   skip_blanks (c);
   if (c->p >= c->end)
     return NULL;
-  if (*c->p == '"')
+  if (quotes && *c->p == '"')
     {
       const char *close = memchr (c->p + 1, '"', c->end - c->p - 1);
 
@@ -146,6 +146,20 @@ next_word (Cursor *c, const char *stops)
   while (c->p < c->end && *c->p != ' ' && *c->p != '\t' && strchr (stops, *c->p) == NULL)
     c->p++;
   return c->p > start ? g_strndup (start, c->p - start) : NULL;
+}
+
+static char *
+next_word (Cursor *c, const char *stops)
+{
+  return next_word_full (c, stops, TRUE);
+}
+
+/* An option value is never quoted and ends at ']' or '|', as
+ * phonesec-credentials.c finds it to mask it: --pwd carries a password. */
+static char *
+next_value (Cursor *c)
+{
+  return next_word_full (c, "]|", FALSE);
 }
 
 /* --- conditions ------------------------------------------------------------ */
@@ -225,7 +239,7 @@ parse_option (Cursor *c, const char *word, gboolean bracketed, PhonesecRuleEntry
   if (g_str_equal (word, "--delta"))
     {
       Cursor peek = *c;
-      g_autofree char *next = bracketed ? next_word (&peek, "]") : NULL;
+      g_autofree char *next = bracketed ? next_value (&peek) : NULL;
 
       if (next != NULL && !g_str_has_prefix (next, "--"))
         {
@@ -245,7 +259,7 @@ parse_option (Cursor *c, const char *word, gboolean bracketed, PhonesecRuleEntry
           return g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                               _ ("the rule option %s is given twice"), word),
                  FALSE;
-        value = next_word (c, bracketed ? "]" : "");
+        value = next_value (c);
         if (value == NULL || g_str_has_prefix (value, "--"))
           return g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                               _ ("the rule option %s needs a value"), word),

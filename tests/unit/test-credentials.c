@@ -61,6 +61,15 @@ static const MaskCase mask_cases[] = {
   { RULE, "http://u:p@h/ --pwd", "http://u:********@h/ --pwd" },
   { RULE, "/$PSN.xml", "/$PSN.xml" },
   { RULE, "[--pwd p", "[--pwd ********" },
+  /* Conditional rules and alternatives, as real profiles write them. */
+  { RULE,
+    "(\"$EMS\" eq \"mobile\")?[--uid $EXT1 --pwd s1] http://a/m | [--pwd s2 --uid u] http://b/",
+    "(\"$EMS\" eq \"mobile\")?[--uid $EXT1 --pwd ********] http://a/m | [--pwd ******** --uid u] "
+    "http://b/" },
+  { RULE, "( $SWVER lt 7 )?--key k1 http://a/x|--key k2 http://u:p@b/y",
+    "( $SWVER lt 7 )?--key ******** http://a/x|--key ******** http://u:********@b/y" },
+  { RULE, "[--key k]http://u:p@h/ [--status] http://h/s",
+    "[--key ********]http://u:********@h/ [--status] http://h/s" },
   /* Header secrets: the whole value. */
   { WHOLE, "Bearer x.y.z", "********" },
   { WHOLE, "", "" },
