@@ -172,31 +172,3 @@ phonesec_sip_line_realm (const PhonesecSipLine *line)
 
   return host != NULL ? host : g_strdup ("phone");
 }
-
-gboolean
-phonesec_sip_host_allowed (const char *host, const char *const *domains)
-{
-  g_autofree char *name = NULL;
-  gsize len;
-
-  if (domains == NULL || domains[0] == NULL)
-    return TRUE;
-  if (host == NULL || host[0] == '\0' || g_hostname_is_ip_address (host))
-    return FALSE;
-  name = g_ascii_strdown (host, -1);
-  len = strlen (name);
-  if (len > 0 && name[len - 1] == '.')
-    name[--len] = '\0';
-  for (guint i = 0; domains[i] != NULL; i++)
-    {
-      g_autofree char *domain = g_ascii_strdown (domains[i], -1);
-      gsize dlen = strlen (domain);
-
-      if (dlen == 0)
-        continue;
-      if (g_str_equal (name, domain)
-          || (len > dlen && g_str_has_suffix (name, domain) && name[len - dlen - 1] == '.'))
-        return TRUE;
-    }
-  return FALSE;
-}

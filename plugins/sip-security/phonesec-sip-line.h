@@ -73,9 +73,5 @@ char *phonesec_sip_split_host_port (const char *value, guint *port_out);
  * "phone" without a proxy. */
 char *phonesec_sip_line_realm (const PhonesecSipLine *line);
 
-/* Whether @host may be reached under Restricted_Access_Domains: an empty
- * list allows every host; else @host must be a listed domain or below one
- * (case-insensitive); an IP address is never below a domain. */
-gboolean phonesec_sip_host_allowed (const char *host, const char *const *domains);
 
 G_END_DECLS

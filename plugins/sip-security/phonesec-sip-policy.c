@@ -24,7 +24,7 @@ proxy_allowed (const char *value, const char *const *domains)
   guint port;
   g_autofree char *host = phonesec_sip_split_host_port (value, &port);
 
-  return host == NULL || phonesec_sip_host_allowed (host, domains);
+  return host == NULL || phonesec_domains_host_allowed (host, domains);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include <phonesec/phonesec-secret.h>
 #include <phonesec/phonesec-credentials.h>
 #include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-domains.h>
 #include <phonesec/phonesec-http.h>
 #include <phonesec/phonesec-macro.h>
 #include <phonesec/phonesec-rule.h>

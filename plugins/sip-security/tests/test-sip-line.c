@@ -56,15 +56,15 @@ test_restricted_domains (void)
   const char *const domains[] = { "example.net", "Voip.Example.ORG", NULL };
   const char *const none[] = { NULL };
 
-  g_assert_true (phonesec_sip_host_allowed ("anything.test", none));
-  g_assert_true (phonesec_sip_host_allowed ("example.net", domains));
-  g_assert_true (phonesec_sip_host_allowed ("SIP.example.net.", domains));
-  g_assert_true (phonesec_sip_host_allowed ("a.voip.example.org", domains));
-  g_assert_false (phonesec_sip_host_allowed ("badexample.net", domains));
-  g_assert_false (phonesec_sip_host_allowed ("example.net.evil.test", domains));
-  g_assert_false (phonesec_sip_host_allowed ("example.org", domains));
-  g_assert_false (phonesec_sip_host_allowed ("192.0.2.1", domains));
-  g_assert_false (phonesec_sip_host_allowed ("", domains));
+  g_assert_true (phonesec_domains_host_allowed ("anything.test", none));
+  g_assert_true (phonesec_domains_host_allowed ("example.net", domains));
+  g_assert_true (phonesec_domains_host_allowed ("SIP.example.net.", domains));
+  g_assert_true (phonesec_domains_host_allowed ("a.voip.example.org", domains));
+  g_assert_false (phonesec_domains_host_allowed ("badexample.net", domains));
+  g_assert_false (phonesec_domains_host_allowed ("example.net.evil.test", domains));
+  g_assert_false (phonesec_domains_host_allowed ("example.org", domains));
+  g_assert_false (phonesec_domains_host_allowed ("192.0.2.1", domains));
+  g_assert_false (phonesec_domains_host_allowed ("", domains));
 }
 
 static void
