@@ -598,15 +598,40 @@ check_info (GVariant *info, GError **error)
   g_variant_iter_init (&iter, info);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
-      gboolean known = (g_str_equal (key, "tls-version") || g_str_equal (key, "tls-suite")
-                        || g_str_equal (key, "tls-peer-subject"))
-                       && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
+      gboolean known
+          = (g_str_equal (key, "tls-version") || g_str_equal (key, "tls-suite")
+             || g_str_equal (key, "tls-peer-subject") || g_str_equal (key, "remote-address"))
+            && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING);
 
       g_variant_unref (value);
       if (!known)
         return violation (error, PHONESEC_NETD_ERROR_PAYLOAD, "HEAD info: unknown key");
     }
   return TRUE;
+}
+
+static gboolean
+has_key (GVariant *info, const char *key)
+{
+  g_autoptr (GVariant) value = g_variant_lookup_value (info, key, NULL);
+
+  return value != NULL;
+}
+
+/* The helper's word for who answered: an address and a port, or nothing. */
+static char *
+clean_remote_address (GVariant *info)
+{
+  g_autoptr (GSocketConnectable) parsed = NULL;
+  const char *text;
+
+  if (!g_variant_lookup (info, "remote-address", "&s", &text) || strlen (text) > 64)
+    return NULL;
+  parsed = g_network_address_parse (text, 0, NULL);
+  if (parsed == NULL
+      || !g_hostname_is_ip_address (g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed))))
+    return NULL;
+  return g_strdup (text);
 }
 
 static gboolean
@@ -617,6 +642,7 @@ on_head (PhonesecHttpClient *self, Call *call, const PhonesecNetdFrame *frame, G
   g_autoptr (GVariant) info = NULL;
   g_autoptr (PhonesecHttpResponse) response = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *remote = NULL;
   const char *raw_reason;
   guint32 status;
   gint64 length;
@@ -636,14 +662,14 @@ on_head (PhonesecHttpClient *self, Call *call, const PhonesecNetdFrame *frame, G
   if (call->state == CALL_CANCELLING)
     return TRUE; /* nobody wants it any more: END or FAIL follows */
   reason = phonesec_netd_clean_text (raw_reason, PHONESEC_NETD_MAX_REASON);
+  remote = clean_remote_address (info);
   call->feed = phonesec_netd_feed_stream_new ();
   phonesec_netd_feed_stream_set_funcs (call->feed, on_feed_consumed, on_feed_abandoned, call);
   call->state = CALL_STREAMING;
   call->response_credit = PHONESEC_NETD_WINDOW;
   response = phonesec_http_response_new (
-      status, reason, headers, length,
-      g_variant_lookup_value (info, "tls-version", NULL) != NULL ? g_variant_ref (info) : NULL,
-      call->feed);
+      status, reason, headers, length, has_key (info, "tls-version") ? g_variant_ref (info) : NULL,
+      remote, call->feed);
   drop_cancel_source (call); /* from now on, closing the body cancels */
   {
     GTask *task = g_steal_pointer (&call->task);

@@ -26,7 +26,8 @@ GVariant *phonesec_http_request_to_variant (PhonesecHttpRequest *self, guint32 f
 
 PhonesecHttpResponse *phonesec_http_response_new (guint status, const char *reason,
                                                   GVariant *headers, gint64 length,
-                                                  GVariant *tls_info, PhonesecNetdFeedStream *body);
+                                                  GVariant *tls_info, const char *remote_address,
+                                                  PhonesecNetdFeedStream *body);
 
 /* --- the client --- */
 

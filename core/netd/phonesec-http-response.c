@@ -14,6 +14,7 @@ struct _PhonesecHttpResponse
   GVariant *headers; /* a(ss) */
   gint64 length;
   GVariant *tls_info; /* a{sv} or NULL */
+  char *remote_address;
   PhonesecNetdFeedStream *body;
 };
 
@@ -25,6 +26,7 @@ phonesec_http_response_finalize (GObject *object)
   PhonesecHttpResponse *self = PHONESEC_HTTP_RESPONSE (object);
 
   g_free (self->reason);
+  g_free (self->remote_address);
   g_clear_pointer (&self->headers, g_variant_unref);
   g_clear_pointer (&self->tls_info, g_variant_unref);
   g_clear_object (&self->body);
@@ -44,7 +46,8 @@ phonesec_http_response_init (PhonesecHttpResponse *self)
 
 PhonesecHttpResponse *
 phonesec_http_response_new (guint status, const char *reason, GVariant *headers, gint64 length,
-                            GVariant *tls_info, PhonesecNetdFeedStream *body)
+                            GVariant *tls_info, const char *remote_address,
+                            PhonesecNetdFeedStream *body)
 {
   PhonesecHttpResponse *self = g_object_new (PHONESEC_TYPE_HTTP_RESPONSE, NULL);
 
@@ -53,8 +56,16 @@ phonesec_http_response_new (guint status, const char *reason, GVariant *headers,
   self->headers = g_variant_ref_sink (headers);
   self->length = length;
   self->tls_info = tls_info != NULL ? g_variant_ref_sink (tls_info) : NULL;
+  self->remote_address = g_strdup (remote_address);
   self->body = g_object_ref (body);
   return self;
+}
+
+const char *
+phonesec_http_response_get_remote_address (PhonesecHttpResponse *self)
+{
+  g_return_val_if_fail (PHONESEC_IS_HTTP_RESPONSE (self), NULL);
+  return self->remote_address;
 }
 
 guint

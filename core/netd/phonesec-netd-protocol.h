@@ -130,7 +130,9 @@ typedef enum
 #define PHONESEC_NETD_TYPE_PROXY_ANSWER "(as)"
 #define PHONESEC_NETD_TYPE_PROXY_AUTH "(bsssb)" /* enabled, proxy, user, password, fips */
 #define PHONESEC_NETD_TYPE_READY "(u)"
-#define PHONESEC_NETD_TYPE_HEAD "(usa(ss)xa{sv})" /* status, reason, headers, length, info */
+/* status, reason, headers, length, info (tls-version s, tls-suite s,
+ * tls-peer-subject s, remote-address s) */
+#define PHONESEC_NETD_TYPE_HEAD "(usa(ss)xa{sv})"
 #define PHONESEC_NETD_TYPE_FAIL "(uus)"
 #define PHONESEC_NETD_TYPE_PROXY_LOOKUP "(s)"
 #define PHONESEC_NETD_TYPE_AUTH_EVENT "(u)"

@@ -245,6 +245,30 @@ add_header (const char *name, const char *value, gpointer user_data)
     g_variant_builder_add (h->builder, "(ss)", name, valid);
 }
 
+/* Who answered (the address the connection went to; the proxy's through
+ * one): callers report it, provisioning's LastServer and $SERVIP. */
+static GVariant *
+add_remote_address (PhonesecNetdRequest *self, GVariant *info)
+{
+  GSocketAddress *remote = soup_message_get_remote_address (self->message);
+  g_autoptr (GVariant) owned = info;
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, info);
+  if (remote != NULL && G_IS_INET_SOCKET_ADDRESS (remote))
+    {
+      GInetSocketAddress *inet = G_INET_SOCKET_ADDRESS (remote);
+      g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+      gboolean v6 = g_inet_address_get_family (g_inet_socket_address_get_address (inet))
+                    == G_SOCKET_FAMILY_IPV6;
+      g_autofree char *text = g_strdup_printf ("%s%s%s:%u", v6 ? "[" : "", ip, v6 ? "]" : "",
+                                               g_inet_socket_address_get_port (inet));
+
+      g_variant_dict_insert (&dict, "remote-address", "s", text);
+    }
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
 static gboolean
 send_head (PhonesecNetdRequest *self)
 {
@@ -273,8 +297,7 @@ send_head (PhonesecNetdRequest *self)
   valid_reason = g_utf8_make_valid (reason != NULL ? reason : "",
                                     reason != NULL ? MIN (strlen (reason), 200) : 0);
   g_strdelimit (valid_reason, "\r\n", ' ');
-  if (info == NULL)
-    info = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0));
+  info = add_remote_address (self, info);
   frame = phonesec_netd_frame_new_variant (PHONESEC_NETD_TO_DAEMON_HEAD, self->id,
                                            g_variant_new ("(us@a(ss)x@a{sv})", status, valid_reason,
                                                           g_variant_builder_end (&builder), length,

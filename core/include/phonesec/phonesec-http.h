@@ -136,6 +136,10 @@ gint64 phonesec_http_response_get_content_length (PhonesecHttpResponse *self);
  * the response) to stop the transfer early.
  */
 GInputStream *phonesec_http_response_get_body (PhonesecHttpResponse *self);
+/* Who answered: the address and port the connection went to,
+ * `192.0.2.1:443` or `[2001:db8::1]:443` (a proxy's, through one), or
+ * %NULL when the network service could not tell. */
+const char *phonesec_http_response_get_remote_address (PhonesecHttpResponse *self);
 /* What the TLS connection negotiated, a{sv} (tls-version s, tls-suite s,
  * tls-peer-subject s), or %NULL over http://. */
 GVariant *phonesec_http_response_get_tls_info (PhonesecHttpResponse *self);
