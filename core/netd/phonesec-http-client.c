@@ -427,6 +427,22 @@ send_body_file (PhonesecHttpClient *self, Call *call)
   call->body_done = TRUE;
 }
 
+/* The PEM follows the REQUEST that announced it, zeroed once written. */
+static void
+send_client_cert (PhonesecHttpClient *self, Call *call)
+{
+  PhonesecSecret *pem = phonesec_http_request_get_client_certificate (call->request);
+  g_autoptr (GBytes) frame = NULL;
+  const char *text;
+
+  if (pem == NULL)
+    return;
+  text = phonesec_secret_peek (pem);
+  frame = phonesec_netd_frame_new_secret (PHONESEC_NETD_TO_HELPER_CLIENT_CERT, call->id, text,
+                                          strlen (text));
+  send_frame (self, frame);
+}
+
 static void
 transmit (PhonesecHttpClient *self, Call *call)
 {
@@ -444,6 +460,7 @@ transmit (PhonesecHttpClient *self, Call *call)
   call->body_done = FALSE;
   call->rewind_wanted = FALSE;
   send_frame (self, frame);
+  send_client_cert (self, call);
   if (call->body_file)
     send_body_file (self, call);
   else

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 /* (transfer none) the body stream, and its length (-1: unknown). */
 GInputStream *phonesec_http_request_get_body (PhonesecHttpRequest *self, gint64 *length);
+/* (transfer none) (nullable) the client certificate's PEM. */
+PhonesecSecret *phonesec_http_request_get_client_certificate (PhonesecHttpRequest *self);
 /* No body, or one that can seek back to its start. */
 gboolean phonesec_http_request_body_can_rewind (PhonesecHttpRequest *self);
 /* Whether the request can go to the network service as it is. */

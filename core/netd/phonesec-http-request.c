@@ -24,6 +24,7 @@ struct _PhonesecHttpRequest
   GInputStream *body;
   gint64 length;
   PhonesecHttpFlags flags;
+  PhonesecSecret *client_cert; /* PEM, certificate and key */
 };
 
 G_DEFINE_FINAL_TYPE (PhonesecHttpRequest, phonesec_http_request, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ phonesec_http_request_finalize (GObject *object)
   g_array_unref (self->headers);
   g_free (self->content_type);
   g_clear_object (&self->body);
+  g_clear_pointer (&self->client_cert, phonesec_secret_unref);
   G_OBJECT_CLASS (phonesec_http_request_parent_class)->finalize (object);
 }
 
@@ -155,6 +157,60 @@ phonesec_http_request_get_flags (PhonesecHttpRequest *self)
   return self->flags;
 }
 
+void
+phonesec_http_request_set_client_certificate (PhonesecHttpRequest *self, PhonesecSecret *pem)
+{
+  g_return_if_fail (PHONESEC_IS_HTTP_REQUEST (self));
+  g_clear_pointer (&self->client_cert, phonesec_secret_unref);
+  self->client_cert = pem != NULL ? phonesec_secret_ref (pem) : NULL;
+}
+
+/* The whole of @path, zeroed when dropped. */
+static char *
+read_pem (const char *path, gsize *len, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  char *data = NULL;
+
+  if (!g_file_get_contents (path, &data, len, &local))
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_file_error (local->code), "%s cannot be read",
+                   path);
+      return NULL;
+    }
+  return data;
+}
+
+gboolean
+phonesec_http_request_set_client_certificate_files (PhonesecHttpRequest *self,
+                                                    const char *cert_file, const char *key_file,
+                                                    GError **error)
+{
+  g_autofree char *cert = NULL, *key = NULL, *both = NULL;
+  gsize cert_len = 0, key_len = 0;
+  g_autoptr (PhonesecSecret) secret = NULL;
+
+  g_return_val_if_fail (PHONESEC_IS_HTTP_REQUEST (self), FALSE);
+  g_return_val_if_fail (cert_file != NULL, FALSE);
+  cert = read_pem (cert_file, &cert_len, error);
+  if (cert != NULL && key_file != NULL && g_strcmp0 (key_file, cert_file) != 0)
+    key = read_pem (key_file, &key_len, error);
+  if (cert == NULL || (key_file != NULL && g_strcmp0 (key_file, cert_file) != 0 && key == NULL))
+    {
+      if (cert != NULL)
+        explicit_bzero (cert, cert_len);
+      return FALSE;
+    }
+  both = g_strconcat (cert, "\n", key != NULL ? key : "", NULL);
+  explicit_bzero (cert, cert_len);
+  if (key != NULL)
+    explicit_bzero (key, key_len);
+  secret = phonesec_secret_new (both, -1);
+  explicit_bzero (both, strlen (both));
+  phonesec_http_request_set_client_certificate (self, secret);
+  return TRUE;
+}
+
 /* --- for the client ------------------------------------------------------- */
 
 GInputStream *
@@ -162,6 +218,12 @@ phonesec_http_request_get_body (PhonesecHttpRequest *self, gint64 *length)
 {
   *length = self->length;
   return self->body;
+}
+
+PhonesecSecret *
+phonesec_http_request_get_client_certificate (PhonesecHttpRequest *self)
+{
+  return self->client_cert;
 }
 
 gboolean
@@ -212,6 +274,13 @@ phonesec_http_request_check (PhonesecHttpRequest *self, GError **error)
           return FALSE;
         }
     }
+  if (self->client_cert != NULL
+      && strlen (phonesec_secret_peek (self->client_cert)) > PHONESEC_NETD_MAX_CLIENT_CERT)
+    {
+      g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
+                           "client certificate too large");
+      return FALSE;
+    }
   if (self->content_type != NULL && !phonesec_netd_check_header_value (self->content_type))
     {
       g_set_error_literal (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST,
@@ -242,6 +311,8 @@ phonesec_http_request_to_variant (PhonesecHttpRequest *self, guint32 flags)
     flags |= PHONESEC_NETD_REQUEST_NEW_CONNECTION;
   if (self->body != NULL)
     flags |= PHONESEC_NETD_REQUEST_HAS_BODY;
+  if (self->client_cert != NULL)
+    flags |= PHONESEC_NETD_REQUEST_CLIENT_CERT;
   return g_variant_new ("(ss@a(ss)xuu)", self->method, self->url, g_variant_builder_end (&headers),
                         self->body != NULL ? self->length : -1, flags, 0);
 }

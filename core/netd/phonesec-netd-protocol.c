@@ -87,23 +87,39 @@ sensitive_free (gpointer user_data)
   g_free (s);
 }
 
+static GBytes *
+bytes_new_sensitive (guint8 *data, gsize len)
+{
+  Sensitive *s = g_new (Sensitive, 1);
+
+  s->data = data;
+  s->len = len;
+  return g_bytes_new_with_free_func (data, len, sensitive_free, s);
+}
+
+GBytes *
+phonesec_netd_frame_new_secret (guint8 type, guint32 id, const void *payload, gsize len)
+{
+  guint8 *data = frame_alloc (type, id, len);
+
+  if (len > 0)
+    memcpy (data + PHONESEC_NETD_HEADER_SIZE, payload, len);
+  return bytes_new_sensitive (data, PHONESEC_NETD_HEADER_SIZE + len);
+}
+
 GBytes *
 phonesec_netd_frame_new_variant (guint8 type, guint32 id, GVariant *value, gboolean sensitive)
 {
   g_autoptr (GVariant) owned = g_variant_ref_sink (value);
   gsize len = g_variant_get_size (owned);
   guint8 *data = frame_alloc (type, id, len);
-  Sensitive *s;
 
   /* g_variant_store() wants aligned memory; the payload is not. */
   if (len > 0)
     memcpy (data + PHONESEC_NETD_HEADER_SIZE, g_variant_get_data (owned), len);
   if (!sensitive)
     return g_bytes_new_take (data, PHONESEC_NETD_HEADER_SIZE + len);
-  s = g_new (Sensitive, 1);
-  s->data = data;
-  s->len = PHONESEC_NETD_HEADER_SIZE + len;
-  return g_bytes_new_with_free_func (data, s->len, sensitive_free, s);
+  return bytes_new_sensitive (data, PHONESEC_NETD_HEADER_SIZE + len);
 }
 
 GVariant *

@@ -63,6 +63,7 @@ typedef enum
   PHONESEC_NETD_TO_HELPER_BODY_END = 'E',      /* empty */
   PHONESEC_NETD_TO_HELPER_BODY_REWOUND = 'r',  /* empty: the body starts again */
   PHONESEC_NETD_TO_HELPER_BODY_FILE = 'F',     /* (tt) offset, length; with a descriptor */
+  PHONESEC_NETD_TO_HELPER_CLIENT_CERT = 'Z',   /* PEM: certificate(s) and key; a secret */
   PHONESEC_NETD_TO_HELPER_CREDIT = 'W',        /* (u) more response bytes */
   PHONESEC_NETD_TO_HELPER_CANCEL = 'X',        /* empty */
   PHONESEC_NETD_TO_HELPER_PROXY_ANSWER = 'P',  /* (as); empty: the lookup failed */
@@ -97,8 +98,13 @@ typedef enum
   /* The body is a file, passed as a read-only descriptor (BODY_FILE): no
    * DATA, no CREDIT, no REWIND for it. */
   PHONESEC_NETD_REQUEST_BODY_FILE = 1 << 4,
+  /* The request presents a client certificate, which follows in a
+   * CLIENT_CERT frame: the request waits for it. */
+  PHONESEC_NETD_REQUEST_CLIENT_CERT = 1 << 5,
 } PhonesecNetdRequestFlags;
-#define PHONESEC_NETD_REQUEST_FLAGS_ALL 0x1f
+#define PHONESEC_NETD_REQUEST_FLAGS_ALL 0x3f
+/* The largest CLIENT_CERT payload: a chain and its key. */
+#define PHONESEC_NETD_MAX_CLIENT_CERT (64 * 1024)
 
 /* FAIL kinds. */
 typedef enum
@@ -173,6 +179,8 @@ int phonesec_netd_frame_split (const guint8 *data, gsize len, gsize max_length,
 
 /* A frame with a raw payload (@len may be 0). */
 GBytes *phonesec_netd_frame_new (guint8 type, guint32 id, const void *payload, gsize len);
+/* A frame with a raw payload that is a secret: zeroed when freed. */
+GBytes *phonesec_netd_frame_new_secret (guint8 type, guint32 id, const void *payload, gsize len);
 /* A frame whose payload is @value (floating references are sunk). With
  * @sensitive, the bytes are zeroed when the frame is freed (credentials). */
 GBytes *phonesec_netd_frame_new_variant (guint8 type, guint32 id, GVariant *value,

@@ -33,9 +33,11 @@ struct _PhonesecNetdRequest
   gboolean rewindable;
   gint64 length;
   PhonesecNetdFeedStream *body;
-  gboolean file_body; /* waits for BODY_FILE before it is sent */
-  GBytes *file;       /* the body, mapped from the descriptor phonesecd passed */
-  gboolean skipping;  /* DATA of a body being rewound */
+  gboolean file_body;  /* waits for BODY_FILE before it is sent */
+  gboolean wants_cert; /* waits for CLIENT_CERT before it is sent */
+  gboolean userinfo;   /* the URL carries credentials: forget them after */
+  GBytes *file;        /* the body, mapped from the descriptor phonesecd passed */
+  gboolean skipping;   /* DATA of a body being rewound */
   gboolean body_failed;
   gsize body_unacked;
 
@@ -309,6 +311,21 @@ send_head (PhonesecNetdRequest *self)
   return TRUE;
 }
 
+/* libsoup's auth manager keeps what answered a challenge for the next
+ * requests to that server, whoever makes them: a URL's credentials are
+ * for its own request only. (The proxy's are not in that cache.) */
+static void
+forget_credentials (PhonesecNetdRequest *self, SoupSession *session)
+{
+  SoupSessionFeature *manager;
+
+  if (!self->userinfo)
+    return;
+  manager = soup_session_get_feature (session, SOUP_TYPE_AUTH_MANAGER);
+  if (manager != NULL)
+    soup_auth_manager_clear_cached_credentials (SOUP_AUTH_MANAGER (manager));
+}
+
 static void
 on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -316,6 +333,7 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GError) error = NULL;
   GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
 
+  forget_credentials (self, SOUP_SESSION (source));
   if (self->finished)
     g_clear_object (&stream);
   else if (stream == NULL)
@@ -452,6 +470,15 @@ send_message (PhonesecNetdRequest *self)
                            self->cancellable, on_sent, phonesec_netd_request_ref (self));
 }
 
+/* Sends once what the request waits for (its file, its certificate) is in. */
+static void
+send_when_complete (PhonesecNetdRequest *self)
+{
+  if (self->finished || self->sent || self->wants_cert || (self->file_body && self->file == NULL))
+    return;
+  send_message (self);
+}
+
 void
 phonesec_netd_request_body_file (PhonesecNetdRequest *self, int fd, guint64 offset, guint64 length)
 {
@@ -482,7 +509,41 @@ phonesec_netd_request_body_file (PhonesecNetdRequest *self, int fd, guint64 offs
     }
   self->file = g_bytes_new_from_bytes (whole, offset, length);
   soup_message_set_request_body_from_bytes (self->message, NULL, self->file);
-  send_message (self);
+  send_when_complete (self);
+}
+
+void
+phonesec_netd_request_client_cert (PhonesecNetdRequest *self, const guint8 *pem, gsize len)
+{
+  g_autoptr (GTlsCertificate) cert = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *copy = NULL;
+
+  if (self->finished)
+    return;
+  if (!self->wants_cert || self->sent || len == 0 || len > PHONESEC_NETD_MAX_CLIENT_CERT)
+    {
+      fail (self, PHONESEC_NETD_FAIL_REQUEST, 0, _ ("the client certificate came unasked"));
+      return;
+    }
+  copy = g_strndup ((const char *) pem, len);
+  cert = g_tls_certificate_new_from_pem (copy, -1, &error);
+  explicit_bzero (copy, len);
+  /* Never the PEM nor GnuTLS's words about it: a key was in there. */
+  if (cert == NULL)
+    {
+      fail (self, PHONESEC_NETD_FAIL_REQUEST, 0,
+            _ ("the client certificate or its key does not load"));
+      return;
+    }
+  soup_message_set_tls_client_certificate (self->message, cert);
+  /* libsoup does not tell connections apart by the certificate they
+   * presented: this one neither reuses another's nor is reused. */
+  soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
+  soup_message_headers_replace (soup_message_get_request_headers (self->message), "Connection",
+                                "close");
+  self->wants_cert = FALSE;
+  send_when_complete (self);
 }
 
 gboolean
@@ -512,6 +573,7 @@ phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id, GV
   self->has_body = (flags & PHONESEC_NETD_REQUEST_HAS_BODY) != 0;
   self->rewindable = (flags & PHONESEC_NETD_REQUEST_REWINDABLE) != 0;
   self->file_body = self->has_body && (flags & PHONESEC_NETD_REQUEST_BODY_FILE) != 0;
+  self->wants_cert = (flags & PHONESEC_NETD_REQUEST_CLIENT_CERT) != 0;
   if (!phonesec_netd_check_method (method) || !phonesec_netd_check_headers (headers, &error)
       || (self->message = soup_message_new (method, url)) == NULL)
     {
@@ -526,11 +588,11 @@ phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id, GV
   if (flags & PHONESEC_NETD_REQUEST_NEW_CONNECTION)
     soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
   g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
-  /* A file body is sent once its descriptor is here (BODY_FILE). */
-  if (self->file_body)
-    return self;
-  if (self->has_body)
+  self->userinfo = g_uri_get_user (soup_message_get_uri (self->message)) != NULL;
+  if (self->has_body && !self->file_body)
     set_body (self);
-  send_message (self);
+  /* A file body waits for its descriptor (BODY_FILE), a client
+   * certificate for its CLIENT_CERT. */
+  send_when_complete (self);
   return self;
 }

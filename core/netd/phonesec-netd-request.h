@@ -36,6 +36,9 @@ void phonesec_netd_request_body_rewound (PhonesecNetdRequest *self);
 /* The body as a file (@fd taken: -1 when none came), then the request goes. */
 void phonesec_netd_request_body_file (PhonesecNetdRequest *self, int fd, guint64 offset,
                                       guint64 length);
+/* The client certificate and key (PEM, CLIENT_CERT), then the request
+ * goes once its body file, if any, is here too. */
+void phonesec_netd_request_client_cert (PhonesecNetdRequest *self, const guint8 *pem, gsize len);
 void phonesec_netd_request_credit (PhonesecNetdRequest *self, guint32 more);
 void phonesec_netd_request_cancel (PhonesecNetdRequest *self);
 /* Its END or FAIL went out. */

@@ -208,10 +208,87 @@ on_proxy_auth (PhonesecNetdService *self, const PhonesecNetdFrame *frame, GError
 }
 
 static gboolean
+on_body_file (PhonesecNetdService *self, PhonesecNetdRequest *request,
+              const PhonesecNetdFrame *frame, GError **error)
+{
+  g_autoptr (GVariant) value
+      = phonesec_netd_frame_parse (frame, PHONESEC_NETD_TYPE_BODY_FILE, error);
+  guint64 offset, length;
+
+  if (value == NULL)
+    return FALSE;
+  g_variant_get (value, "(tt)", &offset, &length);
+  phonesec_netd_request_body_file (request, phonesec_netd_link_take_fd (self->link), offset,
+                                   length);
+  return TRUE;
+}
+
+static gboolean
+on_credit (PhonesecNetdRequest *request, const PhonesecNetdFrame *frame, GError **error)
+{
+  g_autoptr (GVariant) value = phonesec_netd_frame_parse (frame, PHONESEC_NETD_TYPE_CREDIT, error);
+  guint32 more;
+
+  if (value == NULL)
+    return FALSE;
+  g_variant_get (value, "(u)", &more);
+  phonesec_netd_request_credit (request, more);
+  return TRUE;
+}
+
+/* A frame about one request; one that is over is not news (a CANCEL
+ * crossed its END), but a descriptor that came for it goes. */
+static gboolean
+on_request_frame (PhonesecNetdService *self, const PhonesecNetdFrame *frame, GError **error)
+{
+  PhonesecNetdRequest *request = g_hash_table_lookup (self->requests, GUINT_TO_POINTER (frame->id));
+  gboolean ok = TRUE;
+
+  if (request == NULL)
+    {
+      if (frame->type == PHONESEC_NETD_TO_HELPER_BODY_FILE)
+        {
+          int fd = phonesec_netd_link_take_fd (self->link);
+          if (fd >= 0)
+            close (fd);
+        }
+      return TRUE;
+    }
+  phonesec_netd_request_ref (request);
+  switch (frame->type)
+    {
+      case PHONESEC_NETD_TO_HELPER_BODY_DATA:
+        phonesec_netd_request_body_data (request, frame->payload, frame->length);
+        break;
+      case PHONESEC_NETD_TO_HELPER_BODY_END:
+        phonesec_netd_request_body_end (request);
+        break;
+      case PHONESEC_NETD_TO_HELPER_BODY_REWOUND:
+        phonesec_netd_request_body_rewound (request);
+        break;
+      case PHONESEC_NETD_TO_HELPER_CLIENT_CERT:
+        phonesec_netd_request_client_cert (request, frame->payload, frame->length);
+        break;
+      case PHONESEC_NETD_TO_HELPER_BODY_FILE:
+        ok = on_body_file (self, request, frame, error);
+        break;
+      case PHONESEC_NETD_TO_HELPER_CREDIT:
+        ok = on_credit (request, frame, error);
+        break;
+      case PHONESEC_NETD_TO_HELPER_CANCEL:
+        phonesec_netd_request_cancel (request);
+        break;
+      default:
+        ok = bad (error, "an unknown frame");
+    }
+  phonesec_netd_request_unref (request);
+  return ok;
+}
+
+static gboolean
 on_frame (const PhonesecNetdFrame *frame, gpointer user_data, GError **error)
 {
   PhonesecNetdService *self = user_data;
-  PhonesecNetdRequest *request = NULL;
 
   switch (frame->type)
     {
@@ -239,71 +316,7 @@ on_frame (const PhonesecNetdFrame *frame, gpointer user_data, GError **error)
       default:
         break;
     }
-  /* The rest is about one request; one that is over is not news (a
-   * CANCEL crossed its END), but a descriptor that came for it goes. */
-  request = g_hash_table_lookup (self->requests, GUINT_TO_POINTER (frame->id));
-  if (request == NULL)
-    {
-      if (frame->type == PHONESEC_NETD_TO_HELPER_BODY_FILE)
-        {
-          int fd = phonesec_netd_link_take_fd (self->link);
-          if (fd >= 0)
-            close (fd);
-        }
-      return TRUE;
-    }
-  phonesec_netd_request_ref (request);
-  switch (frame->type)
-    {
-      case PHONESEC_NETD_TO_HELPER_BODY_DATA:
-        phonesec_netd_request_body_data (request, frame->payload, frame->length);
-        break;
-      case PHONESEC_NETD_TO_HELPER_BODY_END:
-        phonesec_netd_request_body_end (request);
-        break;
-      case PHONESEC_NETD_TO_HELPER_BODY_REWOUND:
-        phonesec_netd_request_body_rewound (request);
-        break;
-      case PHONESEC_NETD_TO_HELPER_BODY_FILE:
-        {
-          g_autoptr (GVariant) value
-              = phonesec_netd_frame_parse (frame, PHONESEC_NETD_TYPE_BODY_FILE, error);
-          guint64 offset, length;
-
-          if (value == NULL)
-            {
-              phonesec_netd_request_unref (request);
-              return FALSE;
-            }
-          g_variant_get (value, "(tt)", &offset, &length);
-          phonesec_netd_request_body_file (request, phonesec_netd_link_take_fd (self->link), offset,
-                                           length);
-          break;
-        }
-      case PHONESEC_NETD_TO_HELPER_CREDIT:
-        {
-          g_autoptr (GVariant) value
-              = phonesec_netd_frame_parse (frame, PHONESEC_NETD_TYPE_CREDIT, error);
-          guint32 more;
-
-          if (value == NULL)
-            {
-              phonesec_netd_request_unref (request);
-              return FALSE;
-            }
-          g_variant_get (value, "(u)", &more);
-          phonesec_netd_request_credit (request, more);
-          break;
-        }
-      case PHONESEC_NETD_TO_HELPER_CANCEL:
-        phonesec_netd_request_cancel (request);
-        break;
-      default:
-        phonesec_netd_request_unref (request);
-        return bad (error, "an unknown frame");
-    }
-  phonesec_netd_request_unref (request);
-  return TRUE;
+  return on_request_frame (self, frame, error);
 }
 
 static void

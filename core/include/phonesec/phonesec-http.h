@@ -110,6 +110,25 @@ void phonesec_http_request_set_body (PhonesecHttpRequest *self, const char *cont
                                      GInputStream *body, gint64 length);
 void phonesec_http_request_set_body_bytes (PhonesecHttpRequest *self, const char *content_type,
                                            GBytes *body);
+/**
+ * phonesec_http_request_set_client_certificate:
+ * @pem: (nullable): the certificate (chain first) and its private key, PEM
+ *
+ * Presents that client certificate if the server asks for one. The PEM
+ * goes to the network service as a secret, for this request only: the
+ * sandboxed helper reads no file of the phone's. Never logged.
+ */
+void phonesec_http_request_set_client_certificate (PhonesecHttpRequest *self, PhonesecSecret *pem);
+/**
+ * phonesec_http_request_set_client_certificate_files:
+ *
+ * The same from two PEM files (the device identity's ClientCertificateFile
+ * and ClientKeyFile; one file may hold both). Small local files, read at
+ * once. Errors name the files, never their content.
+ */
+gboolean phonesec_http_request_set_client_certificate_files (PhonesecHttpRequest *self,
+                                                             const char *cert_file,
+                                                             const char *key_file, GError **error);
 void phonesec_http_request_set_flags (PhonesecHttpRequest *self, PhonesecHttpFlags flags);
 PhonesecHttpFlags phonesec_http_request_get_flags (PhonesecHttpRequest *self);
 
