@@ -6,7 +6,9 @@
  * Bodies stream both ways with bounded buffers, a redirect sends a body
  * again, cancellations reach the server, a restarted helper takes the
  * requests that had no answer yet (once), a crashed or hung one is seen,
- * reported and replaced, and the helper runs confined.
+ * reported and replaced, and the helper runs confined. Requests can present
+ * a client certificate, say which address answered, and carry credentials
+ * that serve that request only.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -759,6 +761,288 @@ test_confined (void)
   (void) bounding;
 }
 
+/* Who answered, as provisioning reports it (LastServer, $SERVIP). */
+static void
+test_remote_address (void)
+{
+  g_autoptr (PhonesecHttpClient) client = client_new ();
+  g_autofree char *target = url ("/hello");
+  g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u", server->port);
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", target);
+  g_autoptr (PhonesecHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = read_all_sync (client, request, 1024, &response, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (phonesec_http_response_get_remote_address (response), ==, expected);
+}
+
+static guint
+get_status (PhonesecHttpClient *client, const char *target)
+{
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", target);
+  g_autoptr (PhonesecHttpResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = read_all_sync (client, request, 1024, &response, &error);
+
+  g_assert_no_error (error);
+  return phonesec_http_response_get_status (response);
+}
+
+/* A URL's user:password@ answers its own challenge, and is not kept for
+ * the next request to that server (libsoup's auth cache would send it). */
+static void
+test_credentials_one_request (void)
+{
+  g_autoptr (PhonesecHttpClient) client = client_new ();
+  g_autofree char *with = auth_url ();
+  g_autofree char *without = url ("/auth");
+  guint before = hits ("/auth");
+
+  g_assert_cmpuint (get_status (client, with), ==, 201);
+  g_assert_cmpuint (hits ("/auth"), ==, before + 2); /* challenged, then answered */
+  g_assert_cmpuint (get_status (client, without), ==, 401);
+  g_assert_cmpuint (get_status (client, without), ==, 401);
+}
+
+/* --- client certificates ----------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  char *server_pem; /* certificate and key, 127.0.0.1 */
+  char *client_cert;
+  char *client_key;
+  SoupServer *soup;
+  guint16 port;
+  char *peer_subject; /* what the server saw, under server->lock */
+} TlsPeer;
+
+static void
+openssl (const char *dir, const char *args)
+{
+  g_autofree char *command = g_strdup_printf ("openssl %s", args);
+  g_auto (GStrv) argv = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, NULL));
+  g_spawn_sync (dir, argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+tls_handler (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTable *query,
+             gpointer user_data)
+{
+  TlsPeer *peer = user_data;
+  GTlsCertificate *cert = soup_server_message_get_tls_peer_certificate (msg);
+
+  g_mutex_lock (&server->lock);
+  g_free (peer->peer_subject);
+  peer->peer_subject = cert != NULL ? g_tls_certificate_get_subject_name (cert) : NULL;
+  g_mutex_unlock (&server->lock);
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "tls", 3);
+}
+
+typedef struct
+{
+  TlsPeer *peer;
+  GTlsCertificate *cert;
+  GTlsDatabase *database;
+} TlsListen;
+
+/* Self-signed, the client's certificate needs no chain: any is taken, the
+ * handler records whose it was. */
+static gboolean
+accept_any (SoupServerMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors,
+            gpointer user_data)
+{
+  return TRUE;
+}
+
+static void
+on_request_started (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
+{
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any), NULL);
+}
+
+/* In the server thread, which owns its context. */
+static gboolean
+tls_peer_listen (gpointer data)
+{
+  TlsListen *listen = data;
+  TlsPeer *peer = listen->peer;
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  peer->soup = soup_server_new ("tls-certificate", listen->cert, "tls-database", listen->database,
+                                "tls-auth-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
+  g_signal_connect (peer->soup, "request-started", G_CALLBACK (on_request_started), NULL);
+  soup_server_add_handler (peer->soup, NULL, tls_handler, peer, NULL);
+  soup_server_listen_local (peer->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (peer->soup);
+  g_mutex_lock (&server->lock);
+  peer->port = g_uri_get_port (uris->data);
+  g_mutex_unlock (&server->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+tls_peer_listening (gpointer data)
+{
+  TlsPeer *peer = data;
+  gboolean listening;
+
+  g_mutex_lock (&server->lock);
+  listening = peer->port != 0;
+  g_mutex_unlock (&server->lock);
+  return listening;
+}
+
+/* An HTTPS SoupServer (in the server thread) that requires a client
+ * certificate issued by itself (the client's, self-signed). */
+static TlsPeer *
+tls_peer_start (void)
+{
+  TlsPeer *peer = g_new0 (TlsPeer, 1);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) cert = NULL;
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autofree char *key = NULL;
+  TlsListen listen = { peer, NULL, NULL };
+
+  peer->dir = g_dir_make_tmp ("test-netd-XXXXXX", &error);
+  g_assert_no_error (error);
+  openssl (peer->dir, "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+                      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+                      "-keyout server.key -out server.crt");
+  openssl (peer->dir, "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+                      "-subj /OU=CP-8841/L=FCH0001/CN=phone -keyout client.key -out client.crt");
+  peer->server_pem = g_build_filename (peer->dir, "server.crt", NULL);
+  peer->client_cert = g_build_filename (peer->dir, "client.crt", NULL);
+  peer->client_key = g_build_filename (peer->dir, "client.key", NULL);
+  key = g_build_filename (peer->dir, "server.key", NULL);
+  cert = g_tls_certificate_new_from_files (peer->server_pem, key, &error);
+  g_assert_no_error (error);
+  database = g_tls_file_database_new (peer->client_cert, &error);
+  g_assert_no_error (error);
+  listen.cert = cert;
+  listen.database = database;
+  g_main_context_invoke (server->context, tls_peer_listen, &listen);
+  g_assert_true (wait_until (tls_peer_listening, peer, 10000));
+  return peer;
+}
+
+static gboolean
+tls_peer_stop_in_server (gpointer data)
+{
+  TlsPeer *peer = data;
+
+  soup_server_disconnect (peer->soup);
+  g_clear_object (&peer->soup);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+tls_peer_stop (TlsPeer *peer)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf %s", peer->dir);
+
+  g_main_context_invoke (server->context, tls_peer_stop_in_server, peer);
+  while (g_atomic_pointer_get (&peer->soup) != NULL)
+    g_usleep (1000);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL));
+  g_free (peer->dir);
+  g_free (peer->server_pem);
+  g_free (peer->client_cert);
+  g_free (peer->client_key);
+  g_free (peer->peer_subject);
+  g_free (peer);
+}
+
+static PhonesecHttpClient *
+tls_client_new (TlsPeer *peer)
+{
+  g_autoptr (GError) error = NULL;
+  PhonesecHttpClient *client
+      = phonesec_http_client_new_standalone (g_getenv ("PHONESEC_NETD"), peer->server_pem, &error);
+
+  g_assert_no_error (error);
+  return client;
+}
+
+/* The PEM crosses the channel: the helper, which reads no file, presents
+ * it; a request without one is refused by the server. */
+static void
+test_client_certificate (void)
+{
+  TlsPeer *peer = tls_peer_start ();
+  g_autoptr (PhonesecHttpClient) client = tls_client_new (peer);
+  g_autofree char *target = g_strdup_printf ("https://127.0.0.1:%u/id", peer->port);
+  g_autofree char *expected = g_strdup_printf ("127.0.0.1:%u", peer->port);
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", target);
+  g_autoptr (PhonesecHttpRequest) bare = phonesec_http_request_new ("GET", target);
+  g_autoptr (PhonesecHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (phonesec_http_request_set_client_certificate_files (request, peer->client_cert,
+                                                                     peer->client_key, &error));
+  g_assert_no_error (error);
+  body = read_all_sync (client, request, 1024, &response, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (phonesec_http_response_get_status (response), ==, 200);
+  g_assert_cmpstr (phonesec_http_response_get_remote_address (response), ==, expected);
+  g_mutex_lock (&server->lock);
+  g_assert_nonnull (strstr (peer->peer_subject, "CN=phone"));
+  g_mutex_unlock (&server->lock);
+
+  g_clear_pointer (&body, g_bytes_unref);
+  g_clear_object (&response);
+  body = read_all_sync (client, bare, 1024, &response, &error);
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  tls_peer_stop (peer);
+}
+
+/* A certificate or key that does not load fails that request with a
+ * message that shows nothing of it; the helper stays up. */
+static void
+test_client_certificate_bad (void)
+{
+  g_autoptr (PhonesecHttpClient) client = client_new ();
+  g_autofree char *target = url ("/hello");
+  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", target);
+  g_autoptr (PhonesecSecret) pem = phonesec_secret_new (
+      "-----BEGIN PRIVATE KEY-----\nS3cr3tKeyMaterial\n-----END PRIVATE KEY-----\n", -1);
+  g_autoptr (PhonesecHttpResponse) response = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pid;
+
+  phonesec_http_request_set_client_certificate (request, pem);
+  body = read_all_sync (client, request, 1024, &response, &error);
+  g_assert_error (error, PHONESEC_HTTP_ERROR, PHONESEC_HTTP_ERROR_INVALID_REQUEST);
+  g_assert_null (strstr (error->message, "S3cr3t"));
+  g_assert_null (strstr (error->message, "BEGIN"));
+  pid = helper_pid (client);
+  g_assert_cmpuint (get_status (client, target), ==, 200);
+  g_assert_cmpuint (helper_pid (client), ==, pid);
+
+  g_clear_error (&error);
+  g_assert_false (phonesec_http_request_set_client_certificate_files (
+      request, "/nonexistent/client.crt", NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -784,6 +1068,10 @@ main (int argc, char **argv)
   g_test_add_func ("/netd/request/challenge-unseekable-body-fails",
                    test_challenge_unseekable_body_fails);
   g_test_add_func ("/netd/request/cancel", test_cancel);
+  g_test_add_func ("/netd/request/remote-address", test_remote_address);
+  g_test_add_func ("/netd/request/credentials-one-request", test_credentials_one_request);
+  g_test_add_func ("/netd/request/client-certificate", test_client_certificate);
+  g_test_add_func ("/netd/request/client-certificate-bad", test_client_certificate_bad);
   g_test_add_func ("/netd/restart/sends-again-once", test_restart_sends_again);
   g_test_add_func ("/netd/restart/streaming-fails-clearly", test_restart_fails_streaming);
   g_test_add_func ("/netd/helper/crash-restarts", test_crash_restarts);
