@@ -1,0 +1,248 @@
+/* phonesec-prov-plugin.c: the provisioning plugin: org.phonesec.PhoneSec1.Provisioning.
+ *
+ * When resyncs happen (Provision_Enable, Resync_On_Reset with
+ * Resync_Random_Delay, Resync_Periodic, Resync_Error_Retry_Delay,
+ * Resync()) and what the phone shows of them; phonesec-prov-run.c does a
+ * resync.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <glib/gi18n-lib.h>
+#include <phonesec/phonesec.h>
+
+#include "phonesec-prov-generated.h"
+#include "phonesec-prov-run.h"
+
+#define PHONESEC_TYPE_PROV_PLUGIN (phonesec_prov_plugin_get_type ())
+G_DECLARE_FINAL_TYPE (PhonesecProvPlugin, phonesec_prov_plugin, PHONESEC, PROV_PLUGIN, GObject)
+
+struct _PhonesecProvPlugin
+{
+  GObject parent_instance;
+
+  PhonesecContext *context;
+  PhonesecProvDBusProvisioning *iface;
+  GCancellable *cancellable; /* the resync under way, NULL when idle */
+  guint timer;
+  gboolean failed; /* the last resync failed: the retry delay applies */
+  gboolean done_one;
+};
+
+static void phonesec_prov_plugin_iface_init (PhonesecPluginInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecProvPlugin, phonesec_prov_plugin, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PHONESEC_TYPE_PLUGIN,
+                                                      phonesec_prov_plugin_iface_init))
+
+static void start_resync (PhonesecProvPlugin *self);
+
+/* --- timers ---------------------------------------------------------------- */
+
+static gboolean
+on_timer (gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  self->timer = 0;
+  phonesec_prov_dbus_provisioning_set_next_resync (self->iface, 0);
+  if (self->cancellable == NULL)
+    start_resync (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Plans the next automatic resync in @seconds (0: none). */
+static void
+schedule (PhonesecProvPlugin *self, guint64 seconds, gboolean now_if_zero)
+{
+  g_clear_handle_id (&self->timer, g_source_remove);
+  if (seconds == 0 && !now_if_zero)
+    {
+      phonesec_prov_dbus_provisioning_set_next_resync (self->iface, 0);
+      return;
+    }
+  self->timer = seconds == 0
+                    ? g_idle_add (on_timer, self)
+                    : g_timeout_add_seconds ((guint) MIN (seconds, G_MAXUINT), on_timer, self);
+  phonesec_prov_dbus_provisioning_set_next_resync (
+      self->iface, (guint64) (g_get_real_time () / G_USEC_PER_SEC) + seconds);
+}
+
+/* After a resync, or when the timer parameters change. */
+static void
+schedule_next (PhonesecProvPlugin *self)
+{
+  const char *delay = self->failed ? "Resync_Error_Retry_Delay" : "Resync_Periodic";
+
+  if (!phonesec_context_get_bool (self->context, "Provision_Enable") || !self->done_one)
+    {
+      schedule (self, 0, FALSE);
+      return;
+    }
+  schedule (self, (guint64) MAX (0, phonesec_context_get_int (self->context, delay)), FALSE);
+}
+
+/* --- a resync -------------------------------------------------------------- */
+
+static void
+on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PhonesecProvPlugin) self = user_data;
+  g_autoptr (PhonesecProvOutcome) outcome = phonesec_prov_run_finish (result);
+  PhonesecProvDBusProvisioning *iface = self->iface;
+
+  g_clear_object (&self->cancellable);
+  if (iface == NULL)
+    return; /* deactivated meanwhile */
+  self->failed = outcome->error != NULL;
+  self->done_one = TRUE;
+  phonesec_prov_dbus_provisioning_set_last_resync (iface, g_get_real_time () / G_USEC_PER_SEC);
+  phonesec_prov_dbus_provisioning_set_last_result (iface, self->failed ? "failed" : "success");
+  phonesec_prov_dbus_provisioning_set_last_error (iface, self->failed ? outcome->error : "");
+  phonesec_prov_dbus_provisioning_set_last_server (iface,
+                                                   outcome->server != NULL ? outcome->server : "");
+  phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
+  phonesec_context_metric_add (self->context, self->failed ? "resyncs.failed" : "resyncs.done", 1);
+  if (self->failed)
+    g_message ("Resync failed: %s", outcome->error);
+  else
+    g_message ("Resync done");
+  schedule_next (self);
+}
+
+static void
+start_resync (PhonesecProvPlugin *self)
+{
+  g_clear_handle_id (&self->timer, g_source_remove);
+  phonesec_prov_dbus_provisioning_set_next_resync (self->iface, 0);
+  phonesec_prov_dbus_provisioning_set_state (self->iface, "resyncing");
+  self->cancellable = g_cancellable_new ();
+  phonesec_prov_run_async (self->context, self->cancellable, on_run_done, g_object_ref (self));
+}
+
+/* --- D-Bus ----------------------------------------------------------------- */
+
+static gboolean
+on_handle_resync (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *invocation,
+                  gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  if (!phonesec_context_get_bool (self->context, "Provision_Enable"))
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+        _ ("Provisioning is disabled (Provision_Enable is No)"));
+  else if (self->cancellable != NULL)
+    g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
+                                                   PHONESEC_ERROR_IN_PROGRESS,
+                                                   _ ("A resync is already under way"));
+  else
+    {
+      start_resync (self);
+      phonesec_prov_dbus_provisioning_complete_resync (iface, invocation);
+    }
+  return TRUE;
+}
+
+static gboolean
+on_handle_upgrade (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *invocation,
+                   gpointer user_data)
+{
+  g_dbus_method_invocation_return_error_literal (
+      invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+      _ ("Firmware upgrades (Upgrade_Rule) are not supported by this version"));
+  return TRUE;
+}
+
+/* --- PhonesecPlugin -------------------------------------------------------- */
+
+static void
+stop_feature (PhonesecProvPlugin *self)
+{
+  g_clear_handle_id (&self->timer, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->iface != NULL)
+    {
+      phonesec_context_unexport_interface (self->context, G_DBUS_INTERFACE_SKELETON (self->iface));
+      g_clear_object (&self->iface);
+    }
+  g_clear_object (&self->context);
+}
+
+static gboolean
+phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context, GError **error)
+{
+  PhonesecProvPlugin *self = PHONESEC_PROV_PLUGIN (plugin);
+
+  g_set_object (&self->context, context);
+  self->iface = phonesec_prov_dbus_provisioning_skeleton_new ();
+  phonesec_prov_dbus_provisioning_set_state (self->iface, "idle");
+  phonesec_prov_dbus_provisioning_set_last_result (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_error (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_server (self->iface, "");
+  g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);
+  g_signal_connect (self->iface, "handle-upgrade", G_CALLBACK (on_handle_upgrade), self);
+  phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
+  if (phonesec_context_get_bool (context, "Provision_Enable")
+      && phonesec_context_get_bool (context, "Resync_On_Reset"))
+    {
+      gint64 max = phonesec_context_get_int (context, "Resync_Random_Delay");
+
+      schedule (self, max > 0 ? (guint64) g_random_int_range (0, (gint32) max + 1) : 0, TRUE);
+    }
+  return TRUE;
+}
+
+static void
+phonesec_prov_plugin_deactivate (PhonesecPlugin *plugin)
+{
+  stop_feature (PHONESEC_PROV_PLUGIN (plugin));
+}
+
+/* The timers follow their parameters; a profile applied by our own resync
+ * lands here too and is seen once the resync is over. */
+static void
+phonesec_prov_plugin_config_changed (PhonesecPlugin *plugin, const char *const *names)
+{
+  PhonesecProvPlugin *self = PHONESEC_PROV_PLUGIN (plugin);
+
+  if (self->cancellable != NULL)
+    return;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], "Provision_Enable") || g_str_has_prefix (names[i], "Resync_"))
+      {
+        schedule_next (self);
+        return;
+      }
+}
+
+static void
+phonesec_prov_plugin_iface_init (PhonesecPluginInterface *iface)
+{
+  iface->activate = phonesec_prov_plugin_activate;
+  iface->deactivate = phonesec_prov_plugin_deactivate;
+  iface->config_changed = phonesec_prov_plugin_config_changed;
+}
+
+/* --- GObject --------------------------------------------------------------- */
+
+static void
+phonesec_prov_plugin_dispose (GObject *object)
+{
+  stop_feature (PHONESEC_PROV_PLUGIN (object));
+  G_OBJECT_CLASS (phonesec_prov_plugin_parent_class)->dispose (object);
+}
+
+static void
+phonesec_prov_plugin_class_init (PhonesecProvPluginClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = phonesec_prov_plugin_dispose;
+}
+
+static void
+phonesec_prov_plugin_init (PhonesecProvPlugin *self)
+{
+}
+
+PHONESEC_PLUGIN_DEFINE (phonesec_prov_plugin_get_type)

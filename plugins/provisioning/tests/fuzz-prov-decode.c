@@ -1,0 +1,44 @@
+/* fuzz-prov-decode.c: libFuzzer target for what a server sends as a
+ * profile: phonesec_prov_decode() with and without a key.
+ *
+ * Besides memory safety: a decoded profile is valid UTF-8 without NUL and
+ * at most PHONESEC_PROV_MAX_PROFILE bytes (plus a rewritten declaration);
+ * a failure is a GError with a message that never contains the key.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "phonesec-prov-decode.h"
+
+#define KEY "Fuzz-K3y-Secret"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static void
+check (GBytes *bytes, PhonesecSecret *key)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = phonesec_prov_decode (bytes, key, &error);
+
+  if (text == NULL)
+    {
+      g_assert (error != NULL && error->message[0] != '\0');
+      g_assert (strstr (error->message, KEY) == NULL);
+      return;
+    }
+  g_assert (g_utf8_validate (text, -1, NULL));
+  g_assert (strlen (text) <= PHONESEC_PROV_MAX_PROFILE + 64);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr (PhonesecSecret) key = phonesec_secret_new (KEY, -1);
+
+  check (bytes, NULL);
+  check (bytes, key);
+  return 0;
+}
