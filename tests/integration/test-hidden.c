@@ -3,7 +3,8 @@
  * phonesecd runs with every plugin on a bus with the production policy.
  * Each hidden parameter that can hold text gets a marker value; plugins
  * are made to use them (LDAP connects to the marker server, problem
- * reports and metrics upload to the marker URLs and fail). Meanwhile a
+ * reports and metrics upload to the marker URLs and fail, a resync fetches
+ * the marker rules and fails). Meanwhile a
  * probe running as uid 65534 records every signal phonesecd sends it, and
  * then reads every property, GetManagedObjects reply and method answer it
  * can get. Not one marker may appear in what it saw. The same probe run as
@@ -129,6 +130,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_DOT1X_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_PROV_PLUGIN_DIR");
   phonesec_test_bus_start_daemon (f->bus);
 }
 
@@ -354,6 +356,9 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   /* 802.1X with the hidden identity: no system bus here, it fails and
    * says so. */
   call_admin (f, PLUGINS "dot1x", PHONESEC_DBUS_INTERFACE_PREFIX "Dot1x", "Reauthenticate", NULL);
+  /* A resync of the marker rules: LastError and LastServer name them. */
+  call_admin (f, PLUGINS "provisioning", PHONESEC_DBUS_INTERFACE_PREFIX "Provisioning", "Resync",
+              NULL);
   /* A change the user may see: its signal proves the user probe listens. */
   g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
                     G_MAXUINT64);

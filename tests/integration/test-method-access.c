@@ -84,6 +84,8 @@ static const Row table[] = {
     "(@u 1, 'INVITE', 'sip:x', 'Digest x', @a{sv} {})", GROUP },
   { PLUGINS "sip_security", "SipSecurity", "GetLinePolicy", "(@u 1,)", GROUP },
   { PLUGINS "sip_security", "SipSecurity", "CheckServerCertificate", "(@u 1, 'h', [b'x'])", GROUP },
+  { PLUGINS "provisioning", "Provisioning", "Resync", "()", ADMIN },
+  { PLUGINS "provisioning", "Provisioning", "Upgrade", "()", ADMIN },
 };
 
 typedef struct
@@ -105,6 +107,7 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_EXAMPLE_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_FIREWALL_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
+  phonesec_test_bus_add_plugin (f->bus, "PHONESEC_PROV_PLUGIN_DIR");
   /* Before the daemon starts: it resolves group names then. */
   f->sip_gid = g_strdup_printf ("%u", phonesec_test_ensure_group (SIP_GROUP));
   g_ptr_array_add (f->bus->extra_args, g_strdup ("--admin-group=" ADMIN_GROUP));
