@@ -216,7 +216,8 @@ set_upload_status (PhonesecPrtPlugin *self, Report *r, const char *status, const
     phonesec_prt_dbus_problem_report_set_last_error (self->iface, error);
 }
 
-/* The rule after macro expansion, checked: http(s) with a host. */
+/* The rule after macro expansion, checked: http(s) with a host, inside
+ * Restricted_Access_Domains. */
 static char *
 dup_upload_url (PhonesecPrtPlugin *self, const Report *r, gboolean put, GError **error)
 {
@@ -243,6 +244,12 @@ dup_upload_url (PhonesecPrtPlugin *self, const Report *r, gboolean put, GError *
                               "expansion: the report is kept on the phone"));
       return NULL;
     }
+  {
+    g_auto (GStrv) domains = phonesec_context_dup_strv (self->context, "Restricted_Access_Domains");
+
+    if (!phonesec_domains_check_url (url, (const char *const *) domains, "PRT_Upload_Rule", error))
+      return NULL;
+  }
   if (put && g_str_has_suffix (g_uri_get_path (uri), "/"))
     {
       g_autofree char *escaped = g_uri_escape_string (r->name, NULL, FALSE);

@@ -97,6 +97,13 @@ queue_batch (PhonesecWebexMetricsPlugin *self, GError **error)
                            _ ("No metrics collector is set (Metrics_Collector_URL is empty)"));
       return FALSE;
     }
+  {
+    g_auto (GStrv) domains = phonesec_context_dup_strv (self->context, "Restricted_Access_Domains");
+
+    if (!phonesec_domains_check_url (url, (const char *const *) domains, "Metrics_Collector_URL",
+                                     error))
+      return FALSE;
+  }
   seq = self->next_seq++;
   if (!save_seq (self, error))
     return FALSE;

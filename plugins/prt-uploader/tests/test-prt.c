@@ -1341,6 +1341,30 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_accepted_named (f, "/deny/", name), ==, 1);
 }
 
+/* Restricted_Access_Domains: no report leaves for a server outside it. */
+static void
+test_restricted_domains (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = phonesec_upload_server_url (f->server, "/outside/");
+  g_autofree char *id = NULL;
+  g_autofree char *property = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  apply (f, "PRT_Upload_Rule", rule);
+  apply (f, "Restricted_Access_Domains", "prt.example.com");
+  id = prt_generate (f, "user");
+  property = prt_get_string (f, "LastError");
+  g_test_message ("LastError: %s", property);
+  g_assert_nonnull (strstr (property, "PRT_Upload_Rule: the server '127.0.0.1' is outside "
+                                      "Restricted_Access_Domains (prt.example.com)"));
+  reply = prt_call (f, "Upload", g_variant_new ("(s)", id), NULL, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (strstr (error->message, "Restricted_Access_Domains"));
+  phonesec_upload_server_run_for (f->server, 1000);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 0);
+}
+
 /* --- tests: the periodic trigger ---------------------------------------------- */
 
 static void
@@ -1491,6 +1515,7 @@ main (int argc, char **argv)
   ADD ("/prt/retry-500-restart", test_retry_500_restart, setup);
   ADD ("/prt/retry-down-kill", test_retry_down_kill, setup);
   ADD ("/prt/refused", test_refused, setup);
+  ADD ("/prt/restricted-domains", test_restricted_domains, setup);
   ADD ("/prt/timer", test_timer, setup_no_daemon);
   ADD ("/prt/bad-values", test_bad_values, setup);
 

@@ -693,6 +693,28 @@ test_refused (Fixture *f, gconstpointer data)
   g_assert_cmpuint (metrics_get_u64 (f, "Dropped"), ==, dropped_before + 1);
 }
 
+/* Restricted_Access_Domains: no batch for a collector outside it. */
+static void
+test_restricted_domains (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) last_error = NULL;
+
+  phonesec_test_apply_strings (f->bus, &error, "Metrics_Collector_URL", f->collector,
+                               "Restricted_Access_Domains", "metrics.example.com",
+                               "Webex_Metrics_Enable", "Yes", NULL);
+  g_assert_no_error (error);
+  reply = metrics_call (f, "Flush", NULL, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (strstr (error->message, "Metrics_Collector_URL: the server '127.0.0.1' is "
+                                            "outside Restricted_Access_Domains"));
+  last_error = metrics_get (f, "LastError");
+  g_assert_nonnull (strstr (g_variant_get_string (last_error, NULL), "Restricted_Access_Domains"));
+  phonesec_upload_server_run_for (f->server, 1000);
+  g_assert_cmpuint (phonesec_upload_server_count (f->server, NULL, FALSE), ==, 0);
+}
+
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
 
 int
@@ -707,6 +729,7 @@ main (int argc, char **argv)
   ADD ("/metrics/retry-restart", test_retry_restart);
   ADD ("/metrics/disable-discards", test_disable_discards);
   ADD ("/metrics/refused", test_refused);
+  ADD ("/metrics/restricted-domains", test_restricted_domains);
   ADD ("/metrics/bad-values", test_bad_values);
   ADD ("/metrics/snapshot", test_snapshot);
 
