@@ -139,6 +139,15 @@ web_server_free (WebServer *web)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WebServer, web_server_free)
 
+/* Writes @len bytes of @data into @dir/@name. */
+static void
+write_file (const char *dir, const char *name, const void *data, gssize len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+}
+
 static void
 web_put (WebServer *web, const char *path, GBytes *body)
 {
@@ -223,13 +232,14 @@ run_or_die (const char *const *argv)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &out, &status,
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
                 &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("%s failed: %s", argv[0], out);
+    g_error ("%s failed: %s%s", argv[0], out, err);
 }
 
 /* The phone's client certificate: the guide's OU=<product>, L=<serial>,
@@ -605,16 +615,14 @@ test_tftp_encrypted_gzip (Fixture *f, gconstpointer data)
       = run_filter ("gzip -c | openssl enc -e -aes-256-cbc -pass 'pass:" KEY "'", plain_a);
   g_autoptr (GBytes) gz = run_filter ("gzip -c", plain_b);
   g_autofree char *port = NULL, *rule_a = NULL, *rule_b = NULL, *result = NULL, *name = NULL;
-  g_autofree char *server = NULL;
+  g_autofree char *server = NULL, *expected = NULL;
   g_autoptr (GSubprocess) tftpd = NULL;
   g_autoptr (GError) error = NULL;
   guint16 p = phonesec_test_pick_free_port ();
 
   g_mkdir (root, 0755);
-  g_assert_true (g_file_set_contents (g_build_filename (root, "a.cfg", NULL),
-                                      g_bytes_get_data (enc, NULL), g_bytes_get_size (enc), NULL));
-  g_assert_true (g_file_set_contents (g_build_filename (root, "b.xml.gz", NULL),
-                                      g_bytes_get_data (gz, NULL), g_bytes_get_size (gz), NULL));
+  write_file (root, "a.cfg", g_bytes_get_data (enc, NULL), g_bytes_get_size (enc));
+  write_file (root, "b.xml.gz", g_bytes_get_data (gz, NULL), g_bytes_get_size (gz));
   port = g_strdup_printf ("127.0.0.1:%u", p);
   tftpd = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "in.tftpd", "-L", "-s", "-a", port,
                             root, NULL);
@@ -627,7 +635,8 @@ test_tftp_encrypted_gzip (Fixture *f, gconstpointer data)
   name = phonesec_test_dup_string (f->bus, "LDAP_Corp_Dir_Name");
   g_assert_cmpstr (name, ==, "Rule B");
   server = prov_string (f, "LastServer");
-  g_assert_cmpstr (server, ==, g_strdup_printf ("tftp://127.0.0.1:%u", p));
+  expected = g_strdup_printf ("tftp://127.0.0.1:%u", p);
+  g_assert_cmpstr (server, ==, expected);
   assert_log_contains (f, "Profile_Rule applied");
   assert_nowhere (f, KEY);
   /* Without Profile_Rule_B, rule A's own profile. */
@@ -656,6 +665,7 @@ test_bad_profiles (Fixture *f, gconstpointer data)
   g_autoptr (GBytes) good = text_bytes (PROFILE ("Untouched"));
   g_autoptr (GBytes) gz = run_filter ("gzip -c", good);
   g_autoptr (GBytes) enc = run_filter ("openssl enc -e -aes-256-cbc -pass pass:right", good);
+  g_autoptr (GBytes) truncated = NULL;
   g_autoptr (GBytes) broken = text_bytes ("<flat-profile><LDAP_Corp_Dir_Name>x</flat-profile>");
   g_autoptr (GBytes) other = text_bytes ("<?xml version=\"1.0\" encoding=\"UTF-16\"?><x/>");
   g_autofree char *huge_text = g_strnfill (5 * 1024 * 1024, ' ');
@@ -663,7 +673,8 @@ test_bad_profiles (Fixture *f, gconstpointer data)
   guint64 generation;
 
   f->web = web_server_new (NULL);
-  web_put (f->web, "/truncated.xml.gz", g_bytes_new_from_bytes (gz, 0, g_bytes_get_size (gz) / 2));
+  truncated = g_bytes_new_from_bytes (gz, 0, g_bytes_get_size (gz) / 2);
+  web_put (f->web, "/truncated.xml.gz", truncated);
   web_put (f->web, "/wrong-key.cfg", enc);
   web_put (f->web, "/broken.xml", broken);
   web_put (f->web, "/huge.xml", huge);
@@ -741,7 +752,9 @@ test_syslog (Fixture *f, gconstpointer data)
   g_test_message ("%s\n%s", m3, m4);
   g_assert_nonnull (strstr (m3, "Requesting resync"));
   g_assert_nonnull (strstr (m4, "-- Resync failed: "));
-  g_assert_nonnull (strstr (m4, g_strdup_printf ("127.0.0.1:%u", closed)));
+  g_free (expected);
+  expected = g_strdup_printf ("127.0.0.1:%u", closed);
+  g_assert_nonnull (strstr (m4, expected));
 }
 
 /* Restricted_Access_Domains refuses a server outside the list. */
@@ -895,8 +908,7 @@ test_redundant_servers (Fixture *f, gconstpointer data)
   /* tftp: the same (silent addresses time out), then none answering. */
   root = g_build_filename (f->bus->tmpdir, "tftp", NULL);
   g_mkdir (root, 0755);
-  g_assert_true (g_file_set_contents (g_build_filename (root, "p.xml", NULL),
-                                      PROFILE ("Third tftp address"), -1, NULL));
+  write_file (root, "p.xml", PROFILE ("Third tftp address"), -1);
   tftp_port = phonesec_test_pick_free_port ();
   listen = g_strdup_printf ("127.0.0.1:%u", tftp_port);
   tftpd = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "in.tftpd", "-L", "-s", "-a", listen,
@@ -909,7 +921,9 @@ test_redundant_servers (Fixture *f, gconstpointer data)
   g_assert_cmpstr (result, ==, "success");
   g_free (server);
   server = prov_string (f, "LastServer");
-  g_assert_cmpstr (server, ==, g_strdup_printf ("tftp://127.0.0.1:%u", tftp_port));
+  g_free (expected);
+  expected = g_strdup_printf ("tftp://127.0.0.1:%u", tftp_port);
+  g_assert_cmpstr (server, ==, expected);
   g_free (next_syslog (f));
   g_free (next_syslog (f));
   g_subprocess_force_exit (tftpd);
