@@ -129,8 +129,8 @@ typedef enum
 
 /* GVariant types of the structured payloads. */
 #define PHONESEC_NETD_TYPE_CONFIG "a{sv}"
-#define PHONESEC_NETD_TYPE_REQUEST "(ssa(ss)xuu)" /* method, url, headers, length, flags, timeout  \
-                                                   */
+/* method, url, headers, length, flags, timeout */
+#define PHONESEC_NETD_TYPE_REQUEST "(ssa(ss)xuu)"
 #define PHONESEC_NETD_TYPE_CREDIT "(u)"
 #define PHONESEC_NETD_TYPE_BODY_FILE "(tt)"
 #define PHONESEC_NETD_TYPE_PROXY_ANSWER "(as)"

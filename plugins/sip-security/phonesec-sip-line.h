@@ -73,5 +73,4 @@ char *phonesec_sip_split_host_port (const char *value, guint *port_out);
  * "phone" without a proxy. */
 char *phonesec_sip_line_realm (const PhonesecSipLine *line);
 
-
 G_END_DECLS
