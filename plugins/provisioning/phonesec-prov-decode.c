@@ -170,9 +170,11 @@ phonesec_prov_gunzip (GBytes *data, gsize max_size, GError **error)
       pos += read;
       if (out->len + written > max_size)
         {
+          /* The number as a string: no 64-bit format macro inside _(). */
+          g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, max_size);
+
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                       _ ("the gzip profile inflates to more than %" G_GSIZE_FORMAT " bytes"),
-                       max_size);
+                       _ ("the gzip profile inflates to more than %s bytes"), limit);
           return NULL;
         }
       g_byte_array_append (out, buf, written);

@@ -89,9 +89,13 @@ on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   note_server (f, response);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                             _ ("the profile from %s is larger than %" G_GSIZE_FORMAT " bytes"),
-                             f->server, f->max_size);
+    {
+      /* The number as a string: no 64-bit format macro inside _(). */
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, f->max_size);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               _ ("the profile from %s is larger than %s bytes"), f->server, limit);
+    }
   else if (response == NULL || (body == NULL && error != NULL))
     {
       g_prefix_error (&error, _ ("%s://%s:%d: "), g_uri_get_scheme (f->uri),
