@@ -317,6 +317,10 @@ parse_options (Cursor *c, PhonesecRuleEntry *e, GError **error)
       word = next_word (&peek, "|[");
       if (word == NULL || !g_str_has_prefix (word, "--"))
         return TRUE;
+      /* "--pwd[x" would read "[x" as the password where the credential
+       * masker sees one word: a bare option ends at a blank. */
+      if (peek.p < peek.end && (*peek.p == '[' || *peek.p == '|'))
+        return invalid (error, _ ("a rule option is followed by a space or the end of the rule"));
       *c = peek;
       if (!parse_option (c, word, FALSE, e, error))
         return FALSE;

@@ -231,6 +231,11 @@ to_utf8 (GBytes *bytes, GError **error)
                    q);
       return NULL;
     }
+  if (len == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _ ("the profile is empty"));
+      return NULL;
+    }
   if (memchr (text, '\0', len) != NULL || !g_utf8_validate_len (text, len, NULL))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

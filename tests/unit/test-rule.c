@@ -149,6 +149,8 @@ test_bad_input (void)
     { "h/a.cfg", "path starting with '/'" },
     { "https://h/a\r\n", "control characters" },
     { "\"unterminated", "has no URL" },
+    /* The masker sees "--pwd[x" as one word: not a password here either. */
+    { "--uid u --pwd[secret https://h/a", "followed by a space" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

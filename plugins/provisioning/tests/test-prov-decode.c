@@ -111,6 +111,7 @@ test_bad_input (void)
   g_autoptr (GBytes) bad_utf8 = text_bytes ("<flat-profile>\xff\xfe</flat-profile>");
   g_autoptr (GBytes) utf16 = text_bytes ("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>");
 
+  assert_refused (empty, NULL, "is empty");
   assert_refused (truncated, NULL, "damaged");
   assert_refused (bomb, NULL, "inflates to more than");
   assert_refused (salted, key, "not in the encrypted format");
