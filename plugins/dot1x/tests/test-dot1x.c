@@ -873,10 +873,13 @@ test_failure_retries_with_backoff (Fixture *f, gconstpointer data)
   gap1 = gap_s (f, first);
   gap2 = gap_s (f, first + 2);
   g_test_message ("failed → authenticating: %.2f s, then %.2f s", gap1, gap2);
-  g_assert_cmpfloat (gap1, >=, 1.8);
+  /* Measured from the signals' arrival, which a loaded machine (ASan)
+   * delays unevenly: bounds around 2 s and 4 s, and growth. */
+  g_assert_cmpfloat (gap1, >=, 1.5);
   g_assert_cmpfloat (gap1, <, 3.5);
-  g_assert_cmpfloat (gap2, >=, 3.8);
+  g_assert_cmpfloat (gap2, >=, 3.3);
   g_assert_cmpfloat (gap2, <, 6.5);
+  g_assert_cmpfloat (gap2, >, gap1 * 1.4);
   assert_last_error (f, "refused the phone's certificate");
   /* Three EAP exchanges reached the switch, each refused. */
   g_assert_cmpuint (phonesec_hostapd_count (f->hostapd, f->log_from, "EAP-Failure"), >=, 3);
