@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <string.h>
 
@@ -25,7 +26,12 @@ check (GBytes *bytes, PhonesecSecret *key)
   if (text == NULL)
     {
       g_assert (error != NULL && error->message[0] != '\0');
-      g_assert (strstr (error->message, KEY) == NULL);
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+
+      /* The key never shows, unless the profile itself quotes its text. */
+      g_assert (strstr (error->message, KEY) == NULL
+                || (data != NULL && memmem (data, len, KEY, strlen (KEY)) != NULL));
       return;
     }
   g_assert (g_utf8_validate (text, -1, NULL));
