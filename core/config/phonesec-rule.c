@@ -311,6 +311,10 @@ parse_options (Cursor *c, PhonesecRuleEntry *e, GError **error)
               g_clear_pointer (&word, g_free);
             }
           c->p = close + 1;
+          /* "]--key k" is one word to the credential masker, which would
+           * not see the option: a bare option after a group needs a blank. */
+          if (c->end - c->p >= 2 && c->p[0] == '-' && c->p[1] == '-')
+            return invalid (error, _ ("a rule option after ']' is separated from it by a space"));
           continue;
         }
       peek = *c;

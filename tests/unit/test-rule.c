@@ -151,6 +151,9 @@ test_bad_input (void)
     { "\"unterminated", "has no URL" },
     /* The masker sees "--pwd[x" as one word: not a password here either. */
     { "--uid u --pwd[secret https://h/a", "followed by a space" },
+    /* Nor "[][]--key k2": the masker's word starts with '['. */
+    { "[][]--key hunter2 h://", "after ']' is separated" },
+    { "[--srv]--uid u --pwd hunter2 https://h/a", "after ']' is separated" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
