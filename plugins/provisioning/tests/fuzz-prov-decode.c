@@ -17,6 +17,24 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* Whether @message holds the key's text. A quoted profile byte is
+ * escaped as "\xFF", whose last digit may start "Fuzz-...": that F is
+ * the escape's, not the key's (as "\xFFuzz-K3y-Secret" in a quoted
+ * encoding name). */
+static gboolean
+key_shows (const char *message)
+{
+  for (const char *p = strstr (message, KEY); p != NULL; p = strstr (p + 1, KEY))
+    {
+      gsize at = p - message;
+
+      if (!(at >= 3 && message[at - 3] == '\\' && message[at - 2] == 'x')
+          && !(at >= 5 && message[at - 5] == '\\' && message[at - 4] == 'u'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 check (GBytes *bytes, PhonesecSecret *key)
 {
@@ -30,7 +48,7 @@ check (GBytes *bytes, PhonesecSecret *key)
       const char *data = g_bytes_get_data (bytes, &len);
 
       /* The key never shows, unless the profile itself quotes its text. */
-      g_assert (strstr (error->message, KEY) == NULL
+      g_assert (!key_shows (error->message)
                 || (data != NULL && memmem (data, len, KEY, strlen (KEY)) != NULL));
       return;
     }
