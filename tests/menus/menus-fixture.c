@@ -53,6 +53,15 @@ name_owned (gpointer data)
   return owned;
 }
 
+static G_NORETURN void
+fail_with_log (PhonesecTestMenus *self, const char *what)
+{
+  g_autofree char *log = NULL;
+
+  g_file_get_contents (self->log_path, &log, NULL, NULL);
+  g_error ("%s in %d ms; phonesec-menus log:\n%s", what, LOAD_TIMEOUT_MS, log);
+}
+
 PhonesecTestMenus *
 phonesec_test_menus_start (PhonesecTestBus *bus, const char *lang)
 {
@@ -81,11 +90,14 @@ phonesec_test_menus_start (PhonesecTestBus *bus, const char *lang)
   self->actions = G_ACTION_GROUP (g_dbus_action_group_get (
       bus->connection, PHONESEC_MENUS_DBUS_NAME, PHONESEC_MENUS_DBUS_PATH));
   g_strfreev (g_action_group_list_actions (self->actions));
-  phonesec_test_menus_load (self->home);
+  if (!phonesec_test_wait_until (has_items, self->home, LOAD_TIMEOUT_MS))
+    fail_with_log (self, "home did not load");
   applications = g_menu_model_get_item_link (self->home, 0, G_MENU_LINK_SUBMENU);
   g_assert_nonnull (applications);
-  g_assert_true (phonesec_test_wait_until (network_ready, applications, LOAD_TIMEOUT_MS));
-  g_assert_true (phonesec_test_wait_until (actions_ready, self->actions, LOAD_TIMEOUT_MS));
+  if (!phonesec_test_wait_until (network_ready, applications, LOAD_TIMEOUT_MS))
+    fail_with_log (self, "Applications did not load");
+  if (!phonesec_test_wait_until (actions_ready, self->actions, LOAD_TIMEOUT_MS))
+    fail_with_log (self, "the actions did not load");
   return self;
 }
 
@@ -161,36 +173,72 @@ is_screen (GMenuModel *model, int index)
          && strcmp (kind, "submenu") == 0;
 }
 
-GMenuModel *
-phonesec_test_menus_find_screen_of (GMenuModel *model, const char *parameter, char **out_label)
+/* Depth-first from @model; FALSE when a screen on the way stays empty
+ * (see dump_model), else TRUE with *found set or NULL. */
+static gboolean
+find_screen_once (GMenuModel *model, const char *parameter, char **out_label, GMenuModel **found)
 {
-  phonesec_test_menus_load (model);
+  if (!phonesec_test_wait_until (has_items, model, 2000))
+    return FALSE;
   for (int i = 0; i < g_menu_model_get_n_items (model); i++)
     {
       g_autoptr (GMenuModel) screen = NULL;
-      GMenuModel *found;
 
       if (!is_screen (model, i))
         continue;
       screen = g_menu_model_get_item_link (model, i, G_MENU_LINK_SUBMENU);
-      phonesec_test_menus_load (screen);
+      if (screen == NULL || !phonesec_test_wait_until (has_items, screen, 2000))
+        return FALSE;
       if (phonesec_test_menus_find_parameter (screen, parameter) >= 0)
         {
           if (out_label != NULL)
             g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", out_label);
-          return g_steal_pointer (&screen);
+          *found = g_steal_pointer (&screen);
+          return TRUE;
         }
-      found = phonesec_test_menus_find_screen_of (screen, parameter, out_label);
-      if (found != NULL)
-        return found;
+      if (!find_screen_once (screen, parameter, out_label, found))
+        return FALSE;
+      if (*found != NULL)
+        return TRUE;
     }
-  return NULL;
+  return TRUE;
 }
 
-static void
+typedef struct
+{
+  GMenuModel *model;
+  const char *parameter;
+  char **out_label;
+  GMenuModel *found;
+} FindWait;
+
+static gboolean
+find_completes (gpointer data)
+{
+  FindWait *w = data;
+
+  g_clear_object (&w->found);
+  return find_screen_once (w->model, w->parameter, w->out_label, &w->found);
+}
+
+GMenuModel *
+phonesec_test_menus_find_screen_of (GMenuModel *model, const char *parameter, char **out_label)
+{
+  FindWait w = { model, parameter, out_label, NULL };
+
+  g_assert_true (phonesec_test_wait_until (find_completes, &w, LOAD_TIMEOUT_MS));
+  return w.found;
+}
+
+/* One walk from @model down; FALSE when a screen on the way stays empty
+ * for 2 s: a link taken while phonesec-menus redraws may point to a
+ * group it has just withdrawn, which never loads (GDBusMenuModel does not
+ * ask again), so the caller walks again from home. */
+static gboolean
 dump_model (GString *out, GMenuModel *model, guint depth)
 {
-  phonesec_test_menus_load (model);
+  if (!phonesec_test_wait_until (has_items, model, 2000))
+    return FALSE;
   for (int i = 0; i < g_menu_model_get_n_items (model); i++)
     {
       g_autoptr (GMenuAttributeIter) attributes = g_menu_model_iterate_item_attributes (model, i);
@@ -207,27 +255,50 @@ dump_model (GString *out, GMenuModel *model, guint depth)
         }
       while (g_menu_link_iter_get_next (links, &name, &linked))
         {
+          g_autoptr (GMenuModel) owned = linked;
+
           g_string_append_printf (out, "%*s[%s]\n", depth * 2, "", name);
-          dump_model (out, linked, depth + 1);
-          g_object_unref (linked);
+          if (!dump_model (out, linked, depth + 1))
+            return FALSE;
         }
     }
+  return TRUE;
+}
+
+typedef struct
+{
+  PhonesecTestMenus *menus;
+  GString *out;
+} DumpWait;
+
+static gboolean
+dump_completes (gpointer data)
+{
+  DumpWait *w = data;
+
+  g_string_truncate (w->out, 0);
+  return dump_model (w->out, w->menus->home, 0);
 }
 
 char *
 phonesec_test_menus_dump (PhonesecTestMenus *self)
 {
-  GString *out = g_string_new (NULL);
-  g_auto (GStrv) names = g_action_group_list_actions (self->actions);
+  DumpWait w = { self, g_string_new (NULL) };
+  g_auto (GStrv) names = NULL;
 
-  dump_model (out, self->home, 0);
+  if (!phonesec_test_wait_until (dump_completes, &w, LOAD_TIMEOUT_MS))
+    {
+      g_printerr ("walked:\n%s\n", w.out->str);
+      fail_with_log (self, "a screen did not load");
+    }
+  names = g_action_group_list_actions (self->actions);
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autoptr (GVariant) state = g_action_group_get_action_state (self->actions, names[i]);
       g_autofree char *text = state != NULL ? g_variant_print (state, FALSE) : g_strdup ("-");
-      g_string_append_printf (out, "action %s = %s\n", names[i], text);
+      g_string_append_printf (w.out, "action %s = %s\n", names[i], text);
     }
-  return g_string_free (out, FALSE);
+  return g_string_free (w.out, FALSE);
 }
 
 typedef struct
