@@ -19,6 +19,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "phonesec/phonesec-bus.h"
 #include "phonesec/phonesec-dbus-names.h"
 #include "phonesec/phonesec-error.h"
 #include "phonesec/phonesec-log.h"
@@ -805,20 +806,6 @@ on_handle_get_objects (PhonesecDBusManager *manager, GDBusMethodInvocation *invo
 
 /* --- bus ----------------------------------------------------------------- */
 
-static GDBusConnection *
-connect_bus (const char *bus, GError **error)
-{
-  if (g_strcmp0 (bus, "system") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0 (bus, "session") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync (
-      bus,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, error);
-}
-
 static void
 plugins_activated (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -986,7 +973,7 @@ phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart)
 
   self->loop = g_main_loop_new (NULL, FALSE);
 
-  self->core.connection = connect_bus (self->options.bus, &error);
+  self->core.connection = phonesec_bus_connect (self->options.bus, &error);
   if (self->core.connection == NULL)
     {
       g_printerr (_ ("phonesecd: cannot connect to the %s bus: %s\n"), self->options.bus,

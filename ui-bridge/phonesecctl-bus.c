@@ -7,6 +7,8 @@
 
 #include <glib/gi18n.h>
 
+#include <phonesec/phonesec-bus.h>
+
 #include "phonesecctl.h"
 
 /* One table from D-Bus error name to exit status; anything not listed
@@ -42,16 +44,7 @@ phonesecctl_ensure_connection (PhonesecctlContext *ctx, GError **error)
     return TRUE;
 
   phonesecctl_verbose (ctx, _ ("connecting to bus %s"), bus);
-  if (g_strcmp0 (bus, "system") == 0)
-    ctx->connection = g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, &local_error);
-  else if (g_strcmp0 (bus, "session") == 0)
-    ctx->connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &local_error);
-  else
-    ctx->connection = g_dbus_connection_new_for_address_sync (
-        bus,
-        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-            | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-        NULL, NULL, &local_error);
+  ctx->connection = phonesec_bus_connect (bus, &local_error);
 
   if (ctx->connection == NULL)
     {

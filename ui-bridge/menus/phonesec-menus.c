@@ -14,6 +14,8 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include <phonesec/phonesec-bus.h>
+
 #include "phonesec-menus-actions.h"
 #include "phonesec-menus-api.h"
 #include "phonesec-menus-screens.h"
@@ -88,20 +90,6 @@ on_quit_signal (gpointer user_data)
 
   g_main_loop_quit (menus->loop);
   return G_SOURCE_CONTINUE;
-}
-
-static GDBusConnection *
-connect_bus (const char *bus, GError **error)
-{
-  if (bus == NULL || g_strcmp0 (bus, "system") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0 (bus, "session") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync (
-      bus,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, error);
 }
 
 /* Exports first, then owns the name: a client that sees the name finds the
@@ -184,7 +172,7 @@ main (int argc, char **argv)
 
   phonesec_ui_locale_init ();
   parse_options (&argc, &argv, &bus);
-  menus.connection = connect_bus (bus, &error);
+  menus.connection = phonesec_bus_connect (bus, &error);
   if (menus.connection == NULL)
     {
       g_printerr (_ ("phonesec-menus: cannot connect to the bus: %s\n"), error->message);

@@ -15,6 +15,8 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include <phonesec/phonesec-bus.h>
+
 #include "phonesec-phone.h"
 #include "phonesec-ui-locale.h"
 
@@ -160,22 +162,6 @@ on_quit_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static GDBusConnection *
-connect_bus (const char *bus, GError **error)
-{
-  if (bus == NULL)
-    bus = g_getenv ("PHONESEC_BUS");
-  if (bus == NULL || g_strcmp0 (bus, "system") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-  if (g_strcmp0 (bus, "session") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync (
-      bus,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, error);
-}
-
 static char *
 parse_options (int *argc, char ***argv)
 {
@@ -218,7 +204,7 @@ main (int argc, char **argv)
 
   phonesec_ui_locale_init ();
   bus = parse_options (&argc, &argv);
-  phone.connection = connect_bus (bus, &error);
+  phone.connection = phonesec_bus_connect (bus != NULL ? bus : g_getenv ("PHONESEC_BUS"), &error);
   if (phone.connection == NULL)
     {
       g_printerr (_ ("phonesec-phone: cannot connect to the bus: %s\n"), error->message);

@@ -12,6 +12,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <phonesec/phonesec-bus.h>
+
 #include "phonesec-web.h"
 
 #include <locale.h>
@@ -55,20 +57,6 @@ locale_dir (void)
 {
   const char *dir = g_getenv ("PHONESEC_LOCALEDIR");
   return dir != NULL ? dir : LOCALEDIR;
-}
-
-static GDBusConnection *
-connect_bus (GError **error)
-{
-  if (opt_bus == NULL || strcmp (opt_bus, "system") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SYSTEM, NULL, error);
-  if (strcmp (opt_bus, "session") == 0)
-    return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
-  return g_dbus_connection_new_for_address_sync (
-      opt_bus,
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, error);
 }
 
 /* A read-only call made at start, before the main loop runs (nothing to
@@ -341,7 +329,7 @@ open_bus (PhonesecWeb *web)
 {
   g_autoptr (GError) error = NULL;
 
-  web->bus = connect_bus (&error);
+  web->bus = phonesec_bus_connect (opt_bus, &error);
   if (web->bus == NULL)
     {
       g_printerr ("phonesec-web: cannot connect to the bus: %s\n", error->message);
