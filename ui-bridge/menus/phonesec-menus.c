@@ -8,7 +8,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <glib-unix.h>
@@ -21,6 +20,7 @@
 #include "phonesec-menus-screens.h"
 #include "phonesec-menus-source.h"
 #include "phonesec-ui-locale.h"
+#include "phonesec-ui-options.h"
 
 typedef struct
 {
@@ -131,36 +131,20 @@ unexport (Menus *menus)
   g_clear_pointer (&menus->source, phonesec_menus_source_free);
 }
 
-static gboolean
-parse_options (int *argc, char ***argv, char **bus)
+static char *
+parse_options (int *argc, char ***argv)
 {
-  gboolean version = FALSE, verbose = FALSE;
-  GOptionEntry entries[] = {
-    { "bus", 0, 0, G_OPTION_ARG_STRING, bus,
-      N_ ("Bus to use: system (default), session, or a D-Bus address"), N_ ("BUS") },
+  static gboolean verbose = FALSE;
+  static const GOptionEntry entries[] = {
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_ ("Log debug messages"), NULL },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version and exit"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context
-      = g_option_context_new (_ ("— the phone's security menus on D-Bus"));
-  g_autoptr (GError) error = NULL;
+  char *bus = phonesec_ui_options_parse (
+      "phonesec-menus", _ ("— the phone's security menus on D-Bus"), entries, argc, argv);
 
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("phonesec-menus: %s\n", error->message);
-      exit (2);
-    }
-  if (version)
-    {
-      printf ("phonesec-menus %s\n", PACKAGE_VERSION);
-      exit (0);
-    }
   if (verbose)
     g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  return TRUE;
+  return bus;
 }
 
 int
@@ -171,7 +155,7 @@ main (int argc, char **argv)
   Menus menus = { 0 };
 
   phonesec_ui_locale_init ();
-  parse_options (&argc, &argv, &bus);
+  bus = parse_options (&argc, &argv);
   menus.connection = phonesec_bus_connect (bus, &error);
   if (menus.connection == NULL)
     {

@@ -19,6 +19,7 @@
 
 #include "phonesec-phone.h"
 #include "phonesec-ui-locale.h"
+#include "phonesec-ui-options.h"
 
 static struct termios saved_termios;
 static gboolean termios_saved;
@@ -162,38 +163,6 @@ on_quit_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static char *
-parse_options (int *argc, char ***argv)
-{
-  char *bus = NULL;
-  gboolean version = FALSE;
-  GOptionEntry entries[] = {
-    { "bus", 0, 0, G_OPTION_ARG_STRING, &bus,
-      N_ ("Bus to use: system, session, or a D-Bus address (default: $PHONESEC_BUS, else "
-          "system)"),
-      N_ ("BUS") },
-    { "version", 0, 0, G_OPTION_ARG_NONE, &version, N_ ("Print the version and exit"), NULL },
-    { NULL },
-  };
-  g_autoptr (GOptionContext) context
-      = g_option_context_new (_ ("— the phone's screen menus in a terminal"));
-  g_autoptr (GError) error = NULL;
-
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      g_printerr ("phonesec-phone: %s\n", error->message);
-      exit (2);
-    }
-  if (version)
-    {
-      printf ("phonesec-phone %s\n", PACKAGE_VERSION);
-      exit (0);
-    }
-  return bus;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -203,8 +172,9 @@ main (int argc, char **argv)
   guint input, sigint, sigterm;
 
   phonesec_ui_locale_init ();
-  bus = parse_options (&argc, &argv);
-  phone.connection = phonesec_bus_connect (bus != NULL ? bus : g_getenv ("PHONESEC_BUS"), &error);
+  bus = phonesec_ui_options_parse ("phonesec-phone", _ ("— the phone's screen menus in a terminal"),
+                                   NULL, &argc, &argv);
+  phone.connection = phonesec_bus_connect (bus, &error);
   if (phone.connection == NULL)
     {
       g_printerr (_ ("phonesec-phone: cannot connect to the bus: %s\n"), error->message);
