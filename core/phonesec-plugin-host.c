@@ -33,6 +33,7 @@ typedef struct
   PhonesecContext *context;   /* NULL unless activated or activating */
   PhonesecMetrics *metrics;   /* the core's */
   PhonesecPluginGuard *guard; /* NULL until its module is loaded */
+  gboolean to_load;           /* its module is loaded when its turn to activate comes */
   gboolean active;
 } Entry;
 
@@ -291,21 +292,10 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
     }
   quarantined
       = phonesec_plugin_quarantine_dup_reason (self->quarantine, info->name, info->module_path);
-  if (quarantined == NULL)
-    {
-      entry->guard = phonesec_plugin_guard_get (info->name);
-      entry->plugin = phonesec_plugin_module_load (info->module_path, entry->guard, &error);
-      if (entry->plugin == NULL)
-        {
-          set_state (entry, "error", error->message);
-          return;
-        }
-    }
   if (info->schema_path != NULL
       && !phonesec_schema_load_file (self->core->schema, info->schema_path, info->name, &error))
     {
       g_autofree char *message = g_strdup_printf (_ ("its schema was refused: %s"), error->message);
-      entry_release_plugin (entry);
       set_state (entry, "error", message);
       return;
     }
@@ -326,10 +316,29 @@ load_entry (PhonesecPluginHost *self, Entry *entry)
       set_state (entry, "error", quarantined);
       return;
     }
+  /* Its module (and the libraries it links) is loaded at activation,
+   * after phonesecd owns its name: the name comes sooner. */
+  entry->to_load = TRUE;
   actor_name = g_strconcat ("plugin:", info->name, NULL);
   phonesec_actors_add (self->core->actors, actor_name, (const char *const *) info->watch,
                        entry_is_acting, entry);
-  g_debug ("Plugin %s loaded from %s", info->name, info->module_path);
+}
+
+static gboolean
+load_module (Entry *entry)
+{
+  g_autoptr (GError) error = NULL;
+
+  entry->to_load = FALSE;
+  entry->guard = phonesec_plugin_guard_get (entry->info->name);
+  entry->plugin = phonesec_plugin_module_load (entry->info->module_path, entry->guard, &error);
+  if (entry->plugin == NULL)
+    {
+      set_state (entry, "error", error->message);
+      return FALSE;
+    }
+  g_debug ("Plugin %s loaded from %s", entry->info->name, entry->info->module_path);
+  return TRUE;
 }
 
 static int
@@ -443,9 +452,9 @@ order_entries (PhonesecPluginHost *self)
                     g_autofree char *message
                         = g_strdup_printf (_ ("depends on plugin %s, which is not installed"),
                                            entry->info->depends[d]);
-                    if (entry->plugin != NULL)
+                    if (entry->to_load)
                       {
-                        entry_release_plugin (entry);
+                        entry->to_load = FALSE;
                         set_state (entry, "error", message);
                       }
                     ready = TRUE; /* place it; it will not be activated */
@@ -465,7 +474,7 @@ order_entries (PhonesecPluginHost *self)
     {
       Entry *entry = left->pdata[i];
 
-      entry_release_plugin (entry);
+      entry->to_load = FALSE;
       set_state (entry, "error", _ ("its dependencies form a cycle"));
       g_ptr_array_add (sorted, entry);
     }
@@ -747,7 +756,9 @@ activate_next (GTask *task)
       Attempt *attempt;
       const PhonesecGuardCall *outer;
 
-      if (entry->plugin == NULL)
+      if (entry->to_load && failed_dependency (self, entry) == NULL)
+        load_module (entry);
+      if (entry->plugin == NULL && !entry->to_load)
         {
           activation->index++;
           continue;
