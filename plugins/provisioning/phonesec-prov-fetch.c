@@ -94,7 +94,7 @@ on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, f->max_size);
 
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                               _ ("the profile from %s is larger than %s bytes"), f->server, limit);
+                               _ ("the file from %s is larger than %s bytes"), f->server, limit);
     }
   else if (response == NULL || (body == NULL && error != NULL))
     {
@@ -104,7 +104,7 @@ on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else if (status == 404)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _ ("%s has no such profile (HTTP 404)"), f->server);
+                             _ ("%s has no such file (HTTP 404)"), f->server);
   else if (status < 200 || status > 299)
     g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("%s answered HTTP %u"),
                              f->server, status);

@@ -101,6 +101,10 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   phonesec_prov_dbus_provisioning_set_last_server (iface,
                                                    outcome->server != NULL ? outcome->server : "");
   phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
+  phonesec_prov_dbus_provisioning_set_custom_castatus (
+      iface, outcome->ca_status != NULL ? outcome->ca_status : "none");
+  phonesec_prov_dbus_provisioning_set_custom_cafingerprint (
+      iface, outcome->ca_fingerprint != NULL ? outcome->ca_fingerprint : "");
   phonesec_context_metric_add (self->context, self->failed ? "resyncs.failed" : "resyncs.done", 1);
   if (self->failed)
     g_message ("Resync failed: %s", outcome->error);
@@ -181,6 +185,8 @@ phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_prov_dbus_provisioning_set_last_result (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_server (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_custom_castatus (self->iface, "none");
+  phonesec_prov_dbus_provisioning_set_custom_cafingerprint (self->iface, "");
   g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);
   g_signal_connect (self->iface, "handle-upgrade", G_CALLBACK (on_handle_upgrade), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
