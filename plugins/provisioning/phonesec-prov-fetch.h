@@ -22,6 +22,9 @@ G_BEGIN_DECLS
  * @pwd: (nullable): --pwd
  * @max_size: the largest file accepted
  * @tftp_timeout_ms: how long one tftp server address may stay silent
+ * @sink: (nullable): where the file goes, written as it arrives over
+ *   http(s) (a firmware image never sits whole in memory; a tftp file
+ *   does, up to @max_size); the result is then empty bytes
  */
 typedef struct
 {
@@ -30,6 +33,7 @@ typedef struct
   PhonesecSecret *pwd;
   gsize max_size;
   guint tftp_timeout_ms;
+  GOutputStream *sink;
 } PhonesecProvFetch;
 
 /**

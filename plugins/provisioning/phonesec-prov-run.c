@@ -62,6 +62,7 @@ phonesec_prov_outcome_free (PhonesecProvOutcome *outcome)
   g_free (outcome->error);
   g_free (outcome->server);
   g_free (outcome->ca_fingerprint);
+  g_free (outcome->url);
   g_free (outcome);
 }
 
@@ -237,7 +238,7 @@ start_rule (GTask *task, const char *text, GError **error)
   send_log (run, run->step->request);
   phonesec_prov_target_fetch_async (
       run->context, target, run->step->is_ca ? PHONESEC_PROV_MAX_CA : PHONESEC_PROV_MAX_PROFILE,
-      g_task_get_cancellable (task), on_fetched, g_object_ref (task));
+      NULL, g_task_get_cancellable (task), on_fetched, g_object_ref (task));
   return TRUE;
 }
 

@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @ca_status: (nullable): Custom_CA_Rule's outcome, `installed` or
  *   `failed`; %NULL when the rule is not set
  * @ca_fingerprint: (nullable): the SHA-256 fingerprint of the CA installed
+ * @url: (nullable): an upgrade's image URL (phonesec-prov-upgrade.h)
+ * @skipped: an upgrade found nothing to do
  */
 typedef struct
 {
@@ -36,6 +38,8 @@ typedef struct
   char *server;
   const char *ca_status;
   char *ca_fingerprint;
+  char *url;
+  gboolean skipped;
 } PhonesecProvOutcome;
 
 void phonesec_prov_outcome_free (PhonesecProvOutcome *outcome);
@@ -43,7 +47,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecProvOutcome, phonesec_prov_outcome_free)
 
 void phonesec_prov_run_async (PhonesecContext *context, GCancellable *cancellable,
                               GAsyncReadyCallback callback, gpointer user_data);
-/* Never fails: the outcome says how the rules went. */
+/* Never fails: the outcome says how the rules went. Also finishes
+ * phonesec_prov_upgrade_async(). */
 PhonesecProvOutcome *phonesec_prov_run_finish (GAsyncResult *result);
 
 G_END_DECLS

@@ -156,10 +156,11 @@ tftp_timeout_ms (void)
 
 void
 phonesec_prov_target_fetch_async (PhonesecContext *context, const PhonesecProvTarget *target,
-                                  gsize max_size, GCancellable *cancellable,
+                                  gsize max_size, GOutputStream *sink, GCancellable *cancellable,
                                   GAsyncReadyCallback callback, gpointer user_data)
 {
-  PhonesecProvFetch fetch = { target->url, target->uid, target->pwd, max_size, tftp_timeout_ms () };
+  PhonesecProvFetch fetch
+      = { target->url, target->uid, target->pwd, max_size, tftp_timeout_ms (), sink };
 
   phonesec_prov_fetch_async (context, &fetch, cancellable, callback, user_data);
 }

@@ -47,9 +47,11 @@ PhonesecProvTarget *phonesec_prov_target_new (PhonesecContext *context, GHashTab
                                               const char *parameter, const char *text,
                                               gboolean *no_alternative, GError **error);
 
-/* Fetches @target (phonesec-prov-fetch.h), files up to @max_size bytes. */
+/* Fetches @target (phonesec-prov-fetch.h), files up to @max_size bytes,
+ * into @sink when it is not %NULL. */
 void phonesec_prov_target_fetch_async (PhonesecContext *context, const PhonesecProvTarget *target,
-                                       gsize max_size, GCancellable *cancellable,
-                                       GAsyncReadyCallback callback, gpointer user_data);
+                                       gsize max_size, GOutputStream *sink,
+                                       GCancellable *cancellable, GAsyncReadyCallback callback,
+                                       gpointer user_data);
 
 G_END_DECLS
