@@ -1,7 +1,9 @@
-/* test-prov-rules.c: the rules a resync fetches besides profiles, in a
- * real phonesecd against real peers (prov-test-fixture.h): Custom_CA_Rule
- * (a CA certificate over HTTPS, then a profile server that only that CA
- * vouches for), with syslog messages and bad certificates.
+/* test-prov-rules.c: the rules besides profiles, in a real phonesecd
+ * against real peers (prov-test-fixture.h): Custom_CA_Rule (a CA
+ * certificate over HTTPS, then a profile server that only that CA vouches
+ * for), Upgrade_Rule (an image over HTTPS handed to a real install hook, a
+ * shell script that keeps what it received), with syslog messages and bad
+ * input.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -204,6 +206,274 @@ test_custom_ca_domains (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->web->paths->len, ==, 0);
 }
 
+/* --- Upgrade_Rule ---------------------------------------------------------- */
+
+/* A hook that keeps the image, its arguments and mode, counts its calls
+ * and exits with the number in HOOKDIR/status. */
+static char *
+make_hook (Fixture *f, const char *exit_status)
+{
+  g_autofree char *dir = g_build_filename (f->bus->tmpdir, "hook", NULL);
+  g_autofree char *script = NULL;
+  char *path = g_build_filename (dir, "install-firmware", NULL);
+
+  g_mkdir (dir, 0755);
+  script = g_strdup_printf ("#!/bin/sh\nd='%s'\ncp \"$1\" \"$d/received\"\n"
+                            "printf '%%s\\n' \"$1\" \"$2\" > \"$d/args\"\n"
+                            "stat -c %%a \"$1\" > \"$d/mode\"\necho x >> \"$d/calls\"\n"
+                            "exit $(cat \"$d/status\")\n",
+                            dir);
+  prov_test_write_file (dir, "install-firmware", script, -1);
+  prov_test_write_file (dir, "status", exit_status, -1);
+  g_assert_cmpint (g_chmod (path, 0755), ==, 0);
+  g_setenv ("PHONESEC_UPGRADE_HOOK", path, TRUE);
+  return path;
+}
+
+static char *
+hook_file (Fixture *f, const char *name)
+{
+  g_autofree char *path = g_build_filename (f->bus->tmpdir, "hook", name, NULL);
+  char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return g_strdup ("");
+  return text;
+}
+
+static gboolean
+busy_over (gpointer data)
+{
+  g_autofree char *state = prov_test_string (data, "State");
+
+  return g_strcmp0 (state, "upgrading") != 0 && g_strcmp0 (state, "resyncing") != 0;
+}
+
+/* Upgrade() (NULL) or its D-Bus error's name; waits for it to end. */
+static char *
+upgrade (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH, PROV_IFACE, "Upgrade", NULL, NULL,
+      G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+
+  if (reply == NULL)
+    {
+      g_test_message ("Upgrade(): %s", error->message);
+      return g_dbus_error_get_remote_error (error);
+    }
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  if (g_getenv ("PROV_TEST_DEBUG") != NULL)
+    {
+      g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
+      g_test_message ("%s", log);
+    }
+  return NULL;
+}
+
+static GBytes *
+random_bytes (gsize size)
+{
+  guint8 *data = g_malloc (size);
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guint8) g_random_int ();
+  return g_bytes_new_take (data, size);
+}
+
+/* The image arrives byte for byte in a private file the hook gets, with
+ * its name; syslog says so; the hook's exit status is the result. */
+static void
+test_upgrade (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (3 * 1024 * 1024 + 17);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *syslog = NULL, *result = NULL;
+  g_autofree char *args = NULL, *mode = NULL, *m1 = NULL, *m2 = NULL, *expected = NULL;
+  g_autofree char *error = NULL, *dbus_error = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GBytes) received = NULL;
+
+  f->web = prov_test_web_new (prov_pki.server);
+  prov_test_web_put (f->web, "/fw/sip88xx.12-1-1.loads", image);
+  rule = g_strdup_printf ("https://127.0.0.1:%u/fw/sip88xx.12-1-1.loads", f->web->port);
+  syslog = g_strdup_printf ("127.0.0.1:%u", f->syslog_port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "Syslog_Server", syslog, NULL);
+  dbus_error = upgrade (f);
+  g_assert_null (dbus_error);
+  error = prov_test_string (f, "LastError");
+  g_test_message ("LastError: %s", error);
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "success");
+  {
+    g_autofree char *path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
+    received = file_bytes (path);
+  }
+  g_assert_cmpuint (g_bytes_get_size (received), ==, g_bytes_get_size (image));
+  g_assert_true (g_bytes_equal (received, image));
+  args = hook_file (f, "args");
+  lines = g_strsplit (args, "\n", -1);
+  g_assert_cmpstr (lines[1], ==, "sip88xx.12-1-1.loads");
+  g_assert_false (g_file_test (lines[0], G_FILE_TEST_EXISTS)); /* removed after */
+  mode = hook_file (f, "mode");
+  g_assert_cmpstr (mode, ==, "600\n");
+  m1 = prov_test_next_syslog (f);
+  m2 = prov_test_next_syslog (f);
+  g_test_message ("%s\n%s", m1, m2);
+  expected = g_strdup_printf ("CP-8841-3PCC 00:11:22:33:44:55 -- Requesting upgrade "
+                              "https://127.0.0.1:%u/fw/sip88xx.12-1-1.loads",
+                              f->web->port);
+  g_assert_nonnull (strstr (m1, expected));
+  g_assert_nonnull (strstr (m2, "-- Successful upgrade https://127.0.0.1:"));
+  /* The hook says no. */
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "3", -1);
+  g_assert_null (upgrade (f));
+  g_free (result);
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "failed");
+  g_free (error);
+  error = prov_test_string (f, "LastError");
+  g_assert_cmpstr (error, ==, "Upgrade_Rule: the install hook exited with status 3");
+  g_free (prov_test_next_syslog (f));
+  g_free (m2);
+  m2 = prov_test_next_syslog (f);
+  g_assert_nonnull (strstr (m2, "-- Upgrade failed: the install hook exited with status 3"));
+  g_assert_nonnull (hook);
+}
+
+static void
+assert_upgrade_failed (Fixture *f, const char *needle)
+{
+  g_autofree char *result = NULL, *error = NULL;
+
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastResult");
+  error = prov_test_string (f, "LastError");
+  g_test_message ("LastError: %s", error);
+  g_assert_cmpstr (result, ==, "failed");
+  g_assert_true (g_str_has_prefix (error, "Upgrade_Rule: "));
+  g_assert_false (g_str_has_prefix (error, "Upgrade_Rule: Upgrade_Rule"));
+  g_assert_nonnull (strstr (error, needle));
+}
+
+/* Over tftp (a real in.tftpd) the image reaches the hook the same. */
+static void
+test_upgrade_tftp (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (300 * 1024 + 5);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *root = g_build_filename (f->bus->tmpdir, "tftp", NULL);
+  g_autofree char *received_path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
+  g_autofree char *listen = NULL, *rule = NULL, *result = NULL;
+  g_autoptr (GSubprocess) tftpd = NULL;
+  g_autoptr (GBytes) received = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port = phonesec_test_pick_free_port ();
+
+  g_mkdir (root, 0755);
+  prov_test_write_file (root, "fw.loads", g_bytes_get_data (image, NULL), g_bytes_get_size (image));
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  tftpd = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "in.tftpd", "-L", "-s", "-a", listen,
+                            root, NULL);
+  g_assert_no_error (error);
+  rule = g_strdup_printf ("tftp://127.0.0.1:%u/fw.loads", port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, NULL);
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "success");
+  received = file_bytes (received_path);
+  g_assert_true (g_bytes_equal (received, image));
+  g_assert_nonnull (hook);
+  g_subprocess_force_exit (tftpd);
+}
+
+/* Too large an image, a server outside Restricted_Access_Domains, and
+ * what Upgrade() refuses: the hook never runs. */
+static void
+test_upgrade_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (2 * 1024 * 1024);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *calls = NULL, *name = NULL;
+  guint requests;
+
+  g_setenv ("PHONESEC_UPGRADE_MAX_BYTES", "1048576", TRUE);
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/big.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/big.loads", f->web->port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, NULL);
+  g_unsetenv ("PHONESEC_UPGRADE_MAX_BYTES");
+  assert_upgrade_failed (f, "larger than 1048576 bytes");
+  requests = f->web->paths->len;
+  prov_test_apply (f, "Restricted_Access_Domains", "prov.example.com");
+  assert_upgrade_failed (f, "Upgrade_Rule: the server '127.0.0.1' is outside "
+                            "Restricted_Access_Domains");
+  g_assert_cmpuint (f->web->paths->len, ==, requests);
+  calls = hook_file (f, "calls");
+  g_assert_cmpstr (calls, ==, "");
+  /* A hook others may write is not run; nor is one when Upgrade_Enable is
+   * No, or without a rule. */
+  g_assert_cmpint (g_chmod (hook, 0777), ==, 0);
+  name = upgrade (f);
+  g_assert_cmpstr (name, ==, PHONESEC_DBUS_ERROR_PREFIX "NotSupported");
+  g_assert_cmpint (g_chmod (hook, 0755), ==, 0);
+  prov_test_apply (f, "Upgrade_Enable", "No");
+  g_free (name);
+  name = upgrade (f);
+  g_assert_cmpstr (name, ==, PHONESEC_DBUS_ERROR_PREFIX "NotSupported");
+  prov_test_apply (f, "Upgrade_Enable", "Yes");
+  prov_test_apply (f, "Upgrade_Rule", "");
+  g_free (name);
+  name = upgrade (f);
+  g_assert_cmpstr (name, ==, PHONESEC_DBUS_ERROR_PREFIX "InvalidValue");
+}
+
+/* After a successful resync, an image the rule picks is installed once;
+ * a rule whose condition picks none does nothing. */
+static void
+test_upgrade_after_resync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (64 * 1024);
+  g_autoptr (GBytes) profile = prov_test_text_bytes (PROFILE ("Before upgrade"));
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *upgrade_rule = NULL, *result = NULL, *calls = NULL;
+  g_autofree char *none = NULL;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/p.xml", profile);
+  prov_test_web_put (f->web, "/sip88xx.12-1-1.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/p.xml", f->web->port);
+  /* The development identity runs sip88xx.12-0-1MPP-0001. */
+  upgrade_rule = g_strdup_printf ("( $SWVER ne sip88xx.12-1-1 )? "
+                                  "http://127.0.0.1:%u/sip88xx.12-1-1.loads",
+                                  f->web->port);
+  prov_test_start_with (f, "Profile_Rule", rule, "Upgrade_Rule", upgrade_rule, NULL);
+  result = prov_test_resync (f);
+  g_assert_cmpstr (result, ==, "success");
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  calls = hook_file (f, "calls");
+  g_assert_cmpstr (calls, ==, "x\n");
+  g_free (result);
+  result = prov_test_resync (f);
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  g_free (calls);
+  calls = hook_file (f, "calls");
+  g_assert_cmpstr (calls, ==, "x\n");
+  none = g_strdup_printf ("( $SWVER eq sip88xx.0 )? http://127.0.0.1:%u/other.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", none);
+  g_free (result);
+  result = prov_test_resync (f);
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  g_assert_cmpstr (result, ==, "success");
+  g_free (result);
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "success");
+  g_free (calls);
+  calls = hook_file (f, "calls");
+  g_assert_cmpstr (calls, ==, "x\n");
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, prov_test_setup, func, prov_test_teardown)
 
 int
@@ -221,6 +491,10 @@ main (int argc, char **argv)
   ADD ("/prov-rules/custom-ca", test_custom_ca);
   ADD ("/prov-rules/custom-ca-bad", test_custom_ca_bad);
   ADD ("/prov-rules/custom-ca-domains", test_custom_ca_domains);
+  ADD ("/prov-rules/upgrade", test_upgrade);
+  ADD ("/prov-rules/upgrade-tftp", test_upgrade_tftp);
+  ADD ("/prov-rules/upgrade-refused", test_upgrade_refused);
+  ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
   phonesec_test_ca_free (extra.custom_ca);
