@@ -22,6 +22,8 @@ typedef struct
   GList *next_address;
   char *server;
   GOutputStream *sink; /* the body goes there instead of into memory */
+  char *method;        /* NULL: GET */
+  GBytes *body;        /* what the method sends */
   gsize written;
   GBytes *chunk; /* being written to the sink */
   PhonesecHttpResponse *response;
@@ -37,6 +39,8 @@ fetch_free (Fetch *f)
   g_list_free_full (f->addresses, g_object_unref);
   g_free (f->server);
   g_clear_object (&f->sink);
+  g_free (f->method);
+  g_clear_pointer (&f->body, g_bytes_unref);
   g_clear_pointer (&f->chunk, g_bytes_unref);
   g_clear_object (&f->response);
   g_free (f);
@@ -248,9 +252,12 @@ fetch_http (GTask *task)
 {
   Fetch *f = g_task_get_task_data (task);
   g_autofree char *url = f->uid != NULL ? url_with_credentials (f) : g_uri_to_string (f->uri);
-  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", url);
+  g_autoptr (PhonesecHttpRequest) request
+      = phonesec_http_request_new (f->method != NULL ? f->method : "GET", url);
 
   explicit_bzero (url, strlen (url));
+  if (f->body != NULL)
+    phonesec_http_request_set_body_bytes (request, "application/xml", f->body);
   if (g_ascii_strcasecmp (g_uri_get_scheme (f->uri), "https") == 0)
     set_client_certificate (f, request);
   if (f->sink != NULL)
@@ -368,6 +375,8 @@ phonesec_prov_fetch_async (PhonesecContext *context, const PhonesecProvFetch *fe
   f->pwd = fetch->pwd != NULL ? phonesec_secret_ref (fetch->pwd) : NULL;
   f->max_size = fetch->max_size;
   f->sink = fetch->sink != NULL ? g_object_ref (fetch->sink) : NULL;
+  f->method = g_strdup (fetch->method);
+  f->body = fetch->body != NULL ? g_bytes_ref (fetch->body) : NULL;
   f->tftp_timeout_ms = fetch->tftp_timeout_ms > 0 ? fetch->tftp_timeout_ms : 5000;
   f->uri = g_uri_parse (fetch->url, G_URI_FLAGS_ENCODED, NULL);
   scheme = f->uri != NULL ? g_uri_get_scheme (f->uri) : NULL;
@@ -376,6 +385,9 @@ phonesec_prov_fetch_async (PhonesecContext *context, const PhonesecProvFetch *fe
                              _ ("the rule's URL, once its macros are expanded, is not valid"));
   else if (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0)
     fetch_http (task);
+  else if (g_ascii_strcasecmp (scheme, "tftp") == 0 && f->body != NULL)
+    g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+                             _ ("uploads over tftp are not supported; allowed: http, https"));
   else if (g_ascii_strcasecmp (scheme, "tftp") == 0)
     fetch_tftp (task);
   else

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * @sink: (nullable): where the file goes, written as it arrives over
  *   http(s) (a firmware image never sits whole in memory; a tftp file
  *   does, up to @max_size); the result is then empty bytes
+ * @method: (nullable): the HTTP method, GET when %NULL
+ * @body: (nullable): what @method sends (an upload, http(s) only); the
+ *   result is then the server's answer, at most @max_size bytes
  */
 typedef struct
 {
@@ -34,6 +37,8 @@ typedef struct
   gsize max_size;
   guint tftp_timeout_ms;
   GOutputStream *sink;
+  const char *method;
+  GBytes *body;
 } PhonesecProvFetch;
 
 /**

@@ -164,3 +164,14 @@ phonesec_prov_target_fetch_async (PhonesecContext *context, const PhonesecProvTa
 
   phonesec_prov_fetch_async (context, &fetch, cancellable, callback, user_data);
 }
+
+void
+phonesec_prov_target_upload_async (PhonesecContext *context, const PhonesecProvTarget *target,
+                                   const char *method, GBytes *body, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  PhonesecProvFetch fetch
+      = { target->url, target->uid, target->pwd, 64 * 1024, 0, NULL, method, body };
+
+  phonesec_prov_fetch_async (context, &fetch, cancellable, callback, user_data);
+}

@@ -54,4 +54,10 @@ void phonesec_prov_target_fetch_async (PhonesecContext *context, const PhonesecP
                                        GCancellable *cancellable, GAsyncReadyCallback callback,
                                        gpointer user_data);
 
+/* Sends @body to @target with HTTP @method (http(s) only); completes
+ * like a fetch, with the server's answer (at most 64 KiB). */
+void phonesec_prov_target_upload_async (PhonesecContext *context, const PhonesecProvTarget *target,
+                                        const char *method, GBytes *body, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+
 G_END_DECLS
