@@ -11,6 +11,7 @@
 #include <phonesec/phonesec.h>
 
 #include "phonesec-prov-generated.h"
+#include "phonesec-prov-report-send.h"
 #include "phonesec-prov-run.h"
 #include "phonesec-prov-upgrade.h"
 
@@ -243,6 +244,34 @@ on_handle_upgrade (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *i
   return TRUE;
 }
 
+static void
+on_report_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GDBusMethodInvocation) invocation = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server = NULL;
+
+  if (!phonesec_prov_report_send_finish (result, &server, &error))
+    {
+      g_message ("Report failed: %s", error->message);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  g_message ("Report sent to %s", server);
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(s)", server != NULL ? server : ""));
+}
+
+static gboolean
+on_handle_report (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *invocation,
+                  gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  phonesec_prov_report_send_async (self->context, NULL, on_report_sent, g_object_ref (invocation));
+  return TRUE;
+}
+
 /* --- PhonesecPlugin -------------------------------------------------------- */
 
 static void
@@ -276,6 +305,7 @@ phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_prov_dbus_provisioning_set_custom_cafingerprint (self->iface, "");
   g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);
   g_signal_connect (self->iface, "handle-upgrade", G_CALLBACK (on_handle_upgrade), self);
+  g_signal_connect (self->iface, "handle-report", G_CALLBACK (on_handle_report), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   if (phonesec_context_get_bool (context, "Provision_Enable")
       && phonesec_context_get_bool (context, "Resync_On_Reset"))

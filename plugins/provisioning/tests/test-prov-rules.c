@@ -2,8 +2,8 @@
  * against real peers (prov-test-fixture.h): Custom_CA_Rule (a CA
  * certificate over HTTPS, then a profile server that only that CA vouches
  * for), Upgrade_Rule (an image over HTTPS handed to a real install hook, a
- * shell script that keeps what it received), with syslog messages and bad
- * input.
+ * shell script that keeps what it received), Report_Rule (the status
+ * report POSTed to an HTTPS server), with syslog messages and bad input.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -474,6 +474,100 @@ test_upgrade_after_resync (Fixture *f, gconstpointer data)
   g_assert_cmpstr (calls, ==, "x\n");
 }
 
+/* --- Report_Rule ----------------------------------------------------------- */
+
+#define SECRET_MARKER "Secret-Report-Marker-99"
+#define HIDDEN_MARKER "Hidden-Report-Marker-42"
+#define VISIBLE_MARKER "visible-report-marker.example"
+
+static void
+on_reply (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Report(): the server's name for who took it, or the D-Bus error's
+ * message (as "ERROR: ..."). Asynchronous: the web server runs in this
+ * process's main loop. */
+static char *
+report (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  char *server;
+
+  g_dbus_connection_call (f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH, PROV_IFACE, "Report",
+                          NULL, G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL,
+                          on_reply, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = g_dbus_connection_call_finish (f->bus->connection, result, &error);
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_test_message ("Report(): %s", error->message);
+      return g_strconcat ("ERROR: ", error->message, NULL);
+    }
+  g_variant_get (reply, "(s)", &server);
+  return server;
+}
+
+static gboolean
+bytes_contain (GBytes *bytes, const char *needle)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+
+  return data != NULL && g_strstr_len (data, len, needle) != NULL;
+}
+
+/* POSTed over HTTPS with --uid/--pwd: what the user may read, never a
+ * secret or a hidden value. */
+static void
+test_report (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rule = NULL, *server = NULL, *expected = NULL, *error = NULL;
+  GBytes *body;
+
+  f->web = prov_test_web_new (prov_pki.server);
+  f->web->require_auth = TRUE;
+  rule = g_strdup_printf ("[--uid phone --pwd " PASSWORD "] https://127.0.0.1:%u/rep/$MA.xml",
+                          f->web->port);
+  prov_test_start_with (f, "Report_Rule", rule, "Proxy_Host", VISIBLE_MARKER, "Proxy_Password",
+                        SECRET_MARKER, "GPP_A", SECRET_MARKER, "LDAP_Corp_Dir_Name", HIDDEN_MARKER,
+                        NULL);
+  server = report (f);
+  expected = g_strdup_printf ("https://127.0.0.1:%u", f->web->port);
+  g_assert_cmpstr (server, ==, expected);
+  body = f->web->bodies->pdata[f->web->bodies->len - 1];
+  g_assert_cmpstr (f->web->methods->pdata[f->web->methods->len - 1], ==, "POST");
+  g_assert_cmpstr (f->web->paths->pdata[f->web->paths->len - 1], ==, "/rep/" DEV_MA ".xml");
+  g_test_message ("%.*s", (int) MIN (g_bytes_get_size (body), 2000),
+                  (const char *) g_bytes_get_data (body, NULL));
+  g_assert_true (bytes_contain (body, "<status device=\"SEP001122334455\""));
+  g_assert_true (bytes_contain (body, VISIBLE_MARKER));
+  g_assert_false (bytes_contain (body, SECRET_MARKER));
+  g_assert_false (bytes_contain (body, HIDDEN_MARKER));
+  g_assert_false (bytes_contain (body, PASSWORD));
+  prov_test_assert_nowhere (f, PASSWORD);
+  /* What it refuses, before anything leaves the phone. */
+  prov_test_apply (f, "Report_Rule", "[--key $A] https://127.0.0.1:1/rep.xml.enc");
+  error = report (f);
+  g_assert_nonnull (strstr (error, "Report_Rule: encrypted reports (--key) are not supported"));
+  g_assert_null (strstr (error, SECRET_MARKER));
+  g_free (error);
+  prov_test_apply (f, "Report_Rule", "tftp://127.0.0.1/rep.xml");
+  error = report (f);
+  g_assert_nonnull (strstr (error, "Report_Rule: uploads over tftp are not supported"));
+  g_free (error);
+  prov_test_apply (f, "Report_Rule", rule);
+  prov_test_apply (f, "Restricted_Access_Domains", "prov.example.com");
+  error = report (f);
+  g_assert_nonnull (strstr (error, "Report_Rule: the server '127.0.0.1' is outside"));
+  g_assert_cmpuint (f->web->bodies->len, ==, 2); /* the 401, then the report */
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, prov_test_setup, func, prov_test_teardown)
 
 int
@@ -495,6 +589,7 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-tftp", test_upgrade_tftp);
   ADD ("/prov-rules/upgrade-refused", test_upgrade_refused);
   ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
+  ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
   phonesec_test_ca_free (extra.custom_ca);
