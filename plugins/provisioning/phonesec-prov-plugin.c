@@ -203,9 +203,9 @@ on_handle_resync (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *in
         invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
         _ ("Provisioning is disabled (Provision_Enable is No)"));
   else if (self->cancellable != NULL)
-    g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                   PHONESEC_ERROR_IN_PROGRESS,
-                                                   _ ("A resync is already under way"));
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_IN_PROGRESS,
+        _ ("A resync or an upgrade is already under way"));
   else
     {
       start_resync (self);

@@ -39,6 +39,9 @@ typedef struct
 static void
 upgrade_free (Upgrade *u)
 {
+  /* Cancelled (the plugin stops) while the hook runs: it goes too. */
+  if (u->process != NULL && g_subprocess_get_identifier (u->process) != NULL)
+    g_subprocess_force_exit (u->process);
   g_clear_object (&u->stream); /* closed first: it may rename into place */
   if (u->image != NULL)
     g_file_delete (u->image, NULL, NULL);

@@ -221,6 +221,7 @@ make_hook (Fixture *f, const char *exit_status)
   script = g_strdup_printf ("#!/bin/sh\nd='%s'\ncp \"$1\" \"$d/received\"\n"
                             "printf '%%s\\n' \"$1\" \"$2\" > \"$d/args\"\n"
                             "stat -c %%a \"$1\" > \"$d/mode\"\necho x >> \"$d/calls\"\n"
+                            "[ -e \"$d/slow\" ] && sleep 1\n"
                             "exit $(cat \"$d/status\")\n",
                             dir);
   prov_test_write_file (dir, "install-firmware", script, -1);
@@ -292,6 +293,8 @@ test_upgrade (Fixture *f, gconstpointer data)
   g_autofree char *rule = NULL, *syslog = NULL, *result = NULL;
   g_autofree char *args = NULL, *mode = NULL, *m1 = NULL, *m2 = NULL, *expected = NULL;
   g_autofree char *error = NULL, *dbus_error = NULL;
+  g_autoptr (GError) call_error = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_auto (GStrv) lines = NULL;
   g_autoptr (GBytes) received = NULL;
 
@@ -340,6 +343,22 @@ test_upgrade (Fixture *f, gconstpointer data)
   m2 = prov_test_next_syslog (f);
   g_assert_nonnull (strstr (m2, "-- Upgrade failed: the install hook exited with status 3"));
   g_assert_nonnull (hook);
+  /* While the hook runs, no resync starts. */
+  prov_test_write_file (f->bus->tmpdir, "hook/slow", "", 0);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = g_dbus_connection_call_sync (f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH,
+                                       PROV_IFACE, "Upgrade", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &call_error);
+  g_assert_no_error (call_error);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = g_dbus_connection_call_sync (f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH,
+                                       PROV_IFACE, "Resync", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &call_error);
+  g_assert_nonnull (call_error);
+  g_free (dbus_error);
+  dbus_error = g_dbus_error_get_remote_error (call_error);
+  g_assert_cmpstr (dbus_error, ==, PHONESEC_DBUS_ERROR_PREFIX "InProgress");
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
 }
 
 static void
