@@ -703,6 +703,10 @@ phonesec_tls_policy_add_ca (PhonesecTlsPolicy *self, const char *pem, GError **e
 
   file_name = g_strdelimit (g_strconcat (fingerprint, ".pem", NULL), ":", '-');
   path = g_build_filename (self->trust_dir, file_name, NULL);
+  /* Already there (Custom_CA_Rule at every resync): nothing changes, so
+   * the network service is not restarted for nothing. */
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&fingerprint);
   if (g_file_set_contents_full (path, pem, -1,
                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0600,
                                 &write_error))

@@ -21,6 +21,12 @@ typedef struct
   GList *addresses; /* GInetAddress*, tftp */
   GList *next_address;
   char *server;
+  GOutputStream *sink; /* the body goes there instead of into memory */
+  char *method;        /* NULL: GET */
+  GBytes *body;        /* what the method sends */
+  gsize written;
+  GBytes *chunk; /* being written to the sink */
+  PhonesecHttpResponse *response;
 } Fetch;
 
 static void
@@ -32,6 +38,11 @@ fetch_free (Fetch *f)
   g_clear_pointer (&f->pwd, phonesec_secret_unref);
   g_list_free_full (f->addresses, g_object_unref);
   g_free (f->server);
+  g_clear_object (&f->sink);
+  g_free (f->method);
+  g_clear_pointer (&f->body, g_bytes_unref);
+  g_clear_pointer (&f->chunk, g_bytes_unref);
+  g_clear_object (&f->response);
   g_free (f);
 }
 
@@ -77,6 +88,44 @@ note_server (Fetch *f, PhonesecHttpResponse *response)
 }
 
 static void
+return_too_large (GTask *task, Fetch *f)
+{
+  /* The number as a string: no 64-bit format macro inside _(). */
+  g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, f->max_size);
+
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                           _ ("the file from %s is larger than %s bytes"), f->server, limit);
+}
+
+/* TRUE when @response is a 2xx answer; else @task is answered. */
+static gboolean
+response_ok (GTask *task, Fetch *f, PhonesecHttpResponse *response, GError *error)
+{
+  guint status = response != NULL ? phonesec_http_response_get_status (response) : 0;
+
+  note_server (f, response);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    return_too_large (task, f);
+  else if (error != NULL)
+    {
+      GError *copy = g_error_copy (error);
+
+      g_prefix_error (&copy, _ ("%s://%s:%d: "), g_uri_get_scheme (f->uri), g_uri_get_host (f->uri),
+                      uri_port (f->uri));
+      g_task_return_error (task, copy);
+    }
+  else if (status == 404)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _ ("%s has no such file (HTTP 404)"), f->server);
+  else if (status < 200 || status > 299)
+    g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("%s answered HTTP %u"),
+                             f->server, status);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+static void
 on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
@@ -85,31 +134,83 @@ on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (PhonesecHttpResponse) response = NULL;
   g_autoptr (GBytes) body = phonesec_http_client_send_and_read_finish (
       PHONESEC_HTTP_CLIENT (source), result, &response, &error);
-  guint status = response != NULL ? phonesec_http_response_get_status (response) : 0;
 
-  note_server (f, response);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
-    {
-      /* The number as a string: no 64-bit format macro inside _(). */
-      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, f->max_size);
-
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                               _ ("the profile from %s is larger than %s bytes"), f->server, limit);
-    }
-  else if (response == NULL || (body == NULL && error != NULL))
-    {
-      g_prefix_error (&error, _ ("%s://%s:%d: "), g_uri_get_scheme (f->uri),
-                      g_uri_get_host (f->uri), uri_port (f->uri));
-      g_task_return_error (task, g_steal_pointer (&error));
-    }
-  else if (status == 404)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                             _ ("%s has no such profile (HTTP 404)"), f->server);
-  else if (status < 200 || status > 299)
-    g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("%s answered HTTP %u"),
-                             f->server, status);
-  else
+  if (body == NULL && error == NULL)
+    error = g_error_new_literal (PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("no answer"));
+  if (response_ok (task, f, response, body == NULL ? error : NULL))
     g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+/* --- into a sink (firmware images): the body never sits whole in memory -- */
+
+static void pump (GTask *task);
+
+/* A chunk (http) or the whole file (tftp) is in the sink. */
+static void
+on_chunk_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else if (f->response == NULL) /* tftp: the whole file at once */
+    g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+  else
+    pump (g_steal_pointer (&task));
+}
+
+static void
+on_chunk_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  GBytes *chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  g_clear_pointer (&f->chunk, g_bytes_unref);
+  if (chunk == NULL)
+    {
+      g_prefix_error (&error, "%s: ", f->server);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  f->chunk = chunk;
+  if (g_bytes_get_size (chunk) == 0)
+    g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
+  else if ((f->written += g_bytes_get_size (chunk)) > f->max_size)
+    return_too_large (task, f);
+  else
+    g_output_stream_write_all_async (
+        f->sink, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk), G_PRIORITY_DEFAULT,
+        g_task_get_cancellable (task), on_chunk_written, g_object_ref (task));
+}
+
+static void
+pump (GTask *task)
+{
+  Fetch *f = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (phonesec_http_response_get_body (f->response), 64 * 1024,
+                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task), on_chunk_read,
+                                   g_object_ref (task));
+}
+
+static void
+on_http_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Fetch *f = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  f->response = phonesec_http_client_send_finish (PHONESEC_HTTP_CLIENT (source), result, &error);
+  if (!response_ok (task, f, f->response, error))
+    return;
+  if (phonesec_http_response_get_content_length (f->response) > (gint64) f->max_size)
+    return_too_large (task, f);
+  else
+    pump (g_steal_pointer (&task));
 }
 
 /* --uid/--pwd as the URL's user information: the network service answers
@@ -151,14 +252,22 @@ fetch_http (GTask *task)
 {
   Fetch *f = g_task_get_task_data (task);
   g_autofree char *url = f->uid != NULL ? url_with_credentials (f) : g_uri_to_string (f->uri);
-  g_autoptr (PhonesecHttpRequest) request = phonesec_http_request_new ("GET", url);
+  g_autoptr (PhonesecHttpRequest) request
+      = phonesec_http_request_new (f->method != NULL ? f->method : "GET", url);
 
   explicit_bzero (url, strlen (url));
+  if (f->body != NULL)
+    phonesec_http_request_set_body_bytes (request, "application/xml", f->body);
   if (g_ascii_strcasecmp (g_uri_get_scheme (f->uri), "https") == 0)
     set_client_certificate (f, request);
-  phonesec_http_client_send_and_read_async (phonesec_context_get_http_client (f->context), request,
-                                            f->max_size, g_task_get_cancellable (task),
-                                            on_http_done, g_object_ref (task));
+  if (f->sink != NULL)
+    phonesec_http_client_send_async (phonesec_context_get_http_client (f->context), request,
+                                     g_task_get_cancellable (task), on_http_sent,
+                                     g_object_ref (task));
+  else
+    phonesec_http_client_send_and_read_async (phonesec_context_get_http_client (f->context),
+                                              request, f->max_size, g_task_get_cancellable (task),
+                                              on_http_done, g_object_ref (task));
 }
 
 /* --- tftp ------------------------------------------------------------------ */
@@ -171,8 +280,18 @@ on_tftp_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
   GBytes *bytes = phonesec_tftp_fetch_finish (result, &error);
+  Fetch *f = g_task_get_task_data (task);
 
-  if (bytes != NULL)
+  if (bytes != NULL && f->sink != NULL)
+    {
+      /* A tftp file is at most the reader's max_size, held once here. */
+      f->chunk = bytes;
+      f->written = g_bytes_get_size (bytes);
+      g_output_stream_write_all_async (f->sink, g_bytes_get_data (bytes, NULL), f->written,
+                                       G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                       on_chunk_written, g_object_ref (task));
+    }
+  else if (bytes != NULL)
     g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     try_next_address (g_steal_pointer (&task)); /* silent: the next A record */
@@ -255,6 +374,9 @@ phonesec_prov_fetch_async (PhonesecContext *context, const PhonesecProvFetch *fe
   f->uid = g_strdup (fetch->uid);
   f->pwd = fetch->pwd != NULL ? phonesec_secret_ref (fetch->pwd) : NULL;
   f->max_size = fetch->max_size;
+  f->sink = fetch->sink != NULL ? g_object_ref (fetch->sink) : NULL;
+  f->method = g_strdup (fetch->method);
+  f->body = fetch->body != NULL ? g_bytes_ref (fetch->body) : NULL;
   f->tftp_timeout_ms = fetch->tftp_timeout_ms > 0 ? fetch->tftp_timeout_ms : 5000;
   f->uri = g_uri_parse (fetch->url, G_URI_FLAGS_ENCODED, NULL);
   scheme = f->uri != NULL ? g_uri_get_scheme (f->uri) : NULL;
@@ -263,6 +385,9 @@ phonesec_prov_fetch_async (PhonesecContext *context, const PhonesecProvFetch *fe
                              _ ("the rule's URL, once its macros are expanded, is not valid"));
   else if (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0)
     fetch_http (task);
+  else if (g_ascii_strcasecmp (scheme, "tftp") == 0 && f->body != NULL)
+    g_task_return_new_error (task, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+                             _ ("uploads over tftp are not supported; allowed: http, https"));
   else if (g_ascii_strcasecmp (scheme, "tftp") == 0)
     fetch_tftp (task);
   else

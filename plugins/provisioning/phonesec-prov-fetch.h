@@ -22,6 +22,12 @@ G_BEGIN_DECLS
  * @pwd: (nullable): --pwd
  * @max_size: the largest file accepted
  * @tftp_timeout_ms: how long one tftp server address may stay silent
+ * @sink: (nullable): where the file goes, written as it arrives over
+ *   http(s) (a firmware image never sits whole in memory; a tftp file
+ *   does, up to @max_size); the result is then empty bytes
+ * @method: (nullable): the HTTP method, GET when %NULL
+ * @body: (nullable): what @method sends (an upload, http(s) only); the
+ *   result is then the server's answer, at most @max_size bytes
  */
 typedef struct
 {
@@ -30,6 +36,9 @@ typedef struct
   PhonesecSecret *pwd;
   gsize max_size;
   guint tftp_timeout_ms;
+  GOutputStream *sink;
+  const char *method;
+  GBytes *body;
 } PhonesecProvFetch;
 
 /**

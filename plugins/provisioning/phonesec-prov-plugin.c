@@ -11,7 +11,9 @@
 #include <phonesec/phonesec.h>
 
 #include "phonesec-prov-generated.h"
+#include "phonesec-prov-report-send.h"
 #include "phonesec-prov-run.h"
+#include "phonesec-prov-upgrade.h"
 
 #define PHONESEC_TYPE_PROV_PLUGIN (phonesec_prov_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (PhonesecProvPlugin, phonesec_prov_plugin, PHONESEC, PROV_PLUGIN, GObject)
@@ -22,9 +24,10 @@ struct _PhonesecProvPlugin
 
   PhonesecContext *context;
   PhonesecProvDBusProvisioning *iface;
-  GCancellable *cancellable; /* the resync under way, NULL when idle */
+  GCancellable *cancellable; /* the resync or upgrade under way, NULL when idle */
   guint timer;
-  gboolean failed; /* the last resync failed: the retry delay applies */
+  char *installed_url; /* the image the hook last took, not fetched again */
+  gboolean failed;     /* the last resync failed: the retry delay applies */
   gboolean done_one;
 };
 
@@ -35,6 +38,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PhonesecProvPlugin, phonesec_prov_plugin, G_TYPE_
                                                       phonesec_prov_plugin_iface_init))
 
 static void start_resync (PhonesecProvPlugin *self);
+static void start_upgrade (PhonesecProvPlugin *self, gboolean automatic);
+static gboolean upgrade_due (PhonesecProvPlugin *self);
 
 /* --- timers ---------------------------------------------------------------- */
 
@@ -83,6 +88,23 @@ schedule_next (PhonesecProvPlugin *self)
 
 /* --- a resync -------------------------------------------------------------- */
 
+/* LastResult, LastError, LastServer, State and the metric @what.done or
+ * @what.failed, from a resync's or an upgrade's @outcome. */
+static void
+show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome, const char *what)
+{
+  PhonesecProvDBusProvisioning *iface = self->iface;
+  g_autofree char *metric = g_strconcat (what, outcome->error != NULL ? ".failed" : ".done", NULL);
+
+  self->failed = outcome->error != NULL;
+  phonesec_prov_dbus_provisioning_set_last_result (iface, self->failed ? "failed" : "success");
+  phonesec_prov_dbus_provisioning_set_last_error (iface, self->failed ? outcome->error : "");
+  phonesec_prov_dbus_provisioning_set_last_server (iface,
+                                                   outcome->server != NULL ? outcome->server : "");
+  phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
+  phonesec_context_metric_add (self->context, metric, 1);
+}
+
 static void
 on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -93,20 +115,69 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->cancellable);
   if (iface == NULL)
     return; /* deactivated meanwhile */
-  self->failed = outcome->error != NULL;
   self->done_one = TRUE;
   phonesec_prov_dbus_provisioning_set_last_resync (iface, g_get_real_time () / G_USEC_PER_SEC);
-  phonesec_prov_dbus_provisioning_set_last_result (iface, self->failed ? "failed" : "success");
-  phonesec_prov_dbus_provisioning_set_last_error (iface, self->failed ? outcome->error : "");
-  phonesec_prov_dbus_provisioning_set_last_server (iface,
-                                                   outcome->server != NULL ? outcome->server : "");
-  phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
-  phonesec_context_metric_add (self->context, self->failed ? "resyncs.failed" : "resyncs.done", 1);
+  show_outcome (self, outcome, "resyncs");
+  phonesec_prov_dbus_provisioning_set_custom_castatus (
+      iface, outcome->ca_status != NULL ? outcome->ca_status : "none");
+  phonesec_prov_dbus_provisioning_set_custom_cafingerprint (
+      iface, outcome->ca_fingerprint != NULL ? outcome->ca_fingerprint : "");
   if (self->failed)
     g_message ("Resync failed: %s", outcome->error);
   else
     g_message ("Resync done");
   schedule_next (self);
+  if (!self->failed && upgrade_due (self))
+    start_upgrade (self, TRUE);
+}
+
+/* --- an upgrade ------------------------------------------------------------ */
+
+/* After a successful resync, Upgrade_Rule is followed when the phone may
+ * upgrade and has a hook (else it is not tried: nothing could install). */
+static gboolean
+upgrade_due (PhonesecProvPlugin *self)
+{
+  g_autofree char *rule = phonesec_context_dup_string (self->context, "Upgrade_Rule");
+  g_autofree char *hook = NULL;
+
+  if (!phonesec_context_get_bool (self->context, "Upgrade_Enable") || rule == NULL
+      || g_strstrip (rule)[0] == '\0')
+    return FALSE;
+  hook = phonesec_prov_upgrade_find_hook (NULL);
+  return hook != NULL;
+}
+
+static void
+on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PhonesecProvPlugin) self = user_data;
+  g_autoptr (PhonesecProvOutcome) outcome = phonesec_prov_run_finish (result);
+  PhonesecProvDBusProvisioning *iface = self->iface;
+
+  g_clear_object (&self->cancellable);
+  if (iface == NULL)
+    return;
+  if (outcome->skipped)
+    {
+      phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
+      return;
+    }
+  show_outcome (self, outcome, "upgrades");
+  if (!self->failed)
+    {
+      g_free (self->installed_url);
+      self->installed_url = g_steal_pointer (&outcome->url);
+    }
+}
+
+static void
+start_upgrade (PhonesecProvPlugin *self, gboolean automatic)
+{
+  phonesec_prov_dbus_provisioning_set_state (self->iface, "upgrading");
+  self->cancellable = g_cancellable_new ();
+  phonesec_prov_upgrade_async (self->context, automatic, automatic ? self->installed_url : NULL,
+                               self->cancellable, on_upgrade_done, g_object_ref (self));
 }
 
 static void
@@ -132,9 +203,9 @@ on_handle_resync (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *in
         invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
         _ ("Provisioning is disabled (Provision_Enable is No)"));
   else if (self->cancellable != NULL)
-    g_dbus_method_invocation_return_error_literal (invocation, PHONESEC_ERROR,
-                                                   PHONESEC_ERROR_IN_PROGRESS,
-                                                   _ ("A resync is already under way"));
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_IN_PROGRESS,
+        _ ("A resync or an upgrade is already under way"));
   else
     {
       start_resync (self);
@@ -147,9 +218,57 @@ static gboolean
 on_handle_upgrade (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *invocation,
                    gpointer user_data)
 {
-  g_dbus_method_invocation_return_error_literal (
-      invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
-      _ ("Firmware upgrades (Upgrade_Rule) are not supported by this version"));
+  PhonesecProvPlugin *self = user_data;
+  g_autofree char *rule = phonesec_context_dup_string (self->context, "Upgrade_Rule");
+  g_autofree char *hook = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!phonesec_context_get_bool (self->context, "Upgrade_Enable"))
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+        _ ("Firmware upgrades are disabled (Upgrade_Enable is No)"));
+  else if (rule == NULL || g_strstrip (rule)[0] == '\0')
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE, _ ("Upgrade_Rule is empty"));
+  else if ((hook = phonesec_prov_upgrade_find_hook (&error)) == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else if (self->cancellable != NULL)
+    g_dbus_method_invocation_return_error_literal (
+        invocation, PHONESEC_ERROR, PHONESEC_ERROR_IN_PROGRESS,
+        _ ("A resync or an upgrade is already under way"));
+  else
+    {
+      start_upgrade (self, FALSE);
+      phonesec_prov_dbus_provisioning_complete_upgrade (iface, invocation);
+    }
+  return TRUE;
+}
+
+static void
+on_report_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GDBusMethodInvocation) invocation = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *server = NULL;
+
+  if (!phonesec_prov_report_send_finish (result, &server, &error))
+    {
+      g_message ("Report failed: %s", error->message);
+      g_dbus_method_invocation_return_gerror (invocation, error);
+      return;
+    }
+  g_message ("Report sent to %s", server);
+  g_dbus_method_invocation_return_value (invocation,
+                                         g_variant_new ("(s)", server != NULL ? server : ""));
+}
+
+static gboolean
+on_handle_report (PhonesecProvDBusProvisioning *iface, GDBusMethodInvocation *invocation,
+                  gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  phonesec_prov_report_send_async (self->context, NULL, on_report_sent, g_object_ref (invocation));
   return TRUE;
 }
 
@@ -168,6 +287,7 @@ stop_feature (PhonesecProvPlugin *self)
       g_clear_object (&self->iface);
     }
   g_clear_object (&self->context);
+  g_clear_pointer (&self->installed_url, g_free);
 }
 
 static gboolean
@@ -181,8 +301,11 @@ phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_prov_dbus_provisioning_set_last_result (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_server (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_custom_castatus (self->iface, "none");
+  phonesec_prov_dbus_provisioning_set_custom_cafingerprint (self->iface, "");
   g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);
   g_signal_connect (self->iface, "handle-upgrade", G_CALLBACK (on_handle_upgrade), self);
+  g_signal_connect (self->iface, "handle-report", G_CALLBACK (on_handle_report), self);
   phonesec_context_export_interface (context, G_DBUS_INTERFACE_SKELETON (self->iface));
   if (phonesec_context_get_bool (context, "Provision_Enable")
       && phonesec_context_get_bool (context, "Resync_On_Reset"))

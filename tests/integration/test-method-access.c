@@ -86,6 +86,7 @@ static const Row table[] = {
   { PLUGINS "sip_security", "SipSecurity", "CheckServerCertificate", "(@u 1, 'h', [b'x'])", GROUP },
   { PLUGINS "provisioning", "Provisioning", "Resync", "()", ADMIN },
   { PLUGINS "provisioning", "Provisioning", "Upgrade", "()", ADMIN },
+  { PLUGINS "provisioning", "Provisioning", "Report", "()", ADMIN },
 };
 
 typedef struct

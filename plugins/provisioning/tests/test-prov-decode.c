@@ -10,32 +10,10 @@
 #include "phonesec-prov-decode.h"
 #include "phonesec-prov-dhcp.h"
 #include "phonesec-prov-syslog.h"
+#include "prov-test-util.h"
 
 #define PROFILE "<flat-profile><Proxy_Mode>Manual</Proxy_Mode></flat-profile>\n"
 #define KEY "Pr0v-K3y secret"
-
-/* Runs `sh -c @command` with @input on stdin; its stdout. */
-static GBytes *
-run_filter (const char *command, GBytes *input)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) p
-      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                          "sh", "-c", command, NULL);
-  g_autoptr (GBytes) out = NULL;
-
-  g_assert_no_error (error);
-  g_subprocess_communicate (p, input, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (p));
-  return g_steal_pointer (&out);
-}
-
-static GBytes *
-text_bytes (const char *text)
-{
-  return g_bytes_new (text, strlen (text));
-}
 
 static void
 assert_decodes (GBytes *data, PhonesecSecret *key, const char *expected)
@@ -63,8 +41,8 @@ assert_refused (GBytes *data, PhonesecSecret *key, const char *message)
 static void
 test_plain_and_gzip (void)
 {
-  g_autoptr (GBytes) plain = text_bytes (PROFILE);
-  g_autoptr (GBytes) gz = run_filter ("gzip -9 -c", plain);
+  g_autoptr (GBytes) plain = prov_test_text_bytes (PROFILE);
+  g_autoptr (GBytes) gz = prov_test_run_filter ("gzip -9 -c", plain);
 
   assert_decodes (plain, NULL, PROFILE);
   g_assert_true (phonesec_prov_is_gzip (gz));
@@ -81,13 +59,13 @@ test_openssl_enc (void)
     "openssl enc -e -aes-256-cbc -pbkdf2 -pass 'pass:" KEY "'",
     "gzip -c | openssl enc -e -aes-256-cbc -pass 'pass:" KEY "'",
   };
-  g_autoptr (GBytes) plain = text_bytes (PROFILE);
+  g_autoptr (GBytes) plain = prov_test_text_bytes (PROFILE);
   g_autoptr (PhonesecSecret) key = phonesec_secret_new (KEY, -1);
   g_autoptr (PhonesecSecret) wrong = phonesec_secret_new ("not the key", -1);
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autoptr (GBytes) enc = run_filter (commands[i], plain);
+      g_autoptr (GBytes) enc = prov_test_run_filter (commands[i], plain);
 
       g_test_message ("%s", commands[i]);
       g_assert_true (phonesec_prov_is_encrypted (enc));
@@ -101,15 +79,16 @@ static void
 test_bad_input (void)
 {
   g_autoptr (PhonesecSecret) key = phonesec_secret_new (KEY, -1);
-  g_autoptr (GBytes) plain = text_bytes (PROFILE);
-  g_autoptr (GBytes) gz = run_filter ("gzip -c", plain);
+  g_autoptr (GBytes) plain = prov_test_text_bytes (PROFILE);
+  g_autoptr (GBytes) gz = prov_test_run_filter ("gzip -c", plain);
   g_autoptr (GBytes) truncated = g_bytes_new_from_bytes (gz, 0, g_bytes_get_size (gz) - 12);
   g_autoptr (GBytes) empty = g_bytes_new (NULL, 0);
-  g_autoptr (GBytes) bomb = run_filter ("head -c 6000000 /dev/zero | gzip -c", empty);
-  g_autoptr (GBytes) salted = text_bytes ("Salted__12345678short");
+  g_autoptr (GBytes) bomb = prov_test_run_filter ("head -c 6000000 /dev/zero | gzip -c", empty);
+  g_autoptr (GBytes) salted = prov_test_text_bytes ("Salted__12345678short");
   g_autoptr (GBytes) binary = g_bytes_new ("<a>\0</a>", 8);
-  g_autoptr (GBytes) bad_utf8 = text_bytes ("<flat-profile>\xff\xfe</flat-profile>");
-  g_autoptr (GBytes) utf16 = text_bytes ("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>");
+  g_autoptr (GBytes) bad_utf8 = prov_test_text_bytes ("<flat-profile>\xff\xfe</flat-profile>");
+  g_autoptr (GBytes) utf16
+      = prov_test_text_bytes ("<?xml version=\"1.0\" encoding=\"UTF-16\"?><a/>");
 
   assert_refused (empty, NULL, "is empty");
   assert_refused (truncated, NULL, "damaged");
@@ -124,9 +103,10 @@ test_bad_input (void)
 static void
 test_latin1 (void)
 {
-  g_autoptr (GBytes) latin1 = text_bytes ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
-                                          "<flat-profile><LDAP_Corp_Dir_Name>Soci\xe9t\xe9"
-                                          "</LDAP_Corp_Dir_Name></flat-profile>");
+  g_autoptr (GBytes) latin1
+      = prov_test_text_bytes ("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+                              "<flat-profile><LDAP_Corp_Dir_Name>Soci\xe9t\xe9"
+                              "</LDAP_Corp_Dir_Name></flat-profile>");
 
   assert_decodes (latin1, NULL,
                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?><flat-profile><LDAP_Corp_Dir_Name>"
