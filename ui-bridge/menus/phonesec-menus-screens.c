@@ -180,14 +180,21 @@ add_device_authentication (PhonesecMenusScreens *self, Items *items)
 }
 
 static void
-update_dot1x (PhonesecMenusScreens *self)
+update_dot1x_status (PhonesecMenusScreens *self)
 {
   Items *status = items_new ();
-  Items *dot1x = items_new ();
-  Items *ethernet = items_new ();
 
   add_feature_lines (self, status, IFACE ("Dot1x"), _ ("802.1X is not available on this phone"));
   sync_and_free (self->dot1x_status, status);
+}
+
+static void
+update_dot1x (PhonesecMenusScreens *self)
+{
+  Items *dot1x = items_new ();
+  Items *ethernet = items_new ();
+
+  update_dot1x_status (self);
   add_device_authentication (self, dot1x);
   add_section (self, dot1x, SECTION_DOT1X, DOT1X_SWITCH);
   if (dot1x->len > 0 || has_interface (self, IFACE ("Dot1x")))
@@ -259,21 +266,27 @@ update_report (PhonesecMenusScreens *self)
   sync_and_free (self->report, items);
 }
 
+/* A feature's status screen: its lines while its object is there, else
+ * empty (and left out of Status). */
+static void
+update_feature_screen (PhonesecMenusScreens *self, GMenu *screen, const char *interface)
+{
+  Items *items = items_new ();
+
+  if (has_interface (self, interface))
+    add_feature_lines (self, items, interface, NULL);
+  sync_and_free (screen, items);
+}
+
 static void
 update_status (PhonesecMenusScreens *self)
 {
-  Items *vpn = items_new ();
-  Items *sip = items_new ();
   Items *status = items_new ();
 
   update_messages (self);
   update_report (self);
-  if (has_interface (self, IFACE ("Vpn")))
-    add_feature_lines (self, vpn, IFACE ("Vpn"), NULL);
-  sync_and_free (self->vpn_status, vpn);
-  if (has_interface (self, IFACE ("SipSecurity")))
-    add_feature_lines (self, sip, IFACE ("SipSecurity"), NULL);
-  sync_and_free (self->sip, sip);
+  update_feature_screen (self, self->vpn_status, IFACE ("Vpn"));
+  update_feature_screen (self, self->sip, IFACE ("SipSecurity"));
 
   add_screen (status, _ ("Status messages"), self->messages);
   add_screen (status, phonesec_status_words_title (NULL, IFACE ("Vpn")), self->vpn_status);
@@ -283,6 +296,24 @@ update_status (PhonesecMenusScreens *self)
 }
 
 /* --- public ---------------------------------------------------------------------- */
+
+/* A feature screen is never empty while its object is there (a line, or
+ * "No information"), and the messages screen never once phonesecd is read:
+ * a property change redraws its lines in place, and no screen comes or
+ * goes. */
+void
+phonesec_menus_screens_update_interface (PhonesecMenusScreens *self, const char *interface)
+{
+  update_messages (self);
+  if (g_strcmp0 (interface, IFACE ("Vpn")) == 0)
+    update_feature_screen (self, self->vpn_status, interface);
+  else if (g_strcmp0 (interface, IFACE ("SipSecurity")) == 0)
+    update_feature_screen (self, self->sip, interface);
+  else if (g_strcmp0 (interface, IFACE ("Dot1x")) == 0)
+    update_dot1x_status (self);
+  else if (g_strcmp0 (interface, IFACE ("ProblemReport")) == 0)
+    update_report (self);
+}
 
 void
 phonesec_menus_screens_update (PhonesecMenusScreens *self)

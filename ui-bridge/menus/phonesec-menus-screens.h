@@ -22,5 +22,8 @@ GMenuModel *phonesec_menus_screens_get_model (PhonesecMenusScreens *self);
 /* Brings every screen in line with the source; only items that changed
  * are replaced. */
 void phonesec_menus_screens_update (PhonesecMenusScreens *self);
+/* After a PropertiesChanged of @interface on an object already in view:
+ * its status lines and the status messages, nothing else. */
+void phonesec_menus_screens_update_interface (PhonesecMenusScreens *self, const char *interface);
 
 G_END_DECLS

@@ -33,6 +33,8 @@ typedef struct
   guint actions_export;
   guint name_id;
   guint screens_update_id;
+  gboolean screens_all;           /* the next redraw is of every screen */
+  GHashTable *screens_interfaces; /* else these interfaces' status lines */
   int status;
 } Menus;
 
@@ -42,13 +44,27 @@ on_update_screens (gpointer user_data)
   Menus *menus = user_data;
 
   menus->screens_update_id = 0;
-  phonesec_menus_screens_update (menus->screens);
+  if (menus->screens_all)
+    phonesec_menus_screens_update (menus->screens);
+  else
+    {
+      GHashTableIter iter;
+      const char *interface;
+
+      g_hash_table_iter_init (&iter, menus->screens_interfaces);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &interface, NULL))
+        phonesec_menus_screens_update_interface (menus->screens, interface);
+    }
+  menus->screens_all = FALSE;
+  g_hash_table_remove_all (menus->screens_interfaces);
   return G_SOURCE_REMOVE;
 }
 
 /* Action states at once; the screens after the action group's exporter has
  * sent them (its idle runs first) and once for a burst of changes: a Vpn
- * state reaches clients before the lines are redrawn. */
+ * state reaches clients before the lines are redrawn. A property change
+ * redraws only its feature's status lines (a whole redraw took most of
+ * the time between two Vpn states). */
 static void
 on_source_changed (PhonesecMenusSource *source, const char *path, const char *interface,
                    gpointer user_data)
@@ -58,9 +74,15 @@ on_source_changed (PhonesecMenusSource *source, const char *path, const char *in
   if (menus->actions == NULL || menus->screens == NULL)
     return;
   if (interface == NULL)
-    phonesec_menus_actions_update (menus->actions);
+    {
+      phonesec_menus_actions_update (menus->actions);
+      menus->screens_all = TRUE;
+    }
   else
-    phonesec_menus_actions_update_interface (menus->actions, interface);
+    {
+      phonesec_menus_actions_update_interface (menus->actions, interface);
+      g_hash_table_add (menus->screens_interfaces, g_strdup (interface));
+    }
   if (menus->screens_update_id == 0)
     menus->screens_update_id = g_idle_add_full (G_PRIORITY_LOW, on_update_screens, menus, NULL);
 }
@@ -96,6 +118,7 @@ on_quit_signal (gpointer user_data)
  * menus there. */
 static gboolean export(Menus *menus, GError **error)
 {
+  menus->screens_interfaces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   menus->source = phonesec_menus_source_new (menus->connection, on_source_changed, menus);
   menus->actions = phonesec_menus_actions_new (menus->source);
   menus->screens = phonesec_menus_screens_new (menus->source);
@@ -129,6 +152,7 @@ unexport (Menus *menus)
   g_clear_pointer (&menus->screens, phonesec_menus_screens_free);
   g_clear_pointer (&menus->actions, phonesec_menus_actions_free);
   g_clear_pointer (&menus->source, phonesec_menus_source_free);
+  g_clear_pointer (&menus->screens_interfaces, g_hash_table_unref);
 }
 
 static char *
