@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -29,22 +30,25 @@ typedef struct
 
 typedef struct _PhonesecDaemon PhonesecDaemon;
 
+/* Exported (PHONESEC_API) for phonesecd, a program of its own. */
+
 /* Loads everything that does not need the bus. Fails only on what makes the
  * daemon useless: an unreadable core schema or device identity, an unusable
  * state folder. */
-PhonesecDaemon *phonesec_daemon_new (const PhonesecDaemonOptions *options, GError **error);
+PHONESEC_API PhonesecDaemon *phonesec_daemon_new (const PhonesecDaemonOptions *options,
+                                                  GError **error);
 
 /* Connects, owns the name, activates plugins, runs until SIGTERM/SIGINT or
  * Manager.Restart. Returns the exit status; *out_restart tells the caller to
  * re-execute. */
-int phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart);
+PHONESEC_API int phonesec_daemon_run (PhonesecDaemon *self, gboolean *out_restart);
 
-void phonesec_daemon_free (PhonesecDaemon *self);
+PHONESEC_API void phonesec_daemon_free (PhonesecDaemon *self);
 
 /* Before re-executing after a restart: FALSE when a stop signal arrived
  * meanwhile (exit instead). Blocks SIGTERM and SIGINT for the new image,
  * which unblocks them once it handles them. */
-gboolean phonesec_daemon_prepare_exec (void);
+PHONESEC_API gboolean phonesec_daemon_prepare_exec (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDaemon, phonesec_daemon_free)
 
 G_END_DECLS

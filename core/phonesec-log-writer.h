@@ -5,10 +5,12 @@
 #pragma once
 
 #include <glib.h>
+#include <phonesec/phonesec-api.h>
 
 /* Installs the writer: masks secrets, keeps the recent records, forwards to
- * GLib's default writer (journald when present, else stderr). */
-void phonesec_log_writer_install (gboolean verbose);
+ * GLib's default writer (journald when present, else stderr). Exported for
+ * phonesecd. */
+PHONESEC_API void phonesec_log_writer_install (gboolean verbose);
 
 /* Replaces the set of values to mask (the current secrets); thread-safe.
  * Values shorter than 3 bytes are not masked (they would garble every line). */

@@ -12,28 +12,30 @@
 #include <phonesec/phonesec-metrics.h>
 #include <phonesec/phonesec-secret.h>
 #include <phonesec/phonesec-upload.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_TYPE_CONTEXT (phonesec_context_get_type ())
+PHONESEC_API GType phonesec_context_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecContext, phonesec_context, PHONESEC, CONTEXT, GObject)
 
 /* Identity of the plugin this context belongs to. */
-const char *phonesec_context_get_plugin_name (PhonesecContext *self);
+PHONESEC_API const char *phonesec_context_get_plugin_name (PhonesecContext *self);
 
 /* --- Configuration (typed getters; a wrong name or type is a programming
  * error: g_critical() and a zero value). Per-line names carry the line
  * number: "SIP_Transport_1_". --- */
-gboolean phonesec_context_get_bool (PhonesecContext *self, const char *name);
-gint64 phonesec_context_get_int (PhonesecContext *self, const char *name);
-char *phonesec_context_dup_string (PhonesecContext *self, const char *name);
-GStrv phonesec_context_dup_strv (PhonesecContext *self, const char *name);
+PHONESEC_API gboolean phonesec_context_get_bool (PhonesecContext *self, const char *name);
+PHONESEC_API gint64 phonesec_context_get_int (PhonesecContext *self, const char *name);
+PHONESEC_API char *phonesec_context_dup_string (PhonesecContext *self, const char *name);
+PHONESEC_API GStrv phonesec_context_dup_strv (PhonesecContext *self, const char *name);
 /* The typed value as on D-Bus; secrets excluded (use dup_secret). */
-GVariant *phonesec_context_dup_value (PhonesecContext *self, const char *name);
+PHONESEC_API GVariant *phonesec_context_dup_value (PhonesecContext *self, const char *name);
 /* Secret parameters (passwords) only come out this way. */
-PhonesecSecret *phonesec_context_dup_secret (PhonesecContext *self, const char *name);
-guint phonesec_context_get_line_count (PhonesecContext *self);
-guint64 phonesec_context_get_generation (PhonesecContext *self);
+PHONESEC_API PhonesecSecret *phonesec_context_dup_secret (PhonesecContext *self, const char *name);
+PHONESEC_API guint phonesec_context_get_line_count (PhonesecContext *self);
+PHONESEC_API guint64 phonesec_context_get_generation (PhonesecContext *self);
 
 /**
  * phonesec_context_watch:
@@ -43,12 +45,12 @@ guint64 phonesec_context_get_generation (PhonesecContext *self);
  * Adds to the names for which config_changed() is called. The `Watch` key of
  * the `.plugin` file declares the same thing statically.
  */
-void phonesec_context_watch (PhonesecContext *self, const char *const *patterns);
+PHONESEC_API void phonesec_context_watch (PhonesecContext *self, const char *const *patterns);
 
 /* --- D-Bus --- */
-GDBusConnection *phonesec_context_get_connection (PhonesecContext *self);
+PHONESEC_API GDBusConnection *phonesec_context_get_connection (PhonesecContext *self);
 /* /org/phonesec/PhoneSec1/plugins/<name>, dashes as underscores */
-const char *phonesec_context_get_object_path (PhonesecContext *self);
+PHONESEC_API const char *phonesec_context_get_object_path (PhonesecContext *self);
 /**
  * phonesec_context_export_interface:
  * @iface: a gdbus-codegen skeleton, not exported by any other means
@@ -69,20 +71,23 @@ const char *phonesec_context_get_object_path (PhonesecContext *self);
  * A member with neither of the first two is for administrators only, and a
  * method call a rule refuses never reaches the plugin.
  */
-void phonesec_context_export_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
-void phonesec_context_unexport_interface (PhonesecContext *self, GDBusInterfaceSkeleton *iface);
+PHONESEC_API void phonesec_context_export_interface (PhonesecContext *self,
+                                                     GDBusInterfaceSkeleton *iface);
+PHONESEC_API void phonesec_context_unexport_interface (PhonesecContext *self,
+                                                       GDBusInterfaceSkeleton *iface);
 
 /* --- Core services --- */
 /* A private folder for the plugin (mode 0700), created on first use. */
-const char *phonesec_context_get_state_dir (PhonesecContext *self);
+PHONESEC_API const char *phonesec_context_get_state_dir (PhonesecContext *self);
 /* The phone's one HTTP client (phonesec-http.h): requests are carried out by
  * the network service, following the proxy slot, the TLS policy and the
  * trust store. */
-PhonesecHttpClient *phonesec_context_get_http_client (PhonesecContext *self);
+PHONESEC_API PhonesecHttpClient *phonesec_context_get_http_client (PhonesecContext *self);
 /* The proxy slot the network service asks for every connection; %NULL
  * puts back direct connections. */
-void phonesec_context_set_proxy_resolver (PhonesecContext *self, GProxyResolver *resolver);
-PhonesecDevice *phonesec_context_get_device (PhonesecContext *self);
+PHONESEC_API void phonesec_context_set_proxy_resolver (PhonesecContext *self,
+                                                       GProxyResolver *resolver);
+PHONESEC_API PhonesecDevice *phonesec_context_get_device (PhonesecContext *self);
 /**
  * phonesec_context_expand_macros:
  * @extra: (nullable) (element-type utf8 utf8): context macros (SCHEME, ERR...)
@@ -90,30 +95,32 @@ PhonesecDevice *phonesec_context_get_device (PhonesecContext *self);
  * Expands @template with the device identity, the network facts ($IP) and
  * @extra. See phonesec_macro_expand().
  */
-char *phonesec_context_expand_macros (PhonesecContext *self, const char *template,
-                                      GHashTable *extra);
+PHONESEC_API char *phonesec_context_expand_macros (PhonesecContext *self, const char *template,
+                                                   GHashTable *extra);
 /* TRUE when the previous run of phonesecd ended without a clean shutdown. */
-gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
+PHONESEC_API gboolean phonesec_context_get_previous_run_crashed (PhonesecContext *self);
 /* The network facts pushed through org.phonesec.PhoneSec1.Network (a{sv}):
  * domain s, addresses as, dns-servers as, dhcp-options a{us}. The context
  * emits "network-changed" (no arguments) when they change. */
-GVariant *phonesec_context_dup_network (PhonesecContext *self);
+PHONESEC_API GVariant *phonesec_context_dup_network (PhonesecContext *self);
 
 /* --- Uploads, metrics, crashes, diagnostics --- */
 
 /* The durable upload queue (phonesec-upload.h); use the plugin name as owner. */
-PhonesecUploadQueue *phonesec_context_get_upload_queue (PhonesecContext *self);
+PHONESEC_API PhonesecUploadQueue *phonesec_context_get_upload_queue (PhonesecContext *self);
 /* The core's metrics registry (phonesec-metrics.h). */
-PhonesecMetrics *phonesec_context_get_metrics (PhonesecContext *self);
+PHONESEC_API PhonesecMetrics *phonesec_context_get_metrics (PhonesecContext *self);
 /* Counter and gauge of this plugin: @name is prefixed with "<plugin>.". */
-void phonesec_context_metric_add (PhonesecContext *self, const char *name, guint64 delta);
-void phonesec_context_metric_set (PhonesecContext *self, const char *name, gint64 value);
+PHONESEC_API void phonesec_context_metric_add (PhonesecContext *self, const char *name,
+                                               guint64 delta);
+PHONESEC_API void phonesec_context_metric_set (PhonesecContext *self, const char *name,
+                                               gint64 value);
 /* The crash records (phonesec-crash.h). */
-PhonesecCrashLog *phonesec_context_get_crash_log (PhonesecContext *self);
+PHONESEC_API PhonesecCrashLog *phonesec_context_get_crash_log (PhonesecContext *self);
 /* A helper process of this plugin died on @signum (0: abnormal exit, say
  * how in @details). */
-void phonesec_context_report_crash (PhonesecContext *self, const char *process, int signum,
-                                    const char *details);
+PHONESEC_API void phonesec_context_report_crash (PhonesecContext *self, const char *process,
+                                                 int signum, const char *details);
 /**
  * PhonesecView:
  * @PHONESEC_VIEW_ADMIN: everything an administrator may see
@@ -130,18 +137,18 @@ typedef enum
 
 /* The whole configuration as a cfg.xml, as an admin would export it:
  * secrets are never in it. */
-char *phonesec_context_export_profile (PhonesecContext *self);
+PHONESEC_API char *phonesec_context_export_profile (PhonesecContext *self);
 /* The same for @view (PHONESEC_VIEW_USER: no hidden parameter). */
-char *phonesec_context_export_profile_for (PhonesecContext *self, PhonesecView view);
+PHONESEC_API char *phonesec_context_export_profile_for (PhonesecContext *self, PhonesecView view);
 /* The daemon's recent log records (secrets masked), oldest first. */
-GStrv phonesec_context_dup_recent_log (PhonesecContext *self);
+PHONESEC_API GStrv phonesec_context_dup_recent_log (PhonesecContext *self);
 /* The previous run's log when it crashed, else %NULL. */
-char *phonesec_context_dup_previous_run_log (PhonesecContext *self);
+PHONESEC_API char *phonesec_context_dup_previous_run_log (PhonesecContext *self);
 /* Every plugin object's interfaces and properties, a{oa{sa{sv}}} as
  * ObjectManager.GetManagedObjects returns them. */
-GVariant *phonesec_context_dup_objects (PhonesecContext *self);
+PHONESEC_API GVariant *phonesec_context_dup_objects (PhonesecContext *self);
 /* The same as @view sees them (properties it may not see are absent). */
-GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view);
+PHONESEC_API GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView view);
 
 /* --- TLS policy (TLS_Min_Version, TLS_Cipher_List, FIPS_Mode, trust store).
  * @app_class: "default" (every client but the two below), "sip" (the
@@ -149,7 +156,7 @@ GVariant *phonesec_context_dup_objects_for (PhonesecContext *self, PhonesecView 
  * per connection: they change with the configuration. --- */
 
 /* The GnuTLS priority string for a new session (gnutls_priority_set_direct). */
-char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
+PHONESEC_API char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_class);
 /**
  * phonesec_context_dup_openssl_ciphers:
  * @app_class: (nullable): as for phonesec_context_dup_tls_priority()
@@ -164,14 +171,16 @@ char *phonesec_context_dup_tls_priority (PhonesecContext *self, const char *app_
  *
  * Returns: (transfer full): the cipher string
  */
-char *phonesec_context_dup_openssl_ciphers (PhonesecContext *self, const char *app_class);
+PHONESEC_API char *phonesec_context_dup_openssl_ciphers (PhonesecContext *self,
+                                                         const char *app_class);
 /* A PEM file with every trusted CA (system, custom, --ca-file): for
  * libraries that take a CA file (LDAP_OPT_X_TLS_CACERTFILE, openconnect). */
-const char *phonesec_context_get_ca_bundle (PhonesecContext *self);
+PHONESEC_API const char *phonesec_context_get_ca_bundle (PhonesecContext *self);
 /* After a handshake: refuses a version or suite outside the policy (a
  * priority string can enable more suites than the admin's list). */
-gboolean phonesec_context_check_tls_session (PhonesecContext *self, gnutls_session_t session,
-                                             const char *app_class, GError **error);
+PHONESEC_API gboolean phonesec_context_check_tls_session (PhonesecContext *self,
+                                                          gnutls_session_t session,
+                                                          const char *app_class, GError **error);
 /**
  * phonesec_context_check_server_certificate:
  * @certificate: the server's certificate, with its issuers as the server
@@ -189,12 +198,12 @@ gboolean phonesec_context_check_tls_session (PhonesecContext *self, gnutls_sessi
  * Returns: %TRUE when both hold, else %FALSE with @error saying which and
  *   why, in words for the admin
  */
-gboolean phonesec_context_check_server_certificate (PhonesecContext *self,
-                                                    GTlsCertificate *certificate, const char *host,
-                                                    GError **error);
+PHONESEC_API gboolean phonesec_context_check_server_certificate (PhonesecContext *self,
+                                                                 GTlsCertificate *certificate,
+                                                                 const char *host, GError **error);
 /* FIPS_Mode: only FIPS-approved algorithms; no HTTP digest auth, no TR-069,
  * no MD5 SIP digest. */
-gboolean phonesec_context_get_fips_mode (PhonesecContext *self);
+PHONESEC_API gboolean phonesec_context_get_fips_mode (PhonesecContext *self);
 
 /**
  * PhonesecAdminFunc:
@@ -214,9 +223,10 @@ typedef void (*PhonesecAdminFunc) (GDBusMethodInvocation *invocation, GObject *o
  * already known, else once the bus has said who it is; anyone else gets
  * PHONESEC_ERROR_PERMISSION_DENIED with @denied_message.
  */
-void phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation *invocation,
-                                    GObject *owner, const char *denied_message,
-                                    PhonesecAdminFunc func);
+PHONESEC_API void phonesec_context_run_as_admin (PhonesecContext *self,
+                                                 GDBusMethodInvocation *invocation, GObject *owner,
+                                                 const char *denied_message,
+                                                 PhonesecAdminFunc func);
 
 /**
  * phonesec_context_get_caller_view:
@@ -227,8 +237,8 @@ void phonesec_context_run_as_admin (PhonesecContext *self, GDBusMethodInvocation
  * or `org.phonesec.Parameters` annotations exclude it), so the answer is
  * immediate.
  */
-PhonesecView phonesec_context_get_caller_view (PhonesecContext *self,
-                                               GDBusMethodInvocation *invocation);
+PHONESEC_API PhonesecView phonesec_context_get_caller_view (PhonesecContext *self,
+                                                            GDBusMethodInvocation *invocation);
 
 /**
  * phonesec_context_set_error:
@@ -237,6 +247,6 @@ PhonesecView phonesec_context_get_caller_view (PhonesecContext *self,
  * Shows a runtime error on the plugin's object (State=error, Error=message),
  * or clears it with %NULL (State=active).
  */
-void phonesec_context_set_error (PhonesecContext *self, const char *message);
+PHONESEC_API void phonesec_context_set_error (PhonesecContext *self, const char *message);
 
 G_END_DECLS

@@ -10,10 +10,12 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_TYPE_CRASH_LOG (phonesec_crash_log_get_type ())
+PHONESEC_API GType phonesec_crash_log_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecCrashLog, phonesec_crash_log, PHONESEC, CRASH_LOG, GObject)
 
 /**
@@ -25,13 +27,13 @@ G_DECLARE_FINAL_TYPE (PhonesecCrashLog, phonesec_crash_log, PHONESEC, CRASH_LOG,
  *
  * Records a crash and emits "crashed" with its record.
  */
-void phonesec_crash_log_report (PhonesecCrashLog *self, const char *process, const char *plugin,
-                                int signum, const char *details);
+PHONESEC_API void phonesec_crash_log_report (PhonesecCrashLog *self, const char *process,
+                                             const char *plugin, int signum, const char *details);
 
 /* Every record since the daemon started (the previous run's first), as
  * aa{sv}: process s, plugin s, signal i, signal-name s, time x (unix
  * seconds), details s. */
-GVariant *phonesec_crash_log_dup_records (PhonesecCrashLog *self);
+PHONESEC_API GVariant *phonesec_crash_log_dup_records (PhonesecCrashLog *self);
 
 /* Signal "crashed" (a{sv} record). */
 

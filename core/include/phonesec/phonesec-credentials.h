@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "phonesec-secret.h"
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -36,7 +37,7 @@ G_BEGIN_DECLS
  *
  * Returns: (transfer full): the masked URL ("" for %NULL)
  */
-char *phonesec_credentials_mask_url (const char *url);
+PHONESEC_API char *phonesec_credentials_mask_url (const char *url);
 
 /**
  * phonesec_credentials_same_server:
@@ -47,7 +48,7 @@ char *phonesec_credentials_mask_url (const char *url);
  * default when absent), user information and path aside: the check a
  * #PhonesecUploadSecretFunc makes before handing out a credential.
  */
-gboolean phonesec_credentials_same_server (const char *url_a, const char *url_b);
+PHONESEC_API gboolean phonesec_credentials_same_server (const char *url_a, const char *url_b);
 
 /**
  * phonesec_credentials_dup_userinfo_for:
@@ -61,7 +62,7 @@ gboolean phonesec_credentials_same_server (const char *url_a, const char *url_b)
  *
  * Returns: (transfer full) (nullable): the user information, or %NULL
  */
-PhonesecSecret *phonesec_credentials_dup_userinfo_for (const char *configured,
-                                                       const char *item_url);
+PHONESEC_API PhonesecSecret *phonesec_credentials_dup_userinfo_for (const char *configured,
+                                                                    const char *item_url);
 
 G_END_DECLS

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <glib-object.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_TYPE_DEVICE (phonesec_device_get_type ())
+PHONESEC_API GType phonesec_device_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecDevice, phonesec_device, PHONESEC, DEVICE, GObject)
 
 /**
@@ -33,32 +35,32 @@ G_DECLARE_FINAL_TYPE (PhonesecDevice, phonesec_device, PHONESEC, DEVICE, GObject
  * Returns: (transfer full): the identity, or %NULL with @error set when the
  *   file cannot be read or a value is malformed (the error says which key)
  */
-PhonesecDevice *phonesec_device_new_from_file (const char *path, GError **error);
+PHONESEC_API PhonesecDevice *phonesec_device_new_from_file (const char *path, GError **error);
 
 /** Lower-case hex MAC without separators: `001122aabbcc` (`$MA`). */
-const char *phonesec_device_get_mac (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_mac (PhonesecDevice *self);
 /** Upper-case hex MAC without separators: `001122AABBCC` (`$MAU`). */
-const char *phonesec_device_get_mac_upper (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_mac_upper (PhonesecDevice *self);
 /** Colon-separated lower-case MAC: `00:11:22:aa:bb:cc` (`$MAC`). */
-const char *phonesec_device_get_mac_colon (PhonesecDevice *self);
-const char *phonesec_device_get_serial (PhonesecDevice *self);
-const char *phonesec_device_get_product_name (PhonesecDevice *self);
-const char *phonesec_device_get_product_series (PhonesecDevice *self);
-const char *phonesec_device_get_software_version (PhonesecDevice *self);
-const char *phonesec_device_get_hardware_version (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_mac_colon (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_serial (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_product_name (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_product_series (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_software_version (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_hardware_version (PhonesecDevice *self);
 /** Whether the phone has its own client certificate (`$CCERT`): the
  * configured files load, or (without them) the `ClientCertificate` flag. */
-gboolean phonesec_device_get_client_certificate (PhonesecDevice *self);
+PHONESEC_API gboolean phonesec_device_get_client_certificate (PhonesecDevice *self);
 /** (nullable): the certificate's PEM file, %NULL when not configured;
  * use it only when phonesec_device_get_client_certificate() is %TRUE. */
-const char *phonesec_device_get_client_certificate_file (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_client_certificate_file (PhonesecDevice *self);
 /** (nullable): the private key's PEM file, %NULL when not configured. */
-const char *phonesec_device_get_client_key_file (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_client_key_file (PhonesecDevice *self);
 /** (nullable): why the configured certificate and key are not usable (a
  * file is missing or unreadable, one of the two is not set, the key does
  * not match the certificate), in words for the admin; %NULL otherwise. */
-const char *phonesec_device_get_client_certificate_error (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_client_certificate_error (PhonesecDevice *self);
 /** The phone's network port, the `NetworkInterface` key: `eth0` by default. */
-const char *phonesec_device_get_network_interface (PhonesecDevice *self);
+PHONESEC_API const char *phonesec_device_get_network_interface (PhonesecDevice *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,7 @@ G_BEGIN_DECLS
  * below one (case-insensitive, a final '.' ignored). An IP address is never
  * below a domain.
  */
-gboolean phonesec_domains_host_allowed (const char *host, const char *const *domains);
+PHONESEC_API gboolean phonesec_domains_host_allowed (const char *host, const char *const *domains);
 
 /**
  * phonesec_domains_check_url:
@@ -32,7 +33,7 @@ gboolean phonesec_domains_host_allowed (const char *host, const char *const *dom
  *   (PHONESEC_ERROR_PERMISSION_DENIED) naming @what and the host, never
  *   the rest of the URL (it may carry credentials)
  */
-gboolean phonesec_domains_check_url (const char *url, const char *const *domains, const char *what,
-                                     GError **error);
+PHONESEC_API gboolean phonesec_domains_check_url (const char *url, const char *const *domains,
+                                                  const char *what, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -42,7 +43,7 @@ typedef enum
 
 #define PHONESEC_ERROR_N_CODES (PHONESEC_ERROR_NOT_FOUND + 1)
 
-GQuark phonesec_error_quark (void);
+PHONESEC_API GQuark phonesec_error_quark (void);
 
 /**
  * PHONESEC_QUOTE_MAX_CHARS:
@@ -68,6 +69,6 @@ GQuark phonesec_error_quark (void);
  *
  * Returns: (transfer full): the single-line, valid UTF-8 excerpt
  */
-char *phonesec_quote_for_message (const char *text, gssize len);
+PHONESEC_API char *phonesec_quote_for_message (const char *text, gssize len);
 
 G_END_DECLS

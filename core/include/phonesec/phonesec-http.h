@@ -30,11 +30,12 @@
 
 #include <gio/gio.h>
 #include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_HTTP_ERROR (phonesec_http_error_quark ())
-GQuark phonesec_http_error_quark (void);
+PHONESEC_API GQuark phonesec_http_error_quark (void);
 
 /**
  * PhonesecHttpError:
@@ -84,20 +85,21 @@ typedef enum
 /* --- a request --- */
 
 #define PHONESEC_TYPE_HTTP_REQUEST (phonesec_http_request_get_type ())
+PHONESEC_API GType phonesec_http_request_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecHttpRequest, phonesec_http_request, PHONESEC, HTTP_REQUEST, GObject)
 
 /* @method: GET, POST, PUT...; @url: http:// or https://, with or without
  * user:password@ (sent as Basic authentication, never logged). */
-PhonesecHttpRequest *phonesec_http_request_new (const char *method, const char *url);
-const char *phonesec_http_request_get_method (PhonesecHttpRequest *self);
-const char *phonesec_http_request_get_url (PhonesecHttpRequest *self);
+PHONESEC_API PhonesecHttpRequest *phonesec_http_request_new (const char *method, const char *url);
+PHONESEC_API const char *phonesec_http_request_get_method (PhonesecHttpRequest *self);
+PHONESEC_API const char *phonesec_http_request_get_url (PhonesecHttpRequest *self);
 /* Appends a header (an existing one of the same name stays). */
-void phonesec_http_request_add_header (PhonesecHttpRequest *self, const char *name,
-                                       const char *value);
+PHONESEC_API void phonesec_http_request_add_header (PhonesecHttpRequest *self, const char *name,
+                                                    const char *value);
 /* A header whose value is a credential: kept as a PhonesecSecret, never
  * logged, zeroed once sent. */
-void phonesec_http_request_add_secret_header (PhonesecHttpRequest *self, const char *name,
-                                              PhonesecSecret *value);
+PHONESEC_API void phonesec_http_request_add_secret_header (PhonesecHttpRequest *self,
+                                                           const char *name, PhonesecSecret *value);
 /**
  * phonesec_http_request_set_body:
  * @content_type: (nullable): the Content-Type
@@ -106,10 +108,11 @@ void phonesec_http_request_add_secret_header (PhonesecHttpRequest *self, const c
  *   (redirects, authentication challenges, a service restart)
  * @length: its length, or -1 when unknown (chunked encoding)
  */
-void phonesec_http_request_set_body (PhonesecHttpRequest *self, const char *content_type,
-                                     GInputStream *body, gint64 length);
-void phonesec_http_request_set_body_bytes (PhonesecHttpRequest *self, const char *content_type,
-                                           GBytes *body);
+PHONESEC_API void phonesec_http_request_set_body (PhonesecHttpRequest *self,
+                                                  const char *content_type, GInputStream *body,
+                                                  gint64 length);
+PHONESEC_API void phonesec_http_request_set_body_bytes (PhonesecHttpRequest *self,
+                                                        const char *content_type, GBytes *body);
 /**
  * phonesec_http_request_set_client_certificate:
  * @pem: (nullable): the certificate (chain first) and its private key, PEM
@@ -118,7 +121,8 @@ void phonesec_http_request_set_body_bytes (PhonesecHttpRequest *self, const char
  * goes to the network service as a secret, for this request only: the
  * sandboxed helper reads no file of the phone's. Never logged.
  */
-void phonesec_http_request_set_client_certificate (PhonesecHttpRequest *self, PhonesecSecret *pem);
+PHONESEC_API void phonesec_http_request_set_client_certificate (PhonesecHttpRequest *self,
+                                                                PhonesecSecret *pem);
 /**
  * phonesec_http_request_set_client_certificate_files:
  *
@@ -126,27 +130,31 @@ void phonesec_http_request_set_client_certificate (PhonesecHttpRequest *self, Ph
  * and ClientKeyFile; one file may hold both). Small local files, read at
  * once. Errors name the files, never their content.
  */
-gboolean phonesec_http_request_set_client_certificate_files (PhonesecHttpRequest *self,
-                                                             const char *cert_file,
-                                                             const char *key_file, GError **error);
-void phonesec_http_request_set_flags (PhonesecHttpRequest *self, PhonesecHttpFlags flags);
-PhonesecHttpFlags phonesec_http_request_get_flags (PhonesecHttpRequest *self);
+PHONESEC_API gboolean phonesec_http_request_set_client_certificate_files (PhonesecHttpRequest *self,
+                                                                          const char *cert_file,
+                                                                          const char *key_file,
+                                                                          GError **error);
+PHONESEC_API void phonesec_http_request_set_flags (PhonesecHttpRequest *self,
+                                                   PhonesecHttpFlags flags);
+PHONESEC_API PhonesecHttpFlags phonesec_http_request_get_flags (PhonesecHttpRequest *self);
 
 /* --- a response --- */
 
 #define PHONESEC_TYPE_HTTP_RESPONSE (phonesec_http_response_get_type ())
+PHONESEC_API GType phonesec_http_response_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecHttpResponse, phonesec_http_response, PHONESEC, HTTP_RESPONSE,
                       GObject)
 
-guint phonesec_http_response_get_status (PhonesecHttpResponse *self);
+PHONESEC_API guint phonesec_http_response_get_status (PhonesecHttpResponse *self);
 /* The server's reason phrase (for logs: not translated, not trusted). */
-const char *phonesec_http_response_get_reason (PhonesecHttpResponse *self);
+PHONESEC_API const char *phonesec_http_response_get_reason (PhonesecHttpResponse *self);
 /* The first header of that name (case-insensitive), or %NULL. */
-const char *phonesec_http_response_get_header (PhonesecHttpResponse *self, const char *name);
+PHONESEC_API const char *phonesec_http_response_get_header (PhonesecHttpResponse *self,
+                                                            const char *name);
 /* Every header, a(ss) in the order received. */
-GVariant *phonesec_http_response_get_headers (PhonesecHttpResponse *self);
+PHONESEC_API GVariant *phonesec_http_response_get_headers (PhonesecHttpResponse *self);
 /* Content-Length, or -1. */
-gint64 phonesec_http_response_get_content_length (PhonesecHttpResponse *self);
+PHONESEC_API gint64 phonesec_http_response_get_content_length (PhonesecHttpResponse *self);
 /**
  * phonesec_http_response_get_body:
  *
@@ -154,18 +162,19 @@ gint64 phonesec_http_response_get_content_length (PhonesecHttpResponse *self);
  * main context (or synchronously from another thread); close it (or drop
  * the response) to stop the transfer early.
  */
-GInputStream *phonesec_http_response_get_body (PhonesecHttpResponse *self);
+PHONESEC_API GInputStream *phonesec_http_response_get_body (PhonesecHttpResponse *self);
 /* Who answered: the address and port the connection went to,
  * `192.0.2.1:443` or `[2001:db8::1]:443` (a proxy's, through one), or
  * %NULL when the network service could not tell. */
-const char *phonesec_http_response_get_remote_address (PhonesecHttpResponse *self);
+PHONESEC_API const char *phonesec_http_response_get_remote_address (PhonesecHttpResponse *self);
 /* What the TLS connection negotiated, a{sv} (tls-version s, tls-suite s,
  * tls-peer-subject s), or %NULL over http://. */
-GVariant *phonesec_http_response_get_tls_info (PhonesecHttpResponse *self);
+PHONESEC_API GVariant *phonesec_http_response_get_tls_info (PhonesecHttpResponse *self);
 
 /* --- the client --- */
 
 #define PHONESEC_TYPE_HTTP_CLIENT (phonesec_http_client_get_type ())
+PHONESEC_API GType phonesec_http_client_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecHttpClient, phonesec_http_client, PHONESEC, HTTP_CLIENT, GObject)
 
 /**
@@ -175,11 +184,13 @@ G_DECLARE_FINAL_TYPE (PhonesecHttpClient, phonesec_http_client, PHONESEC, HTTP_C
  * status and headers are in (the body follows through the response's
  * stream). @request must not be changed once sent.
  */
-void phonesec_http_client_send_async (PhonesecHttpClient *self, PhonesecHttpRequest *request,
-                                      GCancellable *cancellable, GAsyncReadyCallback callback,
-                                      gpointer user_data);
-PhonesecHttpResponse *phonesec_http_client_send_finish (PhonesecHttpClient *self,
-                                                        GAsyncResult *result, GError **error);
+PHONESEC_API void phonesec_http_client_send_async (PhonesecHttpClient *self,
+                                                   PhonesecHttpRequest *request,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+PHONESEC_API PhonesecHttpResponse *
+phonesec_http_client_send_finish (PhonesecHttpClient *self, GAsyncResult *result, GError **error);
 
 /**
  * phonesec_http_client_send_and_read_async:
@@ -188,13 +199,15 @@ PhonesecHttpResponse *phonesec_http_client_send_finish (PhonesecHttpClient *self
  *
  * The same, then reads the whole body.
  */
-void phonesec_http_client_send_and_read_async (PhonesecHttpClient *self,
-                                               PhonesecHttpRequest *request, gsize max_size,
-                                               GCancellable *cancellable,
-                                               GAsyncReadyCallback callback, gpointer user_data);
+PHONESEC_API void
+phonesec_http_client_send_and_read_async (PhonesecHttpClient *self, PhonesecHttpRequest *request,
+                                          gsize max_size, GCancellable *cancellable,
+                                          GAsyncReadyCallback callback, gpointer user_data);
 /* The body; the response (status, headers) in @response when not NULL. */
-GBytes *phonesec_http_client_send_and_read_finish (PhonesecHttpClient *self, GAsyncResult *result,
-                                                   PhonesecHttpResponse **response, GError **error);
+PHONESEC_API GBytes *phonesec_http_client_send_and_read_finish (PhonesecHttpClient *self,
+                                                                GAsyncResult *result,
+                                                                PhonesecHttpResponse **response,
+                                                                GError **error);
 
 /**
  * PhonesecProxyAuthEvent:
@@ -236,12 +249,12 @@ typedef enum
  * asked for them (407) under these settings: never directly to a server,
  * never to another proxy. What happens is told by "proxy-auth-event".
  */
-void phonesec_http_client_set_proxy_auth (PhonesecHttpClient *self, gboolean enabled,
-                                          const char *proxy_uri, const char *username,
-                                          PhonesecSecret *password, gboolean fips);
+PHONESEC_API void phonesec_http_client_set_proxy_auth (PhonesecHttpClient *self, gboolean enabled,
+                                                       const char *proxy_uri, const char *username,
+                                                       PhonesecSecret *password, gboolean fips);
 /* The proxy answers changed: connections kept alive under the old ones are
  * not reused (requests in flight finish where they are). */
-void phonesec_http_client_proxy_changed (PhonesecHttpClient *self);
+PHONESEC_API void phonesec_http_client_proxy_changed (PhonesecHttpClient *self);
 
 /* Signal "proxy-auth-event" (PhonesecProxyAuthEvent event), in the main
  * context. */

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <glib.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -32,7 +33,8 @@ G_BEGIN_DECLS
 #define phonesec_log_event(message_id, level, ...)                                                 \
   phonesec_log_event_full (G_LOG_DOMAIN, message_id, level, __VA_ARGS__)
 
-void phonesec_log_event_full (const char *domain, const char *message_id, GLogLevelFlags level,
-                              const char *format, ...) G_GNUC_PRINTF (4, 5);
+PHONESEC_API void phonesec_log_event_full (const char *domain, const char *message_id,
+                                           GLogLevelFlags level, const char *format, ...)
+    G_GNUC_PRINTF (4, 5);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <phonesec/phonesec-device.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -22,7 +23,7 @@ G_BEGIN_DECLS
  *
  * Returns: (transfer full): the expanded text
  */
-char *phonesec_macro_expand (const char *template, GHashTable *vars);
+PHONESEC_API char *phonesec_macro_expand (const char *template, GHashTable *vars);
 
 /**
  * phonesec_macro_vars_new:
@@ -37,6 +38,6 @@ char *phonesec_macro_expand (const char *template, GHashTable *vars);
  * Returns: (transfer full) (element-type utf8 utf8): a new table owning its
  *   keys and values
  */
-GHashTable *phonesec_macro_vars_new (PhonesecDevice *device, const char *ip);
+PHONESEC_API GHashTable *phonesec_macro_vars_new (PhonesecDevice *device, const char *ip);
 
 G_END_DECLS

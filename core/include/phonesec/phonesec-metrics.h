@@ -11,20 +11,24 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_TYPE_METRICS (phonesec_metrics_get_type ())
+PHONESEC_API GType phonesec_metrics_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecMetrics, phonesec_metrics, PHONESEC, METRICS, GObject)
 
 /* A counter only grows (since the daemon started). */
-void phonesec_metrics_counter_add (PhonesecMetrics *self, const char *name, guint64 delta);
+PHONESEC_API void phonesec_metrics_counter_add (PhonesecMetrics *self, const char *name,
+                                                guint64 delta);
 /* A gauge is a current value. */
-void phonesec_metrics_gauge_set (PhonesecMetrics *self, const char *name, gint64 value);
+PHONESEC_API void phonesec_metrics_gauge_set (PhonesecMetrics *self, const char *name,
+                                              gint64 value);
 /* Every metric: a{sv} name → t (counter) or x (gauge), sorted by name. */
-GVariant *phonesec_metrics_snapshot (PhonesecMetrics *self);
+PHONESEC_API GVariant *phonesec_metrics_snapshot (PhonesecMetrics *self);
 /* Whether metrics may leave the phone (Webex_Metrics_Enable). */
-gboolean phonesec_metrics_get_sending_allowed (PhonesecMetrics *self);
+PHONESEC_API gboolean phonesec_metrics_get_sending_allowed (PhonesecMetrics *self);
 
 /* Signal "sending-allowed-changed" (b): Webex_Metrics_Enable changed. */
 

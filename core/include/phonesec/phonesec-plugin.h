@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <phonesec/phonesec-context.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,7 @@ G_BEGIN_DECLS
 #define PHONESEC_PLUGIN_ABI_VERSION 3u
 
 #define PHONESEC_TYPE_PLUGIN (phonesec_plugin_get_type ())
+PHONESEC_API GType phonesec_plugin_get_type (void);
 G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
 
 /**
@@ -74,13 +76,13 @@ struct _PhonesecPluginInterface
   gpointer padding[7];
 };
 
-void phonesec_plugin_activate_async (PhonesecPlugin *self, PhonesecContext *context,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data);
-gboolean phonesec_plugin_activate_finish (PhonesecPlugin *self, GAsyncResult *result,
-                                          GError **error);
-void phonesec_plugin_deactivate (PhonesecPlugin *self);
-void phonesec_plugin_config_changed (PhonesecPlugin *self, const char *const *names);
+PHONESEC_API void phonesec_plugin_activate_async (PhonesecPlugin *self, PhonesecContext *context,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback, gpointer user_data);
+PHONESEC_API gboolean phonesec_plugin_activate_finish (PhonesecPlugin *self, GAsyncResult *result,
+                                                       GError **error);
+PHONESEC_API void phonesec_plugin_deactivate (PhonesecPlugin *self);
+PHONESEC_API void phonesec_plugin_config_changed (PhonesecPlugin *self, const char *const *names);
 
 /**
  * PHONESEC_PLUGIN_DEFINE:

@@ -24,6 +24,7 @@
 
 #include <glib.h>
 #include <phonesec/phonesec-secret.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -61,16 +62,16 @@ typedef struct
  *   (PHONESEC_ERROR_INVALID_VALUE) saying what is wrong, never quoting a
  *   --pwd or --key value
  */
-PhonesecRule *phonesec_rule_parse (const char *text, GError **error);
-void phonesec_rule_free (PhonesecRule *rule);
+PHONESEC_API PhonesecRule *phonesec_rule_parse (const char *text, GError **error);
+PHONESEC_API void phonesec_rule_free (PhonesecRule *rule);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecRule, phonesec_rule_free)
 
 /* How many alternatives ('|') the rule has. */
-guint phonesec_rule_get_n_alternatives (PhonesecRule *rule);
+PHONESEC_API guint phonesec_rule_get_n_alternatives (PhonesecRule *rule);
 
 /* The entries of alternative @alternative (< n_alternatives), in order. */
-const PhonesecRuleEntry *phonesec_rule_get_entries (PhonesecRule *rule, guint alternative,
-                                                    guint *n_entries);
+PHONESEC_API const PhonesecRuleEntry *
+phonesec_rule_get_entries (PhonesecRule *rule, guint alternative, guint *n_entries);
 
 /**
  * phonesec_rule_select:
@@ -83,8 +84,8 @@ const PhonesecRuleEntry *phonesec_rule_get_entries (PhonesecRule *rule, guint al
  * Returns: (transfer none) (array length=n_entries) (nullable): its
  *   entries, or %NULL when no condition holds
  */
-const PhonesecRuleEntry *phonesec_rule_select (PhonesecRule *rule, GHashTable *vars,
-                                               guint *n_entries);
+PHONESEC_API const PhonesecRuleEntry *phonesec_rule_select (PhonesecRule *rule, GHashTable *vars,
+                                                            guint *n_entries);
 
 /**
  * phonesec_rule_compare_versions:
@@ -94,6 +95,6 @@ const PhonesecRuleEntry *phonesec_rule_select (PhonesecRule *rule, GHashTable *v
  *
  * Returns: <0, 0 or >0
  */
-int phonesec_rule_compare_versions (const char *a, const char *b);
+PHONESEC_API int phonesec_rule_compare_versions (const char *a, const char *b);
 
 G_END_DECLS

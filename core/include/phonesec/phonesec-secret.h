@@ -9,20 +9,21 @@
 #pragma once
 
 #include <glib-object.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 typedef struct _PhonesecSecret PhonesecSecret;
 
 #define PHONESEC_TYPE_SECRET (phonesec_secret_get_type ())
-GType phonesec_secret_get_type (void) G_GNUC_CONST;
+PHONESEC_API GType phonesec_secret_get_type (void) G_GNUC_CONST;
 
-PhonesecSecret *phonesec_secret_new (const char *value, gssize len);
-PhonesecSecret *phonesec_secret_ref (PhonesecSecret *secret);
-void phonesec_secret_unref (PhonesecSecret *secret);
+PHONESEC_API PhonesecSecret *phonesec_secret_new (const char *value, gssize len);
+PHONESEC_API PhonesecSecret *phonesec_secret_ref (PhonesecSecret *secret);
+PHONESEC_API void phonesec_secret_unref (PhonesecSecret *secret);
 
-gboolean phonesec_secret_is_empty (const PhonesecSecret *secret);
-gsize phonesec_secret_get_length (const PhonesecSecret *secret);
+PHONESEC_API gboolean phonesec_secret_is_empty (const PhonesecSecret *secret);
+PHONESEC_API gsize phonesec_secret_get_length (const PhonesecSecret *secret);
 
 /**
  * phonesec_secret_peek:
@@ -34,9 +35,9 @@ gsize phonesec_secret_get_length (const PhonesecSecret *secret);
  * Returns: (transfer none): the NUL-terminated clear value, valid while
  *   @secret lives
  */
-const char *phonesec_secret_peek (const PhonesecSecret *secret);
+PHONESEC_API const char *phonesec_secret_peek (const PhonesecSecret *secret);
 
-gboolean phonesec_secret_equal (const PhonesecSecret *a, const PhonesecSecret *b);
+PHONESEC_API gboolean phonesec_secret_equal (const PhonesecSecret *a, const PhonesecSecret *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecSecret, phonesec_secret_unref)
 

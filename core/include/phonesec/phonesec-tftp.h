@@ -12,6 +12,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
@@ -41,9 +42,10 @@ typedef struct
  * G_IO_ERROR_FAILED (any other server error), resolver errors,
  * G_IO_ERROR_CANCELLED.
  */
-void phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
-                                const PhonesecTftpOptions *options, GCancellable *cancellable,
-                                GAsyncReadyCallback callback, gpointer user_data);
-GBytes *phonesec_tftp_fetch_finish (GAsyncResult *result, GError **error);
+PHONESEC_API void phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
+                                             const PhonesecTftpOptions *options,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+PHONESEC_API GBytes *phonesec_tftp_fetch_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

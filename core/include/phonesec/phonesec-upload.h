@@ -22,10 +22,12 @@
 #include <gio/gio.h>
 
 #include "phonesec-secret.h"
+#include <phonesec/phonesec-api.h>
 
 G_BEGIN_DECLS
 
 #define PHONESEC_TYPE_UPLOAD_QUEUE (phonesec_upload_queue_get_type ())
+PHONESEC_API GType phonesec_upload_queue_get_type (void);
 G_DECLARE_FINAL_TYPE (PhonesecUploadQueue, phonesec_upload_queue, PHONESEC, UPLOAD_QUEUE, GObject)
 
 typedef enum
@@ -50,10 +52,11 @@ typedef enum
  * than the owner's byte bound, the folder cannot be written, metrics are
  * disabled...).
  */
-char *phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, const char *tag,
-                                 PhonesecUploadFlags flags, const char *method, const char *url,
-                                 const char *content_type, GHashTable *headers, GBytes *body,
-                                 GError **error);
+PHONESEC_API char *phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner,
+                                              const char *tag, PhonesecUploadFlags flags,
+                                              const char *method, const char *url,
+                                              const char *content_type, GHashTable *headers,
+                                              GBytes *body, GError **error);
 
 /**
  * phonesec_upload_queue_add_full:
@@ -71,11 +74,10 @@ char *phonesec_upload_queue_add (PhonesecUploadQueue *self, const char *owner, c
  * function; without one, or when it returns %NULL, the item goes without
  * that secret (and most likely fails with 401).
  */
-char *phonesec_upload_queue_add_full (PhonesecUploadQueue *self, const char *owner, const char *tag,
-                                      PhonesecUploadFlags flags, const char *method,
-                                      const char *url, const char *content_type,
-                                      GHashTable *headers, const char *userinfo_ref,
-                                      GHashTable *secret_headers, GBytes *body, GError **error);
+PHONESEC_API char *phonesec_upload_queue_add_full (
+    PhonesecUploadQueue *self, const char *owner, const char *tag, PhonesecUploadFlags flags,
+    const char *method, const char *url, const char *content_type, GHashTable *headers,
+    const char *userinfo_ref, GHashTable *secret_headers, GBytes *body, GError **error);
 
 /**
  * PhonesecUploadSecretFunc:
@@ -106,23 +108,25 @@ typedef PhonesecSecret *(*PhonesecUploadSecretFunc) (const char *owner, const ch
  *
  * Sets how the queue asks @owner for the secrets of its items.
  */
-void phonesec_upload_queue_set_secret_func (PhonesecUploadQueue *self, const char *owner,
-                                            PhonesecUploadSecretFunc func, gpointer user_data,
-                                            GDestroyNotify destroy);
+PHONESEC_API void phonesec_upload_queue_set_secret_func (PhonesecUploadQueue *self,
+                                                         const char *owner,
+                                                         PhonesecUploadSecretFunc func,
+                                                         gpointer user_data,
+                                                         GDestroyNotify destroy);
 
 /* Drops every item of @owner (all of them when @owner is NULL) matching
  * @flags (0: any); returns how many were dropped. */
-guint phonesec_upload_queue_discard (PhonesecUploadQueue *self, const char *owner,
-                                     PhonesecUploadFlags flags);
+PHONESEC_API guint phonesec_upload_queue_discard (PhonesecUploadQueue *self, const char *owner,
+                                                  PhonesecUploadFlags flags);
 
 /* Makes every waiting item of @owner (NULL: all) due now. */
-void phonesec_upload_queue_retry_now (PhonesecUploadQueue *self, const char *owner);
+PHONESEC_API void phonesec_upload_queue_retry_now (PhonesecUploadQueue *self, const char *owner);
 
 /* Whether the item @id is still waiting (or being sent). */
-gboolean phonesec_upload_queue_has_item (PhonesecUploadQueue *self, const char *id);
+PHONESEC_API gboolean phonesec_upload_queue_has_item (PhonesecUploadQueue *self, const char *id);
 
 /* Items of @owner waiting (NULL: all). */
-guint phonesec_upload_queue_get_length (PhonesecUploadQueue *self, const char *owner);
+PHONESEC_API guint phonesec_upload_queue_get_length (PhonesecUploadQueue *self, const char *owner);
 
 /* Signals:
  * "item-done" (owner s, id s, tag s, delivered b, status u, message s): the
