@@ -309,6 +309,8 @@ phonesec_http_request_to_variant (PhonesecHttpRequest *self, guint32 flags)
     flags |= PHONESEC_NETD_REQUEST_NO_REDIRECT;
   if (self->flags & PHONESEC_HTTP_NEW_CONNECTION)
     flags |= PHONESEC_NETD_REQUEST_NEW_CONNECTION;
+  if (self->flags & PHONESEC_HTTP_PROVISIONING)
+    flags |= PHONESEC_NETD_REQUEST_PROVISIONING;
   if (self->body != NULL)
     flags |= PHONESEC_NETD_REQUEST_HAS_BODY;
   if (self->client_cert != NULL)

@@ -101,8 +101,11 @@ typedef enum
   /* The request presents a client certificate, which follows in a
    * CLIENT_CERT frame: the request waits for it. */
   PHONESEC_NETD_REQUEST_CLIENT_CERT = 1 << 5,
+  /* The admin guide's provisioning checks of the server certificate
+   * (phonesec-netd-tls-guard.h), on a connection of its own. */
+  PHONESEC_NETD_REQUEST_PROVISIONING = 1 << 6,
 } PhonesecNetdRequestFlags;
-#define PHONESEC_NETD_REQUEST_FLAGS_ALL 0x3f
+#define PHONESEC_NETD_REQUEST_FLAGS_ALL 0x7f
 /* The largest CLIENT_CERT payload: a chain and its key. */
 #define PHONESEC_NETD_MAX_CLIENT_CERT (64 * 1024)
 

@@ -46,6 +46,10 @@ struct _PhonesecNetdRequest
   gboolean reading;
   gboolean sent; /* handed to libsoup */
   gboolean head_sent;
+
+  GTlsCertificate *client_cert; /* kept for a second attempt */
+  gboolean looked_up;           /* the provisioning check's names were looked up */
+  guint lookups;                /* of them, still running */
 };
 
 PhonesecNetdRequest *
@@ -67,6 +71,7 @@ phonesec_netd_request_unref (PhonesecNetdRequest *self)
   g_clear_object (&self->response);
   g_clear_object (&self->message);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->client_cert);
   g_free (self);
 }
 
@@ -326,6 +331,93 @@ forget_credentials (PhonesecNetdRequest *self, SoupSession *session)
     soup_auth_manager_clear_cached_credentials (SOUP_AUTH_MANAGER (manager));
 }
 
+static void on_restarted (SoupMessage *message, gpointer user_data);
+static void send_message (PhonesecNetdRequest *self);
+
+static void
+copy_header (const char *name, const char *value, gpointer user_data)
+{
+  soup_message_headers_append (user_data, name, value);
+}
+
+/* The same request in a new message: libsoup is not asked to send a
+ * message again after it failed. */
+static void
+renew_message (PhonesecNetdRequest *self)
+{
+  g_autoptr (SoupMessage) old = g_steal_pointer (&self->message);
+
+  self->message
+      = soup_message_new_from_uri (soup_message_get_method (old), soup_message_get_uri (old));
+  soup_message_headers_foreach (soup_message_get_request_headers (old), copy_header,
+                                soup_message_get_request_headers (self->message));
+  soup_message_set_flags (self->message, soup_message_get_flags (old));
+  if (self->client_cert != NULL)
+    soup_message_set_tls_client_certificate (self->message, self->client_cert);
+  phonesec_netd_tls_guard_copy_provisioning (old, self->message);
+  g_signal_handlers_disconnect_by_data (old, self);
+  g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
+}
+
+typedef struct
+{
+  PhonesecNetdRequest *request; /* a reference */
+  char *name;
+} Lookup;
+
+static void
+on_looked_up (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Lookup *lookup = user_data;
+  PhonesecNetdRequest *self = lookup->request;
+  g_autoptr (GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), result, &error);
+
+  /* A name that does not resolve has no address: the check says so. */
+  if (!self->finished)
+    phonesec_netd_tls_guard_add_addresses (self->message, lookup->name, addresses);
+  g_resolver_free_addresses (addresses);
+  if (--self->lookups == 0 && !self->finished)
+    {
+      if (g_cancellable_is_cancelled (self->cancellable))
+        fail (self, PHONESEC_NETD_FAIL_CANCELLED, 0, _ ("cancelled"));
+      else
+        {
+          renew_message (self);
+          send_message (self);
+        }
+    }
+  phonesec_netd_request_unref (self);
+  g_free (lookup->name);
+  g_free (lookup);
+}
+
+/* A provisioning request refused only because its certificate's names
+ * had not been looked up: looks them up (asynchronously: never inside a
+ * handshake) and tries once more. A request with a body is not sent
+ * twice. */
+static gboolean
+look_up_and_retry (PhonesecNetdRequest *self)
+{
+  g_auto (GStrv) names = phonesec_netd_tls_guard_steal_missing_names (self->message);
+  g_autoptr (GResolver) resolver = NULL;
+
+  if (names == NULL || self->looked_up || self->has_body)
+    return FALSE;
+  self->looked_up = TRUE;
+  resolver = g_resolver_get_default ();
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      Lookup *lookup = g_new0 (Lookup, 1);
+
+      lookup->request = phonesec_netd_request_ref (self);
+      lookup->name = g_strdup (names[i]);
+      self->lookups++;
+      g_resolver_lookup_by_name_async (resolver, names[i], self->cancellable, on_looked_up, lookup);
+    }
+  return TRUE;
+}
+
 static void
 on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -336,6 +428,8 @@ on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
   forget_credentials (self, SOUP_SESSION (source));
   if (self->finished)
     g_clear_object (&stream);
+  else if (stream == NULL && look_up_and_retry (self))
+    g_debug ("request %u: looking up its server certificate's names", self->id);
   else if (stream == NULL)
     fail_with (self, error);
   else
@@ -537,6 +631,7 @@ phonesec_netd_request_client_cert (PhonesecNetdRequest *self, const guint8 *pem,
       return;
     }
   soup_message_set_tls_client_certificate (self->message, cert);
+  g_set_object (&self->client_cert, cert);
   /* libsoup does not tell connections apart by the certificate they
    * presented: this one neither reuses another's nor is reused. */
   soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
@@ -587,6 +682,8 @@ phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id, GV
     soup_message_add_flags (self->message, SOUP_MESSAGE_NO_REDIRECT);
   if (flags & PHONESEC_NETD_REQUEST_NEW_CONNECTION)
     soup_message_add_flags (self->message, SOUP_MESSAGE_NEW_CONNECTION);
+  if (flags & PHONESEC_NETD_REQUEST_PROVISIONING)
+    phonesec_netd_tls_guard_set_provisioning (self->message);
   g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
   self->userinfo = g_uri_get_user (soup_message_get_uri (self->message)) != NULL;
   if (self->has_body && !self->file_body)

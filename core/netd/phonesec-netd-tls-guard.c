@@ -7,10 +7,16 @@
 
 #include "phonesec-cipher-list.h"
 #include "phonesec-netd-tls-guard.h"
+#include "phonesec-tls-cert-hosts.h"
 #include "phonesec-tls-hostname.h"
 
 #define ERROR_KEY "phonesec-netd-tls-error"
 #define INFO_KEY "phonesec-netd-tls-info"
+/* Provisioning messages: the mark, the addresses looked up for names (a
+ * GHashTable name → GStrv), and the names still to look up (GStrv). */
+#define PROVISIONING_KEY "phonesec-netd-tls-provisioning"
+#define ADDRESSES_KEY "phonesec-netd-tls-addresses"
+#define MISSING_KEY "phonesec-netd-tls-missing"
 
 struct _PhonesecNetdTlsGuard
 {
@@ -101,6 +107,171 @@ check_chain (PhonesecNetdTlsGuard *self, GTlsCertificate *peer, GError **error)
   return TRUE;
 }
 
+/* --- provisioning: the admin guide's server certificate checks ------------ */
+
+static gboolean
+is_provisioning (SoupMessage *message)
+{
+  return g_object_get_data (G_OBJECT (message), PROVISIONING_KEY) != NULL;
+}
+
+static GHashTable *
+addresses_of (SoupMessage *message)
+{
+  GHashTable *table = g_object_get_data (G_OBJECT (message), ADDRESSES_KEY);
+
+  if (table == NULL)
+    {
+      table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+      g_object_set_data_full (G_OBJECT (message), ADDRESSES_KEY, table,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  return table;
+}
+
+static gboolean
+address_listed (const char *const *addresses, GInetAddress *wanted)
+{
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      g_autoptr (GInetAddress) address = g_inet_address_new_from_string (addresses[i]);
+
+      if (address != NULL && g_inet_address_equal (address, wanted))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The server's address (@host, an IP address) must be one that DNS gives
+ * for a name of its certificate. Names not looked up yet are left in
+ * MISSING_KEY: the request looks them up and tries once more. */
+static gboolean
+check_address (SoupMessage *message, const char *host, const char *const *names, GError **error)
+{
+  GHashTable *table = addresses_of (message);
+  g_autoptr (GInetAddress) wanted = g_inet_address_new_from_string (host);
+  g_autoptr (GStrvBuilder) missing = g_strv_builder_new ();
+  g_autoptr (GString) found = g_string_new (NULL);
+  g_auto (GStrv) missing_names = NULL;
+  g_autofree char *listed = g_strjoinv (", ", (char **) names);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      const char *const *addresses = g_hash_table_lookup (table, names[i]);
+
+      if (addresses == NULL)
+        g_strv_builder_add (missing, names[i]);
+      else if (wanted != NULL && address_listed (addresses, wanted))
+        return TRUE;
+      for (guint j = 0; addresses != NULL && addresses[j] != NULL; j++)
+        g_string_append_printf (found, "%s%s", found->len > 0 ? ", " : "", addresses[j]);
+    }
+  missing_names = g_strv_builder_end (missing);
+  if (missing_names[0] != NULL)
+    {
+      g_object_set_data_full (G_OBJECT (message), MISSING_KEY, g_steal_pointer (&missing_names),
+                              (GDestroyNotify) g_strfreev);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _ ("the addresses of the certificate's name (%s) are not known yet"), listed);
+      return FALSE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+               _ ("the server's address %s is not one that DNS gives for the name in its "
+                  "certificate (%s: %s)"),
+               host, listed, found->len > 0 ? found->str : _ ("no address"));
+  return FALSE;
+}
+
+/* RFC 6125 for every client; for provisioning also the guide's forms: a CN
+ * "host/anything" is compared by its host part, and a server reached by
+ * its IP address passes when DNS gives that address for the
+ * certificate's name. A server reached by name was reached at an address
+ * DNS gave for that name, which the certificate names: no second lookup. */
+static gboolean
+check_identity (SoupMessage *message, GTlsCertificate *peer, GError **error)
+{
+  const char *host = g_uri_get_host (soup_message_get_uri (message));
+  g_autoptr (GError) name_error = NULL;
+  g_auto (GStrv) names = NULL;
+
+  if (!is_provisioning (message))
+    return phonesec_tls_check_certificate_hostname (peer, host, PHONESEC_TLS_NAME_FLAGS_NONE,
+                                                    error);
+  if (phonesec_tls_check_certificate_hostname (peer, host, PHONESEC_TLS_NAME_ALLOW_CN_SLASH,
+                                               &name_error))
+    return TRUE;
+  if (g_hostname_is_ip_address (host))
+    names = phonesec_tls_certificate_host_names (peer, PHONESEC_TLS_NAME_ALLOW_CN_SLASH);
+  if (names == NULL || names[0] == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&name_error));
+      return FALSE;
+    }
+  return check_address (message, host, (const char *const *) names, error);
+}
+
+/* glib-networking compares the name by RFC 6125 alone; for provisioning
+ * the identity is check_identity()'s, after the handshake. Every other
+ * problem still refuses the certificate. */
+static gboolean
+on_accept_certificate (SoupMessage *message, GTlsCertificate *peer, GTlsCertificateFlags errors,
+                       gpointer user_data)
+{
+  return errors == G_TLS_CERTIFICATE_BAD_IDENTITY;
+}
+
+void
+phonesec_netd_tls_guard_set_provisioning (SoupMessage *message)
+{
+  if (is_provisioning (message))
+    return;
+  g_object_set_data (G_OBJECT (message), PROVISIONING_KEY, GINT_TO_POINTER (1));
+  g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), NULL);
+  /* Its connection was accepted by rules no other client has: never
+   * reused, and never one kept by another request. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NEW_CONNECTION);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Connection", "close");
+}
+
+GStrv
+phonesec_netd_tls_guard_steal_missing_names (SoupMessage *message)
+{
+  return g_object_steal_data (G_OBJECT (message), MISSING_KEY);
+}
+
+void
+phonesec_netd_tls_guard_add_addresses (SoupMessage *message, const char *name, GList *addresses)
+{
+  g_autoptr (GStrvBuilder) texts = g_strv_builder_new ();
+
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      g_autofree char *text = g_inet_address_to_string (l->data);
+
+      g_strv_builder_add (texts, text);
+    }
+  g_hash_table_replace (addresses_of (message), g_strdup (name), g_strv_builder_end (texts));
+}
+
+void
+phonesec_netd_tls_guard_copy_provisioning (SoupMessage *from, SoupMessage *to)
+{
+  GHashTable *table = g_object_get_data (G_OBJECT (from), ADDRESSES_KEY);
+  GHashTableIter iter;
+  gpointer name, addresses;
+
+  if (!is_provisioning (from))
+    return;
+  phonesec_netd_tls_guard_set_provisioning (to);
+  if (table == NULL)
+    return;
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, &name, &addresses))
+    g_hash_table_replace (addresses_of (to), g_strdup (name), g_strdupv (addresses));
+}
+
+/* --- every handshake -------------------------------------------------------- */
+
 static void
 on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
                   gpointer user_data)
@@ -121,17 +292,20 @@ on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *con
   if (peer != NULL)
     g_object_get (peer, "subject-name", &info->subject, NULL);
   if (check_suite (self, info->suite, &error) && check_chain (self, peer, &error)
-      && phonesec_tls_check_certificate_hostname (peer,
-                                                  g_uri_get_host (soup_message_get_uri (message)),
-                                                  PHONESEC_TLS_NAME_FLAGS_NONE, &error))
+      && check_identity (message, peer, &error))
     {
       g_object_set_data_full (G_OBJECT (message), INFO_KEY, info, (GDestroyNotify) info_free);
       return;
     }
   info_free (info);
-  /* Closing before the request is written makes the message fail. */
-  g_warning ("Refusing a TLS connection to %s: %s", g_uri_get_host (soup_message_get_uri (message)),
+  /* Closing before the request is written makes the message fail. A
+   * provisioning check waiting for its lookup is no refusal yet. */
+  if (g_object_get_data (G_OBJECT (message), MISSING_KEY) != NULL)
+    g_debug ("TLS connection to %s: %s", g_uri_get_host (soup_message_get_uri (message)),
              error->message);
+  else
+    g_warning ("Refusing a TLS connection to %s: %s",
+               g_uri_get_host (soup_message_get_uri (message)), error->message);
   g_object_set_data_full (G_OBJECT (message), ERROR_KEY, g_strdup (error->message), g_free);
   g_io_stream_close (connection, NULL, NULL);
 }

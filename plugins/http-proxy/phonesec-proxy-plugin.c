@@ -242,6 +242,7 @@ configure_source (PhonesecProxyPlugin *self)
 {
   g_autoptr (GVariant) network = phonesec_context_dup_network (self->context);
   g_autofree char *pac_url = phonesec_context_dup_string (self->context, "PAC_URL");
+  g_auto (GStrv) domains = phonesec_context_dup_strv (self->context, "Restricted_Access_Domains");
   g_autofree const char **addresses = NULL;
 
   if (network != NULL)
@@ -249,7 +250,7 @@ configure_source (PhonesecProxyPlugin *self)
   phonesec_pac_runner_set_my_addresses (self->runner, addresses);
   phonesec_pac_source_configure (
       self->source, pac_url, phonesec_context_get_bool (self->context, "Use_Auto_Discovery__WPAD_"),
-      network);
+      network, (const char *const *) domains);
   update_pac_urls (self);
 }
 
@@ -394,7 +395,7 @@ static gboolean
 touches_discovery (const char *const *names)
 {
   static const char *const discovery[]
-      = { "Proxy_Mode", "PAC_URL", "Use_Auto_Discovery__WPAD_", NULL };
+      = { "Proxy_Mode", "PAC_URL", "Use_Auto_Discovery__WPAD_", "Restricted_Access_Domains", NULL };
 
   if (names == NULL)
     return TRUE;

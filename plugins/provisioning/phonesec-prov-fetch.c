@@ -259,7 +259,12 @@ fetch_http (GTask *task)
   if (f->body != NULL)
     phonesec_http_request_set_body_bytes (request, "application/xml", f->body);
   if (g_ascii_strcasecmp (g_uri_get_scheme (f->uri), "https") == 0)
-    set_client_certificate (f, request);
+    {
+      set_client_certificate (f, request);
+      /* The guide's server certificate checks ("Mise à disposition HTTPS"). */
+      phonesec_http_request_set_flags (request, phonesec_http_request_get_flags (request)
+                                                    | PHONESEC_HTTP_PROVISIONING);
+    }
   if (f->sink != NULL)
     phonesec_http_client_send_async (phonesec_context_get_http_client (f->context), request,
                                      g_task_get_cancellable (task), on_http_sent,

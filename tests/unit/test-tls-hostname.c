@@ -18,6 +18,7 @@
 #include <gnutls/x509.h>
 
 #include "phonesec/phonesec-error.h"
+#include "phonesec-tls-cert-hosts.h"
 #include "phonesec-tls-hostname.h"
 
 #define CHECK_GNUTLS(call)                                                                         \
@@ -678,29 +679,114 @@ test_session_no_certificate (void)
   gnutls_deinit (session);
 }
 
-static void
-test_gtls_certificate (void)
+/* The certificate as glib-networking hands it over. */
+static GTlsCertificate *
+gtls_certificate_new (const CertSpec *spec)
 {
-  const CertSpec spec = { .dns = { "files.example.com" } };
-  gnutls_x509_crt_t cert = make_cert (&spec);
+  gnutls_x509_crt_t cert = make_cert (spec);
   gnutls_datum_t pem;
   g_autofree char *text = NULL;
-  g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (GError) error = NULL;
+  GTlsCertificate *certificate;
 
   CHECK_GNUTLS (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_PEM, &pem));
   text = g_strndup ((const char *) pem.data, pem.size);
   gnutls_free (pem.data);
   gnutls_x509_crt_deinit (cert);
-
   certificate = g_tls_certificate_new_from_pem (text, -1, &error);
   g_assert_no_error (error);
+  return certificate;
+}
+
+static void
+test_gtls_certificate (void)
+{
+  const CertSpec spec = { .dns = { "files.example.com" } };
+  g_autoptr (GTlsCertificate) certificate = gtls_certificate_new (&spec);
+  g_autoptr (GError) error = NULL;
+
   g_assert_true (
       phonesec_tls_check_certificate_hostname (certificate, "files.example.com", NONE, &error));
   g_assert_no_error (error);
   g_assert_false (
       phonesec_tls_check_certificate_hostname (certificate, "evil.example.com", NONE, &error));
   g_assert_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED);
+}
+
+/* ---- the names given to DNS (phonesec-tls-cert-names.h) -------------------- */
+
+typedef struct
+{
+  const char *id;
+  CertSpec cert;
+  PhonesecTlsNameFlags flags;
+  const char *expected; /* the names, comma-separated */
+} HostsCase;
+
+static const HostsCase hosts_cases[] = {
+  { "cn-slash", { .cn = "prov.example.com/mailto:admin@example.com" }, SLASH, "prov.example.com" },
+  { "cn-slash-not-asked", { .cn = "prov.example.com/mailto:admin@example.com" }, NONE, "" },
+  { "cn-slash-only", { .cn = "/mailto:admin@example.com" }, SLASH, "" },
+  { "cn-wildcard", { .cn = "*.example.com/x" }, SLASH, "" },
+  { "cn-ip", { .cn = "192.0.2.1" }, SLASH, "" },
+  { "cn-upper-dot", { .cn = "Prov.Example.COM." }, NONE, "prov.example.com" },
+  { "cn-nul", { .cn = "prov.example.com\0.evil.test", .cn_len = 27 }, SLASH, "" },
+  { "last-cn",
+    { .cn = "first.example.com", .cn_last = "last.example.com" },
+    NONE,
+    "last.example.com" },
+  { "sans-not-cn",
+    { .cn = "cn.example.com",
+      .dns = { "a.example.com", "*.example.com", "A.EXAMPLE.com.", "192.0.2.7", "bad name",
+               "c.example.com..", "b.example.net" } },
+    SLASH,
+    "a.example.com,b.example.net" },
+  { "ip-san-only-cn",
+    { .cn = "prov.example.com", .ips = { "192.0.2.1" } },
+    NONE,
+    "prov.example.com" },
+  { "san-nul",
+    { .cn = "cn.example.com", .raw_dns = "a.example.com\0x", .raw_dns_len = 15 },
+    SLASH,
+    "" },
+  { "broken-san",
+    { .cn = "prov.example.com",
+      .raw_san_ext = "\x30\x0d\x82\x10www.example",
+      .raw_san_ext_len = 15,
+      .unparsed = TRUE },
+    SLASH,
+    "" },
+  { "at-most-eight",
+    { .dns = { "n1.example.com", "n2.example.com", "n3.example.com", "n4.example.com",
+               "n5.example.com", "n6.example.com", "n7.example.com", "n8.example.com" },
+      .raw_dns = "n9.example.com",
+      .raw_dns_len = 14 },
+    NONE,
+    "n1.example.com,n2.example.com,n3.example.com,n4.example.com,n5.example.com,"
+    "n6.example.com,n7.example.com,n8.example.com" },
+};
+
+static void
+test_hosts_case (gconstpointer data)
+{
+  const HostsCase *c = data;
+  gnutls_x509_crt_t cert = make_cert (&c->cert);
+  g_auto (GStrv) names = phonesec_tls_cert_host_names (cert, c->flags);
+  g_autofree char *joined = g_strjoinv (",", names);
+
+  g_assert_cmpstr (joined, ==, c->expected);
+  gnutls_x509_crt_deinit (cert);
+}
+
+static void
+test_hosts_gtls_certificate (void)
+{
+  const CertSpec spec = { .cn = "prov.example.com/x" };
+  g_autoptr (GTlsCertificate) certificate = gtls_certificate_new (&spec);
+  g_auto (GStrv) names = phonesec_tls_certificate_host_names (certificate, SLASH);
+
+  g_assert_cmpstr (names[0], ==, "prov.example.com");
+  g_assert_null (names[1]);
 }
 
 int
@@ -732,6 +818,13 @@ main (int argc, char **argv)
   g_test_add_func ("/tls-hostname/session", test_session);
   g_test_add_func ("/tls-hostname/session-no-certificate", test_session_no_certificate);
   g_test_add_func ("/tls-hostname/gtls-certificate", test_gtls_certificate);
+  for (guint i = 0; i < G_N_ELEMENTS (hosts_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tls-cert-hosts/%s", hosts_cases[i].id);
+
+      g_test_add_data_func (path, &hosts_cases[i], test_hosts_case);
+    }
+  g_test_add_func ("/tls-cert-hosts/gtls-certificate", test_hosts_gtls_certificate);
 
   ret = g_test_run ();
   gnutls_x509_privkey_deinit (test_key);

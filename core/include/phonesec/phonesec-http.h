@@ -74,12 +74,20 @@ typedef enum
  * @PHONESEC_HTTP_FLAGS_NONE: follow redirects, reuse connections
  * @PHONESEC_HTTP_NO_REDIRECT: give 3xx answers to the caller
  * @PHONESEC_HTTP_NEW_CONNECTION: do not reuse a kept-alive connection
+ * @PHONESEC_HTTP_PROVISIONING: the admin guide's provisioning checks of an
+ *   https:// server's certificate ("Mise à disposition HTTPS") instead of
+ *   plain RFC 6125: a subject CN "host/anything" (no dNSName SAN) counts by
+ *   its host part, and a server reached by its IP address is accepted when
+ *   DNS gives that address for the certificate's name. The request gets a
+ *   connection of its own, closed after it. For the provisioning rules
+ *   (profile, upgrade, report, CA) only.
  */
 typedef enum
 {
   PHONESEC_HTTP_FLAGS_NONE = 0,
   PHONESEC_HTTP_NO_REDIRECT = 1 << 0,
   PHONESEC_HTTP_NEW_CONNECTION = 1 << 1,
+  PHONESEC_HTTP_PROVISIONING = 1 << 2,
 } PhonesecHttpFlags;
 
 /* --- a request --- */

@@ -23,6 +23,7 @@
 #include "phonesec-wpad-rules.h"
 
 #include <glib/gi18n-lib.h>
+#include <phonesec/phonesec-domains.h>
 #include <string.h>
 
 #define DEFAULT_REFRESH_MS (30 * 60 * 1000)
@@ -51,6 +52,7 @@ struct _PhonesecPacSource
   gboolean use_wpad;
   char *domain;
   char *dhcp_url;
+  GStrv restricted; /* Restricted_Access_Domains, NULL when empty */
 
   /* What was found. */
   GBytes *script;
@@ -396,6 +398,27 @@ out:
   step_free (step);
 }
 
+/* Restricted_Access_Domains, before any lookup or request: a refused
+ * candidate is never contacted, and its message names the setting that
+ * gave the URL and the host. */
+static gboolean
+candidate_allowed (PhonesecPacSource *self, const Candidate *c)
+{
+  g_autoptr (GError) error = NULL;
+  const char *what;
+
+  if (g_str_equal (c->origin, "configured"))
+    what = "PAC_URL";
+  else if (g_str_equal (c->origin, "dhcp"))
+    what = _ ("WPAD (DHCP option 252)");
+  else
+    what = _ ("WPAD (DNS)");
+  if (phonesec_domains_check_url (c->url, (const char *const *) self->restricted, what, &error))
+    return TRUE;
+  next_candidate (self, g_strdup (error->message));
+  return FALSE;
+}
+
 static void
 try_candidate (PhonesecPacSource *self)
 {
@@ -407,6 +430,8 @@ try_candidate (PhonesecPacSource *self)
       return;
     }
   c = g_ptr_array_index (self->candidates, self->index);
+  if (!candidate_allowed (self, c))
+    return;
   if (c->host != NULL)
     {
       g_autoptr (GResolver) resolver = g_resolver_get_default ();
@@ -495,9 +520,25 @@ set_string (char **field, const char *value)
   return TRUE;
 }
 
+/* An empty list is NULL: every host allowed. */
+static gboolean
+set_domains (GStrv *field, const char *const *domains)
+{
+  if (domains != NULL && domains[0] == NULL)
+    domains = NULL;
+  if (*field == NULL && domains == NULL)
+    return FALSE;
+  if (*field != NULL && domains != NULL && g_strv_equal ((const char *const *) *field, domains))
+    return FALSE;
+  g_strfreev (*field);
+  *field = g_strdupv ((char **) domains);
+  return TRUE;
+}
+
 void
 phonesec_pac_source_configure (PhonesecPacSource *self, const char *configured_url,
-                               gboolean use_wpad, GVariant *network)
+                               gboolean use_wpad, GVariant *network,
+                               const char *const *restricted_domains)
 {
   g_autofree char *domain = phonesec_wpad_network_domain (network);
   g_autofree char *dhcp_url = phonesec_wpad_dhcp_url (network);
@@ -505,6 +546,8 @@ phonesec_pac_source_configure (PhonesecPacSource *self, const char *configured_u
   gboolean url_changed, domain_changed, dhcp_changed;
 
   g_return_if_fail (PHONESEC_IS_PAC_SOURCE (self));
+  /* The script in use may come from a server the new list refuses. */
+  changed |= set_domains (&self->restricted, restricted_domains);
   url_changed = set_string (&self->configured_url, configured_url);
   domain_changed = set_string (&self->domain, domain);
   dhcp_changed = set_string (&self->dhcp_url, dhcp_url);
@@ -667,6 +710,7 @@ phonesec_pac_source_finalize (GObject *object)
   g_free (self->configured_url);
   g_free (self->domain);
   g_free (self->dhcp_url);
+  g_strfreev (self->restricted);
   G_OBJECT_CLASS (phonesec_pac_source_parent_class)->finalize (object);
 }
 

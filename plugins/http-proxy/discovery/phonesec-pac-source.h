@@ -26,9 +26,14 @@ PhonesecPacSource *phonesec_pac_source_new (PhonesecHttpClient *session);
 /* (Re)starts discovery or fetching with these settings. @configured_url is
  * PAC_URL ("" or NULL when unset); @network is the a{sv} of
  * phonesec_context_dup_network() (domain s, addresses as, dns-servers as,
- * dhcp-options a{us}). */
+ * dhcp-options a{us}); @restricted_domains is Restricted_Access_Domains
+ * (NULL or empty: no restriction): a candidate URL whose host is outside it
+ * is neither looked up nor fetched, and the error names PAC_URL or WPAD and
+ * the host (phonesec-domains.h). A new list starts again (the script in use
+ * may come from a server it refuses). */
 void phonesec_pac_source_configure (PhonesecPacSource *self, const char *configured_url,
-                                    gboolean use_wpad, GVariant *network);
+                                    gboolean use_wpad, GVariant *network,
+                                    const char *const *restricted_domains);
 /* Forgets what was found and starts again. */
 void phonesec_pac_source_rediscover (PhonesecPacSource *self);
 /* Stops every timer and request. */

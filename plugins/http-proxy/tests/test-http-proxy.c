@@ -1557,6 +1557,83 @@ test_wpad_rediscover (Fixture *f, gconstpointer data)
   g_assert_cmpstr (state, ==, "ready");
 }
 
+/* Waits for State=error and returns LastError. */
+static char *
+wait_refused (Fixture *f)
+{
+  const char *const done[] = { "ready", "error", NULL };
+  g_autofree char *state = wait_state (f, done);
+  char *last_error = proxy_property (f, "LastError");
+
+  g_test_message ("State %s, LastError %s", state, last_error);
+  g_assert_cmpstr (state, ==, "error");
+  return last_error;
+}
+
+/* Restricted_Access_Domains and PAC_URL: a PAC server outside the list is
+ * never contacted and LastError names PAC_URL and the host; a list that
+ * holds its parent domain lets the same URL be fetched at once. */
+static void
+test_restricted_pac_url (Fixture *f, gconstpointer data)
+{
+  const char *const ready[] = { "ready", "error", NULL };
+  const char *pac_url = "http://" WPAD_NAME "/restricted.pac";
+  g_autofree char *last_error = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *direct = NULL;
+
+  phonesec_test_http_server_serve (world.wpad, "/restricted.pac",
+                                   "application/x-ns-proxy-autoconfig",
+                                   "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n");
+  apply_ok (f, "Restricted_Access_Domains", "prov.example.net, voice.example.org", "Proxy_Mode",
+            "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  last_error = wait_refused (f);
+  g_assert_nonnull (strstr (last_error, "PAC_URL"));
+  g_assert_nonnull (strstr (last_error, "'" WPAD_NAME "'"));
+  g_assert_nonnull (strstr (last_error, "Restricted_Access_Domains (prov.example.net"));
+  g_assert_null (strstr (last_error, "/restricted.pac"));
+  g_assert_cmpuint (phonesec_test_http_server_count (world.wpad, "/restricted.pac"), ==, 0);
+  direct = find_proxy (f, "http://elsewhere.example/");
+  g_assert_cmpstr (direct, ==, "DIRECT");
+
+  /* A domain above the server's name: allowed. */
+  apply_ok (f, "Restricted_Access_Domains", "prov.example.net, Example.COM", NULL);
+  state = wait_state (f, ready);
+  g_assert_cmpstr (state, ==, "ready");
+  g_assert_cmpuint (phonesec_test_http_server_count (world.wpad, "/restricted.pac"), ==, 1);
+}
+
+/* Restricted_Access_Domains and WPAD: neither the DHCP option 252 URL nor
+ * the wpad.<domain> name is contacted (not even looked up in DNS). */
+static void
+test_restricted_wpad (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) dhcp_server = phonesec_test_target_start ();
+  g_autofree char *dhcp_url = NULL;
+  g_autofree char *before = dnsmasq_log ();
+  g_autofree char *after = NULL;
+  g_autofree char *last_error = NULL;
+  guint wpad_fetches = phonesec_test_http_server_count (world.wpad, "/wpad.dat");
+
+  phonesec_test_http_server_serve (world.wpad, "/wpad.dat", "application/x-ns-proxy-autoconfig",
+                                   "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n");
+  phonesec_test_http_server_serve (dhcp_server, "/dhcp.pac", "application/x-ns-proxy-autoconfig",
+                                   "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n");
+  dhcp_url = g_strdup_printf ("http://127.0.0.1:%u/dhcp.pac",
+                              phonesec_test_http_server_get_port (dhcp_server));
+  apply_ok (f, "Restricted_Access_Domains", "prov.example.net", NULL);
+  network_update_domain (f, "b.example.com", dhcp_url);
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "Yes", NULL);
+  last_error = wait_refused (f);
+  g_assert_nonnull (strstr (last_error, "WPAD (DHCP option 252): the server '127.0.0.1'"));
+  g_assert_nonnull (strstr (last_error, "WPAD (DNS): the server '" WPAD_NAME "'"));
+  g_assert_nonnull (strstr (last_error, "Restricted_Access_Domains (prov.example.net)"));
+  g_assert_cmpuint (phonesec_test_http_server_count (dhcp_server, "/dhcp.pac"), ==, 0);
+  g_assert_cmpuint (phonesec_test_http_server_count (world.wpad, "/wpad.dat"), ==, wpad_fetches);
+  after = dnsmasq_log ();
+  g_assert_null (strstr (after + strlen (before), WPAD_NAME));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1595,6 +1672,8 @@ main (int argc, char **argv)
   ADD ("/http-proxy/wpad/dns-walk", test_wpad_dns_walk);
   ADD ("/http-proxy/wpad/dhcp-first", test_wpad_dhcp_first);
   ADD ("/http-proxy/wpad/rediscover", test_wpad_rediscover);
+  ADD ("/http-proxy/restricted/pac-url", test_restricted_pac_url);
+  ADD ("/http-proxy/restricted/wpad", test_restricted_wpad);
 #undef ADD
   status = g_test_run ();
   pki_free ();

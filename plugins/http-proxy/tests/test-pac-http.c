@@ -26,6 +26,7 @@ typedef struct
   guint fail_next;             /* /flaky answers 500 this many more times */
   GArray *flaky_times;         /* monotonic µs of each /flaky request */
   GPtrArray *paused;
+  guint requests; /* every request the servers got */
 } Fixture;
 
 static void
@@ -45,6 +46,7 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
 {
   Fixture *f = user_data;
 
+  f->requests++;
   if (g_str_equal (path, "/proxy.pac"))
     reply (msg, 200, "application/x-ns-proxy-autoconfig", f->script, strlen (f->script));
   else if (g_str_equal (path, "/plain"))
@@ -183,7 +185,7 @@ source_for (Fixture *f, const char *url)
   PhonesecPacSource *source = phonesec_pac_source_new (f->session);
 
   g_object_set (source, "fetch-timeout-ms", 3000, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 10000);
   return source;
 }
@@ -226,7 +228,7 @@ test_https (Fixture *f, gconstpointer data)
     g_autoptr (PhonesecPacSource) refused = phonesec_pac_source_new (untrusting);
     const char *error;
 
-    phonesec_pac_source_configure (refused, url, FALSE, NULL);
+    phonesec_pac_source_configure (refused, url, FALSE, NULL, NULL);
     pac_test_wait_settled (refused, 10000);
     error = phonesec_pac_source_get_error (refused);
     g_assert_cmpstr (phonesec_pac_source_get_state (refused), ==, "error");
@@ -415,7 +417,7 @@ test_refresh (Fixture *f, gconstpointer data)
   const char *second = "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n";
 
   g_object_set (source, "refresh-interval-ms", 300, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 5000);
   assert_script (source, SCRIPT);
 
@@ -436,7 +438,7 @@ test_retry_with_backoff (Fixture *f, gconstpointer data)
 
   f->fail_next = 3;
   g_object_set (source, "retry-interval-ms", 200, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 5000);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
   g_assert_nonnull (strstr (phonesec_pac_source_get_error (source), "HTTP 500"));
@@ -470,7 +472,7 @@ test_failed_refresh_keeps_script (Fixture *f, gconstpointer data)
   g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
 
   g_object_set (source, "refresh-interval-ms", 200, "retry-interval-ms", 200, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 5000);
   assert_script (source, SCRIPT);
 
@@ -493,7 +495,7 @@ test_stop_and_rediscover (Fixture *f, gconstpointer data)
   g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
 
   g_object_set (source, "refresh-interval-ms", 100, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 5000);
   phonesec_pac_source_stop (source);
   g_array_set_size (f->flaky_times, 0);
@@ -520,14 +522,14 @@ test_configure_again (Fixture *f, gconstpointer data)
       g_variant_new_parsed ("{'domain': <'corp.example.com'>, 'dhcp-options': <{uint32 252: "
                             "'http://127.0.0.1:1/x'}>}"));
 
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 5000);
   assert_script (source, SCRIPT);
   g_assert_cmpuint (f->flaky_times->len, ==, 1);
 
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   /* WPAD facts do not matter while PAC_URL is used. */
-  phonesec_pac_source_configure (source, url, FALSE, other_network);
+  phonesec_pac_source_configure (source, url, FALSE, other_network, NULL);
   pac_test_run_for (300);
   g_assert_cmpuint (f->flaky_times->len, ==, 1);
   assert_script (source, SCRIPT);
@@ -538,11 +540,67 @@ test_configure_again (Fixture *f, gconstpointer data)
   pac_test_wait_settled (source, 5000);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
   g_assert_cmpuint (f->flaky_times->len, ==, 2);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   while (g_strcmp0 (phonesec_pac_source_get_state (source), "ready") != 0)
     pac_test_wait_changed (source, 1, 3000);
   g_assert_cmpuint (f->flaky_times->len, ==, 3);
   assert_script (source, SCRIPT);
+}
+
+/* Restricted_Access_Domains: URLs whose host is outside the list (an IP
+ * address, a look-alike name, credentials in the URL) are refused before
+ * any request, with a message naming PAC_URL and the host only. */
+static void
+test_restricted_refused (Fixture *f, gconstpointer data)
+{
+  const char *const domains[] = { "example.net", "127.0.0.1", NULL };
+  const char *const hosts[] = { "127.0.0.1", "badexample.net", "example.net.evil.test", NULL };
+
+  for (guint i = 0; hosts[i] != NULL; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("http://phone:S3cret-Pw@%s:%s/proxy.pac", hosts[i],
+                                              strrchr (f->http_base, ':') + 1);
+      g_autofree char *quoted = g_strdup_printf ("'%s'", hosts[i]);
+      g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
+      const char *error;
+
+      phonesec_pac_source_configure (source, url, FALSE, NULL, domains);
+      pac_test_wait_settled (source, 10000);
+      error = phonesec_pac_source_get_error (source);
+      g_test_message ("%s: %s", hosts[i], error);
+      g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
+      g_assert_null (phonesec_pac_source_get_script (source));
+      g_assert_true (g_str_has_prefix (error, "PAC_URL: "));
+      g_assert_nonnull (strstr (error, quoted));
+      g_assert_nonnull (strstr (error, "Restricted_Access_Domains (example.net, 127.0.0.1)"));
+      g_assert_null (strstr (error, "S3cret"));
+      g_assert_null (strstr (error, "/proxy.pac"));
+    }
+  g_assert_cmpuint (f->requests, ==, 0);
+}
+
+/* A new Restricted_Access_Domains drops a script fetched before it from a
+ * server it refuses; an empty list allows every server again. */
+static void
+test_restricted_changed (Fixture *f, gconstpointer data)
+{
+  const char *const elsewhere[] = { "prov.example.net", NULL };
+  const char *const none[] = { NULL };
+  g_autofree char *url = g_strconcat (f->http_base, "/proxy.pac", NULL);
+  g_autoptr (PhonesecPacSource) source = source_for (f, url);
+  guint fetched;
+
+  assert_script (source, SCRIPT);
+  fetched = f->requests;
+  phonesec_pac_source_configure (source, url, FALSE, NULL, elsewhere);
+  pac_test_wait_settled (source, 10000);
+  g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
+  g_assert_null (phonesec_pac_source_get_script (source));
+  g_assert_cmpuint (f->requests, ==, fetched);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, none);
+  pac_test_wait_settled (source, 10000);
+  assert_script (source, SCRIPT);
+  g_assert_cmpuint (f->requests, ==, fetched + 1);
 }
 
 int
@@ -565,5 +623,7 @@ main (int argc, char **argv)
   ADD ("/pac-http/failed-refresh-keeps-script", test_failed_refresh_keeps_script);
   ADD ("/pac-http/stop-and-rediscover", test_stop_and_rediscover);
   ADD ("/pac-http/configure-again", test_configure_again);
+  ADD ("/pac-http/restricted/refused", test_restricted_refused);
+  ADD ("/pac-http/restricted/changed", test_restricted_changed);
   return g_test_run ();
 }

@@ -127,7 +127,7 @@ test_source_fetches_pac (Fixture *f, gconstpointer data)
   g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
 
   g_object_set (source, "tftp-packet-timeout-ms", 300, NULL);
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 10000);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "ready");
   g_assert_null (phonesec_pac_source_get_error (source));
@@ -183,7 +183,7 @@ test_missing_file (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "file not found"));
 
   /* The source says the same, and holds no script. */
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 10000);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
   g_assert_null (phonesec_pac_source_get_script (source));
@@ -217,7 +217,7 @@ test_too_big (Fixture *f, gconstpointer data)
     g_autofree char *url = url_of (f, "huge.pac");
     g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
 
-    phonesec_pac_source_configure (source, url, FALSE, NULL);
+    phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
     pac_test_wait_settled (source, 20000);
     g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
     g_assert_nonnull (strstr (phonesec_pac_source_get_error (source), "1048576 bytes"));
@@ -268,7 +268,7 @@ test_no_credentials_in_messages (Fixture *f, gconstpointer data)
       = g_strdup_printf ("tftp://admin:Sup3rSecret@127.0.0.1:%u/missing.pac", f->port);
   g_autoptr (PhonesecPacSource) source = phonesec_pac_source_new (f->session);
 
-  phonesec_pac_source_configure (source, url, FALSE, NULL);
+  phonesec_pac_source_configure (source, url, FALSE, NULL, NULL);
   pac_test_wait_settled (source, 10000);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
   g_assert_null (strstr (phonesec_pac_source_get_error (source), "Sup3rSecret"));

@@ -335,7 +335,7 @@ discover (const char *domain, const char *option_252, GPtrArray **names)
   gsize offset = log_size ();
 
   g_object_set (source, "dns-timeout-ms", 3000, "fetch-timeout-ms", 3000, NULL);
-  phonesec_pac_source_configure (source, NULL, TRUE, facts);
+  phonesec_pac_source_configure (source, NULL, TRUE, facts, NULL);
   pac_test_wait_settled (source, 20000);
   *names = names_queried_since (offset);
   return source;
@@ -461,7 +461,7 @@ test_dns_timeout_moves_on (void)
 
   source = phonesec_pac_source_new (world.session);
   g_object_set (source, "dns-timeout-ms", 500, NULL);
-  phonesec_pac_source_configure (source, NULL, TRUE, facts);
+  phonesec_pac_source_configure (source, NULL, TRUE, facts, NULL);
   pac_test_wait_settled (source, 20000);
   elapsed = (g_get_monotonic_time () - start) / 1e6;
   names = names_queried_since (offset);
@@ -532,7 +532,7 @@ test_network_change (void)
   g_autoptr (GVariant) facts = network ("a.b.example.com", NULL);
 
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "error");
-  phonesec_pac_source_configure (source, NULL, TRUE, facts);
+  phonesec_pac_source_configure (source, NULL, TRUE, facts, NULL);
   g_assert_cmpstr (phonesec_pac_source_get_state (source), ==, "discovering");
   pac_test_wait_settled (source, 20000);
   assert_script_from (source, "wpad.b.example.com");

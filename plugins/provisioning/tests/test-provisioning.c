@@ -3,8 +3,9 @@
  * server in this process that requires the phone's client certificate
  * (issued by a "phone CA" made with certtool), a real in.tftpd (tftpd-hpa)
  * serving gzip and `openssl enc` profiles, and a UDP socket as the syslog
- * receiver. The redundant-server test runs in a private mount namespace
- * whose /etc/hosts gives one name three addresses.
+ * receiver. The redundant-server and server-name tests run in a private
+ * mount namespace whose /etc/hosts gives their names (one name three
+ * addresses; a certificate's name its address, or another one).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,6 +14,7 @@
 #include <libsoup/soup.h>
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -521,6 +523,153 @@ test_redundant_servers (Fixture *f, gconstpointer data)
   umount ("/etc/hosts");
 }
 
+/* A private /etc/hosts for this test and the phonesecd it starts. */
+static void
+use_private_hosts (Fixture *f, const char *contents)
+{
+  g_autofree char *hosts = g_build_filename (f->bus->tmpdir, "hosts", NULL);
+
+  g_assert_true (g_file_set_contents (hosts, contents, -1, NULL));
+  if (unshare (CLONE_NEWNS) != 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+      || mount (hosts, "/etc/hosts", NULL, MS_BIND, NULL) != 0)
+    g_error ("a private /etc/hosts needs root (unshare, mount): %s", g_strerror (errno));
+}
+
+static void
+on_probed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* TlsPolicy.Probe: an ordinary client of the network service. The web
+ * server lives in this process: the main context runs meanwhile. */
+static gboolean
+probe_ok (Fixture *f, const char *url, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&options, "{sv}", "client", g_variant_new_string ("soup"));
+  g_dbus_connection_call (f->bus->connection, PHONESEC_DBUS_NAME, PHONESEC_DBUS_PATH,
+                          PHONESEC_DBUS_INTERFACE_TLS_POLICY, "Probe",
+                          g_variant_new ("(s@a{sv})", url, g_variant_builder_end (&options)), NULL,
+                          G_DBUS_CALL_FLAGS_NONE, WAIT_MS, NULL, on_probed, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  reply = g_dbus_connection_call_finish (f->bus->connection, result, error);
+  return reply != NULL;
+}
+
+/* An HTTPS server whose certificate (from the trusted CA, no SAN) has
+ * the subject CN @cn, serving @text, behind a private /etc/hosts
+ * @hosts; phonesecd starts with Profile_Rule https://@host:PORT/p.xml and
+ * resyncs. Returns the result. */
+static char *
+resync_from_named_server (Fixture *f, const char *cn, const char *hosts, const char *text,
+                          const char *host)
+{
+  const PhonesecTestCertSpec spec = { .cn = cn };
+  g_autoptr (PhonesecTestCert) cert = phonesec_test_ca_issue (prov_pki.ca, "named", &spec);
+  g_autoptr (GBytes) profile = prov_test_text_bytes (text);
+  g_autofree char *rule = NULL;
+
+  use_private_hosts (f, hosts);
+  f->web = prov_test_web_new (cert);
+  prov_test_web_put (f->web, "/p.xml", profile);
+  rule = g_strdup_printf ("https://%s:%u/p.xml", host, f->web->port);
+  prov_test_start_with (f, "Profile_Rule", rule, NULL);
+  return prov_test_resync (f);
+}
+
+/* The guide's "Mise à disposition HTTPS": a server certificate whose CN is
+ * "host/mailto:..." (no SAN) is accepted for provisioning, by name and by
+ * IP address (DNS gives that address for the name); other clients keep
+ * RFC 6125 and refuse it. */
+static void
+test_https_guide_cn_form (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *rule = NULL, *result = NULL, *name = NULL, *url = NULL, *last = NULL;
+  guint requests;
+
+  result = resync_from_named_server (f, "prov.guide.test/mailto:admin@guide.test",
+                                     "127.0.0.1 localhost\n127.0.0.1 prov.guide.test\n",
+                                     PROFILE ("Guide CN"), "prov.guide.test");
+  last = prov_test_string (f, "LastError");
+  g_test_message ("by name: %s %s", result, last);
+  g_assert_cmpstr (result, ==, "success");
+  name = phonesec_test_dup_string (f->bus, "LDAP_Corp_Dir_Name");
+  g_assert_cmpstr (name, ==, "Guide CN");
+
+  /* By IP address: DNS gives 127.0.0.1 for prov.guide.test. The second
+   * attempt (after the lookup) still answers the server's challenge. */
+  f->web->require_auth = TRUE;
+  rule = g_strdup_printf ("[--uid phone --pwd " PASSWORD "] https://127.0.0.1:%u/p.xml",
+                          f->web->port);
+  prov_test_apply (f, "Profile_Rule", rule);
+  g_free (result);
+  result = prov_test_resync (f);
+  g_free (last);
+  last = prov_test_string (f, "LastError");
+  g_test_message ("by address: %s %s", result, last);
+  g_assert_cmpstr (result, ==, "success");
+  prov_test_assert_nowhere (f, PASSWORD);
+
+  /* Not a provisioning request: plain RFC 6125. */
+  requests = f->web->paths->len;
+  url = g_strdup_printf ("https://prov.guide.test:%u/p.xml", f->web->port);
+  g_assert_false (probe_ok (f, url, &error));
+  g_test_message ("Probe: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "certificate"));
+  g_assert_cmpuint (f->web->paths->len, ==, requests);
+  umount ("/etc/hosts");
+}
+
+/* A server reached by IP address whose certificate names a host that DNS
+ * puts elsewhere is refused before the request is written. */
+static void
+test_https_name_resolves_elsewhere (Fixture *f, gconstpointer data)
+{
+  g_autofree char *result = NULL, *error = NULL, *name = NULL;
+
+  result = resync_from_named_server (f, "elsewhere.guide.test/mailto:admin@guide.test",
+                                     "127.0.0.1 localhost\n127.0.0.2 elsewhere.guide.test\n",
+                                     PROFILE ("Elsewhere"), "127.0.0.1");
+  g_assert_cmpstr (result, ==, "failed");
+  error = prov_test_string (f, "LastError");
+  g_test_message ("LastError: %s", error);
+  g_assert_true (g_str_has_prefix (error, "Profile_Rule: "));
+  g_assert_nonnull (strstr (error, "127.0.0.1"));
+  g_assert_nonnull (strstr (error, "elsewhere.guide.test: 127.0.0.2"));
+  g_assert_cmpuint (f->web->paths->len, ==, 0);
+  name = phonesec_test_dup_string (f->bus, "LDAP_Corp_Dir_Name");
+  g_assert_cmpstr (name, ==, "");
+
+  /* A name that does not resolve at all: the same file rewritten in place
+   * (the bind mount holds its inode). */
+  {
+    g_autofree char *hosts = g_build_filename (f->bus->tmpdir, "hosts", NULL);
+    FILE *file = fopen (hosts, "w");
+
+    g_assert_nonnull (file);
+    fputs ("127.0.0.1 localhost\n", file);
+    fclose (file);
+  }
+  g_free (result);
+  result = prov_test_resync (f);
+  g_assert_cmpstr (result, ==, "failed");
+  g_free (error);
+  error = prov_test_string (f, "LastError");
+  g_test_message ("LastError: %s", error);
+  g_assert_nonnull (strstr (error, "elsewhere.guide.test: no address"));
+  g_assert_cmpuint (f->web->paths->len, ==, 0);
+  umount ("/etc/hosts");
+}
+
 #define ADD(path, func) g_test_add (path, Fixture, NULL, prov_test_setup, func, prov_test_teardown)
 
 int
@@ -547,6 +696,8 @@ main (int argc, char **argv)
   ADD ("/provisioning/gds", test_gds);
   ADD ("/provisioning/disabled", test_disabled);
   ADD ("/provisioning/redundant-servers", test_redundant_servers);
+  ADD ("/provisioning/https-guide-cn-form", test_https_guide_cn_form);
+  ADD ("/provisioning/https-name-resolves-elsewhere", test_https_name_resolves_elsewhere);
   status = g_test_run ();
   prov_test_pki_free ();
   return status;
