@@ -41,7 +41,7 @@ typedef struct
   gsize cn_len;        /* 0: strlen (cn); set by RAW_CN for CNs with NULs */
   gboolean cn_bmp;     /* encode the CN as a BMPString */
   const char *cn_last; /* a second CN, after the first in the DN */
-  const char *dns[8];
+  const char *dns[12]; /* NULL-terminated: at most 11 */
   const char *ips[4];  /* textual, stored as 4 or 16 bytes as inet_pton gives them */
   const char *raw_dns; /* one more dNSName with exact bytes: SANs hand-encoded */
   gsize raw_dns_len;
