@@ -243,6 +243,8 @@ parse_option (Cursor *c, const char *word, gboolean bracketed, PhonesecRuleEntry
 
       if (next != NULL && !g_str_has_prefix (next, "--"))
         {
+          /* "[--delta] [--delta URL]": the last one counts. */
+          g_free (e->delta);
           e->delta = g_steal_pointer (&next);
           *c = peek;
         }
