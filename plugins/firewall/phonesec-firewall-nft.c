@@ -15,12 +15,13 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <nftables/libnftables.h>
-#include <phonesec/phonesec-error.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "phonesec-firewall-nft.h"
+
+G_DEFINE_QUARK (phonesec-firewall-nft-error-quark, phonesec_firewall_nft_error)
 
 struct _PhonesecFirewallNft
 {
@@ -100,7 +101,7 @@ run (PhonesecFirewallNft *self, const char *path, gboolean dry_run, GError **err
     {
       g_autofree char *why = summarize_error (nft_ctx_get_error_buffer (self->ctx));
 
-      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, why);
+      g_set_error_literal (error, PHONESEC_FIREWALL_NFT_ERROR, 0, why);
       return FALSE;
     }
   return TRUE;
@@ -132,7 +133,7 @@ failed:
   {
     int saved = errno;
 
-    g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, "memfd: %s", g_strerror (saved));
+    g_set_error (error, PHONESEC_FIREWALL_NFT_ERROR, 0, "memfd: %s", g_strerror (saved));
     if (fd >= 0)
       close (fd);
     return -1;

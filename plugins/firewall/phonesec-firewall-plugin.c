@@ -3,13 +3,13 @@
  * On activation and on every change of a watched parameter, the plugin
  * reads the parameters (PhonesecFirewallInputs), computes what is open
  * (phonesec-firewall-policy.c), writes it as an nftables script
- * (phonesec-firewall-ruleset.c) and puts it in force
- * (phonesec-firewall-nft.c): checked, then the table replaced in one
- * transaction. That happens in config_changed() itself, before Config.Apply
- * answers: a kernel transaction of about a millisecond, like the store's
- * own durable write, and it means that when Apply returns the firewall
- * already enforces it. At activation it means the rules are in force
- * before phonesecd reports ready, which is why the unit is ordered before
+ * (phonesec-firewall-ruleset.c) and puts it in force through the
+ * phonesec-firewall-nft helper (phonesec-firewall-runner.c): checked, then
+ * the table replaced in one transaction. That happens in config_changed()
+ * itself, before Config.Apply answers: a helper run of a few milliseconds
+ * (a fork and a kernel transaction), like the store's own durable write,
+ * and it means that when Apply returns the firewall already enforces it. At activation it means the
+ * rules are in force before phonesecd reports ready, which is why the unit is ordered before
  * network-pre.target.
  *
  * Fail closed: deactivate() (daemon stop, restart, re-execution) leaves
@@ -23,9 +23,9 @@
 #include <phonesec/phonesec.h>
 
 #include "phonesec-firewall-generated.h"
-#include "phonesec-firewall-nft.h"
 #include "phonesec-firewall-policy.h"
 #include "phonesec-firewall-ruleset.h"
+#include "phonesec-firewall-runner.h"
 
 #define PHONESEC_TYPE_FIREWALL_PLUGIN (phonesec_firewall_plugin_get_type ())
 G_DECLARE_FINAL_TYPE (PhonesecFirewallPlugin, phonesec_firewall_plugin, PHONESEC, FIREWALL_PLUGIN,
@@ -37,7 +37,7 @@ struct _PhonesecFirewallPlugin
 
   PhonesecContext *context; /* from activation to deactivation */
   PhonesecFirewallDBusFirewall *iface;
-  PhonesecFirewallNft *nft;
+  PhonesecFirewallRunner *nft; /* the helper */
 };
 
 static void phonesec_firewall_plugin_iface_init (PhonesecPluginInterface *iface);
@@ -138,13 +138,11 @@ open_ports_variant (const PhonesecFirewallPolicy *policy)
 }
 
 /* @policy: what is in force now (%NULL: nothing) */
+/* @listing: the table as nftables has it, %NULL when there is none */
 static void
-show_in_force (PhonesecFirewallPlugin *self, const PhonesecFirewallPolicy *policy)
+show_in_force (PhonesecFirewallPlugin *self, const PhonesecFirewallPolicy *policy,
+               const char *listing)
 {
-  g_autofree char *listing = NULL;
-
-  if (policy != NULL)
-    listing = phonesec_firewall_nft_list (self->nft, PHONESEC_FIREWALL_TABLE);
   phonesec_firewall_dbus_firewall_set_open_ports (self->iface, open_ports_variant (policy));
   phonesec_firewall_dbus_firewall_set_ruleset (self->iface, listing != NULL ? listing : "");
 }
@@ -159,12 +157,17 @@ show_state (PhonesecFirewallPlugin *self, const char *state, const char *last_er
 
 /* --- putting rules in force ---------------------------------------------------- */
 
+/* In force then shown, in one run of the helper. */
 static gboolean
 put_in_force (PhonesecFirewallPlugin *self, const PhonesecFirewallPolicy *policy, GError **error)
 {
   g_autofree char *script = phonesec_firewall_ruleset_render (policy);
+  g_autofree char *listing = NULL;
 
-  return phonesec_firewall_nft_run (self->nft, script, error);
+  if (!phonesec_firewall_runner_run (self->nft, script, PHONESEC_FIREWALL_TABLE, &listing, error))
+    return FALSE;
+  show_in_force (self, policy, listing);
+  return TRUE;
 }
 
 /* The configured ruleset could not be put in force (@why). The one in
@@ -172,7 +175,7 @@ put_in_force (PhonesecFirewallPlugin *self, const PhonesecFirewallPolicy *policy
 static void
 fail_closed (PhonesecFirewallPlugin *self, const GError *why)
 {
-  g_autofree char *in_force = phonesec_firewall_nft_list (self->nft, PHONESEC_FIREWALL_TABLE);
+  g_autofree char *in_force = phonesec_firewall_runner_list (self->nft, PHONESEC_FIREWALL_TABLE);
   g_autoptr (PhonesecFirewallPolicy) closed = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
@@ -188,7 +191,6 @@ fail_closed (PhonesecFirewallPlugin *self, const GError *why)
       message = g_strdup_printf (_ ("%s; until this is fixed the firewall lets in only replies to "
                                     "the phone's own traffic, DHCP and neighbour discovery"),
                                  why->message);
-      show_in_force (self, closed);
       phonesec_context_set_error (self->context, NULL);
     }
   else
@@ -210,7 +212,8 @@ disable (PhonesecFirewallPlugin *self, GError **error)
 {
   g_autoptr (GError) local = NULL;
 
-  if (!phonesec_firewall_nft_run (self->nft, phonesec_firewall_ruleset_remove_script (), &local))
+  if (!phonesec_firewall_runner_run (self->nft, phonesec_firewall_ruleset_remove_script (), NULL,
+                                     NULL, &local))
     {
       g_prefix_error (&local, _ ("The firewall could not be removed, its rules stay in force: "));
       g_warning ("%s", local->message);
@@ -220,7 +223,7 @@ disable (PhonesecFirewallPlugin *self, GError **error)
       return FALSE;
     }
   g_message ("Firewall=Disabled: the firewall table is removed");
-  show_in_force (self, NULL);
+  show_in_force (self, NULL, NULL);
   show_state (self, "disabled", NULL);
   phonesec_context_set_error (self->context, NULL);
   return TRUE;
@@ -247,7 +250,6 @@ apply (PhonesecFirewallPlugin *self, GError **error)
       return FALSE;
     }
   g_debug ("Firewall rules in force, %u open port ranges", policy->holes->len);
-  show_in_force (self, policy);
   show_state (self, "active", NULL);
   phonesec_context_set_error (self->context, NULL);
   return TRUE;
@@ -276,7 +278,7 @@ stop (PhonesecFirewallPlugin *self)
   if (self->context != NULL && self->iface != NULL)
     phonesec_context_unexport_interface (self->context, G_DBUS_INTERFACE_SKELETON (self->iface));
   g_clear_object (&self->iface);
-  g_clear_pointer (&self->nft, phonesec_firewall_nft_free);
+  g_clear_object (&self->nft);
   g_clear_object (&self->context);
 }
 
@@ -285,13 +287,9 @@ phonesec_firewall_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *cont
 {
   PhonesecFirewallPlugin *self = PHONESEC_FIREWALL_PLUGIN (plugin);
 
-  self->nft = phonesec_firewall_nft_new ();
+  self->nft = phonesec_firewall_runner_new (error);
   if (self->nft == NULL)
-    {
-      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                           _ ("libnftables could not be initialised"));
-      return FALSE;
-    }
+    return FALSE;
   g_set_object (&self->context, context);
   self->iface = phonesec_firewall_dbus_firewall_skeleton_new ();
   g_signal_connect (self->iface, "handle-reload", G_CALLBACK (on_handle_reload), self);

@@ -16,6 +16,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <phonesec/phonesec-dbus-names.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "firewall-net.h"
@@ -701,6 +703,82 @@ test_refused (Fixture *f, gconstpointer data)
   EXPECT (f, "without CAP_NET_ADMIN", UDP (20000, OPEN), TCP (22, DROPPED));
 }
 
+/* --- the nftables helper --------------------------------------------------- */
+
+/* phonesecd's children running the nftables helper. */
+static GArray *
+helper_pids (Fixture *f)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+      "GetConnectionUnixProcessID", g_variant_new ("(s)", "org.phonesec.PhoneSec1"),
+      G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *parent = NULL;
+  const char *name;
+  guint32 daemon;
+
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(u)", &daemon);
+  parent = g_strdup_printf ("PPid:\t%u\n", daemon);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *status_path = g_build_filename ("/proc", name, "status", NULL);
+      g_autofree char *status = NULL;
+      guint pid = (guint) atoi (name);
+
+      if (pid > 0 && g_file_get_contents (status_path, &status, NULL, NULL)
+          && strstr (status, "Name:\tphonesec-firewa") != NULL && strstr (status, parent) != NULL)
+        g_array_append_val (pids, pid);
+    }
+  return pids;
+}
+
+static gboolean
+no_helper (gpointer data)
+{
+  g_autoptr (GArray) pids = helper_pids (data);
+
+  return pids->len == 0;
+}
+
+static void
+set_helper_idle (Fixture *f)
+{
+  g_setenv ("PHONESEC_FIREWALL_NFT_IDLE_S", "2", TRUE);
+}
+
+/* libnftables runs in a helper that outlives a burst of changes and then
+ * exits; the rules stay in force without it, and a helper that dies is
+ * replaced at the next change. */
+static void
+test_helper (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GArray) pids = NULL;
+
+  g_unsetenv ("PHONESEC_FIREWALL_NFT_IDLE_S");
+  assert_state (f, "active");
+  only_line_1 (f);
+  pids = helper_pids (f);
+  g_assert_cmpuint (pids->len, ==, 1);
+  g_assert_true (phonesec_test_wait_until (no_helper, f, 10000));
+  EXPECT (f, "no helper: the rules stay", UDP (5060, OPEN), TCP (22, DROPPED));
+
+  /* The next change starts one again. */
+  APPLY (f, "SIP_Port_1_", "5070");
+  EXPECT (f, "SIP_Port_1_=5070 by a new helper", UDP (5070, OPEN), UDP (5060, REFUSED));
+
+  /* Killed while idle: the change after it still goes through. */
+  g_clear_pointer (&pids, g_array_unref);
+  pids = helper_pids (f);
+  g_assert_cmpuint (pids->len, ==, 1);
+  g_assert_cmpint (kill ((pid_t) g_array_index (pids, guint, 0), SIGKILL), ==, 0);
+  APPLY (f, "SIP_Port_1_", "5060");
+  assert_state (f, "active");
+  EXPECT (f, "SIP_Port_1_=5060 after the helper was killed", UDP (5060, OPEN), UDP (5070, REFUSED));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -716,6 +794,7 @@ main (int argc, char **argv)
   ADD ("/firewall/options", NULL, test_options);
   ADD ("/firewall/lifecycle", load_foreign_tables, test_lifecycle);
   ADD ("/firewall/refused", NULL, test_refused);
+  ADD ("/firewall/helper", set_helper_idle, test_helper);
 #undef ADD
   return g_test_run ();
 }
