@@ -14,7 +14,10 @@
 
 #include "phonesec-netd-link.h"
 
-#define READ_CHUNK (512 * 1024)
+/* Reads take half the largest frame at most (a frame in two reads; 64 KiB
+ * on the daemon side, whose buffer stays with the idle daemon), and never
+ * more than 512 KiB (the helper side, which reads 256 KiB upload chunks). */
+#define MAX_READ_CHUNK (512 * 1024)
 #define HIGH_WATER (2 * 1024 * 1024)
 #define LOW_WATER (512 * 1024)
 
@@ -22,6 +25,7 @@ struct _PhonesecNetdLink
 {
   GSocket *socket;
   gsize max_length;
+  gsize read_chunk;
   PhonesecNetdLinkFuncs funcs;
   gpointer user_data;
   GSource *in_source;
@@ -146,11 +150,12 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
   /* Never more than one frame's worth waiting: the bound holds however
    * the peer writes. A side that takes no descriptors reads with recv():
    * any the peer sends are closed by the kernel, never installed here. */
-  g_byte_array_set_size (self->in, old + READ_CHUNK);
+  g_byte_array_set_size (self->in, old + self->read_chunk);
   if (self->accept_fds)
-    n = receive_with_fds (self, self->in->data + old, READ_CHUNK, &error);
+    n = receive_with_fds (self, self->in->data + old, self->read_chunk, &error);
   else
-    n = g_socket_receive (self->socket, (char *) self->in->data + old, READ_CHUNK, NULL, &error);
+    n = g_socket_receive (self->socket, (char *) self->in->data + old, self->read_chunk, NULL,
+                          &error);
   g_byte_array_set_size (self->in, old + MAX (n, 0));
   if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
     return G_SOURCE_CONTINUE;
@@ -290,9 +295,10 @@ phonesec_netd_link_new (int fd, gsize max_length, const PhonesecNetdLinkFuncs *f
   self->socket = socket;
   g_socket_set_blocking (self->socket, FALSE);
   self->max_length = max_length;
+  self->read_chunk = CLAMP (max_length / 2, 4096, MAX_READ_CHUNK);
   self->funcs = *funcs;
   self->user_data = user_data;
-  self->in = g_byte_array_sized_new (READ_CHUNK);
+  self->in = g_byte_array_sized_new (self->read_chunk);
   g_queue_init (&self->out);
   self->in_source = g_socket_create_source (self->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (self->in_source, (GSourceFunc) (void (*) (void)) on_readable, self, NULL);
