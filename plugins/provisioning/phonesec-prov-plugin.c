@@ -26,8 +26,10 @@ struct _PhonesecProvPlugin
   PhonesecProvDBusProvisioning *iface;
   GCancellable *cancellable; /* the resync or upgrade under way, NULL when idle */
   guint timer;
-  char *installed_url; /* the image the hook last took, not fetched again */
-  gboolean failed;     /* the last resync failed: the retry delay applies */
+  char *installed_url;        /* the image the hook last took, not fetched again */
+  gboolean failed;            /* the last resync failed: the retry delay applies */
+  guint upgrade_timer;        /* Upgrade_Error_Retry_Delay after a failed upgrade */
+  gboolean upgrade_retry_due; /* the retry came while busy: after it */
   gboolean done_one;
 };
 
@@ -127,7 +129,7 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     g_message ("Resync done");
   schedule_next (self);
-  if (!self->failed && upgrade_due (self))
+  if ((!self->failed || self->upgrade_retry_due) && upgrade_due (self))
     start_upgrade (self, TRUE);
 }
 
@@ -148,6 +150,34 @@ upgrade_due (PhonesecProvPlugin *self)
   return hook != NULL;
 }
 
+static gboolean
+on_upgrade_retry (gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  self->upgrade_timer = 0;
+  if (self->cancellable != NULL)
+    self->upgrade_retry_due = TRUE; /* once the resync is over */
+  else if (upgrade_due (self))
+    start_upgrade (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cisco's upgrade error timer: a failed upgrade is tried again after
+ * Upgrade_Error_Retry_Delay seconds (0: never); a success, or a new
+ * Upgrade_Rule, ends it. */
+static void
+schedule_upgrade_retry (PhonesecProvPlugin *self, gboolean failed)
+{
+  gint64 delay = phonesec_context_get_int (self->context, "Upgrade_Error_Retry_Delay");
+
+  g_clear_handle_id (&self->upgrade_timer, g_source_remove);
+  self->upgrade_retry_due = FALSE;
+  if (failed && delay > 0)
+    self->upgrade_timer
+        = g_timeout_add_seconds ((guint) MIN (delay, G_MAXUINT), on_upgrade_retry, self);
+}
+
 static void
 on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -164,6 +194,7 @@ on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   show_outcome (self, outcome, "upgrades");
+  schedule_upgrade_retry (self, self->failed);
   if (!self->failed)
     {
       g_free (self->installed_url);
@@ -175,6 +206,7 @@ static void
 start_upgrade (PhonesecProvPlugin *self, gboolean automatic)
 {
   phonesec_prov_dbus_provisioning_set_state (self->iface, "upgrading");
+  self->upgrade_retry_due = FALSE;
   self->cancellable = g_cancellable_new ();
   phonesec_prov_upgrade_async (self->context, automatic, automatic ? self->installed_url : NULL,
                                self->cancellable, on_upgrade_done, g_object_ref (self));
@@ -278,6 +310,7 @@ static void
 stop_feature (PhonesecProvPlugin *self)
 {
   g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->upgrade_timer, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -330,6 +363,8 @@ phonesec_prov_plugin_config_changed (PhonesecPlugin *plugin, const char *const *
 {
   PhonesecProvPlugin *self = PHONESEC_PROV_PLUGIN (plugin);
 
+  if (g_strv_contains (names, "Upgrade_Rule"))
+    schedule_upgrade_retry (self, FALSE); /* a new image, a new count */
   if (self->cancellable != NULL)
     return;
   for (guint i = 0; names[i] != NULL; i++)

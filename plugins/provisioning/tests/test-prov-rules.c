@@ -493,6 +493,78 @@ test_upgrade_after_resync (Fixture *f, gconstpointer data)
   g_assert_cmpstr (calls, ==, "x\n");
 }
 
+/* How many times the hook ran. */
+static guint
+hook_calls (Fixture *f)
+{
+  g_autofree char *calls = hook_file (f, "calls");
+
+  return (guint) strlen (calls) / 2; /* "x\n" each */
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint calls;
+} CallsWait;
+
+static gboolean
+calls_reached (gpointer data)
+{
+  CallsWait *w = data;
+
+  return hook_calls (w->f) >= w->calls && busy_over (w->f);
+}
+
+static gboolean
+upgrade_succeeded (gpointer data)
+{
+  g_autofree char *result = prov_test_string (data, "LastResult");
+
+  return g_str_equal (result, "success") && busy_over (data);
+}
+
+/* Upgrade_Error_Retry_Delay: a failed upgrade is tried again after that
+ * delay, until one succeeds; a success, or a new Upgrade_Rule, ends the
+ * retries. */
+static void
+test_upgrade_retry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (32 * 1024);
+  g_autofree char *hook = make_hook (f, "3");
+  g_autofree char *rule = NULL, *other = NULL, *result = NULL;
+  CallsWait w = { f, 2 };
+  guint calls;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/fw.loads", image);
+  prov_test_web_put (f->web, "/fw2.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/fw.loads", f->web->port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "Upgrade_Error_Retry_Delay", "1", NULL);
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "failed");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  /* Tried again a second later, without being asked. */
+  g_assert_true (phonesec_test_wait_until (calls_reached, &w, WAIT_MS));
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "0", -1);
+  g_assert_true (phonesec_test_wait_until (upgrade_succeeded, f, WAIT_MS));
+  /* The success ends the retries. */
+  calls = hook_calls (f);
+  g_usleep (2500 * 1000 * prov_test_timeout_scale);
+  g_assert_cmpuint (hook_calls (f), ==, calls);
+  /* A failure, then a new rule before the retry: no retry. */
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "3", -1);
+  prov_test_apply (f, "Upgrade_Error_Retry_Delay", "2");
+  g_assert_null (upgrade (f));
+  g_assert_cmpuint (hook_calls (f), ==, calls + 1);
+  other = g_strdup_printf ("http://127.0.0.1:%u/fw2.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", other);
+  g_usleep (3500 * 1000 * prov_test_timeout_scale);
+  g_assert_cmpuint (hook_calls (f), ==, calls + 1);
+  g_assert_nonnull (hook);
+}
+
 /* --- Report_Rule ----------------------------------------------------------- */
 
 #define SECRET_MARKER "Secret-Report-Marker-99"
@@ -608,6 +680,7 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-tftp", test_upgrade_tftp);
   ADD ("/prov-rules/upgrade-refused", test_upgrade_refused);
   ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
+  ADD ("/prov-rules/upgrade-retry", test_upgrade_retry);
   ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
