@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "phonesec-prov-fetch.h"
+#include "phonesec-prov-image.h"
 #include "phonesec-prov-macros.h"
 #include "phonesec-prov-target.h"
 
@@ -149,6 +150,15 @@ on_hook_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The image's file name: the last part of its URL's path. */
+static char *
+image_name (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  return g_path_get_basename (uri != NULL ? g_uri_get_path (uri) : "");
+}
+
 /* `HOOK IMAGE NAME`: the image's path and its file name on the server. */
 static void
 run_hook (GTask *task)
@@ -156,8 +166,7 @@ run_hook (GTask *task)
   Upgrade *u = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (u->image);
-  g_autoptr (GUri) uri = g_uri_parse (u->target->url, G_URI_FLAGS_ENCODED, NULL);
-  g_autofree char *name = g_path_get_basename (uri != NULL ? g_uri_get_path (uri) : "");
+  g_autofree char *name = image_name (u->target->url);
 
   u->process
       = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT, &error, u->hook, path, name, NULL);
@@ -223,7 +232,8 @@ static gboolean
 prepare (Upgrade *u, gboolean automatic, const char *skip_url, gboolean *skipped, GError **error)
 {
   g_autofree char *text = phonesec_context_dup_string (u->context, "Upgrade_Rule");
-  g_autofree char *dir = NULL;
+  g_autofree char *limit = phonesec_context_dup_string (u->context, "Downgrade_Rev_Limit");
+  g_autofree char *dir = NULL, *name = NULL;
   gboolean no_alternative = FALSE;
 
   *skipped = FALSE;
@@ -239,6 +249,10 @@ prepare (Upgrade *u, gboolean automatic, const char *skip_url, gboolean *skipped
       *skipped = (no_alternative && automatic) || u->target != NULL;
       return FALSE;
     }
+  /* Refused by its name, before anything is fetched. */
+  name = image_name (u->target->url);
+  if (!phonesec_prov_image_check_limit (name, limit, error))
+    return FALSE;
   if ((u->hook = phonesec_prov_upgrade_find_hook (error)) == NULL)
     return FALSE;
   dir = g_build_filename (phonesec_context_get_state_dir (u->context), "upgrade", NULL);

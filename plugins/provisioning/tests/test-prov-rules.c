@@ -502,6 +502,41 @@ hook_calls (Fixture *f)
   return (guint) strlen (calls) / 2; /* "x\n" each */
 }
 
+/* Downgrade_Rev_Limit: an image whose file name says it is older is
+ * refused before anything is fetched, with the failure message; one at
+ * the limit goes through. */
+static void
+test_upgrade_downgrade_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (16 * 1024);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *syslog = NULL, *message = NULL, *result = NULL;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/sip88xx.11-9-9.loads", image);
+  prov_test_web_put (f->web, "/sip88xx.12-0-1.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/sip88xx.11-9-9.loads", f->web->port);
+  syslog = g_strdup_printf ("127.0.0.1:%u", f->syslog_port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "Syslog_Server", syslog, "Downgrade_Rev_Limit",
+                        "sip88xx.12-0-1", NULL);
+  assert_upgrade_failed (f, "the image 'sip88xx.11-9-9.loads' (version sip88xx.11-9-9) is "
+                            "below Downgrade_Rev_Limit sip88xx.12-0-1");
+  g_assert_cmpuint (f->web->paths->len, ==, 0);
+  g_assert_cmpuint (hook_calls (f), ==, 0);
+  message = prov_test_next_syslog (f);
+  g_assert_nonnull (strstr (message, "-- Upgrade failed: the image 'sip88xx.11-9-9.loads'"));
+  /* At the limit (and a limit without the product): installed. */
+  g_free (rule);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/sip88xx.12-0-1.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", rule);
+  prov_test_apply (f, "Downgrade_Rev_Limit", "12-0-1");
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "success");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  g_assert_nonnull (hook);
+}
+
 typedef struct
 {
   Fixture *f;
@@ -681,6 +716,7 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-refused", test_upgrade_refused);
   ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
   ADD ("/prov-rules/upgrade-retry", test_upgrade_retry);
+  ADD ("/prov-rules/upgrade-downgrade-limit", test_upgrade_downgrade_limit);
   ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
