@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -180,16 +181,61 @@ run_hook (GTask *task)
                            g_object_ref (task));
 }
 
+/* In a thread: the image file decrypted in place (--key). */
 static void
-on_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+decrypt_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Upgrade *u = task_data;
+  g_autofree char *path = g_file_get_path (u->image);
+  g_autoptr (GError) error = NULL;
+  int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               _ ("cannot read the image: %s"), g_strerror (saved));
+      return;
+    }
+  if (!phonesec_prov_image_decrypt_fd (fd, u->target->key, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  close (fd);
+}
+
+static void
+on_decrypted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     finish (task, error->message, FALSE);
   else
     run_hook (task);
+}
+
+static void
+on_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Upgrade *u = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) decrypt = NULL;
+
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+    finish (task, error->message, FALSE);
+  else if (u->target->key == NULL || phonesec_secret_is_empty (u->target->key))
+    run_hook (task);
+  else
+    {
+      /* The Upgrade stays with @task, which outlives the thread. */
+      decrypt = g_task_new (NULL, g_task_get_cancellable (task), on_decrypted, g_object_ref (task));
+      g_task_set_task_data (decrypt, u, NULL);
+      g_task_run_in_thread (decrypt, decrypt_thread);
+    }
 }
 
 static void

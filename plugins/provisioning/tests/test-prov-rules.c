@@ -502,6 +502,56 @@ hook_calls (Fixture *f)
   return (guint) strlen (calls) / 2; /* "x\n" each */
 }
 
+#define IMAGE_KEY "Image-Key-7"
+/* `openssl enc` with a fixed salt, so that the wrong key below fails the
+ * same way each run; with -S, OpenSSL 3 writes no "Salted__" header:
+ * printf writes the one it writes otherwise. */
+#define IMAGE_ENC                                                                                  \
+  "{ printf 'Salted__\\001\\043\\105\\147\\211\\253\\315\\357'; "                                  \
+  "openssl enc -e -aes-256-cbc -S 0123456789abcdef -pass 'pass:" IMAGE_KEY "'; }"
+
+/* --key: the image the real `openssl enc` encrypted reaches the hook in
+ * clear; a wrong key fails clearly and the hook never runs; the key is
+ * nowhere to be read. */
+static void
+test_upgrade_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (1024 * 1024 + 3);
+  g_autoptr (GBytes) encrypted = prov_test_run_filter (IMAGE_ENC, image);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *wrong = NULL, *result = NULL, *args = NULL;
+  g_autofree char *received_path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
+  g_autoptr (GBytes) received = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  f->web = prov_test_web_new (prov_pki.server);
+  prov_test_web_put (f->web, "/sip88xx.12-1-1.loads.enc", encrypted);
+  prov_test_web_put (f->web, "/clear.loads", image);
+  rule = g_strdup_printf ("[--key $A] https://127.0.0.1:%u/sip88xx.12-1-1.loads.enc", f->web->port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "GPP_A", IMAGE_KEY, NULL);
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastResult");
+  g_assert_cmpstr (result, ==, "success");
+  received = file_bytes (received_path);
+  g_assert_true (g_bytes_equal (received, image));
+  args = hook_file (f, "args");
+  lines = g_strsplit (args, "\n", -1);
+  g_assert_false (g_file_test (lines[0], G_FILE_TEST_EXISTS));
+  /* A wrong key, then a clear image with a key: the hook is not run. */
+  wrong = g_strdup_printf ("[--key Wrong-Key] https://127.0.0.1:%u/sip88xx.12-1-1.loads.enc",
+                           f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", wrong);
+  assert_upgrade_failed (f, "the encrypted image could not be decrypted: wrong key");
+  g_assert_false (g_file_test (lines[0], G_FILE_TEST_EXISTS));
+  g_free (wrong);
+  wrong = g_strdup_printf ("[--key $A] https://127.0.0.1:%u/clear.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", wrong);
+  assert_upgrade_failed (f, "the rule has a --key but the image is not encrypted");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  prov_test_assert_nowhere (f, IMAGE_KEY);
+  g_assert_nonnull (hook);
+}
+
 /* Downgrade_Rev_Limit: an image whose file name says it is older is
  * refused before anything is fetched, with the failure message; one at
  * the limit goes through. */
@@ -717,6 +767,7 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
   ADD ("/prov-rules/upgrade-retry", test_upgrade_retry);
   ADD ("/prov-rules/upgrade-downgrade-limit", test_upgrade_downgrade_limit);
+  ADD ("/prov-rules/upgrade-key", test_upgrade_key);
   ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
