@@ -90,13 +90,12 @@ schedule_next (PhonesecProvPlugin *self)
 
 /* --- a resync -------------------------------------------------------------- */
 
-/* LastResult, LastError, LastServer, State and the metric @what.done or
- * @what.failed, from a resync's or an upgrade's @outcome. */
+/* LastResult, LastError, LastServer, State and the metric resyncs.done
+ * or resyncs.failed, from a resync's @outcome. */
 static void
-show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome, const char *what)
+show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome)
 {
   PhonesecProvDBusProvisioning *iface = self->iface;
-  g_autofree char *metric = g_strconcat (what, outcome->error != NULL ? ".failed" : ".done", NULL);
 
   self->failed = outcome->error != NULL;
   phonesec_prov_dbus_provisioning_set_last_result (iface, self->failed ? "failed" : "success");
@@ -104,7 +103,7 @@ show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome, cons
   phonesec_prov_dbus_provisioning_set_last_server (iface,
                                                    outcome->server != NULL ? outcome->server : "");
   phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
-  phonesec_context_metric_add (self->context, metric, 1);
+  phonesec_context_metric_add (self->context, self->failed ? "resyncs.failed" : "resyncs.done", 1);
 }
 
 static void
@@ -119,7 +118,7 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
     return; /* deactivated meanwhile */
   self->done_one = TRUE;
   phonesec_prov_dbus_provisioning_set_last_resync (iface, g_get_real_time () / G_USEC_PER_SEC);
-  show_outcome (self, outcome, "resyncs");
+  show_outcome (self, outcome);
   phonesec_prov_dbus_provisioning_set_custom_castatus (
       iface, outcome->ca_status != NULL ? outcome->ca_status : "none");
   phonesec_prov_dbus_provisioning_set_custom_cafingerprint (
@@ -178,6 +177,21 @@ schedule_upgrade_retry (PhonesecProvPlugin *self, gboolean failed)
         = g_timeout_add_seconds ((guint) MIN (delay, G_MAXUINT), on_upgrade_retry, self);
 }
 
+/* LastUpgrade, LastUpgradeResult, LastUpgradeError and the metric
+ * upgrades.done or upgrades.failed; LastResult and LastError stay the
+ * resync's, which the phone's screen shows, and State goes back to it. */
+static void
+show_upgrade (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome)
+{
+  PhonesecProvDBusProvisioning *iface = self->iface;
+  gboolean failed = outcome->error != NULL;
+
+  phonesec_prov_dbus_provisioning_set_last_upgrade (iface, g_get_real_time () / G_USEC_PER_SEC);
+  phonesec_prov_dbus_provisioning_set_last_upgrade_result (iface, failed ? "failed" : "success");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_error (iface, failed ? outcome->error : "");
+  phonesec_context_metric_add (self->context, failed ? "upgrades.failed" : "upgrades.done", 1);
+}
+
 static void
 on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -188,14 +202,12 @@ on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->cancellable);
   if (iface == NULL)
     return;
+  phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
   if (outcome->skipped)
-    {
-      phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
-      return;
-    }
-  show_outcome (self, outcome, "upgrades");
-  schedule_upgrade_retry (self, self->failed);
-  if (!self->failed)
+    return;
+  show_upgrade (self, outcome);
+  schedule_upgrade_retry (self, outcome->error != NULL);
+  if (outcome->error == NULL)
     {
       g_free (self->installed_url);
       self->installed_url = g_steal_pointer (&outcome->url);
@@ -334,6 +346,8 @@ phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_prov_dbus_provisioning_set_last_result (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_server (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_result (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_custom_castatus (self->iface, "none");
   phonesec_prov_dbus_provisioning_set_custom_cafingerprint (self->iface, "");
   g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);

@@ -305,9 +305,9 @@ test_upgrade (Fixture *f, gconstpointer data)
   prov_test_start_with (f, "Upgrade_Rule", rule, "Syslog_Server", syslog, NULL);
   dbus_error = upgrade (f);
   g_assert_null (dbus_error);
-  error = prov_test_string (f, "LastError");
-  g_test_message ("LastError: %s", error);
-  result = prov_test_string (f, "LastResult");
+  error = prov_test_string (f, "LastUpgradeError");
+  g_test_message ("LastUpgradeError: %s", error);
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   {
     g_autofree char *path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
@@ -333,10 +333,10 @@ test_upgrade (Fixture *f, gconstpointer data)
   prov_test_write_file (f->bus->tmpdir, "hook/status", "3", -1);
   g_assert_null (upgrade (f));
   g_free (result);
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "failed");
   g_free (error);
-  error = prov_test_string (f, "LastError");
+  error = prov_test_string (f, "LastUpgradeError");
   g_assert_cmpstr (error, ==, "Upgrade_Rule: the install hook exited with status 3");
   g_free (prov_test_next_syslog (f));
   g_free (m2);
@@ -367,9 +367,9 @@ assert_upgrade_failed (Fixture *f, const char *needle)
   g_autofree char *result = NULL, *error = NULL;
 
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
-  error = prov_test_string (f, "LastError");
-  g_test_message ("LastError: %s", error);
+  result = prov_test_string (f, "LastUpgradeResult");
+  error = prov_test_string (f, "LastUpgradeError");
+  g_test_message ("LastUpgradeError: %s", error);
   g_assert_cmpstr (result, ==, "failed");
   g_assert_true (g_str_has_prefix (error, "Upgrade_Rule: "));
   g_assert_false (g_str_has_prefix (error, "Upgrade_Rule: Upgrade_Rule"));
@@ -399,7 +399,7 @@ test_upgrade_tftp (Fixture *f, gconstpointer data)
   rule = g_strdup_printf ("tftp://127.0.0.1:%u/fw.loads", port);
   prov_test_start_with (f, "Upgrade_Rule", rule, NULL);
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   received = file_bytes (received_path);
   g_assert_true (g_bytes_equal (received, image));
@@ -493,6 +493,14 @@ test_upgrade_after_resync (Fixture *f, gconstpointer data)
   g_assert_cmpstr (calls, ==, "x\n");
 }
 
+static void
+assert_string (Fixture *f, const char *property, const char *expected)
+{
+  g_autofree char *value = prov_test_string (f, property);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
 /* How many times the hook ran. */
 static guint
 hook_calls (Fixture *f)
@@ -530,7 +538,7 @@ test_upgrade_key (Fixture *f, gconstpointer data)
   rule = g_strdup_printf ("[--key $A] https://127.0.0.1:%u/sip88xx.12-1-1.loads.enc", f->web->port);
   prov_test_start_with (f, "Upgrade_Rule", rule, "GPP_A", IMAGE_KEY, NULL);
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   received = file_bytes (received_path);
   g_assert_true (g_bytes_equal (received, image));
@@ -581,7 +589,7 @@ test_upgrade_downgrade_limit (Fixture *f, gconstpointer data)
   prov_test_apply (f, "Upgrade_Rule", rule);
   prov_test_apply (f, "Downgrade_Rev_Limit", "12-0-1");
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   g_assert_cmpuint (hook_calls (f), ==, 1);
   g_assert_nonnull (hook);
@@ -604,7 +612,7 @@ calls_reached (gpointer data)
 static gboolean
 upgrade_succeeded (gpointer data)
 {
-  g_autofree char *result = prov_test_string (data, "LastResult");
+  g_autofree char *result = prov_test_string (data, "LastUpgradeResult");
 
   return g_str_equal (result, "success") && busy_over (data);
 }
@@ -627,7 +635,7 @@ test_upgrade_retry (Fixture *f, gconstpointer data)
   rule = g_strdup_printf ("http://127.0.0.1:%u/fw.loads", f->web->port);
   prov_test_start_with (f, "Upgrade_Rule", rule, "Upgrade_Error_Retry_Delay", "1", NULL);
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "failed");
   g_assert_cmpuint (hook_calls (f), ==, 1);
   /* Tried again a second later, without being asked. */
@@ -647,6 +655,54 @@ test_upgrade_retry (Fixture *f, gconstpointer data)
   prov_test_apply (f, "Upgrade_Rule", other);
   g_usleep (3500 * 1000 * prov_test_timeout_scale);
   g_assert_cmpuint (hook_calls (f), ==, calls + 1);
+  g_assert_nonnull (hook);
+}
+
+/* An upgrade's outcome is in LastUpgrade*, never in LastResult and
+ * LastError, which stay the resync's (the phone's screen shows them). */
+static void
+test_upgrade_keeps_resync_status (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (8 * 1024);
+  g_autoptr (GBytes) profile = prov_test_text_bytes (PROFILE ("Resync status"));
+  g_autofree char *hook = make_hook (f, "3");
+  g_autofree char *rule = NULL, *upgrade_rule = NULL, *missing = NULL;
+  guint64 start = (guint64) (g_get_real_time () / G_USEC_PER_SEC);
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/p.xml", profile);
+  prov_test_web_put (f->web, "/fw.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/p.xml", f->web->port);
+  upgrade_rule = g_strdup_printf ("http://127.0.0.1:%u/fw.loads", f->web->port);
+  prov_test_start_with (f, "Profile_Rule", rule, "Upgrade_Rule", upgrade_rule,
+                        "Upgrade_Error_Retry_Delay", "0", NULL);
+  g_assert_cmpuint (prov_test_u64 (f, "LastUpgrade"), ==, 0);
+  assert_string (f, "LastUpgradeResult", "");
+  /* A successful resync, then its automatic upgrade fails. */
+  g_free (prov_test_resync (f));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  assert_string (f, "LastUpgradeResult", "failed");
+  assert_string (f, "LastUpgradeError", "Upgrade_Rule: the install hook exited with status 3");
+  g_assert_cmpuint (prov_test_u64 (f, "LastUpgrade"), >=, start);
+  assert_string (f, "LastResult", "success");
+  assert_string (f, "LastError", "");
+  assert_string (f, "State", "idle");
+  /* A failed resync, then a successful upgrade: the resync's failure stays. */
+  missing = g_strdup_printf ("http://127.0.0.1:%u/missing.xml", f->web->port);
+  prov_test_apply (f, "Profile_Rule", missing);
+  g_free (prov_test_resync (f));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "0", -1);
+  g_assert_null (upgrade (f));
+  assert_string (f, "LastUpgradeResult", "success");
+  assert_string (f, "LastUpgradeError", "");
+  assert_string (f, "LastResult", "failed");
+  {
+    g_autofree char *error = prov_test_string (f, "LastError");
+    g_assert_nonnull (strstr (error, "HTTP 404"));
+  }
+  assert_string (f, "State", "failed");
   g_assert_nonnull (hook);
 }
 
@@ -768,6 +824,7 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-retry", test_upgrade_retry);
   ADD ("/prov-rules/upgrade-downgrade-limit", test_upgrade_downgrade_limit);
   ADD ("/prov-rules/upgrade-key", test_upgrade_key);
+  ADD ("/prov-rules/upgrade-keeps-resync-status", test_upgrade_keeps_resync_status);
   ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
