@@ -376,17 +376,40 @@ assert_upgrade_failed (Fixture *f, const char *needle)
   g_assert_nonnull (strstr (error, needle));
 }
 
-/* Over tftp (a real in.tftpd) the image reaches the hook the same. */
+/* The size of the image file while the upgrade runs, seen between 0 and
+ * @total (exclusive): it is written as it arrives. */
+static gboolean
+image_grows (Fixture *f, gsize total)
+{
+  g_autofree char *path
+      = g_build_filename (f->bus->state_dir, "plugins", "provisioning", "upgrade", "image", NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;
+  gboolean partial = FALSE;
+
+  while (!busy_over (f) && g_get_monotonic_time () < deadline)
+    {
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && st.st_size > 0 && (gsize) st.st_size < total)
+        partial = TRUE;
+      g_usleep (2000);
+    }
+  return partial;
+}
+
+/* Over tftp (a real in.tftpd) the image reaches the hook the same, written
+ * block by block as it arrives (never whole in phonesecd's memory). */
 static void
 test_upgrade_tftp (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GBytes) image = random_bytes (300 * 1024 + 5);
+  g_autoptr (GBytes) image = random_bytes (4 * 1024 * 1024 + 5);
   g_autofree char *hook = make_hook (f, "0");
   g_autofree char *root = g_build_filename (f->bus->tmpdir, "tftp", NULL);
   g_autofree char *received_path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
   g_autofree char *listen = NULL, *rule = NULL, *result = NULL;
   g_autoptr (GSubprocess) tftpd = NULL;
   g_autoptr (GBytes) received = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   guint16 port = phonesec_test_pick_free_port ();
 
@@ -398,7 +421,12 @@ test_upgrade_tftp (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   rule = g_strdup_printf ("tftp://127.0.0.1:%u/fw.loads", port);
   prov_test_start_with (f, "Upgrade_Rule", rule, NULL);
-  g_assert_null (upgrade (f));
+  reply = g_dbus_connection_call_sync (f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH,
+                                       PROV_IFACE, "Upgrade", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (image_grows (f, g_bytes_get_size (image)));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
   result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   received = file_bytes (received_path);
