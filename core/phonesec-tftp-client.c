@@ -5,6 +5,10 @@
  * outcome (file complete, server error, cap, timeout, cancellation) removes
  * them all and returns the task, so nothing fires afterwards.
  *
+ * With a sink (phonesec_tftp_fetch_to_stream_async) each block is
+ * written before it is acknowledged: the server waits for the disk, as
+ * TFTP's lock step allows, and the file never sits in memory.
+ *
  * Our own because GIO has no TFTP client (and libsoup speaks only HTTP),
  * while PAC_URL and the provisioning rules may be tftp:// URLs. Moved to
  * the core from the http-proxy plugin for the provisioning plugin.
@@ -38,7 +42,10 @@ typedef struct
   GBytes *last_sent; /* what a timeout retransmits */
   guint tries;
   guint16 expected_block;
-  GByteArray *data;
+  GByteArray *data;    /* without a sink */
+  GOutputStream *sink; /* where the blocks go instead */
+  GBytes *writing;     /* the block being written to the sink */
+  gsize received;
   gboolean done;
 } Transfer;
 
@@ -52,6 +59,8 @@ transfer_free (Transfer *t)
   g_clear_object (&t->socket);
   g_clear_pointer (&t->last_sent, g_bytes_unref);
   g_clear_pointer (&t->data, g_byte_array_unref);
+  g_clear_object (&t->sink);
+  g_clear_pointer (&t->writing, g_bytes_unref);
   g_free (t);
 }
 
@@ -86,6 +95,8 @@ finish (GTask *task, GError *error)
     g_socket_close (t->socket, NULL);
   if (error != NULL)
     g_task_return_error (task, error);
+  else if (t->sink != NULL)
+    g_task_return_boolean (task, TRUE);
   else
     g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&t->data)),
                            (GDestroyNotify) g_bytes_unref);
@@ -185,6 +196,66 @@ server_error (Transfer *t, const PhonesecTftpPacket *packet)
                       phonesec_tftp_error_code_describe (packet->error_code));
 }
 
+/* The block just kept (@len bytes) is acknowledged; the last one ends
+ * the transfer (FALSE). */
+static gboolean
+acknowledge (GTask *task, gsize len)
+{
+  Transfer *t = g_task_get_task_data (task);
+
+  g_clear_pointer (&t->last_sent, g_bytes_unref);
+  t->last_sent = phonesec_tftp_encode_ack (t->expected_block);
+  send_last (t);
+  t->tries = 0;
+  if (len < PHONESEC_TFTP_BLOCK_SIZE)
+    {
+      finish (task, NULL);
+      return FALSE;
+    }
+  t->expected_block++; /* wraps at 65535 as servers do */
+  restart_packet_timer (task);
+  return TRUE;
+}
+
+static void
+on_block_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Transfer *t = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
+  gsize len = g_bytes_get_size (t->writing);
+
+  g_clear_pointer (&t->writing, g_bytes_unref);
+  if (t->done)
+    return; /* timed out or cancelled meanwhile */
+  if (!ok)
+    {
+      finish (task, g_steal_pointer (&error));
+      return;
+    }
+  t->received += len;
+  acknowledge (task, len);
+}
+
+/* With a sink: the block is written, then acknowledged; no retransmission
+ * while the disk works (the server waits for the ACK). */
+static void
+write_block (GTask *task, const PhonesecTftpPacket *packet)
+{
+  Transfer *t = g_task_get_task_data (task);
+
+  if (t->packet_timer != NULL)
+    {
+      g_source_destroy (t->packet_timer);
+      g_clear_pointer (&t->packet_timer, g_source_unref);
+    }
+  t->writing = g_bytes_new (packet->data, packet->data_len);
+  g_output_stream_write_all_async (t->sink, g_bytes_get_data (t->writing, NULL), packet->data_len,
+                                   G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                   on_block_written, g_object_ref (task));
+}
+
 /* Handles one datagram from the server's address on @from_port. Returns
  * FALSE once the transfer is over. */
 static gboolean
@@ -213,8 +284,9 @@ handle_packet (GTask *task, const guint8 *buf, gsize len, guint16 from_port)
       finish (task, error);
       return FALSE;
     }
-  if (packet.opcode != PHONESEC_TFTP_DATA)
+  if (packet.opcode != PHONESEC_TFTP_DATA || t->writing != NULL)
     {
+      /* While a block is written, its copies are dropped: ACKed after. */
       phonesec_tftp_packet_clear (&packet);
       return TRUE;
     }
@@ -223,7 +295,7 @@ handle_packet (GTask *task, const guint8 *buf, gsize len, guint16 from_port)
     {
       if (t->tid == 0)
         t->tid = from_port;
-      if (t->data->len + packet.data_len > t->options.max_size)
+      if (t->received + packet.data_len > t->options.max_size)
         {
           g_autoptr (GBytes) reply = phonesec_tftp_encode_error (
               PHONESEC_TFTP_ERR_DISK_FULL, "File larger than this client accepts");
@@ -235,18 +307,18 @@ handle_packet (GTask *task, const guint8 *buf, gsize len, guint16 from_port)
                                      t->server_name, (gulong) t->options.max_size));
           return FALSE;
         }
-      g_byte_array_append (t->data, packet.data, packet.data_len);
-      g_clear_pointer (&t->last_sent, g_bytes_unref);
-      t->last_sent = phonesec_tftp_encode_ack (packet.block);
-      send_last (t);
-      t->tries = 0;
-      if (packet.data_len < PHONESEC_TFTP_BLOCK_SIZE)
+      if (t->sink != NULL)
+        write_block (task, &packet);
+      else
         {
-          finish (task, NULL);
-          return FALSE;
+          g_byte_array_append (t->data, packet.data, packet.data_len);
+          t->received += packet.data_len;
+          if (!acknowledge (task, packet.data_len))
+            {
+              phonesec_tftp_packet_clear (&packet);
+              return FALSE;
+            }
         }
-      t->expected_block++; /* wraps at 65535 as servers do */
-      restart_packet_timer (task);
     }
   else if (t->tid != 0 && packet.block == (guint16) (t->expected_block - 1))
     {
@@ -364,16 +436,16 @@ on_resolved (GObject *source, GAsyncResult *result, gpointer user_data)
   g_resolver_free_addresses (addresses);
 }
 
-void
-phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
-                           const PhonesecTftpOptions *options, GCancellable *cancellable,
-                           GAsyncReadyCallback callback, gpointer user_data)
+static void
+fetch (const char *host, guint16 port, const char *filename, const PhonesecTftpOptions *options,
+       GOutputStream *sink, GCancellable *cancellable, GAsyncReadyCallback callback,
+       gpointer user_data, gpointer source_tag)
 {
   GTask *task = g_task_new (NULL, cancellable, callback, user_data);
   Transfer *t = g_new0 (Transfer, 1);
   g_autoptr (GInetAddress) literal = NULL;
 
-  g_task_set_source_tag (task, phonesec_tftp_fetch_async);
+  g_task_set_source_tag (task, source_tag);
   if (options != NULL)
     t->options = *options;
   if (t->options.packet_timeout_ms == 0)
@@ -390,7 +462,10 @@ phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
   t->server_name = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, t->port)
                                               : g_strdup_printf ("%s:%u", host, t->port);
   t->expected_block = 1;
-  t->data = g_byte_array_new ();
+  if (sink != NULL)
+    t->sink = g_object_ref (sink);
+  else
+    t->data = g_byte_array_new ();
   g_task_set_task_data (task, t, (GDestroyNotify) transfer_free);
 
   /* The task holds itself until finish(): sources point at it unowned. */
@@ -410,9 +485,41 @@ phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
     }
 }
 
+void
+phonesec_tftp_fetch_async (const char *host, guint16 port, const char *filename,
+                           const PhonesecTftpOptions *options, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  fetch (host, port, filename, options, NULL, cancellable, callback, user_data,
+         phonesec_tftp_fetch_async);
+}
+
 GBytes *
 phonesec_tftp_fetch_finish (GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+phonesec_tftp_fetch_to_stream_async (const char *host, guint16 port, const char *filename,
+                                     const PhonesecTftpOptions *options, GOutputStream *sink,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (G_IS_OUTPUT_STREAM (sink));
+  fetch (host, port, filename, options, sink, cancellable, callback, user_data,
+         phonesec_tftp_fetch_to_stream_async);
+}
+
+gboolean
+phonesec_tftp_fetch_to_stream_finish (GAsyncResult *result, gsize *size, GError **error)
+{
+  Transfer *t;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  t = g_task_get_task_data (G_TASK (result));
+  if (size != NULL)
+    *size = t->received;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

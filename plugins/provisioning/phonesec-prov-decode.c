@@ -18,6 +18,7 @@
 #define KEY_LEN 32
 #define IV_LEN 16
 #define BLOCK 16
+G_STATIC_ASSERT (KEY_LEN + IV_LEN == PHONESEC_PROV_KEY_IV_LEN);
 
 gboolean
 phonesec_prov_is_encrypted (GBytes *data)
@@ -73,6 +74,36 @@ pbkdf2_key (PhonesecSecret *pass, const guint8 *salt, guint8 out[KEY_LEN + IV_LE
   return gnutls_pbkdf2 (GNUTLS_MAC_SHA256, &k, &s, 10000, out, KEY_LEN + IV_LEN) == 0;
 }
 
+gboolean
+phonesec_prov_derive_key (guint method, PhonesecSecret *pass, const guint8 *salt,
+                          guint8 out[PHONESEC_PROV_KEY_IV_LEN])
+{
+  switch (method)
+    {
+      case 0:
+        return bytes_to_key (GNUTLS_DIG_SHA256, pass, salt, out);
+      case 1:
+        return bytes_to_key (GNUTLS_DIG_MD5, pass, salt, out);
+      case 2:
+        return pbkdf2_key (pass, salt, out);
+      default:
+        return FALSE;
+    }
+}
+
+gssize
+phonesec_prov_unpad (const guint8 *clear, gsize len)
+{
+  guint pad = len > 0 ? clear[len - 1] : 0;
+
+  if (len % BLOCK != 0 || pad == 0 || pad > BLOCK)
+    return -1;
+  for (guint i = 1; i <= pad; i++)
+    if (clear[len - i] != pad)
+      return -1;
+  return (gssize) (len - pad);
+}
+
 /* A profile starts with XML (maybe after a BOM or blanks) or gzip. */
 static gboolean
 looks_like_profile (const guint8 *p, gsize len)
@@ -95,22 +126,16 @@ try_decrypt (const guint8 *cipher, gsize len, const guint8 key_iv[KEY_LEN + IV_L
   gnutls_datum_t key = { (unsigned char *) key_iv, KEY_LEN };
   gnutls_datum_t iv = { (unsigned char *) key_iv + KEY_LEN, IV_LEN };
   gnutls_cipher_hd_t h;
-  guint pad;
+  gssize clear;
   int rc;
 
   if (gnutls_cipher_init (&h, GNUTLS_CIPHER_AES_256_CBC, &key, &iv) < 0)
     return -1;
   rc = gnutls_cipher_decrypt2 (h, cipher, len, out, len);
   gnutls_cipher_deinit (h);
-  if (rc < 0)
+  if (rc < 0 || (clear = phonesec_prov_unpad (out, len)) < 0)
     return -1;
-  pad = out[len - 1];
-  if (pad == 0 || pad > BLOCK)
-    return -1;
-  for (guint i = 1; i <= pad; i++)
-    if (out[len - i] != pad)
-      return -1;
-  return looks_like_profile (out, len - pad) ? (gssize) (len - pad) : -1;
+  return looks_like_profile (out, clear) ? clear : -1;
 }
 
 GBytes *
@@ -129,11 +154,9 @@ phonesec_prov_decrypt (GBytes *data, PhonesecSecret *key, GError **error)
       return NULL;
     }
   out = g_malloc (len - HEADER_LEN);
-  for (guint method = 0; method < 3; method++)
+  for (guint method = 0; method < PHONESEC_PROV_KEY_DERIVATIONS; method++)
     {
-      gboolean derived = method == 0   ? bytes_to_key (GNUTLS_DIG_SHA256, key, p + 8, key_iv)
-                         : method == 1 ? bytes_to_key (GNUTLS_DIG_MD5, key, p + 8, key_iv)
-                                       : pbkdf2_key (key, p + 8, key_iv);
+      gboolean derived = phonesec_prov_derive_key (method, key, p + 8, key_iv);
       gssize n = derived ? try_decrypt (p + HEADER_LEN, len - HEADER_LEN, key_iv, out) : -1;
 
       gnutls_memset (key_iv, 0, sizeof key_iv);

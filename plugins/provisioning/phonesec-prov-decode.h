@@ -13,6 +13,27 @@ G_BEGIN_DECLS
 /* The largest profile accepted, whatever its encoding on the wire. */
 #define PHONESEC_PROV_MAX_PROFILE (4 * 1024 * 1024)
 
+/* The key (32 bytes) and IV (16) of `openssl enc -aes-256-cbc`, and how
+ * many derivations from a passphrase OpenSSL has used. */
+#define PHONESEC_PROV_KEY_IV_LEN 48
+#define PHONESEC_PROV_KEY_DERIVATIONS 3
+
+/**
+ * phonesec_prov_derive_key:
+ * @method: 0: EVP_BytesToKey with SHA-256 (OpenSSL >= 1.1), 1: with MD5
+ *   (older OpenSSL), 2: PBKDF2-SHA256, 10000 iterations (`-pbkdf2`)
+ * @salt: the 8 bytes after "Salted__"
+ * @out: the key then the IV
+ *
+ * Returns: %FALSE when GnuTLS could not derive it
+ */
+gboolean phonesec_prov_derive_key (guint method, PhonesecSecret *pass, const guint8 *salt,
+                                   guint8 out[PHONESEC_PROV_KEY_IV_LEN]);
+
+/* The length of @clear (decrypted, @len bytes) without its PKCS#7
+ * padding, or -1 when the padding is wrong (a wrong key, mostly). */
+gssize phonesec_prov_unpad (const guint8 *clear, gsize len);
+
 /**
  * phonesec_prov_decrypt:
  * @data: the file as `openssl enc -aes-256-cbc -k KEY` writes it

@@ -145,18 +145,15 @@ on_http_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
 static void pump (GTask *task);
 
-/* A chunk (http) or the whole file (tftp) is in the sink. */
+/* A chunk is in the sink (http). */
 static void
 on_chunk_written (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
-  Fetch *f = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
 
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (f->response == NULL) /* tftp: the whole file at once */
-    g_task_return_pointer (task, g_bytes_new (NULL, 0), (GDestroyNotify) g_bytes_unref);
   else
     pump (g_steal_pointer (&task));
 }
@@ -279,27 +276,27 @@ fetch_http (GTask *task)
 
 static void try_next_address (GTask *task);
 
+/* How long a whole tftp file into a sink may take. */
+#define SINK_TFTP_TIMEOUT_MS (30 * 60 * 1000)
+
 static void
 on_tftp_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
-  GBytes *bytes = phonesec_tftp_fetch_finish (result, &error);
   Fetch *f = g_task_get_task_data (task);
+  GBytes *bytes = NULL;
+  gsize sent = 0;
+  gboolean ok = f->sink != NULL ? phonesec_tftp_fetch_to_stream_finish (result, &sent, &error)
+                                : (bytes = phonesec_tftp_fetch_finish (result, &error)) != NULL;
 
-  if (bytes != NULL && f->sink != NULL)
-    {
-      /* A tftp file is at most the reader's max_size, held once here. */
-      f->chunk = bytes;
-      f->written = g_bytes_get_size (bytes);
-      g_output_stream_write_all_async (f->sink, g_bytes_get_data (bytes, NULL), f->written,
-                                       G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                       on_chunk_written, g_object_ref (task));
-    }
-  else if (bytes != NULL)
-    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    try_next_address (g_steal_pointer (&task)); /* silent: the next A record */
+  if (ok)
+    g_task_return_pointer (task, bytes != NULL ? bytes : g_bytes_new (NULL, 0),
+                           (GDestroyNotify) g_bytes_unref);
+  /* Silent: the next A record, unless part of an image is in the sink
+   * already (a server that stopped mid-way fails the fetch). */
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) && sent == 0)
+    try_next_address (g_steal_pointer (&task));
   else
     g_task_return_error (task, g_steal_pointer (&error));
 }
@@ -330,8 +327,16 @@ try_next_address (GTask *task)
   options.packet_timeout_ms = MAX (f->tftp_timeout_ms / (options.retries + 1), 100);
   while (*path == '/')
     path++;
-  phonesec_tftp_fetch_async (ip, uri_port (f->uri), path, &options, g_task_get_cancellable (task),
-                             on_tftp_done, task);
+  if (f->sink == NULL)
+    phonesec_tftp_fetch_async (ip, uri_port (f->uri), path, &options, g_task_get_cancellable (task),
+                               on_tftp_done, task);
+  else
+    {
+      /* An image takes long: a silent server still fails per packet. */
+      options.total_timeout_ms = SINK_TFTP_TIMEOUT_MS;
+      phonesec_tftp_fetch_to_stream_async (ip, uri_port (f->uri), path, &options, f->sink,
+                                           g_task_get_cancellable (task), on_tftp_done, task);
+    }
 }
 
 static void

@@ -22,9 +22,11 @@ G_BEGIN_DECLS
  * @pwd: (nullable): --pwd
  * @max_size: the largest file accepted
  * @tftp_timeout_ms: how long one tftp server address may stay silent
- * @sink: (nullable): where the file goes, written as it arrives over
- *   http(s) (a firmware image never sits whole in memory; a tftp file
- *   does, up to @max_size); the result is then empty bytes
+ * @sink: (nullable): where the file goes, written as it arrives (a
+ *   firmware image never sits whole in memory: http(s) chunks, tftp
+ *   blocks, each written before it is acknowledged); over tftp an address
+ *   that stops answering mid-way fails the fetch rather than trying the
+ *   next one; the result is then empty bytes
  * @method: (nullable): the HTTP method, GET when %NULL
  * @body: (nullable): what @method sends (an upload, http(s) only); the
  *   result is then the server's answer, at most @max_size bytes

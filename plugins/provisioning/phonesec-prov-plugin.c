@@ -26,8 +26,10 @@ struct _PhonesecProvPlugin
   PhonesecProvDBusProvisioning *iface;
   GCancellable *cancellable; /* the resync or upgrade under way, NULL when idle */
   guint timer;
-  char *installed_url; /* the image the hook last took, not fetched again */
-  gboolean failed;     /* the last resync failed: the retry delay applies */
+  char *installed_url;        /* the image the hook last took, not fetched again */
+  gboolean failed;            /* the last resync failed: the retry delay applies */
+  guint upgrade_timer;        /* Upgrade_Error_Retry_Delay after a failed upgrade */
+  gboolean upgrade_retry_due; /* the retry came while busy: after it */
   gboolean done_one;
 };
 
@@ -88,13 +90,12 @@ schedule_next (PhonesecProvPlugin *self)
 
 /* --- a resync -------------------------------------------------------------- */
 
-/* LastResult, LastError, LastServer, State and the metric @what.done or
- * @what.failed, from a resync's or an upgrade's @outcome. */
+/* LastResult, LastError, LastServer, State and the metric resyncs.done
+ * or resyncs.failed, from a resync's @outcome. */
 static void
-show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome, const char *what)
+show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome)
 {
   PhonesecProvDBusProvisioning *iface = self->iface;
-  g_autofree char *metric = g_strconcat (what, outcome->error != NULL ? ".failed" : ".done", NULL);
 
   self->failed = outcome->error != NULL;
   phonesec_prov_dbus_provisioning_set_last_result (iface, self->failed ? "failed" : "success");
@@ -102,7 +103,7 @@ show_outcome (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome, cons
   phonesec_prov_dbus_provisioning_set_last_server (iface,
                                                    outcome->server != NULL ? outcome->server : "");
   phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
-  phonesec_context_metric_add (self->context, metric, 1);
+  phonesec_context_metric_add (self->context, self->failed ? "resyncs.failed" : "resyncs.done", 1);
 }
 
 static void
@@ -117,7 +118,7 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
     return; /* deactivated meanwhile */
   self->done_one = TRUE;
   phonesec_prov_dbus_provisioning_set_last_resync (iface, g_get_real_time () / G_USEC_PER_SEC);
-  show_outcome (self, outcome, "resyncs");
+  show_outcome (self, outcome);
   phonesec_prov_dbus_provisioning_set_custom_castatus (
       iface, outcome->ca_status != NULL ? outcome->ca_status : "none");
   phonesec_prov_dbus_provisioning_set_custom_cafingerprint (
@@ -127,7 +128,7 @@ on_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     g_message ("Resync done");
   schedule_next (self);
-  if (!self->failed && upgrade_due (self))
+  if ((!self->failed || self->upgrade_retry_due) && upgrade_due (self))
     start_upgrade (self, TRUE);
 }
 
@@ -148,6 +149,49 @@ upgrade_due (PhonesecProvPlugin *self)
   return hook != NULL;
 }
 
+static gboolean
+on_upgrade_retry (gpointer user_data)
+{
+  PhonesecProvPlugin *self = user_data;
+
+  self->upgrade_timer = 0;
+  if (self->cancellable != NULL)
+    self->upgrade_retry_due = TRUE; /* once the resync is over */
+  else if (upgrade_due (self))
+    start_upgrade (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cisco's upgrade error timer: a failed upgrade is tried again after
+ * Upgrade_Error_Retry_Delay seconds (0: never); a success, or a new
+ * Upgrade_Rule, ends it. */
+static void
+schedule_upgrade_retry (PhonesecProvPlugin *self, gboolean failed)
+{
+  gint64 delay = phonesec_context_get_int (self->context, "Upgrade_Error_Retry_Delay");
+
+  g_clear_handle_id (&self->upgrade_timer, g_source_remove);
+  self->upgrade_retry_due = FALSE;
+  if (failed && delay > 0)
+    self->upgrade_timer
+        = g_timeout_add_seconds ((guint) MIN (delay, G_MAXUINT), on_upgrade_retry, self);
+}
+
+/* LastUpgrade, LastUpgradeResult, LastUpgradeError and the metric
+ * upgrades.done or upgrades.failed; LastResult and LastError stay the
+ * resync's, which the phone's screen shows, and State goes back to it. */
+static void
+show_upgrade (PhonesecProvPlugin *self, const PhonesecProvOutcome *outcome)
+{
+  PhonesecProvDBusProvisioning *iface = self->iface;
+  gboolean failed = outcome->error != NULL;
+
+  phonesec_prov_dbus_provisioning_set_last_upgrade (iface, g_get_real_time () / G_USEC_PER_SEC);
+  phonesec_prov_dbus_provisioning_set_last_upgrade_result (iface, failed ? "failed" : "success");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_error (iface, failed ? outcome->error : "");
+  phonesec_context_metric_add (self->context, failed ? "upgrades.failed" : "upgrades.done", 1);
+}
+
 static void
 on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -158,13 +202,12 @@ on_upgrade_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_object (&self->cancellable);
   if (iface == NULL)
     return;
+  phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
   if (outcome->skipped)
-    {
-      phonesec_prov_dbus_provisioning_set_state (iface, self->failed ? "failed" : "idle");
-      return;
-    }
-  show_outcome (self, outcome, "upgrades");
-  if (!self->failed)
+    return;
+  show_upgrade (self, outcome);
+  schedule_upgrade_retry (self, outcome->error != NULL);
+  if (outcome->error == NULL)
     {
       g_free (self->installed_url);
       self->installed_url = g_steal_pointer (&outcome->url);
@@ -175,6 +218,7 @@ static void
 start_upgrade (PhonesecProvPlugin *self, gboolean automatic)
 {
   phonesec_prov_dbus_provisioning_set_state (self->iface, "upgrading");
+  self->upgrade_retry_due = FALSE;
   self->cancellable = g_cancellable_new ();
   phonesec_prov_upgrade_async (self->context, automatic, automatic ? self->installed_url : NULL,
                                self->cancellable, on_upgrade_done, g_object_ref (self));
@@ -278,6 +322,7 @@ static void
 stop_feature (PhonesecProvPlugin *self)
 {
   g_clear_handle_id (&self->timer, g_source_remove);
+  g_clear_handle_id (&self->upgrade_timer, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -301,6 +346,8 @@ phonesec_prov_plugin_activate (PhonesecPlugin *plugin, PhonesecContext *context,
   phonesec_prov_dbus_provisioning_set_last_result (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_last_server (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_result (self->iface, "");
+  phonesec_prov_dbus_provisioning_set_last_upgrade_error (self->iface, "");
   phonesec_prov_dbus_provisioning_set_custom_castatus (self->iface, "none");
   phonesec_prov_dbus_provisioning_set_custom_cafingerprint (self->iface, "");
   g_signal_connect (self->iface, "handle-resync", G_CALLBACK (on_handle_resync), self);
@@ -330,6 +377,8 @@ phonesec_prov_plugin_config_changed (PhonesecPlugin *plugin, const char *const *
 {
   PhonesecProvPlugin *self = PHONESEC_PROV_PLUGIN (plugin);
 
+  if (g_strv_contains (names, "Upgrade_Rule"))
+    schedule_upgrade_retry (self, FALSE); /* a new image, a new count */
   if (self->cancellable != NULL)
     return;
   for (guint i = 0; names[i] != NULL; i++)

@@ -12,11 +12,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "phonesec-prov-fetch.h"
+#include "phonesec-prov-image.h"
 #include "phonesec-prov-macros.h"
 #include "phonesec-prov-target.h"
 
@@ -149,6 +151,15 @@ on_hook_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The image's file name: the last part of its URL's path. */
+static char *
+image_name (const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+
+  return g_path_get_basename (uri != NULL ? g_uri_get_path (uri) : "");
+}
+
 /* `HOOK IMAGE NAME`: the image's path and its file name on the server. */
 static void
 run_hook (GTask *task)
@@ -156,8 +167,7 @@ run_hook (GTask *task)
   Upgrade *u = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (u->image);
-  g_autoptr (GUri) uri = g_uri_parse (u->target->url, G_URI_FLAGS_ENCODED, NULL);
-  g_autofree char *name = g_path_get_basename (uri != NULL ? g_uri_get_path (uri) : "");
+  g_autofree char *name = image_name (u->target->url);
 
   u->process
       = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT, &error, u->hook, path, name, NULL);
@@ -171,16 +181,61 @@ run_hook (GTask *task)
                            g_object_ref (task));
 }
 
+/* In a thread: the image file decrypted in place (--key). */
 static void
-on_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+decrypt_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Upgrade *u = task_data;
+  g_autofree char *path = g_file_get_path (u->image);
+  g_autoptr (GError) error = NULL;
+  int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (saved),
+                               _ ("cannot read the image: %s"), g_strerror (saved));
+      return;
+    }
+  if (!phonesec_prov_image_decrypt_fd (fd, u->target->key, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+  close (fd);
+}
+
+static void
+on_decrypted (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     finish (task, error->message, FALSE);
   else
     run_hook (task);
+}
+
+static void
+on_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  Upgrade *u = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) decrypt = NULL;
+
+  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+    finish (task, error->message, FALSE);
+  else if (u->target->key == NULL || phonesec_secret_is_empty (u->target->key))
+    run_hook (task);
+  else
+    {
+      /* The Upgrade stays with @task, which outlives the thread. */
+      decrypt = g_task_new (NULL, g_task_get_cancellable (task), on_decrypted, g_object_ref (task));
+      g_task_set_task_data (decrypt, u, NULL);
+      g_task_run_in_thread (decrypt, decrypt_thread);
+    }
 }
 
 static void
@@ -223,7 +278,8 @@ static gboolean
 prepare (Upgrade *u, gboolean automatic, const char *skip_url, gboolean *skipped, GError **error)
 {
   g_autofree char *text = phonesec_context_dup_string (u->context, "Upgrade_Rule");
-  g_autofree char *dir = NULL;
+  g_autofree char *limit = phonesec_context_dup_string (u->context, "Downgrade_Rev_Limit");
+  g_autofree char *dir = NULL, *name = NULL;
   gboolean no_alternative = FALSE;
 
   *skipped = FALSE;
@@ -239,6 +295,10 @@ prepare (Upgrade *u, gboolean automatic, const char *skip_url, gboolean *skipped
       *skipped = (no_alternative && automatic) || u->target != NULL;
       return FALSE;
     }
+  /* Refused by its name, before anything is fetched. */
+  name = image_name (u->target->url);
+  if (!phonesec_prov_image_check_limit (name, limit, error))
+    return FALSE;
   if ((u->hook = phonesec_prov_upgrade_find_hook (error)) == NULL)
     return FALSE;
   dir = g_build_filename (phonesec_context_get_state_dir (u->context), "upgrade", NULL);

@@ -2,9 +2,11 @@
  *
  * The image is fetched as a profile is (phonesec-prov-target.h: rule
  * grammar, macros, DHCP, Restricted_Access_Domains; the TLS policy, proxy
- * and client certificate of phonesec-prov-fetch.h), written as it arrives
- * to a private file of the plugin's state folder, at most
- * phonesec_prov_upgrade_max_size() bytes, and handed to the install hook,
+ * and client certificate of phonesec-prov-fetch.h), unless its file name
+ * says it is older than Downgrade_Rev_Limit, written as it arrives to a
+ * private file of the plugin's state folder, at most
+ * phonesec_prov_upgrade_max_size() bytes, decrypted there in place when
+ * the rule has a --key (phonesec-prov-image.h), and handed to the install hook,
  * a program of the platform: phonesec never flashes anything itself.
  * Log_Upgrade_Request_Msg, Log_Upgrade_Success_Msg and
  * Log_Upgrade_Failure_Msg go to Syslog_Server.

@@ -131,6 +131,9 @@ setup (Fixture *f, gconstpointer data)
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_SIP_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_DOT1X_PLUGIN_DIR");
   phonesec_test_bus_add_plugin (f->bus, "PHONESEC_PROV_PLUGIN_DIR");
+  /* An install hook, so that Upgrade() runs (the marker rule fails
+   * before it would): root's /bin/true passes the hook checks. */
+  g_setenv ("PHONESEC_UPGRADE_HOOK", "/bin/true", TRUE);
   phonesec_test_bus_start_daemon (f->bus);
 }
 
@@ -264,6 +267,39 @@ call_admin (Fixture *f, const char *path, const char *interface, const char *met
   g_test_message ("admin %s.%s: %s", interface, method, reply != NULL ? "ok" : error->message);
 }
 
+/* @interface's State on @path, or NULL when it cannot be read (yet). */
+static char *
+dup_state (Fixture *f, const char *path, const char *interface)
+{
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      f->bus->connection, PHONESEC_DBUS_NAME, path, "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", interface, "State"), NULL, G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+  g_autoptr (GVariant) state = NULL;
+
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(v)", &state);
+  return g_variant_dup_string (state, NULL);
+}
+
+/* Until the provisioning plugin is neither resyncing nor upgrading. */
+static void
+wait_provisioning_idle (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      g_autofree char *state
+          = dup_state (f, PLUGINS "provisioning", PHONESEC_DBUS_INTERFACE_PREFIX "Provisioning");
+
+      if (state != NULL && !g_str_equal (state, "resyncing") && !g_str_equal (state, "upgrading"))
+        return;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50 * 1000);
+    }
+}
+
 static void
 wait_daemon_running (Fixture *f)
 {
@@ -271,18 +307,10 @@ wait_daemon_running (Fixture *f)
 
   for (;;)
     {
-      g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
-          f->bus->connection, PHONESEC_DBUS_NAME, ROOT, "org.freedesktop.DBus.Properties", "Get",
-          g_variant_new ("(ss)", PHONESEC_DBUS_INTERFACE_MANAGER, "State"), NULL,
-          G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
-      g_autoptr (GVariant) state = NULL;
+      g_autofree char *state = dup_state (f, ROOT, PHONESEC_DBUS_INTERFACE_MANAGER);
 
-      if (reply != NULL)
-        {
-          g_variant_get (reply, "(v)", &state);
-          if (g_str_equal (g_variant_get_string (state, NULL), "running"))
-            return;
-        }
+      if (g_strcmp0 (state, "running") == 0)
+        return;
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (50 * 1000);
     }
@@ -356,9 +384,14 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   /* 802.1X with the hidden identity: no system bus here, it fails and
    * says so. */
   call_admin (f, PLUGINS "dot1x", PHONESEC_DBUS_INTERFACE_PREFIX "Dot1x", "Reauthenticate", NULL);
-  /* A resync of the marker rules: LastError and LastServer name them. */
+  /* A resync of the marker rules: LastError and LastServer name them;
+   * then an upgrade of the marker Upgrade_Rule: LastUpgradeError. */
   call_admin (f, PLUGINS "provisioning", PHONESEC_DBUS_INTERFACE_PREFIX "Provisioning", "Resync",
               NULL);
+  wait_provisioning_idle (f);
+  call_admin (f, PLUGINS "provisioning", PHONESEC_DBUS_INTERFACE_PREFIX "Provisioning", "Upgrade",
+              NULL);
+  wait_provisioning_idle (f);
   /* A change the user may see: its signal proves the user probe listens. */
   g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port", "3129", NULL), !=,
                     G_MAXUINT64);
@@ -388,6 +421,18 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   g_assert_cmpuint (admin_reply_hits, >, f->markers->len);
   g_assert_cmpuint (admin_signal_hits, >, 0);
   g_assert_nonnull (strstr (admin_text, "'CipherList': <'mk"));
+  /* The upgrade's failure names a marker (the rule's, the limit's or
+   * Restricted_Access_Domains'). */
+  {
+    const char *found = strstr (admin_text, "'LastUpgradeError': <");
+    g_autofree char *value = NULL;
+
+    g_assert_nonnull (found);
+    value = g_strndup (found, strcspn (found, ">"));
+    g_test_message ("%s", value);
+    g_assert_nonnull (strstr (value, "Upgrade_Rule: "));
+    g_assert_cmpuint (count_markers (f, value, NULL), >, 0);
+  }
 
   user_hits = count_markers (f, user_text, where);
   if (user_hits > 0)

@@ -48,4 +48,23 @@ PHONESEC_API void phonesec_tftp_fetch_async (const char *host, guint16 port, con
                                              GAsyncReadyCallback callback, gpointer user_data);
 PHONESEC_API GBytes *phonesec_tftp_fetch_finish (GAsyncResult *result, GError **error);
 
+/**
+ * phonesec_tftp_fetch_to_stream_async:
+ * @sink: where the file goes, block by block (not closed)
+ *
+ * As phonesec_tftp_fetch_async(), for files too large to hold in memory
+ * (firmware images): each 512-byte block is written to @sink before it is
+ * acknowledged, so the server waits for the disk and nothing piles up.
+ * @options' max_size still caps the file. On an error @sink holds what
+ * arrived before it: the caller discards it. Same errors, and @sink's.
+ */
+PHONESEC_API void
+phonesec_tftp_fetch_to_stream_async (const char *host, guint16 port, const char *filename,
+                                     const PhonesecTftpOptions *options, GOutputStream *sink,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+/* @size: (out) (optional): how many bytes went to the sink. */
+PHONESEC_API gboolean phonesec_tftp_fetch_to_stream_finish (GAsyncResult *result, gsize *size,
+                                                            GError **error);
+
 G_END_DECLS

@@ -373,7 +373,9 @@ prov_test_assert_log_contains (Fixture *f, const char *needle)
 void
 prov_test_assert_nowhere (Fixture *f, const char *secret)
 {
-  static const char *const props[] = { "State", "LastResult", "LastError", "LastServer", NULL };
+  static const char *const props[]
+      = { "State", "LastResult", "LastError", "LastServer", "LastUpgradeResult", "LastUpgradeError",
+          NULL };
   g_autofree char *log = phonesec_test_bus_dup_log (f->bus);
   g_autofree char *rule = phonesec_test_dup_string (f->bus, "Profile_Rule");
 

@@ -305,9 +305,9 @@ test_upgrade (Fixture *f, gconstpointer data)
   prov_test_start_with (f, "Upgrade_Rule", rule, "Syslog_Server", syslog, NULL);
   dbus_error = upgrade (f);
   g_assert_null (dbus_error);
-  error = prov_test_string (f, "LastError");
-  g_test_message ("LastError: %s", error);
-  result = prov_test_string (f, "LastResult");
+  error = prov_test_string (f, "LastUpgradeError");
+  g_test_message ("LastUpgradeError: %s", error);
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   {
     g_autofree char *path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
@@ -333,10 +333,10 @@ test_upgrade (Fixture *f, gconstpointer data)
   prov_test_write_file (f->bus->tmpdir, "hook/status", "3", -1);
   g_assert_null (upgrade (f));
   g_free (result);
-  result = prov_test_string (f, "LastResult");
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "failed");
   g_free (error);
-  error = prov_test_string (f, "LastError");
+  error = prov_test_string (f, "LastUpgradeError");
   g_assert_cmpstr (error, ==, "Upgrade_Rule: the install hook exited with status 3");
   g_free (prov_test_next_syslog (f));
   g_free (m2);
@@ -367,26 +367,49 @@ assert_upgrade_failed (Fixture *f, const char *needle)
   g_autofree char *result = NULL, *error = NULL;
 
   g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
-  error = prov_test_string (f, "LastError");
-  g_test_message ("LastError: %s", error);
+  result = prov_test_string (f, "LastUpgradeResult");
+  error = prov_test_string (f, "LastUpgradeError");
+  g_test_message ("LastUpgradeError: %s", error);
   g_assert_cmpstr (result, ==, "failed");
   g_assert_true (g_str_has_prefix (error, "Upgrade_Rule: "));
   g_assert_false (g_str_has_prefix (error, "Upgrade_Rule: Upgrade_Rule"));
   g_assert_nonnull (strstr (error, needle));
 }
 
-/* Over tftp (a real in.tftpd) the image reaches the hook the same. */
+/* The size of the image file while the upgrade runs, seen between 0 and
+ * @total (exclusive): it is written as it arrives. */
+static gboolean
+image_grows (Fixture *f, gsize total)
+{
+  g_autofree char *path
+      = g_build_filename (f->bus->state_dir, "plugins", "provisioning", "upgrade", "image", NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) WAIT_MS * 1000;
+  gboolean partial = FALSE;
+
+  while (!busy_over (f) && g_get_monotonic_time () < deadline)
+    {
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && st.st_size > 0 && (gsize) st.st_size < total)
+        partial = TRUE;
+      g_usleep (2000);
+    }
+  return partial;
+}
+
+/* Over tftp (a real in.tftpd) the image reaches the hook the same, written
+ * block by block as it arrives (never whole in phonesecd's memory). */
 static void
 test_upgrade_tftp (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GBytes) image = random_bytes (300 * 1024 + 5);
+  g_autoptr (GBytes) image = random_bytes (4 * 1024 * 1024 + 5);
   g_autofree char *hook = make_hook (f, "0");
   g_autofree char *root = g_build_filename (f->bus->tmpdir, "tftp", NULL);
   g_autofree char *received_path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
   g_autofree char *listen = NULL, *rule = NULL, *result = NULL;
   g_autoptr (GSubprocess) tftpd = NULL;
   g_autoptr (GBytes) received = NULL;
+  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   guint16 port = phonesec_test_pick_free_port ();
 
@@ -398,8 +421,13 @@ test_upgrade_tftp (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   rule = g_strdup_printf ("tftp://127.0.0.1:%u/fw.loads", port);
   prov_test_start_with (f, "Upgrade_Rule", rule, NULL);
-  g_assert_null (upgrade (f));
-  result = prov_test_string (f, "LastResult");
+  reply = g_dbus_connection_call_sync (f->bus->connection, PHONESEC_DBUS_NAME, PROV_PATH,
+                                       PROV_IFACE, "Upgrade", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (image_grows (f, g_bytes_get_size (image)));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  result = prov_test_string (f, "LastUpgradeResult");
   g_assert_cmpstr (result, ==, "success");
   received = file_bytes (received_path);
   g_assert_true (g_bytes_equal (received, image));
@@ -491,6 +519,219 @@ test_upgrade_after_resync (Fixture *f, gconstpointer data)
   g_free (calls);
   calls = hook_file (f, "calls");
   g_assert_cmpstr (calls, ==, "x\n");
+}
+
+static void
+assert_string (Fixture *f, const char *property, const char *expected)
+{
+  g_autofree char *value = prov_test_string (f, property);
+
+  g_assert_cmpstr (value, ==, expected);
+}
+
+/* How many times the hook ran. */
+static guint
+hook_calls (Fixture *f)
+{
+  g_autofree char *calls = hook_file (f, "calls");
+
+  return (guint) strlen (calls) / 2; /* "x\n" each */
+}
+
+#define IMAGE_KEY "Image-Key-7"
+/* `openssl enc` with a fixed salt, so that the wrong key below fails the
+ * same way each run; with -S, OpenSSL 3 writes no "Salted__" header:
+ * printf writes the one it writes otherwise. */
+#define IMAGE_ENC                                                                                  \
+  "{ printf 'Salted__\\001\\043\\105\\147\\211\\253\\315\\357'; "                                  \
+  "openssl enc -e -aes-256-cbc -S 0123456789abcdef -pass 'pass:" IMAGE_KEY "'; }"
+
+/* --key: the image the real `openssl enc` encrypted reaches the hook in
+ * clear; a wrong key fails clearly and the hook never runs; the key is
+ * nowhere to be read. */
+static void
+test_upgrade_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (1024 * 1024 + 3);
+  g_autoptr (GBytes) encrypted = prov_test_run_filter (IMAGE_ENC, image);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *wrong = NULL, *result = NULL, *args = NULL;
+  g_autofree char *received_path = g_build_filename (f->bus->tmpdir, "hook", "received", NULL);
+  g_autoptr (GBytes) received = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  f->web = prov_test_web_new (prov_pki.server);
+  prov_test_web_put (f->web, "/sip88xx.12-1-1.loads.enc", encrypted);
+  prov_test_web_put (f->web, "/clear.loads", image);
+  rule = g_strdup_printf ("[--key $A] https://127.0.0.1:%u/sip88xx.12-1-1.loads.enc", f->web->port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "GPP_A", IMAGE_KEY, NULL);
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastUpgradeResult");
+  g_assert_cmpstr (result, ==, "success");
+  received = file_bytes (received_path);
+  g_assert_true (g_bytes_equal (received, image));
+  args = hook_file (f, "args");
+  lines = g_strsplit (args, "\n", -1);
+  g_assert_false (g_file_test (lines[0], G_FILE_TEST_EXISTS));
+  /* A wrong key, then a clear image with a key: the hook is not run. */
+  wrong = g_strdup_printf ("[--key Wrong-Key] https://127.0.0.1:%u/sip88xx.12-1-1.loads.enc",
+                           f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", wrong);
+  assert_upgrade_failed (f, "the encrypted image could not be decrypted: wrong key");
+  g_assert_false (g_file_test (lines[0], G_FILE_TEST_EXISTS));
+  g_free (wrong);
+  wrong = g_strdup_printf ("[--key $A] https://127.0.0.1:%u/clear.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", wrong);
+  assert_upgrade_failed (f, "the rule has a --key but the image is not encrypted");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  prov_test_assert_nowhere (f, IMAGE_KEY);
+  g_assert_nonnull (hook);
+}
+
+/* Downgrade_Rev_Limit: an image whose file name says it is older is
+ * refused before anything is fetched, with the failure message; one at
+ * the limit goes through. */
+static void
+test_upgrade_downgrade_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (16 * 1024);
+  g_autofree char *hook = make_hook (f, "0");
+  g_autofree char *rule = NULL, *syslog = NULL, *message = NULL, *result = NULL;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/sip88xx.11-9-9.loads", image);
+  prov_test_web_put (f->web, "/sip88xx.12-0-1.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/sip88xx.11-9-9.loads", f->web->port);
+  syslog = g_strdup_printf ("127.0.0.1:%u", f->syslog_port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "Syslog_Server", syslog, "Downgrade_Rev_Limit",
+                        "sip88xx.12-0-1", NULL);
+  assert_upgrade_failed (f, "the image 'sip88xx.11-9-9.loads' (version sip88xx.11-9-9) is "
+                            "below Downgrade_Rev_Limit sip88xx.12-0-1");
+  g_assert_cmpuint (f->web->paths->len, ==, 0);
+  g_assert_cmpuint (hook_calls (f), ==, 0);
+  message = prov_test_next_syslog (f);
+  g_assert_nonnull (strstr (message, "-- Upgrade failed: the image 'sip88xx.11-9-9.loads'"));
+  /* At the limit (and a limit without the product): installed. */
+  g_free (rule);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/sip88xx.12-0-1.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", rule);
+  prov_test_apply (f, "Downgrade_Rev_Limit", "12-0-1");
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastUpgradeResult");
+  g_assert_cmpstr (result, ==, "success");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  g_assert_nonnull (hook);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint calls;
+} CallsWait;
+
+static gboolean
+calls_reached (gpointer data)
+{
+  CallsWait *w = data;
+
+  return hook_calls (w->f) >= w->calls && busy_over (w->f);
+}
+
+static gboolean
+upgrade_succeeded (gpointer data)
+{
+  g_autofree char *result = prov_test_string (data, "LastUpgradeResult");
+
+  return g_str_equal (result, "success") && busy_over (data);
+}
+
+/* Upgrade_Error_Retry_Delay: a failed upgrade is tried again after that
+ * delay, until one succeeds; a success, or a new Upgrade_Rule, ends the
+ * retries. */
+static void
+test_upgrade_retry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (32 * 1024);
+  g_autofree char *hook = make_hook (f, "3");
+  g_autofree char *rule = NULL, *other = NULL, *result = NULL;
+  CallsWait w = { f, 2 };
+  guint calls;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/fw.loads", image);
+  prov_test_web_put (f->web, "/fw2.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/fw.loads", f->web->port);
+  prov_test_start_with (f, "Upgrade_Rule", rule, "Upgrade_Error_Retry_Delay", "1", NULL);
+  g_assert_null (upgrade (f));
+  result = prov_test_string (f, "LastUpgradeResult");
+  g_assert_cmpstr (result, ==, "failed");
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  /* Tried again a second later, without being asked. */
+  g_assert_true (phonesec_test_wait_until (calls_reached, &w, WAIT_MS));
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "0", -1);
+  g_assert_true (phonesec_test_wait_until (upgrade_succeeded, f, WAIT_MS));
+  /* The success ends the retries. */
+  calls = hook_calls (f);
+  g_usleep (2500 * 1000 * prov_test_timeout_scale);
+  g_assert_cmpuint (hook_calls (f), ==, calls);
+  /* A failure, then a new rule before the retry: no retry. */
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "3", -1);
+  prov_test_apply (f, "Upgrade_Error_Retry_Delay", "2");
+  g_assert_null (upgrade (f));
+  g_assert_cmpuint (hook_calls (f), ==, calls + 1);
+  other = g_strdup_printf ("http://127.0.0.1:%u/fw2.loads", f->web->port);
+  prov_test_apply (f, "Upgrade_Rule", other);
+  g_usleep (3500 * 1000 * prov_test_timeout_scale);
+  g_assert_cmpuint (hook_calls (f), ==, calls + 1);
+  g_assert_nonnull (hook);
+}
+
+/* An upgrade's outcome is in LastUpgrade*, never in LastResult and
+ * LastError, which stay the resync's (the phone's screen shows them). */
+static void
+test_upgrade_keeps_resync_status (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) image = random_bytes (8 * 1024);
+  g_autoptr (GBytes) profile = prov_test_text_bytes (PROFILE ("Resync status"));
+  g_autofree char *hook = make_hook (f, "3");
+  g_autofree char *rule = NULL, *upgrade_rule = NULL, *missing = NULL;
+  guint64 start = (guint64) (g_get_real_time () / G_USEC_PER_SEC);
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_put (f->web, "/p.xml", profile);
+  prov_test_web_put (f->web, "/fw.loads", image);
+  rule = g_strdup_printf ("http://127.0.0.1:%u/p.xml", f->web->port);
+  upgrade_rule = g_strdup_printf ("http://127.0.0.1:%u/fw.loads", f->web->port);
+  prov_test_start_with (f, "Profile_Rule", rule, "Upgrade_Rule", upgrade_rule,
+                        "Upgrade_Error_Retry_Delay", "0", NULL);
+  g_assert_cmpuint (prov_test_u64 (f, "LastUpgrade"), ==, 0);
+  assert_string (f, "LastUpgradeResult", "");
+  /* A successful resync, then its automatic upgrade fails. */
+  g_free (prov_test_resync (f));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  g_assert_cmpuint (hook_calls (f), ==, 1);
+  assert_string (f, "LastUpgradeResult", "failed");
+  assert_string (f, "LastUpgradeError", "Upgrade_Rule: the install hook exited with status 3");
+  g_assert_cmpuint (prov_test_u64 (f, "LastUpgrade"), >=, start);
+  assert_string (f, "LastResult", "success");
+  assert_string (f, "LastError", "");
+  assert_string (f, "State", "idle");
+  /* A failed resync, then a successful upgrade: the resync's failure stays. */
+  missing = g_strdup_printf ("http://127.0.0.1:%u/missing.xml", f->web->port);
+  prov_test_apply (f, "Profile_Rule", missing);
+  g_free (prov_test_resync (f));
+  g_assert_true (phonesec_test_wait_until (busy_over, f, WAIT_MS));
+  prov_test_write_file (f->bus->tmpdir, "hook/status", "0", -1);
+  g_assert_null (upgrade (f));
+  assert_string (f, "LastUpgradeResult", "success");
+  assert_string (f, "LastUpgradeError", "");
+  assert_string (f, "LastResult", "failed");
+  {
+    g_autofree char *error = prov_test_string (f, "LastError");
+    g_assert_nonnull (strstr (error, "HTTP 404"));
+  }
+  assert_string (f, "State", "failed");
+  g_assert_nonnull (hook);
 }
 
 /* --- Report_Rule ----------------------------------------------------------- */
@@ -608,6 +849,10 @@ main (int argc, char **argv)
   ADD ("/prov-rules/upgrade-tftp", test_upgrade_tftp);
   ADD ("/prov-rules/upgrade-refused", test_upgrade_refused);
   ADD ("/prov-rules/upgrade-after-resync", test_upgrade_after_resync);
+  ADD ("/prov-rules/upgrade-retry", test_upgrade_retry);
+  ADD ("/prov-rules/upgrade-downgrade-limit", test_upgrade_downgrade_limit);
+  ADD ("/prov-rules/upgrade-key", test_upgrade_key);
+  ADD ("/prov-rules/upgrade-keeps-resync-status", test_upgrade_keeps_resync_status);
   ADD ("/prov-rules/report", test_report);
   status = g_test_run ();
   phonesec_test_cert_free (extra.custom_leaf);
