@@ -880,6 +880,7 @@ export_objects (PhonesecDaemon *self, GError **error)
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
   phonesec_netd_host_set_manager (self->netd, self->manager);
+  phonesec_plugin_host_set_manager (self->plugins, self->manager);
   update_warnings (self);
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
   g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);

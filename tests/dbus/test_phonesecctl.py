@@ -730,6 +730,7 @@ class JsonFormatTest(DaemonTestCase):
             '  "LineCount": 4,\n'
             '  "StoreError": "",\n'
             '  "Warnings": [],\n'
+            '  "BlockingPlugins": {},\n'
             '  "NetworkServiceState": "running",\n'
             f'  "NetworkServicePid": {netd["NetworkServicePid"]},\n'
             '  "NetworkServiceRestarts": 0,\n'

@@ -8,7 +8,8 @@
  * beside it, active; a value applied in the crashing transaction kept.
  * Then what lifts the quarantine: Manager.EnablePlugin by an admin (not a
  * user), or a new module file. And a plugin that holds the main loop over a
- * second is named in the log and on its object (Plugin.LongestBlock).
+ * second is named in the log, on its object (Plugin.LongestBlock) and on
+ * the Manager object (BlockingPlugins, announced by PropertiesChanged).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -337,6 +338,43 @@ block_reported (gpointer data)
   return milliseconds > 0;
 }
 
+/* A PropertiesChanged of the Manager naming BlockingPlugins. */
+static void
+on_manager_changed (GDBusConnection *connection, const char *sender, const char *path,
+                    const char *iface, const char *signal, GVariant *parameters, gpointer data)
+{
+  gboolean *announced = data;
+  const char *changed_iface = NULL;
+  g_autoptr (GVariant) changed = NULL;
+  g_autoptr (GVariant) value = NULL;
+
+  g_variant_get (parameters, "(&s@a{sv}@as)", &changed_iface, &changed, NULL);
+  value = g_variant_lookup_value (changed, "BlockingPlugins", G_VARIANT_TYPE ("a{su}"));
+  if (g_str_equal (changed_iface, MANAGER) && value != NULL
+      && g_variant_lookup (value, "test-misbehave", "u", NULL))
+    *announced = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Manager.BlockingPlugins names test-misbehave with its LongestBlock's
+ * length, and nothing else. */
+static void
+assert_manager_names_blocker (Fixture *f, guint32 milliseconds)
+{
+  g_autoptr (GVariant) blocking = get_property (f, ROOT_PATH, MANAGER, "BlockingPlugins", NULL);
+  guint32 manager_ms = 0;
+
+  g_assert_true (g_variant_is_of_type (blocking, G_VARIANT_TYPE ("a{su}")));
+  g_assert_cmpuint (g_variant_n_children (blocking), ==, 1);
+  g_assert_true (g_variant_lookup (blocking, "test-misbehave", "u", &manager_ms));
+  g_assert_cmpuint (manager_ms, ==, milliseconds);
+}
+
 typedef struct
 {
   const char *where; /* the plan's WHERE */
@@ -361,14 +399,22 @@ test_blocking_plugin_is_named (Fixture *f, gconstpointer data)
   g_autofree char *log = NULL;
   const char *where = NULL;
   const char *good_where = NULL;
+  g_autoptr (GVariant) none_yet = NULL;
   guint32 milliseconds = 0;
   guint64 began = 0;
   gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean announced = FALSE;
+  guint subscription;
 
   install_plugin (f, "test-good");
   install_plugin (f, "test-misbehave");
   write_plan (f, b->where, "block");
   phonesec_test_bus_start_daemon (f->bus);
+  none_yet = get_property (f, ROOT_PATH, MANAGER, "BlockingPlugins", NULL);
+  g_assert_cmpuint (g_variant_n_children (none_yet), ==, 0);
+  subscription = g_dbus_connection_signal_subscribe (
+      f->bus->connection, BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+      ROOT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_manager_changed, &announced, NULL);
   if (g_str_equal (b->where, "method"))
     {
       g_autoptr (GVariant) reply = poke (f, &error);
@@ -388,6 +434,9 @@ test_blocking_plugin_is_named (Fixture *f, gconstpointer data)
   g_assert_cmpuint (milliseconds, <=, 3000);
   g_assert_cmpuint (began, >=, before - 1);
   g_assert_cmpuint (began, <=, before + 60);
+  g_assert_true (phonesec_test_wait_until (is_true, &announced, 5000));
+  g_dbus_connection_signal_unsubscribe (f->bus->connection, subscription);
+  assert_manager_names_blocker (f, milliseconds);
   log = phonesec_test_bus_dup_log (f->bus);
   /* While it lasts (from the watchdog thread), and once it is over. */
   while_it_lasts = g_strdup_printf (
