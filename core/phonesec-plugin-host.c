@@ -633,10 +633,13 @@ phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name)
 gboolean
 phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name, GError **error)
 {
+  g_autofree char *quoted = NULL;
+
   if (find_entry (self, name) != NULL || phonesec_plugin_host_is_quarantined (self, name))
     return TRUE;
+  quoted = phonesec_quote_for_message (name, -1);
   g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
-               _ ("No plugin is named %s (see Manager.Plugins)"), name);
+               _ ("No plugin is named %s (see Manager.Plugins)"), quoted);
   return FALSE;
 }
 
