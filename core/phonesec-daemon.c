@@ -587,9 +587,11 @@ enable_plugin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCall
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
   if (!caller->admin)
     {
+      g_autofree char *quoted = phonesec_quote_for_message (name, -1);
+
       g_dbus_method_invocation_return_error (
           invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-          _ ("Only the administrator can re-enable plugin %s"), name);
+          _ ("Only the administrator can re-enable plugin %s"), quoted);
       return;
     }
   if (!phonesec_plugin_host_enable (self->plugins, name, &lifted, &error))

@@ -6,7 +6,7 @@
  * the TlsPolicy, Network and Manager methods and to plugin methods that
  * take a name, an id or a key. Each call must fail with a message under
  * 2 KiB, on one line, that no client splitting "NAME: reason" lines could
- * read a Proxy_Port problem from.
+ * read a Proxy_Port problem from. The phone's user, refused, gets the same.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -115,11 +115,40 @@ test_hostile_names (Fixture *f, gconstpointer data)
       call_with (f, &rows[r], names[n]);
 }
 
+/* The phone's user is refused EnablePlugin: the refusal quotes the name
+ * short too. (A command line holds at most 128 KiB per argument: the
+ * client gets a 100 KiB name.) */
+static void
+test_refusal_quotes_name_short (Fixture *f, gconstpointer data)
+{
+  const Row row = { ROOT, "Manager", "EnablePlugin", "(%s,)" };
+  g_autofree char *long_name = g_strnfill (100 * 1024, 'N');
+  const char *const names[] = { long_name, FORGED, FORGED_LS };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      g_autoptr (GVariant) args = g_variant_ref_sink (g_variant_new_parsed (row.args, names[n]));
+      g_autofree char *text = g_variant_print (args, FALSE);
+      g_autofree char *out = phonesec_test_call_as_nobody (f->bus, PHONESEC_DBUS_INTERFACE_MANAGER,
+                                                           row.method, text);
+      const char *message = NULL;
+
+      if (!g_str_has_prefix (out, "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied "))
+        g_error ("EnablePlugin as uid 65534: %.300s", out);
+      message = out + strlen ("ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied ");
+      /* The client ends its line with a newline of its own. */
+      g_strchomp ((char *) message);
+      assert_message_bounded (&row, message);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/error-names/hostile-names-quoted-short", Fixture, NULL, setup, test_hostile_names,
               teardown);
+  g_test_add ("/error-names/refusal-quotes-name-short", Fixture, NULL, setup,
+              test_refusal_quotes_name_short, teardown);
   return g_test_run ();
 }
