@@ -588,9 +588,11 @@ enable_plugin_with_caller (GDBusMethodInvocation *invocation, const PhonesecCall
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &name);
   if (!caller->admin)
     {
+      g_autofree char *quoted = phonesec_quote_for_message (name, -1);
+
       g_dbus_method_invocation_return_error (
           invocation, PHONESEC_ERROR, PHONESEC_ERROR_PERMISSION_DENIED,
-          _ ("Only the administrator can re-enable plugin %s"), name);
+          _ ("Only the administrator can re-enable plugin %s"), quoted);
       return;
     }
   if (!phonesec_plugin_host_enable (self->plugins, name, &lifted, &error))
@@ -893,6 +895,7 @@ export_objects (PhonesecDaemon *self, GError **error)
   phonesec_dbus_manager_set_store_error (self->manager,
                                          self->store_error != NULL ? self->store_error : "");
   phonesec_netd_host_set_manager (self->netd, self->manager);
+  phonesec_plugin_host_set_manager (self->plugins, self->manager);
   update_warnings (self);
   g_signal_connect (self->manager, "handle-restart", G_CALLBACK (on_handle_restart), self);
   g_signal_connect (self->manager, "handle-get-objects", G_CALLBACK (on_handle_get_objects), self);

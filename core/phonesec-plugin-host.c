@@ -49,6 +49,7 @@ struct _PhonesecPluginHost
   PhonesecPluginQuarantine *quarantine; /* NULL until discover */
   PhonesecPluginWatchdog *watchdog;     /* from discover on */
   char *crash_record;                   /* the previous run's, until discover */
+  PhonesecDBusManager *manager;         /* shows the blocking plugins; NULL until set */
 };
 
 G_DEFINE_FINAL_TYPE (PhonesecPluginHost, phonesec_plugin_host, G_TYPE_OBJECT)
@@ -96,6 +97,7 @@ phonesec_plugin_host_finalize (GObject *object)
   g_clear_pointer (&self->watchdog, phonesec_plugin_watchdog_free);
   g_clear_pointer (&self->quarantine, phonesec_plugin_quarantine_free);
   g_free (self->crash_record);
+  g_clear_object (&self->manager);
   g_ptr_array_unref (self->allow);
   g_ptr_array_unref (self->deny);
   G_OBJECT_CLASS (phonesec_plugin_host_parent_class)->finalize (object);
@@ -487,6 +489,29 @@ order_entries (PhonesecPluginHost *self)
     g_ptr_array_add (self->entries, sorted->pdata[i]);
 }
 
+/* Manager.BlockingPlugins: each plugin's longest block, from the
+ * LongestBlock of its object (only calls over the threshold are kept). */
+static void
+sync_blocking_plugins (PhonesecPluginHost *self)
+{
+  GVariantBuilder builder;
+
+  if (self->manager == NULL)
+    return;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{su}"));
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *entry = self->entries->pdata[i];
+      guint32 longest = 0;
+
+      g_variant_get (phonesec_dbus_plugin_get_longest_block (entry->iface), "(sut)", NULL, &longest,
+                     NULL);
+      if (longest > 0)
+        g_variant_builder_add (&builder, "{su}", entry->info->name, longest);
+    }
+  phonesec_dbus_manager_set_blocking_plugins (self->manager, g_variant_builder_end (&builder));
+}
+
 /* The watchdog saw a call into a plugin hold the main loop. */
 static void
 on_plugin_blocked (const char *plugin, const char *where, guint milliseconds, gint64 began,
@@ -503,10 +528,19 @@ on_plugin_blocked (const char *plugin, const char *where, guint milliseconds, gi
     return;
   g_variant_get (phonesec_dbus_plugin_get_longest_block (entry->iface), "(sut)", NULL, &longest,
                  NULL);
-  if (milliseconds > longest)
-    phonesec_dbus_plugin_set_longest_block (
-        entry->iface,
-        g_variant_new ("(sut)", where, milliseconds, (guint64) (began / G_USEC_PER_SEC)));
+  if (milliseconds <= longest)
+    return;
+  phonesec_dbus_plugin_set_longest_block (
+      entry->iface,
+      g_variant_new ("(sut)", where, milliseconds, (guint64) (began / G_USEC_PER_SEC)));
+  sync_blocking_plugins (self);
+}
+
+void
+phonesec_plugin_host_set_manager (PhonesecPluginHost *self, PhonesecDBusManager *manager)
+{
+  g_set_object (&self->manager, manager);
+  sync_blocking_plugins (self);
 }
 
 void
@@ -599,10 +633,13 @@ phonesec_plugin_host_is_quarantined (PhonesecPluginHost *self, const char *name)
 gboolean
 phonesec_plugin_host_check_name (PhonesecPluginHost *self, const char *name, GError **error)
 {
+  g_autofree char *quoted = NULL;
+
   if (find_entry (self, name) != NULL || phonesec_plugin_host_is_quarantined (self, name))
     return TRUE;
+  quoted = phonesec_quote_for_message (name, -1);
   g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_FOUND,
-               _ ("No plugin is named %s (see Manager.Plugins)"), name);
+               _ ("No plugin is named %s (see Manager.Plugins)"), quoted);
   return FALSE;
 }
 

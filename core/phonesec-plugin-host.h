@@ -5,6 +5,7 @@
 #pragma once
 
 #include "phonesec-core.h"
+#include "phonesec-dbus-generated.h"
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,10 @@ void phonesec_plugin_host_deactivate_all (PhonesecPluginHost *self);
 
 /* Object paths in activation order, then the refused duplicates. */
 GStrv phonesec_plugin_host_dup_object_paths (PhonesecPluginHost *self);
+
+/* @manager shows the plugins that held the main loop over a second
+ * (BlockingPlugins), kept up to date from now on. */
+void phonesec_plugin_host_set_manager (PhonesecPluginHost *self, PhonesecDBusManager *manager);
 
 /* Delivers a committed transaction's names to the plugins that watch them. */
 void phonesec_plugin_host_config_changed (PhonesecPluginHost *self, const char *const *names);

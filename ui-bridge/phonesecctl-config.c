@@ -503,7 +503,7 @@ phonesecctl_cmd_describe (PhonesecctlContext *ctx, char **args)
       cells[4] = lookup_string (dict, "access");
       cells[5] = secret;
       /* Nothing on this phone acts on it: setting it changes nothing. */
-      cells[6] = lookup_boolean (dict, "active") ? _ ("yes") : _ ("not on this phone");
+      cells[6] = lookup_boolean (dict, "active") ? _ ("yes") : _ ("not active on this phone");
       cells[7] = translate (lookup_string (dict, "label"));
       phonesecctl_table_add_row (table, cells);
     }

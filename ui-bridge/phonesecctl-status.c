@@ -12,8 +12,9 @@
 
 /* Manager properties in the order an operator reads them. */
 static const char *const manager_properties[] = {
-  "Version",   "State",      "PendingRestart", "PreviousRunCrashed",
-  "LineCount", "StoreError", "Warnings",       NULL,
+  "Version",   "State",      "PendingRestart",  "PreviousRunCrashed",
+  "LineCount", "StoreError", "BlockingPlugins", "Warnings",
+  NULL,
 };
 
 static GVariant *

@@ -309,8 +309,8 @@ queue_upload (PhonesecPrtPlugin *self, Report *r, GError **error)
       g_autofree char *devicename
           = g_strconcat ("SEP", phonesec_device_get_mac_upper (device), NULL);
 
-      /* The fields the phones send (see PARAMETERS.md). The phone has no
-       * user identity parameter yet: username is sent empty. */
+      /* The fields the phones send (see PARAMETERS.md). username is sent
+       * empty: no user identity is read (User_ID_n_ belongs to a line). */
       phonesec_prt_form_add_field (form, "devicename", devicename);
       phonesec_prt_form_add_field (form, "serialno", phonesec_device_get_serial (device));
       phonesec_prt_form_add_field (form, "username", "");

@@ -330,6 +330,28 @@ phonesec_test_get (PhonesecTestBus *self, const char *name)
   return value;
 }
 
+GStrv
+phonesec_test_dup_acted_on_by (PhonesecTestBus *self, const char *name)
+{
+  const char *names[] = { name, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = phonesec_test_call (self, PHONESEC_DBUS_INTERFACE_CONFIG, "Describe",
+                                                   g_variant_new ("(^as)", names), &error);
+  g_autoptr (GVariant) all = NULL;
+  g_autoptr (GVariant) facts = NULL;
+  char **actors = NULL;
+  gboolean active = FALSE;
+
+  g_assert_no_error (error);
+  all = g_variant_get_child_value (reply, 0);
+  facts = g_variant_lookup_value (all, name, G_VARIANT_TYPE_VARDICT);
+  g_assert_nonnull (facts);
+  g_assert_true (g_variant_lookup (facts, "active", "b", &active));
+  g_assert_true (g_variant_lookup (facts, "acted-on-by", "^as", &actors));
+  g_assert_cmpint (active, ==, actors[0] != NULL);
+  return actors;
+}
+
 char *
 phonesec_test_dup_string (PhonesecTestBus *self, const char *name)
 {

@@ -68,6 +68,9 @@ GVariant *phonesec_test_get (PhonesecTestBus *self, const char *name); /* the va
 /* The value of a string parameter (asserts it is one), and Config.Generation. */
 char *phonesec_test_dup_string (PhonesecTestBus *self, const char *name);
 guint64 phonesec_test_get_generation (PhonesecTestBus *self);
+/* Config.Describe's acted-on-by of parameter @name (asserts that its
+ * "active" agrees: true exactly when something acts on it). */
+GStrv phonesec_test_dup_acted_on_by (PhonesecTestBus *self, const char *name);
 guint64 phonesec_test_apply (PhonesecTestBus *self, GVariant *values_asv, GVariant *options_asv,
                              GError **error); /* G_MAXUINT64 on error */
 /* Apply of NAME=STRING pairs (NULL-terminated) with no options. */

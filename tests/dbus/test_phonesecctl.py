@@ -514,8 +514,8 @@ class DescribeTest(DaemonTestCase):
         # nothing on Firewall (no firewall plugin is installed).
         result = self.ctl("describe", "Firewall", "TLS_Min_Version", check=EXIT_OK)
         rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
-        self.assertIn("not on this phone", rows["Firewall"])
-        self.assertNotIn("not on this phone", rows["TLS_Min_Version"])
+        self.assertIn("not active on this phone", rows["Firewall"])
+        self.assertNotIn("not active on this phone", rows["TLS_Min_Version"])
         described = json.loads(self.ctl("--json", "describe", "Firewall", "TLS_Min_Version",
                                         check=EXIT_OK).stdout)
         self.assertFalse(described["Firewall"]["active"])
@@ -730,6 +730,7 @@ class JsonFormatTest(DaemonTestCase):
             '  "LineCount": 4,\n'
             '  "StoreError": "",\n'
             '  "Warnings": [],\n'
+            '  "BlockingPlugins": {},\n'
             '  "NetworkServiceState": "running",\n'
             f'  "NetworkServicePid": {netd["NetworkServicePid"]},\n'
             '  "NetworkServiceRestarts": 0,\n'

@@ -7,7 +7,9 @@
  * attaches), thread (a thread that config_changed starts), fork (a child
  * process that config_changed forks and waits for). HOW: segv (a
  * store to an inaccessible page), abort, exit (exit (3)), block (1.5 s on
- * the calling thread). No plan: it behaves. It watches Proxy_*.
+ * the calling thread); for method only, fail and recover (a runtime error
+ * set and cleared with phonesec_context_set_error()). No plan: it
+ * behaves. It watches Proxy_*.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -94,7 +96,16 @@ static gboolean
 on_poke (PhonesecTestMisbehaveDBusTestMisbehave *iface, GDBusMethodInvocation *invocation,
          gpointer user_data)
 {
-  misbehave ("method");
+  PhonesecTestMisbehave *self = user_data;
+  g_autofree char *how = planned ("method");
+
+  /* A runtime error, shown and cleared as a plugin does while it runs. */
+  if (g_strcmp0 (how, "fail") == 0)
+    phonesec_context_set_error (self->context, "failing as its plan says");
+  else if (g_strcmp0 (how, "recover") == 0)
+    phonesec_context_set_error (self->context, NULL);
+  else
+    misbehave ("method");
   phonesec_test_misbehave_dbus_test_misbehave_complete_poke (iface, invocation);
   return TRUE;
 }

@@ -8,7 +8,11 @@
  * beside it, active; a value applied in the crashing transaction kept.
  * Then what lifts the quarantine: Manager.EnablePlugin by an admin (not a
  * user), or a new module file. And a plugin that holds the main loop over a
- * second is named in the log and on its object (Plugin.LongestBlock).
+ * second is named in the log, on its object (Plugin.LongestBlock) and on
+ * the Manager object (BlockingPlugins, announced by PropertiesChanged).
+ * Config.Describe and `phonesecctl describe` stop counting a plugin as
+ * acting on what it watches while it is in State=error (a runtime error, a
+ * quarantine), and count it again once it is back.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -326,6 +330,110 @@ test_new_module_file_lifts_quarantine (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (log, "quarantine lifted"));
 }
 
+/* --- what acts on a parameter, as plugins fail and come back --------------- */
+
+/* Whether Config.Describe counts test-misbehave (Watch=Proxy_*) among what
+ * acts on Proxy_Port. */
+static gboolean
+described_as_acting (Fixture *f)
+{
+  g_auto (GStrv) actors = phonesec_test_dup_acted_on_by (f->bus, "Proxy_Port");
+
+  return g_strv_contains ((const char *const *) actors, "plugin:test-misbehave");
+}
+
+/* `phonesecctl describe Proxy_Port`: its table row. */
+static char *
+ctl_describe_row (Fixture *f)
+{
+  const char *argv[]
+      = { g_getenv ("PHONESECCTL"), "--bus", f->bus->address, "describe", "Proxy_Port", NULL };
+  g_auto (GStrv) env = g_environ_setenv (g_get_environ (), "LC_ALL", "C.UTF-8", TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  int status = 0;
+
+  g_assert_nonnull (argv[0]);
+  env = g_environ_setenv (env, "LANGUAGE", "", TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  return g_strdup (lines[1]);
+}
+
+/* Nothing but test-misbehave watches Proxy_Port here: it acts on it
+ * exactly while it is active, and phonesecctl marks it otherwise. */
+static void
+assert_acting (Fixture *f, gboolean acting)
+{
+  g_autofree char *row = ctl_describe_row (f);
+  gboolean marked = strstr (row, "not active on this phone") != NULL;
+
+  g_assert_cmpint (described_as_acting (f), ==, acting);
+  if (marked == acting)
+    g_error ("phonesecctl describe Proxy_Port, test-misbehave %s: %s",
+             acting ? "active" : "in error", row);
+}
+
+/* Poke with the method's plan @how: test-misbehave ends in @state. */
+static void
+poke_as_planned (Fixture *f, const char *how, const char *state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  write_plan (f, "method", how);
+  reply = poke (f, &error);
+  g_assert_no_error (error);
+  assert_state (f, "test-misbehave", state);
+}
+
+/* A plugin that shows a runtime error while it runs no longer counts;
+ * once it clears the error it does again. */
+static void
+test_runtime_error_stops_acting (Fixture *f, gconstpointer data)
+{
+  install_plugin (f, "test-misbehave");
+  phonesec_test_bus_start_daemon (f->bus);
+  assert_acting (f, TRUE);
+  poke_as_planned (f, "fail", "error");
+  assert_acting (f, FALSE);
+  poke_as_planned (f, "recover", "active");
+  assert_acting (f, TRUE);
+}
+
+/* A plugin quarantined after a crash acts on nothing; re-enabled by the
+ * admin and restarted, it acts again. */
+static void
+test_quarantine_stops_acting (Fixture *f, gconstpointer data)
+{
+  const Case c = { &places[2], &ways[0] }; /* config_changed, segv */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) enabled = NULL;
+  g_autoptr (GVariant) restarted = NULL;
+
+  crash_daemon (f, &c);
+  uninstall_plugin (f, "test-good"); /* it watches Proxy_* too */
+  g_unlink (f->events_path);
+  phonesec_test_bus_start_daemon (f->bus);
+  assert_quarantined (f, &c);
+  assert_acting (f, FALSE);
+
+  enabled = enable_plugin (f, "test-misbehave", &error);
+  g_assert_no_error (error);
+  remove_plan (f);
+  restarted = phonesec_test_call (f->bus, MANAGER, "Restart", NULL, &error);
+  g_assert_no_error (error);
+  phonesec_test_bus_wait_running (f->bus);
+  assert_state (f, "test-misbehave", "active");
+  assert_acting (f, TRUE);
+}
+
 static gboolean
 block_reported (gpointer data)
 {
@@ -335,6 +443,43 @@ block_reported (gpointer data)
 
   g_variant_get (block, "(&sut)", NULL, &milliseconds, NULL);
   return milliseconds > 0;
+}
+
+/* A PropertiesChanged of the Manager naming BlockingPlugins. */
+static void
+on_manager_changed (GDBusConnection *connection, const char *sender, const char *path,
+                    const char *iface, const char *signal, GVariant *parameters, gpointer data)
+{
+  gboolean *announced = data;
+  const char *changed_iface = NULL;
+  g_autoptr (GVariant) changed = NULL;
+  g_autoptr (GVariant) value = NULL;
+
+  g_variant_get (parameters, "(&s@a{sv}@as)", &changed_iface, &changed, NULL);
+  value = g_variant_lookup_value (changed, "BlockingPlugins", G_VARIANT_TYPE ("a{su}"));
+  if (g_str_equal (changed_iface, MANAGER) && value != NULL
+      && g_variant_lookup (value, "test-misbehave", "u", NULL))
+    *announced = TRUE;
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Manager.BlockingPlugins names test-misbehave with its LongestBlock's
+ * length, and nothing else. */
+static void
+assert_manager_names_blocker (Fixture *f, guint32 milliseconds)
+{
+  g_autoptr (GVariant) blocking = get_property (f, ROOT_PATH, MANAGER, "BlockingPlugins", NULL);
+  guint32 manager_ms = 0;
+
+  g_assert_true (g_variant_is_of_type (blocking, G_VARIANT_TYPE ("a{su}")));
+  g_assert_cmpuint (g_variant_n_children (blocking), ==, 1);
+  g_assert_true (g_variant_lookup (blocking, "test-misbehave", "u", &manager_ms));
+  g_assert_cmpuint (manager_ms, ==, milliseconds);
 }
 
 typedef struct
@@ -361,14 +506,22 @@ test_blocking_plugin_is_named (Fixture *f, gconstpointer data)
   g_autofree char *log = NULL;
   const char *where = NULL;
   const char *good_where = NULL;
+  g_autoptr (GVariant) none_yet = NULL;
   guint32 milliseconds = 0;
   guint64 began = 0;
   gint64 before = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean announced = FALSE;
+  guint subscription;
 
   install_plugin (f, "test-good");
   install_plugin (f, "test-misbehave");
   write_plan (f, b->where, "block");
   phonesec_test_bus_start_daemon (f->bus);
+  none_yet = get_property (f, ROOT_PATH, MANAGER, "BlockingPlugins", NULL);
+  g_assert_cmpuint (g_variant_n_children (none_yet), ==, 0);
+  subscription = g_dbus_connection_signal_subscribe (
+      f->bus->connection, BUS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged",
+      ROOT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_manager_changed, &announced, NULL);
   if (g_str_equal (b->where, "method"))
     {
       g_autoptr (GVariant) reply = poke (f, &error);
@@ -388,6 +541,9 @@ test_blocking_plugin_is_named (Fixture *f, gconstpointer data)
   g_assert_cmpuint (milliseconds, <=, 3000);
   g_assert_cmpuint (began, >=, before - 1);
   g_assert_cmpuint (began, <=, before + 60);
+  g_assert_true (phonesec_test_wait_until (is_true, &announced, 5000));
+  g_dbus_connection_signal_unsubscribe (f->bus->connection, subscription);
+  assert_manager_names_blocker (f, milliseconds);
   log = phonesec_test_bus_dup_log (f->bus);
   /* While it lasts (from the watchdog thread), and once it is over. */
   while_it_lasts = g_strdup_printf (
@@ -439,5 +595,9 @@ main (int argc, char **argv)
               test_admin_enables_quarantined_plugin, teardown);
   g_test_add ("/plugins/crash/new-module-file", Fixture, NULL, setup,
               test_new_module_file_lifts_quarantine, teardown);
+  g_test_add ("/plugins/crash/describe/runtime-error", Fixture, NULL, setup,
+              test_runtime_error_stops_acting, teardown);
+  g_test_add ("/plugins/crash/describe/quarantine", Fixture, NULL, setup,
+              test_quarantine_stops_acting, teardown);
   return g_test_run ();
 }

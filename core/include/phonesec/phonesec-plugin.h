@@ -59,7 +59,8 @@ G_DECLARE_INTERFACE (PhonesecPlugin, phonesec_plugin, PHONESEC, PLUGIN, GObject)
  * daemon down. The daemon is started again and the plugin is quarantined,
  * not loaded, until its module file changes or an administrator re-enables
  * it (see doc/dbus-api.md). A call into the plugin that holds the main loop
- * for more than a second is logged and shown as Plugin.LongestBlock.
+ * for more than a second is logged and shown as Plugin.LongestBlock and in
+ * Manager.BlockingPlugins.
  */
 struct _PhonesecPluginInterface
 {
