@@ -39,33 +39,6 @@ phonesec_prov_vars_new (PhonesecContext *context)
 }
 
 void
-phonesec_prov_vars_set_url (GHashTable *vars, const char *url)
-{
-  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
-  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : "";
-  int port = uri != NULL ? g_uri_get_port (uri) : -1;
-
-  if (port < 0)
-    port = g_str_equal (scheme, "https") ? 443 : g_str_equal (scheme, "http") ? 80 : 69;
-  g_hash_table_insert (vars, g_strdup ("SCHEME"), g_strdup (scheme));
-  g_hash_table_insert (vars, g_strdup ("SERV"), g_strdup (uri != NULL ? g_uri_get_host (uri) : ""));
-  g_hash_table_insert (vars, g_strdup ("SERVIP"),
-                       g_strdup (uri != NULL ? g_uri_get_host (uri) : ""));
-  g_hash_table_insert (vars, g_strdup ("PORT"), g_strdup_printf ("%d", port));
-  g_hash_table_insert (vars, g_strdup ("PATH"), g_strdup (uri != NULL ? g_uri_get_path (uri) : ""));
-}
-
-void
-phonesec_prov_vars_set_server (GHashTable *vars, const char *server)
-{
-  const char *host = strstr (server, "://") + 3;
-  const char *colon = strrchr (host, ':');
-
-  g_hash_table_insert (vars, g_strdup ("SERVIP"), g_strndup (host, colon - host));
-  g_hash_table_insert (vars, g_strdup ("PORT"), g_strdup (colon + 1));
-}
-
-void
 phonesec_prov_log (PhonesecContext *context, GHashTable *vars, const char *template)
 {
   g_autofree char *server = phonesec_context_dup_string (context, "Syslog_Server");

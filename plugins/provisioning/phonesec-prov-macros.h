@@ -11,17 +11,12 @@
 
 #include <phonesec/phonesec.h>
 
+#include "phonesec-prov-server.h"
+
 G_BEGIN_DECLS
 
 /* Returns: (transfer full): name → value, for phonesec_macro_expand(). */
 GHashTable *phonesec_prov_vars_new (PhonesecContext *context);
-
-/* $SCHEME, $SERV, $SERVIP, $PORT, $PATH of @url ($SERVIP: the name until
- * an address answered). */
-void phonesec_prov_vars_set_url (GHashTable *vars, const char *url);
-
-/* $SERVIP and $PORT from `scheme://address:port`, once a server answered. */
-void phonesec_prov_vars_set_server (GHashTable *vars, const char *server);
 
 /**
  * phonesec_prov_log:

@@ -9,6 +9,7 @@
 
 #include "phonesec-prov-decode.h"
 #include "phonesec-prov-dhcp.h"
+#include "phonesec-prov-server.h"
 #include "phonesec-prov-syslog.h"
 #include "prov-test-util.h"
 
@@ -157,6 +158,37 @@ test_syslog_format (void)
   g_assert_cmpuint (strlen (huge), ==, 1024);
 }
 
+/* $SERVIP is one form, before and after an address answered, IPv6
+ * included; what does not parse changes nothing. */
+static void
+test_server_macros (void)
+{
+  g_autoptr (GHashTable) vars = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  phonesec_prov_vars_set_url (vars, "https://[2001:db8::7]/p/x.xml");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "SERVIP"), ==, "2001:db8::7");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "PORT"), ==, "443");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "PATH"), ==, "/p/x.xml");
+  phonesec_prov_vars_set_server (vars, "https://[2001:db8::8]:8443");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "SERVIP"), ==, "2001:db8::8");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "PORT"), ==, "8443");
+  phonesec_prov_vars_set_url (vars, "tftp://prov.example/x.xml");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "SERVIP"), ==, "prov.example");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "PORT"), ==, "69");
+  phonesec_prov_vars_set_server (vars, "tftp://192.0.2.9:6969");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "SERVIP"), ==, "192.0.2.9");
+  g_assert_cmpstr (g_hash_table_lookup (vars, "PORT"), ==, "6969");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "no scheme here", "", "http://[::1", "://x:1" };
+
+      phonesec_prov_vars_set_server (vars, bad[i]);
+      phonesec_prov_vars_set_url (vars, bad[i]);
+      g_assert_cmpstr (g_hash_table_lookup (vars, "SERVIP"), ==, "192.0.2.9");
+      g_assert_cmpstr (g_hash_table_lookup (vars, "PORT"), ==, "6969");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -167,5 +199,6 @@ main (int argc, char **argv)
   g_test_add_func ("/prov-decode/latin1", test_latin1);
   g_test_add_func ("/prov-decode/dhcp-options", test_dhcp_options);
   g_test_add_func ("/prov-decode/syslog-format", test_syslog_format);
+  g_test_add_func ("/prov-decode/server-macros", test_server_macros);
   return g_test_run ();
 }
