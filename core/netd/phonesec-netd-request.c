@@ -36,8 +36,11 @@ struct _PhonesecNetdRequest
   gboolean file_body;  /* waits for BODY_FILE before it is sent */
   gboolean wants_cert; /* waits for CLIENT_CERT before it is sent */
   gboolean userinfo;   /* the URL carries credentials: forget them after */
-  GBytes *file;        /* the body, mapped from the descriptor phonesecd passed */
-  gboolean skipping;   /* DATA of a body being rewound */
+  char *user;          /* the URL's, taken out of it: given to its own challenges */
+  char *password;
+  gboolean auth_refused; /* a Digest challenge under FIPS_Mode went unanswered */
+  GBytes *file;          /* the body, mapped from the descriptor phonesecd passed */
+  gboolean skipping;     /* DATA of a body being rewound */
   gboolean body_failed;
   gsize body_unacked;
 
@@ -72,6 +75,10 @@ phonesec_netd_request_unref (PhonesecNetdRequest *self)
   g_clear_object (&self->message);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client_cert);
+  g_free (self->user);
+  if (self->password != NULL)
+    explicit_bzero (self->password, strlen (self->password));
+  g_free (self->password);
   g_free (self);
 }
 
@@ -289,6 +296,13 @@ send_head (PhonesecNetdRequest *self)
   gint64 length = -1;
   guint status = soup_message_get_status (self->message);
 
+  if (status == SOUP_STATUS_UNAUTHORIZED && self->auth_refused)
+    {
+      fail (self, PHONESEC_NETD_FAIL_HTTP, status,
+            _ ("the server asks for Digest authentication (MD5), which FIPS_Mode does not allow: "
+               "the credentials were not sent"));
+      return FALSE;
+    }
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
   soup_message_headers_foreach (response, add_header, &headers);
   if (headers.count > PHONESEC_NETD_MAX_HEADERS || headers.bytes > MAX_HEADER_BYTES || status < 100
@@ -334,6 +348,43 @@ forget_credentials (PhonesecNetdRequest *self, SoupSession *session)
 static void on_restarted (SoupMessage *message, gpointer user_data);
 static void send_message (PhonesecNetdRequest *self);
 
+/* The URL's credentials answer its server's challenge, once. Digest is
+ * MD5 in libsoup: under FIPS_Mode it is not answered (send_head() says
+ * why). The proxy's challenges are phonesec-netd-proxy-auth.c's. */
+static gboolean
+on_authenticate (SoupMessage *message, SoupAuth *auth, gboolean retrying, gpointer user_data)
+{
+  PhonesecNetdRequest *self = user_data;
+
+  if (soup_auth_is_for_proxy (auth) || self->user == NULL || retrying)
+    return FALSE;
+  if (self->host->fips && G_TYPE_CHECK_INSTANCE_TYPE (auth, SOUP_TYPE_AUTH_DIGEST))
+    {
+      self->auth_refused = TRUE;
+      return FALSE;
+    }
+  soup_auth_authenticate (auth, self->user, self->password != NULL ? self->password : "");
+  return TRUE;
+}
+
+/* Credentials out of the URL and into the request: libsoup would answer
+ * any scheme with them, without asking. */
+static void
+take_credentials (PhonesecNetdRequest *self)
+{
+  GUri *uri = soup_message_get_uri (self->message);
+  g_autoptr (GUri) bare = NULL;
+
+  self->userinfo = g_uri_get_user (uri) != NULL;
+  if (!self->userinfo)
+    return;
+  self->user = g_uri_unescape_string (g_uri_get_user (uri), NULL);
+  if (g_uri_get_password (uri) != NULL)
+    self->password = g_uri_unescape_string (g_uri_get_password (uri), NULL);
+  bare = soup_uri_copy (uri, SOUP_URI_USER, NULL, SOUP_URI_PASSWORD, NULL, SOUP_URI_NONE);
+  soup_message_set_uri (self->message, bare);
+}
+
 static void
 copy_header (const char *name, const char *value, gpointer user_data)
 {
@@ -357,6 +408,7 @@ renew_message (PhonesecNetdRequest *self)
   phonesec_netd_tls_guard_copy_provisioning (old, self->message);
   g_signal_handlers_disconnect_by_data (old, self);
   g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
+  g_signal_connect (self->message, "authenticate", G_CALLBACK (on_authenticate), self);
 }
 
 typedef struct
@@ -685,7 +737,8 @@ phonesec_netd_request_start (const PhonesecNetdRequestHost *host, guint32 id, GV
   if (flags & PHONESEC_NETD_REQUEST_PROVISIONING)
     phonesec_netd_tls_guard_set_provisioning (self->message);
   g_signal_connect (self->message, "restarted", G_CALLBACK (on_restarted), self);
-  self->userinfo = g_uri_get_user (soup_message_get_uri (self->message)) != NULL;
+  g_signal_connect (self->message, "authenticate", G_CALLBACK (on_authenticate), self);
+  take_credentials (self);
   if (self->has_body && !self->file_body)
     set_body (self);
   /* A file body waits for its descriptor (BODY_FILE), a client

@@ -24,6 +24,7 @@ typedef struct
   PhonesecNetdLink *link;
   void (*done) (guint32 id, gpointer data);
   gpointer data;
+  gboolean fips; /* the TLS policy's FIPS_Mode: no MD5 Digest answers */
 } PhonesecNetdRequestHost;
 
 /* Starts the request @value (PHONESEC_NETD_TYPE_REQUEST). One that cannot

@@ -145,6 +145,7 @@ on_config (PhonesecNetdService *self, const PhonesecNetdFrame *frame, GError **e
     g_object_set (self->session, "user-agent", user_agent, NULL);
   g_object_set (self->session, "timeout", CLAMP (timeout, 1, 3600), NULL);
   phonesec_netd_tls_guard_configure (self->guard, min_version, cipher_list, fips);
+  self->request_host.fips = fips;
   return TRUE;
 }
 

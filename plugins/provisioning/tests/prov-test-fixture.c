@@ -27,6 +27,8 @@ on_request (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
   g_autofree char *expected = NULL;
   GBytes *body = g_hash_table_lookup (web->files, path);
 
+  if (auth != NULL)
+    web->authorizations++;
   g_ptr_array_add (web->paths, g_strdup (path));
   g_ptr_array_add (web->methods, g_strdup (soup_server_message_get_method (msg)));
   g_ptr_array_add (web->bodies,
@@ -96,6 +98,25 @@ prov_test_web_new (const PhonesecTestCert *cert)
   web->port = g_uri_get_port (uris->data);
   g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
   return web;
+}
+
+static char *
+digest_password (SoupAuthDomain *domain, SoupServerMessage *msg, const char *username,
+                 gpointer user_data)
+{
+  if (g_strcmp0 (username, "phone") != 0)
+    return NULL;
+  return soup_auth_domain_digest_encode_password (username, "prov", PASSWORD);
+}
+
+void
+prov_test_web_require_digest (ProvWebServer *web)
+{
+  g_autoptr (SoupAuthDomain) domain = soup_auth_domain_digest_new ("realm", "prov", NULL);
+
+  soup_auth_domain_digest_set_auth_callback (domain, digest_password, NULL, NULL);
+  soup_auth_domain_add_path (domain, "/");
+  soup_server_add_auth_domain (web->server, domain);
 }
 
 void

@@ -56,12 +56,16 @@ typedef struct
   GPtrArray *methods;  /* each request's method */
   GPtrArray *bodies;   /* each request's body (GBytes) */
   gboolean require_auth;
+  guint authorizations; /* requests that carried an Authorization header */
 } ProvWebServer;
 
 /* HTTPS with @cert, or plain HTTP when @cert is NULL, on 127.0.0.1. */
 ProvWebServer *prov_test_web_new (const PhonesecTestCert *cert);
 void prov_test_web_free (ProvWebServer *web);
 void prov_test_web_put (ProvWebServer *web, const char *path, GBytes *body);
+/* From now on, libsoup's own Digest (MD5) server authentication, user
+ * "phone" with PASSWORD, instead of require_auth's Basic. */
+void prov_test_web_require_digest (ProvWebServer *web);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ProvWebServer, prov_test_web_free)
 
 /* Writes @len bytes of @data into @dir/@name. */

@@ -184,6 +184,38 @@ test_http_uid_pwd (Fixture *f, gconstpointer data)
   g_assert_cmpstr (result, ==, "failed");
 }
 
+/* --uid/--pwd against libsoup's Digest server: answered; under FIPS_Mode
+ * (Digest is MD5) not answered, with a clear LastError, the password
+ * never sent in any form. */
+static void
+test_http_digest_fips (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) profile = prov_test_text_bytes (PROFILE ("With Digest"));
+  g_autofree char *rule = NULL, *result = NULL, *name = NULL, *last_error = NULL;
+  guint before;
+
+  f->web = prov_test_web_new (NULL);
+  prov_test_web_require_digest (f->web);
+  prov_test_web_put (f->web, "/p.xml", profile);
+  rule = g_strdup_printf ("[--uid phone --pwd " PASSWORD "] http://127.0.0.1:%u/p.xml",
+                          f->web->port);
+  prov_test_start_with (f, "Profile_Rule", rule, NULL);
+  result = prov_test_resync (f);
+  g_assert_cmpstr (result, ==, "success");
+  name = phonesec_test_dup_string (f->bus, "LDAP_Corp_Dir_Name");
+  g_assert_cmpstr (name, ==, "With Digest");
+  g_assert_cmpuint (f->web->authorizations, >, 0);
+  prov_test_apply (f, "FIPS_Mode", "Yes");
+  before = f->web->authorizations;
+  g_free (result);
+  result = prov_test_resync (f);
+  g_assert_cmpstr (result, ==, "failed");
+  last_error = prov_test_string (f, "LastError");
+  g_assert_nonnull (strstr (last_error, "FIPS_Mode does not allow"));
+  g_assert_cmpuint (f->web->authorizations, ==, before);
+  prov_test_assert_nowhere (f, PASSWORD);
+}
+
 /* tftp: an `openssl enc` + gzip profile with --key from GPP_A, then
  * Profile_Rule_B (applied after, so it wins), via a real in.tftpd. */
 static void
@@ -686,6 +718,7 @@ main (int argc, char **argv)
   ADD ("/provisioning/https-untrusted-server", test_https_untrusted_server);
   ADD ("/provisioning/https-needs-client-certificate", test_https_needs_client_certificate);
   ADD ("/provisioning/http-uid-pwd", test_http_uid_pwd);
+  ADD ("/provisioning/http-digest-fips", test_http_digest_fips);
   ADD ("/provisioning/tftp-encrypted-gzip", test_tftp_encrypted_gzip);
   ADD ("/provisioning/bad-profiles", test_bad_profiles);
   ADD ("/provisioning/file-not-found", test_file_not_found);
