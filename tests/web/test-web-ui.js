@@ -351,6 +351,41 @@ async function main() {
     assert.equal(configGet('Proxy_Host').Proxy_Host, 'meanwhile.example.com');
   });
 
+  await step('credentials inside values: masked on the pages, kept by an unchanged submit', async () => {
+    const values = {
+      Profile_Rule: '--key SECRETk1 --uid u --pwd SECRETp1 https://p.example.com/$PSN.xml',
+      Profile_Rule_B: 'https://u:SECRETu1@p.example.com/b.xml',
+      Upgrade_Rule: '--key SECRETk2 https://fw.example.com/fw.bin',
+      PAC_URL: 'http://u:SECRETpac@wpad.example.com/p.pac',
+    };
+    for (const [name, value] of Object.entries(values)) applyAsAdmin(name, value);
+    const generation = () => busctl('get-property', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1',
+      'org.phonesec.PhoneSec1.Config', 'Generation');
+    for (const [tab, fields] of [['provisioning', ['Profile_Rule', 'Profile_Rule_B', 'Upgrade_Rule']],
+      ['system', ['PAC_URL']]]) {
+      const html = await (await page.goto(base + 'tab/' + tab)).text();
+      assert.ok(!html.includes('SECRET'), `a credential in the HTML of tab/${tab}`);
+      assert.ok(!(await page.content()).includes('SECRET'), `a credential on tab/${tab}`);
+      for (const name of fields) assert.match(await page.inputValue('#f-' + name), /\*{8}/, name);
+      // Submitted as it is: nothing changes, the credentials stay stored.
+      const before = generation();
+      await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+      assert.equal(await page.locator('#form-error').count(), 0, tab);
+      assert.equal(generation(), before, tab);
+    }
+    const shown = configGet(...Object.keys(values));
+    for (const [name, value] of Object.entries(shown)) {
+      assert.ok(!value.includes('SECRET') && value.includes('********'), `${name}: ${value}`);
+    }
+    const store = path.join(tmp, 'state', 'config.ini');
+    assert.equal(fs.statSync(store).mode & 0o777, 0o600);
+    const stored = fs.readFileSync(store, 'utf8');
+    for (const secret of ['SECRETk1', 'SECRETp1', 'SECRETu1', 'SECRETk2', 'SECRETpac']) {
+      assert.ok(stored.includes(secret), `the store lost ${secret}`);
+    }
+    applyAsAdmin('PAC_URL', 'http://wpad.example.com/proxy.pac');
+  });
+
   await step('logout ends the session', async () => {
     await page.goto(base + 'tab/system');
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
