@@ -10,6 +10,7 @@
 #include "phonesec-ldap-filter.h"
 
 #include <glib/gi18n-lib.h>
+#include <phonesec/phonesec-credentials.h>
 #include <gnutls/x509.h>
 #include <ldap.h>
 #include <sasl/sasl.h>
@@ -25,6 +26,7 @@ static void
 settings_clear (PhonesecLdapSettings *s)
 {
   g_free (s->server);
+  g_free (s->server_shown);
   g_free (s->client_dn);
   g_free (s->username);
   g_clear_pointer (&s->password, phonesec_secret_unref);
@@ -45,6 +47,8 @@ phonesec_ldap_settings_new_from_context (PhonesecContext *context)
   g_autofree char *auth = phonesec_context_dup_string (context, "LDAP_Auth_Method");
 
   s->server = g_strstrip (phonesec_context_dup_string (context, "LDAP_Server"));
+  /* Errors reach LastError, Test's caller and reports: never the password. */
+  s->server_shown = phonesec_credentials_mask_url (s->server);
   s->starttls = phonesec_context_get_bool (context, "LDAP_StartTLS_Enable");
   if (g_ascii_strcasecmp (auth, "Simple") == 0)
     s->auth = PHONESEC_LDAP_AUTH_SIMPLE;
@@ -303,7 +307,7 @@ check_server_url (PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info,
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
                    _ ("LDAP_Server “%s” is not an ldap://host[:port] or ldaps://host[:port] URL"),
-                   settings->server);
+                   settings->server_shown);
       ldap_free_urldesc (url);
       return FALSE;
     }
@@ -329,7 +333,7 @@ new_handle (PhonesecLdapSettings *settings, GError **error)
   if (rc != LDAP_SUCCESS)
     {
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_INVALID_VALUE,
-                   _ ("LDAP_Server “%s” cannot be used: %s"), settings->server,
+                   _ ("LDAP_Server “%s” cannot be used: %s"), settings->server_shown,
                    ldap_err2string (rc));
       return NULL;
     }
@@ -359,7 +363,7 @@ connect_ldaps (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo
       /* ldaps:// reports a refused certificate as "server down". */
       g_autofree char *why = describe_ldap_error_full (ld, rc, settings->password, TRUE);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                   _ ("Could not open a TLS connection to %s: %s"), settings->server, why);
+                   _ ("Could not open a TLS connection to %s: %s"), settings->server_shown, why);
       return FALSE;
     }
   if (!check_tls (ld, settings, info, error))
@@ -386,14 +390,14 @@ start_tls (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *in
       g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
       g_warning ("LDAP server %s does not offer StartTLS (%s): the directory is used in "
                  "clear text",
-                 settings->server, why);
+                 settings->server_shown, why);
       info->security = g_strdup ("plaintext");
     }
   else
     {
       g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
       g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED, _ ("StartTLS with %s failed: %s"),
-                   settings->server, why);
+                   settings->server_shown, why);
       return FALSE;
     }
   return TRUE;
@@ -478,7 +482,7 @@ do_bind (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info
             {
               g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
               g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
-                           _ ("Anonymous bind to %s failed: %s"), settings->server, why);
+                           _ ("Anonymous bind to %s failed: %s"), settings->server_shown, why);
               return FALSE;
             }
           return TRUE;
@@ -506,7 +510,7 @@ do_bind (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info
               g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
               g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
                            _ ("Simple bind as “%s” to %s failed: %s"), settings->client_dn,
-                           settings->server, why);
+                           settings->server_shown, why);
               return FALSE;
             }
           return TRUE;
@@ -533,7 +537,7 @@ do_bind (LDAP *ld, PhonesecLdapSettings *settings, PhonesecLdapSessionInfo *info
             g_autofree char *why = describe_ldap_error (ld, rc, settings->password);
             g_set_error (error, PHONESEC_ERROR, PHONESEC_ERROR_FAILED,
                          _ ("DIGEST-MD5 bind as “%s” to %s failed: %s"), settings->username,
-                         settings->server, why);
+                         settings->server_shown, why);
             return FALSE;
           }
         return TRUE;

@@ -24,7 +24,8 @@ typedef enum
  * with even when the configuration changes under it. */
 typedef struct
 {
-  char *server; /* ldap://... or ldaps://... */
+  char *server;       /* ldap://... or ldaps://... */
+  char *server_shown; /* server with a user:password@'s password masked: for messages */
   gboolean starttls;
   PhonesecLdapAuth auth;
   char *client_dn;

@@ -7,7 +7,8 @@
  * <interface>.<member> <arguments> Commands on stdin, one per line: sweep  walks every object
  * phonesecd shows (Introspect), reads every property (GetAll and Get), calls every method with
  * harmless arguments, and prints each answer as REPLY <path> <interface>.<member> <reply or ERROR
- * name: message> then "SWEPT". quit   exits.
+ * name: message> (for GetAll the interface and for Get the interface.property asked for come
+ * before the reply) then "SWEPT". quit   exits.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -56,8 +57,11 @@ on_appeared (GDBusConnection *bus, const char *name, const char *owner, gpointer
 
 /* --- sweep --------------------------------------------------------------- */
 
+/* @what, when given, is printed before the answer: the interface a GetAll
+ * or the property a Get asked for, which the answer does not name. */
 static void
-call_and_print (const char *path, const char *interface, const char *member, GVariant *args)
+call_and_print_what (const char *path, const char *interface, const char *member, GVariant *args,
+                     const char *what)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GVariant) reply
@@ -74,7 +78,20 @@ call_and_print (const char *path, const char *interface, const char *member, GVa
       g_dbus_error_strip_remote_error (error);
       text = g_strdup_printf ("ERROR %s: %s", name != NULL ? name : "local", error->message);
     }
-  print_line ("REPLY", path, interface, member, text);
+  if (what != NULL)
+    {
+      g_autofree char *labelled = g_strdup_printf ("%s %s", what, text);
+
+      print_line ("REPLY", path, interface, member, labelled);
+    }
+  else
+    print_line ("REPLY", path, interface, member, text);
+}
+
+static void
+call_and_print (const char *path, const char *interface, const char *member, GVariant *args)
+{
+  call_and_print_what (path, interface, member, args, NULL);
 }
 
 /* Calls that would end the test (restart, re-execution, tunnels) or need
@@ -150,11 +167,15 @@ sweep_method (const char *path, const char *interface, GDBusMethodInfo *method)
 static void
 sweep_interface (const char *path, GDBusInterfaceInfo *info)
 {
-  call_and_print (path, "org.freedesktop.DBus.Properties", "GetAll",
-                  g_variant_new ("(s)", info->name));
+  call_and_print_what (path, "org.freedesktop.DBus.Properties", "GetAll",
+                       g_variant_new ("(s)", info->name), info->name);
   for (guint i = 0; info->properties != NULL && info->properties[i] != NULL; i++)
-    call_and_print (path, "org.freedesktop.DBus.Properties", "Get",
-                    g_variant_new ("(ss)", info->name, info->properties[i]->name));
+    {
+      g_autofree char *what = g_strdup_printf ("%s.%s", info->name, info->properties[i]->name);
+
+      call_and_print_what (path, "org.freedesktop.DBus.Properties", "Get",
+                           g_variant_new ("(ss)", info->name, info->properties[i]->name), what);
+    }
   for (guint i = 0; info->methods != NULL && info->methods[i] != NULL; i++)
     sweep_method (path, info->name, info->methods[i]);
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """phonesecctl against a real phonesecd on a private bus.
 
-Each test gets its own dbus-daemon (own config, no servicedir, so nothing is
+Each test gets its own dbus-daemon (data/dev-bus.conf: the production policy
+of phonesecd's name, no eavesdropping, no servicedir, so nothing is
 auto-started) and, for the daemon tests, its own phonesecd with a fresh state
 directory and no plugins. Only observable behaviour is checked: exit status,
 standard output and error, and what busctl sees on the bus.
@@ -11,6 +12,7 @@ Environment (set by meson):
   PHONESECD             the daemon binary (build tree)
   PHONESECCTL           the client binary (build tree)
   PHONESEC_SCHEMA_DIR   core parameter schema
+  PHONESEC_BUS_CONF     the bus configuration (data/dev-bus.conf)
   PHONESEC_PLUGIN_DIR   plugins of the build tree (may be empty: not used here)
   PHONESEC_SOURCE_ROOT  source tree (for the bash completion script)
   PHONESEC_DAEMON_WRAPPER  optional command prefix for phonesecd (valgrind)
@@ -43,23 +45,6 @@ EXIT_UNKNOWN_PARAMETER = 4
 EXIT_INVALID_VALUE = 5
 EXIT_PERMISSION_DENIED = 6
 EXIT_CONFLICT = 7
-
-BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={socket}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow receive_sender="*"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
-
 
 def env_path(name):
     value = os.environ.get(name, "")
@@ -102,15 +87,20 @@ def stop(process):
 
 
 class PrivateBus:
-    """A dbus-daemon of our own, reachable by uid 65534 too."""
+    """A dbus-daemon of our own, reachable by uid 65534 too, with the
+    production policy of phonesecd's name (data/dev-bus.conf includes
+    org.phonesec.PhoneSec1.conf; no eavesdropping), as every other test."""
 
     def __init__(self, folder):
         os.chmod(folder, 0o755)
-        config = os.path.join(folder, "bus.conf")
-        with open(config, "w", encoding="utf-8") as f:
-            f.write(BUS_CONFIG.format(socket=os.path.join(folder, "bus")))
         self.process = subprocess.Popen(
-            ["dbus-daemon", "--config-file=" + config, "--nofork", "--print-address=1"],
+            [
+                "dbus-daemon",
+                "--config-file=" + env_path("PHONESEC_BUS_CONF"),
+                "--address=unix:path=" + os.path.join(folder, "bus"),
+                "--nofork",
+                "--print-address=1",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
@@ -815,6 +805,17 @@ class JsonFormatTest(DaemonTestCase):
 @unittest.skipUnless(os.geteuid() == 0, "needs root to run the client as uid 65534")
 class UserAccessTest(DaemonTestCase):
     """A non-admin caller (uid 65534) sees the user's view."""
+
+    def test_bus_has_the_production_policy(self):
+        # Only root may own phonesecd's name (org.phonesec.PhoneSec1.conf);
+        # a permissive test bus would let the user queue for it.
+        result = subprocess.run(
+            NOBODY + ["busctl", "--address=" + self.address, "call", "org.freedesktop.DBus",
+                      "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName", "su",
+                      BUS_NAME, "0"],
+            capture_output=True, encoding="utf-8", timeout=TIMEOUT)
+        self.assertNotEqual(result.returncode, 0, result.stdout)
+        self.assertIn("denied", result.stderr.lower())
 
     def test_hidden_parameter_is_unknown_to_a_user(self):
         result = self.ctl("set", "PRT_Upload_Method=PUT", user=True,

@@ -10,6 +10,11 @@
  * can get. Not one marker may appear in what it saw. The same probe run as
  * root sees them, so the probe does look where the values are.
  *
+ * Hidden settings without text (bool, enum, int, port) cannot carry a
+ * marker: each is set to another value than its default, and what the
+ * user reads must not change, nor may it hear of them (TlsPolicy's
+ * MinVersion and FipsMode, from TLS_Min_Version and FIPS_Mode, above all).
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <fcntl.h>
@@ -205,19 +210,23 @@ marker_value (Fixture *f, const char *name, const char *type, const char *marker
   return NULL;
 }
 
-/* Gives every hidden text parameter a marker; @tls selects the TLS policy
- * ones (they restart the network service) or all the others. */
-static void
-set_markers (Fixture *f, gboolean tls)
+typedef GVariant *(*HiddenValueFunc) (Fixture *f, const char *name, const char *type,
+                                      GVariant *desc, gconstpointer data);
+
+/* Sets, in one transaction, every hidden (na) parameter but the secrets
+ * whose type is one of @types to what @make gives (NULL: left alone);
+ * returns how many. Enable_Protocol only concerns phonesec-web, not here. */
+static guint
+set_hidden (Fixture *f, const char *const *types, HiddenValueFunc make, gconstpointer data)
 {
   g_autoptr (GVariant) reply
       = phonesec_test_call (f->bus, CONFIG, "Describe", g_variant_new_parsed ("(@as [],)"), NULL);
   g_autoptr (GVariant) all = g_variant_get_child_value (reply, 0);
+  g_autoptr (GError) error = NULL;
   GVariantBuilder values;
   GVariantIter iter;
   const char *name;
   GVariant *desc;
-  g_autoptr (GError) error = NULL;
   guint n = 0;
 
   g_variant_builder_init (&values, G_VARIANT_TYPE ("a{sv}"));
@@ -226,34 +235,58 @@ set_markers (Fixture *f, gboolean tls)
     {
       const char *access = NULL, *type = NULL;
       gboolean secret = FALSE;
-      g_autofree char *marker = NULL;
-      g_autoptr (GVariant) value = NULL;
+      GVariant *value;
 
       g_variant_lookup (desc, "access", "&s", &access);
       g_variant_lookup (desc, "type", "&s", &type);
       g_variant_lookup (desc, "secret", "b", &secret);
-      if (g_strcmp0 (access, "na") != 0 || secret || g_str_has_prefix (name, "TLS_") != tls
-          || g_str_equal (name, "Enable_Protocol"))
+      if (g_strcmp0 (access, "na") != 0 || secret || g_str_equal (name, "Enable_Protocol")
+          || !g_strv_contains (types, type))
         continue;
-      if (!g_strv_contains ((const char *const[]){ "string", "url", "host", "list", "rule", NULL },
-                            type))
-        continue;
-      marker = g_strdup_printf ("mk%uq%c", f->markers->len, tls ? 't' : 'p');
-      value = marker_value (f, name, type, marker);
+      value = make (f, name, type, desc, data);
       if (value == NULL)
-        {
-          g_test_message ("%s (%s) takes no marker", name, type);
-          continue;
-        }
+        continue;
       g_variant_builder_add (&values, "{sv}", name, value);
-      g_ptr_array_add (f->markers, g_steal_pointer (&marker));
+      g_variant_unref (value);
       n++;
     }
-  g_test_message ("%u %s markers", n, tls ? "TLS" : "other");
-  g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (phonesec_test_apply (f->bus, g_variant_builder_end (&values), NULL, &error), !=,
                     G_MAXUINT64);
   g_assert_no_error (error);
+  return n;
+}
+
+/* A marker value for a text parameter, recorded in f->markers; @data
+ * (non-NULL: the TLS policy ones) selects the TLS_ parameters or the
+ * others. */
+static GVariant *
+marker_for (Fixture *f, const char *name, const char *type, GVariant *desc, gconstpointer data)
+{
+  gboolean tls = data != NULL;
+  g_autofree char *marker = NULL;
+  GVariant *value;
+
+  if (g_str_has_prefix (name, "TLS_") != tls)
+    return NULL;
+  marker = g_strdup_printf ("mk%uq%c", f->markers->len, tls ? 't' : 'p');
+  value = marker_value (f, name, type, marker);
+  if (value == NULL)
+    g_test_message ("%s (%s) takes no marker", name, type);
+  else
+    g_ptr_array_add (f->markers, g_steal_pointer (&marker));
+  return value;
+}
+
+/* Gives every hidden text parameter a marker; @tls selects the TLS policy
+ * ones (they restart the network service) or all the others. */
+static void
+set_markers (Fixture *f, gboolean tls)
+{
+  static const char *const text[] = { "string", "url", "host", "list", "rule", NULL };
+  guint n = set_hidden (f, text, marker_for, tls ? "tls" : NULL);
+
+  g_test_message ("%u %s markers", n, tls ? "TLS" : "other");
+  g_assert_cmpuint (n, >, 0);
 }
 
 static void
@@ -445,6 +478,284 @@ test_user_sees_no_hidden_value (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (user_text, "'State': <'failed'>"));
 }
 
+/* --- hidden settings without free text ------------------------------------ */
+
+/* Values other than @desc's default, most likely to be accepted first. */
+static GPtrArray *
+other_values (GVariant *desc)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GVariant) def = g_variant_lookup_value (desc, "default", NULL);
+  g_autofree char *shown = def != NULL ? g_variant_print (def, FALSE) : g_strdup ("");
+  const char *type = NULL, *word = NULL;
+
+  g_variant_lookup (desc, "type", "&s", &type);
+  if (g_str_equal (type, "bool"))
+    {
+      gboolean on = def != NULL && g_variant_is_of_type (def, G_VARIANT_TYPE_BOOLEAN)
+                    && g_variant_get_boolean (def);
+
+      if (g_variant_lookup (desc, on ? "false-word" : "true-word", "&s", &word))
+        g_ptr_array_add (out, g_strdup (word));
+      g_ptr_array_add (out, g_strdup (on ? "No" : "Yes"));
+    }
+  else if (g_str_equal (type, "enum"))
+    {
+      g_autofree const char **choices = NULL;
+
+      if (g_variant_lookup (desc, "choices", "^a&s", &choices))
+        for (guint i = 0; choices[i] != NULL; i++)
+          if (!g_str_equal (choices[i], g_variant_get_string (def, NULL)))
+            g_ptr_array_add (out, g_strdup (choices[i]));
+    }
+  else if (g_str_equal (type, "string"))
+    g_ptr_array_add (out, g_strdup ("NO_ICMP_PING")); /* Kind=firewall-options */
+  else
+    {
+      /* int, port, or a list of numbers (its default prints as a list:
+       * 0, then its bounds). */
+      gint64 n = g_ascii_strtoll (shown, NULL, 10);
+      const char *bounds[] = { "min", "max" };
+
+      g_ptr_array_add (out, g_strdup_printf ("%" G_GINT64_FORMAT, n + 1));
+      g_ptr_array_add (out, g_strdup_printf ("%" G_GINT64_FORMAT, n - 1));
+      for (guint i = 0; i < G_N_ELEMENTS (bounds); i++)
+        {
+          g_autoptr (GVariant) bound = g_variant_lookup_value (desc, bounds[i], NULL);
+
+          if (bound != NULL)
+            g_ptr_array_add (out, g_variant_print (bound, FALSE));
+        }
+    }
+  return out;
+}
+
+/* Whether a string or list parameter holds no free text, so no marker:
+ * firewall options (a fixed vocabulary and port numbers) or a list of
+ * numbers (it has bounds). */
+static gboolean
+text_without_marker (const char *type, GVariant *desc)
+{
+  const char *kind = NULL;
+  g_autoptr (GVariant) min = g_variant_lookup_value (desc, "min", NULL);
+
+  g_variant_lookup (desc, "kind", "&s", &kind);
+  if (g_str_equal (type, "string"))
+    return g_strcmp0 (kind, "firewall-options") == 0;
+  return min != NULL;
+}
+
+static GVariant *
+value_of_type (const char *type, const char *text)
+{
+  if (g_str_equal (type, "list"))
+    return g_variant_new_strv ((const char *const[]){ text, NULL }, 1);
+  return g_variant_new_string (text);
+}
+
+/* The first value other than its default that a parameter accepts. */
+static GVariant *
+other_value (Fixture *f, const char *name, const char *type, GVariant *desc, gconstpointer data)
+{
+  g_autoptr (GPtrArray) candidates = NULL;
+
+  if ((g_str_equal (type, "string") || g_str_equal (type, "list"))
+      && !text_without_marker (type, desc))
+    return NULL;
+  candidates = other_values (desc);
+  for (guint i = 0; i < candidates->len; i++)
+    if (apply_one (f, name, value_of_type (type, candidates->pdata[i]), TRUE))
+      return g_variant_ref_sink (value_of_type (type, candidates->pdata[i]));
+  g_error ("%s (%s): no value other than its default is accepted", name, type);
+}
+
+/* Gives every hidden parameter that holds no free text (bool, enum, int,
+ * port, firewall options, lists of numbers) a value other than its
+ * default, in one transaction. */
+static guint
+set_switches (Fixture *f)
+{
+  static const char *const no_text[] = { "bool", "enum", "int", "port", "string", "list", NULL };
+
+  return set_hidden (f, no_text, other_value, NULL);
+}
+
+/* @line is a signal saying only that a transaction was committed: the
+ * generation, and Config.Changed naming nothing. */
+static gboolean
+heard_generation_only (const char *line)
+{
+  g_autoptr (GRegex) only
+      = g_regex_new ("^SIGNAL \\S+ ("
+                     "org\\.freedesktop\\.DBus\\.Properties\\.PropertiesChanged \\('" CONFIG
+                     "', \\{'Generation': <uint64 \\d+>\\}, @as \\[\\]\\)"
+                     "|" CONFIG "\\.Changed \\(uint64 \\d+, @as \\[\\]\\))$",
+                     0, 0, NULL);
+
+  return g_regex_match (only, line, 0, NULL);
+}
+
+/* What a sweep read (properties, object lists, Config's answers), in
+ * order, without Config.Generation: every transaction bumps it. */
+static char *
+sweep_reads (const char *sweep)
+{
+  static const char *const reads[] = { "org.freedesktop.DBus.Properties.Get",
+                                       "org.freedesktop.DBus.ObjectManager.",
+                                       ".Manager.GetObjects ",
+                                       ".Config.Get ",
+                                       ".Config.Describe ",
+                                       ".Config.ExportProfile " };
+  g_auto (GStrv) lines = g_strsplit (sweep, "\n", -1);
+  g_autoptr (GRegex) generation = g_regex_new ("'Generation': <uint64 \\d+>|"
+                                               "\\.Config\\.Generation \\(<uint64 \\d+>,\\)",
+                                               0, 0, NULL);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    for (guint r = 0; r < G_N_ELEMENTS (reads); r++)
+      if (g_str_has_prefix (lines[i], "REPLY ") && strstr (lines[i], reads[r]) != NULL)
+        {
+          g_autofree char *line
+              = g_regex_replace_literal (generation, lines[i], -1, 0, "GENERATION", 0, NULL);
+
+          g_string_append_printf (out, "%s\n", line);
+          break;
+        }
+  return g_string_free (out, FALSE);
+}
+
+/* The lines of @a that @b does not have at the same place, for the log. */
+static void
+report_changes (const char *a, const char *b)
+{
+  g_auto (GStrv) la = g_strsplit (a, "\n", -1);
+  g_auto (GStrv) lb = g_strsplit (b, "\n", -1);
+
+  for (guint i = 0; la[i] != NULL && lb[i] != NULL; i++)
+    if (!g_str_equal (la[i], lb[i]))
+      {
+        gsize at = 0;
+
+        while (la[i][at] == lb[i][at])
+          at++;
+        at = at > 200 ? at - 200 : 0;
+        g_printerr ("%.120s\nbefore: ...%.400s\nafter:  ...%.400s\n", la[i], la[i] + at,
+                    lb[i] + at);
+      }
+}
+
+static void
+assert_tls_policy_hidden (const char *user_text)
+{
+  static const char *const derived[]
+      = { "MinVersion", "CipherList", "CipherListError", "FipsMode", "FipsError" };
+  g_auto (GStrv) lines = g_strsplit (user_text, "\n", -1);
+
+  for (guint d = 0; d < G_N_ELEMENTS (derived); d++)
+    {
+      g_autofree char *key = g_strdup_printf ("'%s': <", derived[d]);
+      g_autofree char *get = g_strdup_printf (
+          "Properties.Get " PHONESEC_DBUS_INTERFACE_PREFIX "TlsPolicy.%s ", derived[d]);
+      gboolean asked = FALSE;
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          const char *at = strstr (lines[i], get);
+
+          if (strstr (lines[i], key) != NULL)
+            g_error ("the phone's user saw TlsPolicy.%s: %.300s", derived[d], lines[i]);
+          if (at == NULL)
+            continue;
+          asked = TRUE;
+          if (!g_str_has_prefix (at + strlen (get),
+                                 "ERROR " PHONESEC_DBUS_ERROR_PREFIX "PermissionDenied"))
+            g_error ("the phone's user read TlsPolicy.%s: %.300s", derived[d], lines[i]);
+        }
+      g_assert_true (asked);
+    }
+}
+
+static void
+test_user_sees_no_hidden_switch (Fixture *f, gconstpointer data)
+{
+  g_autofree char *warm_up = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *user_text = NULL;
+  g_autofree char *admin_text = NULL;
+  g_autofree char *reads_before = NULL;
+  g_autofree char *reads_after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) heard = NULL;
+  gsize offset;
+  guint n;
+
+  start_probe (f, USER);
+  start_probe (f, ADMIN);
+  wait_out (f, USER, "SUBSCRIBED", 1);
+  wait_out (f, ADMIN, "SUBSCRIBED", 1);
+  /* A first sweep for what the sweep itself changes (its problem
+   * report), then the view before. */
+  probe_command (f, USER, "sweep");
+  wait_out (f, USER, "SWEPT", 1);
+  g_usleep (G_USEC_PER_SEC);
+  warm_up = read_out (f, USER);
+  probe_command (f, USER, "sweep");
+  wait_out (f, USER, "SWEPT", 2);
+  before = read_out (f, USER);
+  offset = strlen (before);
+
+  n = set_switches (f);
+  g_test_message ("%u hidden settings without free text changed", n);
+  g_assert_cmpuint (n, >, 20);
+  wait_daemon_running (f);
+  /* A change the user may see, and back, last: once their signals are
+   * in, every signal of the hidden changes would be too. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpuint (phonesec_test_apply_strings (f->bus, &error, "Proxy_Port",
+                                                     i == 0 ? "3130" : "3128", NULL),
+                        !=, G_MAXUINT64);
+      g_assert_no_error (error);
+      wait_out (f, USER, "['Proxy_Port']", i + 1);
+    }
+  /* Heard by the admin (it has not swept yet: a signal). */
+  wait_out (f, ADMIN, "'FipsMode': <true>", 1);
+  /* One after the other: the admin's sweep makes a problem report. */
+  probe_command (f, USER, "sweep");
+  wait_out (f, USER, "SWEPT", 3);
+  user_text = read_out (f, USER);
+  probe_command (f, ADMIN, "sweep");
+  wait_out (f, ADMIN, "SWEPT", 1);
+  admin_text = read_out (f, ADMIN);
+
+  /* The values are there to be seen: the admin reads and hears them. */
+  g_assert_nonnull (strstr (admin_text, "'MinVersion': <'TLS 1.2'>"));
+  g_assert_nonnull (strstr (admin_text, "TlsPolicy.FipsMode (<true>,)"));
+
+  /* The user heard that the configuration changed (a new generation,
+   * Config.Changed without names), never what changed. */
+  heard = g_strsplit (user_text + offset, "\n", -1);
+  for (guint i = 0; heard[i] != NULL; i++)
+    {
+      if (!g_str_has_prefix (heard[i], "SIGNAL"))
+        continue;
+      g_test_message ("user heard: %.300s", heard[i]);
+      if (!heard_generation_only (heard[i]) && strstr (heard[i], "Proxy_Port") == NULL)
+        g_error ("the phone's user heard of a hidden change: %.300s", heard[i]);
+    }
+  assert_tls_policy_hidden (user_text);
+
+  /* Whatever the user reads is as it was before. */
+  reads_before = sweep_reads (before + strlen (warm_up));
+  reads_after = sweep_reads (user_text + offset);
+  if (!g_str_equal (reads_before, reads_after))
+    {
+      report_changes (reads_before, reads_after);
+      g_error ("the user's view changed with hidden settings");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -453,5 +764,7 @@ main (int argc, char **argv)
   phonesec_test_enter_private_network ();
   g_test_add ("/hidden/user-sees-no-hidden-value", Fixture, NULL, setup,
               test_user_sees_no_hidden_value, teardown);
+  g_test_add ("/hidden/user-sees-no-hidden-switch", Fixture, NULL, setup,
+              test_user_sees_no_hidden_switch, teardown);
   return g_test_run ();
 }

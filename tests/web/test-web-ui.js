@@ -2,7 +2,8 @@
 //
 // phonesec-web in a real browser: Debian's headless chromium driven by
 // playwright-core, against phonesec-web (--http on 127.0.0.1, random port)
-// and a real phonesecd (with the example plugin) on a private dbus-daemon.
+// and a real phonesecd (with every plugin but the firewall) on a private
+// dbus-daemon.
 // Every check reads back what the daemon holds (busctl Config.Get), not
 // only what the page says.
 //
@@ -78,7 +79,8 @@ function describeAll() {
 function applyAsAdmin(name, value) {
   for (let i = 0; ; i++) {
     try {
-      busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
+      // '--': a value may start with a dash (--key K URL).
+      busctl('--', 'call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
         'Apply', 'a{sv}a{sv}', '1', name, 's', value, '0');
       return;
     } catch (e) {
@@ -90,15 +92,72 @@ function applyAsAdmin(name, value) {
 
 async function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
 
+// Apply (or only validate) one value; false when the daemon refuses it.
+function tryApply(name, value, dryRun) {
+  const v = Array.isArray(value) ? ['as', String(value.length), ...value] : ['s', value];
+  try {
+    busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
+      'Apply', 'a{sv}a{sv}', '1', name, ...v, '1', 'dry-run', 'b', String(dryRun));
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
+// Every hidden parameter that holds text gets a marker (PREFIX, its number,
+// q) in the first of a few shapes it accepts; returns their names.
+function setMarkers(describe, prefix) {
+  const names = [];
+  for (const [name, d] of Object.entries(describe)) {
+    if (d.access.data !== 'na' || (d.secret && d.secret.data)
+      || !['string', 'url', 'list'].includes(d.type.data)) continue;
+    const m = `${prefix}${names.length}q`;
+    const shapes = [m, `${m}.invalid`, `http://${m}.invalid/${m}`, `ldap://${m}.invalid`,
+      `${m}.invalid:5061`, `HIGH:${m}`];
+    const shape = shapes.map((t) => (d.type.data === 'list' ? [t] : t)).find((v) => tryApply(name, v, true));
+    if (shape === undefined) { log(`${name} takes no marker`); continue; }
+    assert.ok(tryApply(name, shape, false), name);
+    names.push(name);
+  }
+  return names;
+}
+
+// Server-sent events of /events for @ms, read as the session of @context.
+async function readEvents(base, context, ms, during) {
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const abort = new AbortController();
+  const response = await fetch(base + 'events', { headers: { cookie }, signal: abort.signal });
+  assert.equal(response.status, 200);
+  let text = '';
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body) text += decoder.decode(chunk, { stream: true });
+    } catch (e) { /* aborted */ }
+  })();
+  await during();
+  await sleep(ms);
+  abort.abort();
+  await reading;
+  return text;
+}
+
+// Every plugin but the firewall (it would filter the machine's network):
+// the user's pages are searched with all their sections and tabs.
+const PLUGINS = ['example', 'http-proxy', 'ldap-starttls', 'prt-uploader', 'webex-metrics',
+  'provisioning', 'sip-security', 'dot1x', 'vpn-anyconnect'];
+
 async function startStack() {
-  // The example plugin, copied with the permissions phonesecd demands.
+  // The plugins, copied with the permissions phonesecd demands.
   const plugins = path.join(tmp, 'plugins');
   fs.mkdirSync(plugins);
-  const exampleDir = path.join(env('PHONESEC_PLUGIN_DIR'), 'example');
-  for (const f of fs.readdirSync(exampleDir)) {
-    if (/\.(so|plugin|schema)$/.test(f)) {
-      fs.copyFileSync(path.join(exampleDir, f), path.join(plugins, f));
-      fs.chmodSync(path.join(plugins, f), 0o644);
+  for (const name of PLUGINS) {
+    const dir = path.join(env('PHONESEC_PLUGIN_DIR'), name);
+    for (const f of fs.readdirSync(dir)) {
+      if (/\.(so|plugin|schema)$/.test(f)) {
+        fs.copyFileSync(path.join(dir, f), path.join(plugins, f));
+        fs.chmodSync(path.join(plugins, f), 0o644);
+      }
     }
   }
   const bus = start('dbus-daemon', ['--config-file=' + env('PHONESEC_BUS_CONF'), '--nofork',
@@ -292,6 +351,41 @@ async function main() {
     assert.equal(configGet('Proxy_Host').Proxy_Host, 'meanwhile.example.com');
   });
 
+  await step('credentials inside values: masked on the pages, kept by an unchanged submit', async () => {
+    const values = {
+      Profile_Rule: '--key SECRETk1 --uid u --pwd SECRETp1 https://p.example.com/$PSN.xml',
+      Profile_Rule_B: 'https://u:SECRETu1@p.example.com/b.xml',
+      Upgrade_Rule: '--key SECRETk2 https://fw.example.com/fw.bin',
+      PAC_URL: 'http://u:SECRETpac@wpad.example.com/p.pac',
+    };
+    for (const [name, value] of Object.entries(values)) applyAsAdmin(name, value);
+    const generation = () => busctl('get-property', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1',
+      'org.phonesec.PhoneSec1.Config', 'Generation');
+    for (const [tab, fields] of [['provisioning', ['Profile_Rule', 'Profile_Rule_B', 'Upgrade_Rule']],
+      ['system', ['PAC_URL']]]) {
+      const html = await (await page.goto(base + 'tab/' + tab)).text();
+      assert.ok(!html.includes('SECRET'), `a credential in the HTML of tab/${tab}`);
+      assert.ok(!(await page.content()).includes('SECRET'), `a credential on tab/${tab}`);
+      for (const name of fields) assert.match(await page.inputValue('#f-' + name), /\*{8}/, name);
+      // Submitted as it is: nothing changes, the credentials stay stored.
+      const before = generation();
+      await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+      assert.equal(await page.locator('#form-error').count(), 0, tab);
+      assert.equal(generation(), before, tab);
+    }
+    const shown = configGet(...Object.keys(values));
+    for (const [name, value] of Object.entries(shown)) {
+      assert.ok(!value.includes('SECRET') && value.includes('********'), `${name}: ${value}`);
+    }
+    const store = path.join(tmp, 'state', 'config.ini');
+    assert.equal(fs.statSync(store).mode & 0o777, 0o600);
+    const stored = fs.readFileSync(store, 'utf8');
+    for (const secret of ['SECRETk1', 'SECRETp1', 'SECRETu1', 'SECRETk2', 'SECRETpac']) {
+      assert.ok(stored.includes(secret), `the store lost ${secret}`);
+    }
+    applyAsAdmin('PAC_URL', 'http://wpad.example.com/proxy.pac');
+  });
+
   await step('logout ends the session', async () => {
     await page.goto(base + 'tab/system');
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
@@ -324,6 +418,39 @@ async function main() {
     assert.equal(await upage.isDisabled('#f-Example_Greeting'), true);
     await upage.goto(base + 'tab/system');
     assert.equal(await upage.isDisabled('#f-Proxy_Mode'), false);
+  });
+
+  await step('user: no hidden value on any page, in its HTML source or in its live stream', async () => {
+    const marked = setMarkers(describe, 'mkw');
+    log(`${marked.length} hidden parameters hold a marker`);
+    assert.ok(marked.length > 20);
+    const markerRe = /mk[wx]\d+q/i;
+    // The admin's view has them: there is something to leak.
+    assert.match(JSON.stringify(configGet(...marked)), markerRe);
+    const hrefs = await upage.$$eval('nav a', (as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.includes('/status'), hrefs.join(' '));
+    for (const href of hrefs) {
+      const response = await upage.goto(base + href.slice(1));
+      assert.equal(response.status(), 200, href);
+      const source = await response.text();
+      assert.ok(!markerRe.test(source), `${source.match(markerRe)} in the HTML of ${href}`);
+      const shown = await upage.content();
+      assert.ok(!markerRe.test(shown), `${shown.match(markerRe)} on ${href}`);
+    }
+    // The live stream, while the admin changes every hidden value again
+    // and one the user sees (so that the stream has something to say).
+    const enabled = configGet('Example_Enable').Example_Enable;
+    const events = await readEvents(base, user, 3000, async () => {
+      await sleep(500);
+      setMarkers(describe, 'mkx');
+      applyAsAdmin('Example_Enable', enabled ? 'No' : 'Yes');
+    });
+    assert.match(events, /event: hello/);
+    assert.match(events, /event: words/);
+    assert.ok(!markerRe.test(events), `${events.match(markerRe)} in /events`);
+    applyAsAdmin('Example_Enable', enabled ? 'Yes' : 'No');
+    busctl('call', 'org.phonesec.PhoneSec1', '/org/phonesec/PhoneSec1', 'org.phonesec.PhoneSec1.Config',
+      'Reset', 'asa{sv}', String(marked.length), ...marked, '0');
   });
 
   await step('user: forged POSTs for na and ro parameters are refused, nothing changes', async () => {

@@ -1056,6 +1056,102 @@ test_password_never_shown (Fixture *f, gconstpointer data)
   assert_no_secret ("phonesecd's log", log);
 }
 
+/* --- credentials inside LDAP_Server ---------------------------------------- */
+
+#define SERVER_PW "Url-Pw-5c7f1"
+
+static void
+on_signal_record (GDBusConnection *bus, const char *sender, const char *path, const char *interface,
+                  const char *member, GVariant *parameters, gpointer user_data)
+{
+  g_autofree char *text = g_variant_print (parameters, TRUE);
+
+  g_string_append_printf (user_data, "%s %s.%s %s\n", path, interface, member, text);
+}
+
+static gboolean
+text_has (gpointer data)
+{
+  const char *const *args = data;
+
+  return strstr (((GString *) args[0])->str, args[1]) != NULL;
+}
+
+static void
+assert_no_server_password (const char *what, const char *text)
+{
+  if (text != NULL && strstr (text, SERVER_PW) != NULL)
+    g_error ("%s shows the password of LDAP_Server:\n%s", what, text);
+}
+
+/* LDAP_Server holding user:password@: the administrator's Ldap object shows
+ * the URL with the password masked, in Server and in every error, read or
+ * heard, and the log does not have it either. */
+static void
+test_server_credentials_masked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GString) heard = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) report = NULL;
+  g_autoptr (GVariant) objects = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *objects_text = NULL;
+  g_autofree char *log = NULL;
+  const void *wait_args[2];
+  guint id;
+
+  start_tls_slapd (f, pki.server, NULL);
+  port = g_strdup (strrchr (f->slapd->ldap_url, ':') + 1);
+  url = g_strdup_printf ("ldap://cn=reader:" SERVER_PW "@127.0.0.1:%s", port);
+  shown = g_strdup_printf ("ldap://cn=reader:********@127.0.0.1:%s", port);
+  id = g_dbus_connection_signal_subscribe (f->bus->connection, BUS_NAME, NULL, NULL, NULL, NULL,
+                                           G_DBUS_SIGNAL_FLAGS_NONE, on_signal_record, heard, NULL);
+  phonesec_test_apply_strings (f->bus, &error, "LDAP_Dir_Enable", "Yes", "LDAP_Server", url,
+                               "LDAP_StartTLS_Enable", "No", NULL);
+  g_assert_no_error (error);
+  wait_args[0] = f;
+  wait_args[1] = shown;
+  if (!phonesec_test_wait_until (server_property_is, wait_args, 5000))
+    g_error ("Ldap.Server is not %s: %s", shown, ldap_property (f, "Server"));
+
+  /* The connection fails or not: whatever it says, no password. */
+  report = ldap_test (f, &error);
+  if (report == NULL)
+    assert_no_server_password ("the Test error", error->message);
+  else
+    {
+      g_autofree char *text = g_variant_print (report, FALSE);
+      assert_no_server_password ("the Test report", text);
+    }
+  g_clear_error (&error);
+  {
+    g_autofree char *last_error = ldap_property (f, "LastError");
+    g_test_message ("LastError: %s", last_error);
+    assert_no_server_password ("LastError", last_error);
+  }
+  objects = g_dbus_connection_call_sync (f->bus->connection, BUS_NAME, ROOT_PATH,
+                                         "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                         NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+  objects_text = g_variant_print (objects, FALSE);
+  g_assert_nonnull (strstr (objects_text, shown));
+  assert_no_server_password ("GetManagedObjects", objects_text);
+
+  /* The change was heard, masked. */
+  {
+    const void *heard_args[2] = { heard, shown };
+
+    if (!phonesec_test_wait_until (text_has, heard_args, 5000))
+      g_error ("no PropertiesChanged showed %s:\n%s", shown, heard->str);
+  }
+  g_dbus_connection_signal_unsubscribe (f->bus->connection, id);
+  assert_no_server_password ("the signals", heard->str);
+  log = phonesec_test_bus_dup_log (f->bus);
+  assert_no_server_password ("phonesecd's log", log);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1080,6 +1176,7 @@ main (int argc, char **argv)
   ADD ("/ldap/bind/digest-md5-fips", test_bind_digest_md5_fips);
   ADD ("/ldap/search/escaping", test_search_escaping);
   ADD ("/ldap/secrets/password-never-shown", test_password_never_shown);
+  ADD ("/ldap/secrets/server-credentials-masked", test_server_credentials_masked);
 #undef ADD
 
   status = g_test_run ();
