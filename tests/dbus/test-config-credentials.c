@@ -15,11 +15,12 @@
 /* One marker per kind of value; none may ever be read back. */
 #define URL_PW "Mk-Url-7Q1"
 #define PRT_PW "Mk-Prt-2W9"
+#define UPG_PW "Mk-Upg-7Q4"
 #define RULE_KEY "Mk-Key-4Z2"
 #define RULE_PW "Mk-Pwd-8R3"
 #define HEADER "Mk-Hdr-5T6"
 
-static const char *const markers[] = { URL_PW, PRT_PW, RULE_KEY, RULE_PW, HEADER, NULL };
+static const char *const markers[] = { URL_PW, PRT_PW, UPG_PW, RULE_KEY, RULE_PW, HEADER, NULL };
 
 typedef struct
 {
@@ -35,6 +36,9 @@ static const Case cases[] = {
   { "Profile_Rule", "--key " RULE_KEY " --uid u --pwd " RULE_PW " https://p.example.com/$PSN.xml",
     "--key ******** --uid u --pwd ******** https://p.example.com/$PSN.xml" },
   { "PRT_HTTP_Header_Value", HEADER, "********" },
+  { "Upgrade_Rule",
+    "[--key " RULE_KEY "] https://fw:" UPG_PW "@fw.example.com/sip88xx.12-1-1.loads",
+    "[--key ********] https://fw:********@fw.example.com/sip88xx.12-1-1.loads" },
 };
 
 /* One phonesecd on a private bus (tests/common/phonesec-test-bus.h). */
