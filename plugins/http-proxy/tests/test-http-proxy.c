@@ -1004,6 +1004,32 @@ test_auto_pac_url_failover (Fixture *f, gconstpointer data)
   assert_target_saw (f, "/auto-failover", TRUE);
 }
 
+/* After Manual with authentication, Auto with a PAC that answers DIRECT:
+ * direct requests carry no Proxy-Authorization, http:// and https://. */
+static void
+test_no_credentials_pac_direct (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecTestHttpServer) pac_server = phonesec_test_target_start ();
+  g_autoptr (PhonesecTestHttpServer) https = https_target_start ();
+  const char *const settled[] = { "ready", "error", NULL };
+  g_autofree char *pac_url = NULL, *state = NULL, *pac = NULL;
+  g_autofree char *direct = target_url (f, "/pac-direct-after-auth");
+  g_autofree char *direct_tls = server_url (https, "https", "/pac-direct-after-auth-tls");
+
+  use_basic_auth (f, "/auth-before-pac");
+  pac_url
+      = serve_pac (f, pac_server, "function FindProxyForURL(url, host) { return \"DIRECT\"; }\n");
+  apply_ok (f, "Proxy_Mode", "Auto", "Use_Auto_Discovery__WPAD_", "No", "PAC_URL", pac_url, NULL);
+  state = wait_state (f, settled);
+  g_assert_cmpstr (state, ==, "ready");
+  pac = find_proxy (f, direct);
+  g_assert_cmpstr (pac, ==, "DIRECT");
+  g_assert_cmpuint (fetch_ok (f, direct), ==, 200);
+  assert_target_saw (f, "/pac-direct-after-auth", FALSE);
+  g_assert_cmpuint (fetch_ok (f, direct_tls), ==, 200);
+  assert_no_credentials_at (https, "/pac-direct-after-auth-tls");
+}
+
 /* A broken script: State=error saying why, and everything goes direct. */
 static void
 test_auto_broken_script (Fixture *f, gconstpointer data)
@@ -1653,6 +1679,7 @@ main (int argc, char **argv)
   ADD ("/http-proxy/auth/none-407", test_auth_none);
   ADD ("/http-proxy/auth/digest", test_digest_auth);
   ADD ("/http-proxy/auth/no-credentials/after-off", test_no_credentials_after_off);
+  ADD ("/http-proxy/auth/no-credentials/pac-direct", test_no_credentials_pac_direct);
   ADD ("/http-proxy/auth/no-credentials/in-tunnel", test_no_credentials_in_tunnel);
   ADD ("/http-proxy/auth/no-credentials/direct-in-manual", test_no_credentials_direct_in_manual);
   ADD ("/http-proxy/auth/no-credentials/other-proxy", test_no_credentials_to_other_proxy);
