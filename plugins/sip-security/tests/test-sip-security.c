@@ -29,6 +29,8 @@
 #define MD5_TLS_PORT 5061
 #define SHA_PORT 5070
 #define SHA_TLS_PORT 5071
+#define PROXY_PORT 5080
+#define PROXY_TLS_PORT 5081
 
 typedef struct
 {
@@ -41,6 +43,7 @@ typedef struct
   PhonesecTestCert *other_cert;
   Kamailio *md5;
   Kamailio *sha256;
+  Kamailio *proxy; /* SHA-256, 407 challenges */
   guint32 sip_gid;
   GString *seen; /* every reply and output, for the secrets test */
 } World;
@@ -56,6 +59,7 @@ world_start (void)
       = { .cn = SIP_TEST_SERVER_NAME, .dns_name = SIP_TEST_SERVER_NAME };
   KamailioSpec md5 = { "MD5", FALSE, PASSWORD, MD5_PORT, MD5_TLS_PORT };
   KamailioSpec sha = { "SHA-256", TRUE, PASSWORD, SHA_PORT, SHA_TLS_PORT };
+  KamailioSpec proxy = { "SHA-256", TRUE, PASSWORD, PROXY_PORT, PROXY_TLS_PORT, .proxy = TRUE };
   g_autofree char *ca_arg = NULL;
 
   if (getuid () != 0)
@@ -72,9 +76,10 @@ world_start (void)
 
   w.net = phonesec_vpn_net_new ();
   kamailio_name_server (w.net);
-  md5.cert = sha.cert = w.cert;
+  md5.cert = sha.cert = proxy.cert = w.cert;
   w.md5 = kamailio_start (w.net, "kamailio-md5", &md5, w.dir);
   w.sha256 = kamailio_start (w.net, "kamailio-sha256", &sha, w.dir);
+  w.proxy = kamailio_start (w.net, "kamailio-proxy", &proxy, w.dir);
 
   /* As the package's sysusers.d entry would, before the daemon starts. */
   w.sip_gid = phonesec_test_ensure_group (SIP_GROUP);
@@ -92,6 +97,7 @@ world_stop (void)
   g_clear_pointer (&w.bus, phonesec_test_bus_free);
   g_clear_pointer (&w.md5, kamailio_free);
   g_clear_pointer (&w.sha256, kamailio_free);
+  g_clear_pointer (&w.proxy, kamailio_free);
   g_clear_pointer (&w.net, phonesec_vpn_net_free);
   g_clear_pointer (&w.cert, phonesec_test_cert_free);
   g_clear_pointer (&w.other_cert, phonesec_test_cert_free);
@@ -242,6 +248,71 @@ test_register_tls_name_mismatch (void)
   set_line ("TLS", SIP_TEST_SERVER_IP ":5071", "Yes", "No");
   g_assert_cmpint (register_line (&accepted), ==, 0);
   assert_contains (accepted, "200 OK");
+}
+
+/* A proxy's 407 (pv_proxy_authenticate): answered with
+ * Proxy-Authorization, the only header that function reads. */
+static void
+test_register_proxy_challenge (void)
+{
+  g_autofree char *out = NULL;
+  guint before = kamailio_count_requests (w.proxy, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5080", "Yes", "Yes");
+  g_assert_cmpint (register_line (&out), ==, 0);
+  assert_contains (out, "407 Proxy Authentication Required\nanswered with SHA-256 digest\n200 OK");
+  g_assert_null (strstr (out, "401"));
+  g_assert_cmpuint (kamailio_count_requests (w.proxy, "REGISTER") - before, ==, 2);
+}
+
+/* Restricted_Access_Domains: refused before anything is sent, for the
+ * proxy and for the outbound proxy. */
+static void
+test_register_outside_restricted_domains (void)
+{
+  /* Restricted_Access_Domains, Outbound_Proxy_1_ */
+  const char *const settings[][2]
+      = { { "voip.example.net", "" }, { "phonesec.test", "sip.example.org:5060" } };
+  guint before = kamailio_count_requests (w.md5, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *out = NULL;
+
+      apply ("Restricted_Access_Domains", settings[i][0], "Outbound_Proxy_1_", settings[i][1],
+             NULL);
+      g_assert_cmpint (register_line (&out), ==, 1);
+      g_assert_cmpstr (out, ==,
+                       "phonesecctl: Line 1's proxy is outside Restricted_Access_Domains\n");
+    }
+  apply ("Restricted_Access_Domains", "", "Outbound_Proxy_1_", "", NULL);
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER"), ==, before);
+}
+
+/* stale=true (RFC 7616 §3.3): answered again once, without asking; a
+ * second stale challenge for the new answer ends the registration. */
+static void
+test_register_stale_retried_once (void)
+{
+  g_autofree char *once = NULL;
+  g_autofree char *always = NULL;
+  guint before = kamailio_count_requests (w.md5, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  apply ("User_ID_1_", "stale-once", NULL);
+  g_assert_cmpint (register_line (&once), ==, 0);
+  g_assert_cmpuint (kamailio_count_in (once, "401 Unauthorized\nanswered with MD5 digest\n"), ==,
+                    2);
+  assert_contains (once, "200 OK");
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER") - before, ==, 3);
+
+  apply ("User_ID_1_", "stale-always", NULL);
+  g_assert_cmpint (register_line (&always), ==, 1);
+  g_assert_cmpuint (kamailio_count_in (always, "401 Unauthorized"), ==, 3);
+  assert_contains (always, "The registrar called the line's new answer stale too");
+  g_assert_null (strstr (always, "200 OK"));
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER") - before, ==, 6);
 }
 
 /* --- CheckServerCertificate ----------------------------------------------------------- */
@@ -682,6 +753,10 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/register/wrong-password", test_register_wrong_password);
   g_test_add_func ("/sip/register/sha256-without-rfc8760", test_register_sha256_without_rfc8760);
   g_test_add_func ("/sip/register/tls-name-mismatch", test_register_tls_name_mismatch);
+  g_test_add_func ("/sip/register/proxy-challenge", test_register_proxy_challenge);
+  g_test_add_func ("/sip/register/outside-restricted-domains",
+                   test_register_outside_restricted_domains);
+  g_test_add_func ("/sip/register/stale-retried-once", test_register_stale_retried_once);
   g_test_add_func ("/sip/check-server-certificate", test_check_server_certificate);
   g_test_add_func ("/sip/authorize/bad-request", test_authorize_refuses_a_bad_request);
   g_test_add_func ("/sip/auth-invite/sipsak", test_auth_invite);
