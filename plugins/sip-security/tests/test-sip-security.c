@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gstdio.h>
+#include <phonesec/phonesec-dbus-names.h>
 #include <string.h>
 
 #include "kamailio-fixture.h"
@@ -544,48 +545,128 @@ line_policy (void)
   return g_variant_get_child_value (reply, 0);
 }
 
+/* @policy has exactly the keys of @expected (GVariant text of an a{sv}),
+ * each with the same value. */
+static void
+assert_policy (GVariant *policy, const char *expected_text)
+{
+  g_autoptr (GVariant) expected
+      = g_variant_parse (G_VARIANT_TYPE_VARDICT, expected_text, NULL, NULL, NULL);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_assert_nonnull (expected);
+  g_variant_iter_init (&iter, expected);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr (GVariant) want = value;
+      g_autoptr (GVariant) got = g_variant_lookup_value (policy, key, NULL);
+      g_autofree char *got_text = got != NULL ? g_variant_print (got, TRUE) : g_strdup ("none");
+      g_autofree char *want_text = g_variant_print (want, TRUE);
+
+      g_assert_cmpstr (got_text, ==, want_text);
+    }
+  g_assert_cmpuint (g_variant_n_children (policy), ==, g_variant_n_children (expected));
+}
+
+/* The TLS keys: the priority is TlsPolicy.Resolve("sip")'s, the CA file
+ * the bundle phonesecd trusts (with the test's --ca-file CA in it). */
+static void
+assert_policy_tls (GVariant *policy)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) resolved = phonesec_test_call (
+      w.bus, PHONESEC_DBUS_INTERFACE_TLS_POLICY, "Resolve", g_variant_new ("(s)", "sip"), &error);
+  const char *priority, *resolved_priority, *ca_file;
+  g_autofree char *bundle = NULL;
+  g_autofree char *test_ca = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (resolved, "(&sas)", &resolved_priority, NULL);
+  g_assert_true (g_variant_lookup (policy, "tls-priority", "&s", &priority));
+  g_assert_cmpstr (priority, ==, resolved_priority);
+  g_assert_true (g_variant_lookup (policy, "tls-ca-file", "&s", &ca_file));
+  g_assert_true (g_file_get_contents (ca_file, &bundle, NULL, NULL));
+  g_assert_true (g_file_get_contents (w.ca->cert->cert_path, &test_ca, NULL, NULL));
+  g_assert_nonnull (strstr (bundle, g_strstrip (test_ca)));
+}
+
+#define POLICY_TLS_MEDIASEC_REQUEST                                                                \
+  "{'line': <@u 1>, 'enabled': <true>, 'transport': <'TLS'>, 'port': <@u 5061>,"                   \
+  " 'proxy': <'sip.phonesec.test:5061'>, 'user-id': <'1001'>,"                                     \
+  " 'auth-user': <'1001'>, 'has-password': <true>, 'auth-invite': <false>, 'rfc8760': <true>,"     \
+  " 'digest-algorithms': <['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5',"   \
+  " 'MD5-sess']>, 'tls-app-class': <'sip'>, 'tls-priority': <'%s'>, 'tls-ca-file': <'%s'>,"        \
+  " 'tls-name-validate': <%s>, 'mediasec-request': <%s>, 'mediasec-over-tls-only': <true>,"        \
+  " 'mediasec-applies': <true>, 'security-client': <%s>, 'require': <%s>, 'proxy-require': <%s>,"  \
+  " 'srtp-profiles': <['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']>,"                    \
+  " 'proxy-allowed': <%s>, 'outbound-proxy-allowed': <%s>, 'outbound-proxy': <'%s'>}"
+
+static void
+assert_tls_policy (gboolean validate, gboolean request, gboolean outbound_allowed,
+                   const char *outbound)
+{
+  g_autoptr (GVariant) policy = line_policy ();
+  const char *priority, *ca_file;
+  const char *mediasec = request ? "['mediasec']" : "@as []";
+  g_autofree char *expected = NULL;
+
+  assert_policy_tls (policy);
+  g_variant_lookup (policy, "tls-priority", "&s", &priority);
+  g_variant_lookup (policy, "tls-ca-file", "&s", &ca_file);
+  expected = g_strdup_printf (POLICY_TLS_MEDIASEC_REQUEST, priority, ca_file,
+                              validate ? "true" : "false", request ? "true" : "false",
+                              request ? "['sdes-srtp;mediasec']" : "@as []", mediasec, mediasec,
+                              "true", outbound_allowed ? "true" : "false", outbound);
+  assert_policy (policy, expected);
+}
+
 static void
 test_line_policy (void)
 {
   g_autoptr (GVariant) policy = NULL;
-  g_autoptr (GVariant) restricted = NULL;
+  g_autoptr (GVariant) lines = NULL;
+  g_autoptr (GVariant) first = NULL;
+  const char *mediasec;
+  guint number;
   g_autofree const char **client = NULL;
-  g_autofree const char **algorithms = NULL;
-  const char *priority, *transport;
-  gboolean allowed;
+  gboolean applies;
 
   set_line ("TLS", SIP_TEST_SERVER_NAME ":5061", "Yes", "Yes");
-  apply ("MediaSec_Request_1_", "Yes", "MediaSec_Over_TLS_Only_1_", "Yes", NULL);
-  policy = line_policy ();
-  g_assert_true (g_variant_lookup (policy, "transport", "&s", &transport));
-  g_assert_cmpstr (transport, ==, "TLS");
-  g_assert_true (g_variant_lookup (policy, "tls-priority", "&s", &priority));
-  g_assert_true (g_str_has_prefix (priority, "NORMAL:") || g_str_has_prefix (priority, "NONE:")
-                 || g_str_has_prefix (priority, "SECURE"));
-  g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
-  g_assert_cmpstr (client[0], ==, "sdes-srtp;mediasec");
-  g_assert_true (g_variant_lookup (policy, "digest-algorithms", "^a&s", &algorithms));
-  g_assert_cmpstr (algorithms[0], ==, "SHA-512-256");
+  apply ("SIP_Port_1_", "5061", "Auth_INVITE_1_", "No", "Use_Auth_ID_1_", "No",
+         "MediaSec_Request_1_", "Yes", "MediaSec_Over_TLS_Only_1_", "Yes", NULL);
+  /* Every key, every value. */
+  assert_tls_policy (TRUE, TRUE, TRUE, "");
+  /* No host-name check; MediaSec in answer mode (the phone answers a
+   * server's Security-Server, sends no Security-Client, requires nothing);
+   * an outbound proxy outside Restricted_Access_Domains. */
+  apply ("TLS_Name_Validate_1_", "No", "MediaSec_Request_1_", "No", "Restricted_Access_Domains",
+         "phonesec.test", "Outbound_Proxy_1_", "sip.example.org", NULL);
+  assert_tls_policy (FALSE, FALSE, FALSE, "sip.example.org");
+  lines = phonesec_test_get_property (w.bus, SIP_PATH, SIP_IFACE, "Lines");
+  first = g_variant_get_child_value (lines, 0);
+  g_assert_true (g_variant_lookup (first, "line", "u", &number));
+  g_assert_cmpuint (number, ==, 1);
+  g_assert_true (g_variant_lookup (first, "mediasec", "&s", &mediasec));
+  g_assert_cmpstr (mediasec, ==, "answer");
 
-  /* Over TLS only, and the line on UDP: no Security-Client. */
-  apply ("SIP_Transport_1_", "UDP", NULL);
-  g_clear_pointer (&policy, g_variant_unref);
-  g_clear_pointer (&client, g_free);
+  /* Over TLS only, and the line on UDP: MediaSec does not apply. */
+  apply ("SIP_Transport_1_", "UDP", "MediaSec_Request_1_", "Yes", NULL);
   policy = line_policy ();
   g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
   g_assert_null (client[0]);
+  g_assert_true (g_variant_lookup (policy, "mediasec-applies", "b", &applies));
+  g_assert_false (applies);
 
   /* Restricted_Access_Domains without the proxy's domain. */
-  apply ("Restricted_Access_Domains", "voip.example.net", NULL);
-  restricted = line_policy ();
-  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
-  g_assert_false (allowed);
-  apply ("Restricted_Access_Domains", "phonesec.test", "MediaSec_Request_1_", "No", NULL);
-  g_clear_pointer (&restricted, g_variant_unref);
-  restricted = line_policy ();
-  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
-  g_assert_true (allowed);
-  apply ("Restricted_Access_Domains", "", NULL);
+  apply ("Restricted_Access_Domains", "voip.example.net", "Outbound_Proxy_1_", "", NULL);
+  g_clear_pointer (&policy, g_variant_unref);
+  policy = line_policy ();
+  g_assert_true (g_variant_lookup (policy, "proxy-allowed", "b", &applies));
+  g_assert_false (applies);
+  apply ("Restricted_Access_Domains", "", "MediaSec_Request_1_", "No", "TLS_Name_Validate_1_",
+         "Yes", NULL);
 }
 
 static char *
