@@ -532,6 +532,165 @@ test_authorize_refuses_a_bad_request (void)
                    "Not a SIP request: method 'REGISTER', Request-URI 'sip:x\\r\\n");
 }
 
+/* --- auth-int over D-Bus ------------------------------------------------------------- */
+
+#define SDP_BODY "v=0\r\no=1001 1 1 IN IP4 10.77.0.2\r\ns=-\r\nc=IN IP4 10.77.0.2\r\n"
+
+/* The value of @name in a Digest header (quoted or token). */
+static char *
+param_of (const char *header, const char *name)
+{
+  g_autofree char *key = g_strdup_printf (" %s=", name);
+  const char *p = strstr (header, key);
+  gsize n;
+
+  g_assert_nonnull (p);
+  p += strlen (key);
+  if (*p == '"')
+    p++;
+  n = strcspn (p, "\",");
+  return g_strndup (p, n);
+}
+
+/* The response for qop auth-int and nc 1 as digest_reference.py (Python's
+ * hashlib, written from RFC 7616 alone) computes it. */
+static char *
+python_auth_int (const char *algorithm, const char *realm, const char *nonce, const char *cnonce,
+                 const char *method, const char *uri, const char *body)
+{
+  const char *script = g_getenv ("SIP_DIGEST_REFERENCE");
+  g_autoptr (GString) hex = g_string_new (NULL);
+  g_autofree char *input = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr (GSubprocess) python = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (const char *p = body; *p != '\0'; p++)
+    g_string_append_printf (hex, "%02x", (guchar) *p);
+  input = g_strdup_printf ("{\"algorithm\": \"%s\", \"username\": \"1001\", \"realm\": \"%s\", "
+                           "\"password\": \"%s\", \"nonce\": \"%s\", \"cnonce\": \"%s\", "
+                           "\"nc\": \"00000001\", \"qop\": \"auth-int\", \"method\": \"%s\", "
+                           "\"uri\": \"%s\", \"body\": \"%s\"}\n",
+                           algorithm, realm, PASSWORD, nonce, cnonce, method, uri, hex->str);
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             "python3", script, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (python, input, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (python));
+  g_assert_true (g_str_has_prefix (output, "{\"response\": \""));
+  return g_strndup (output + strlen ("{\"response\": \""),
+                    strcspn (output + strlen ("{\"response\": \""), "\""));
+}
+
+/* The body's bytes exactly: g_variant_new_bytestring would add its NUL,
+ * which auth-int would then hash. */
+static GVariant *
+body_bytes (const char *body)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, body, strlen (body), 1);
+}
+
+static GVariant *
+body_options (const char *body)
+{
+  return g_variant_new_parsed ("{'body': <%@ay>, 'cnonce': <'0a4f113b'>, 'nc': <@u 1>}",
+                               body_bytes (body));
+}
+
+/* Authorize with option body against a qop="auth-int" challenge, per
+ * algorithm: the response is Python's for that body, and another body's
+ * is not. */
+static void
+test_authorize_auth_int (void)
+{
+  const char *const algorithms[] = { "MD5", "SHA-256", "SHA-512-256", "SHA-256-sess" };
+  const char *uri = "sip:1001@10.77.0.2";
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "Yes", "Yes");
+  for (guint i = 0; i < G_N_ELEMENTS (algorithms); i++)
+    {
+      g_autofree char *challenge
+          = g_strdup_printf ("Digest realm=\"sip.phonesec.test\", nonce=\"bm9uY2UtYXV0aC1pbnQ\", "
+                             "qop=\"auth-int\", algorithm=%s",
+                             algorithms[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) reply = NULL;
+      g_autofree char *expected
+          = python_auth_int (algorithms[i], "sip.phonesec.test", "bm9uY2UtYXV0aC1pbnQ", "0a4f113b",
+                             "INVITE", uri, SDP_BODY);
+      g_autofree char *other
+          = python_auth_int (algorithms[i], "sip.phonesec.test", "bm9uY2UtYXV0aC1pbnQ", "0a4f113b",
+                             "INVITE", uri, SDP_BODY "a=sendrecv\r\n");
+      g_autofree char *response = NULL;
+      const char *value;
+
+      reply
+          = sip_call ("Authorize",
+                      g_variant_new ("(uss^as@a{sv})", 1, "INVITE", uri,
+                                     (const char *[]){ challenge, NULL }, body_options (SDP_BODY)),
+                      "(ss)", &error);
+      g_assert_no_error (error);
+      g_variant_get (reply, "(&s&s)", NULL, &value);
+      g_test_message ("%s: %s", algorithms[i], value);
+      assert_contains (value, "qop=auth-int");
+      response = param_of (value, "response");
+      g_assert_cmpstr (response, ==, expected);
+      g_assert_cmpstr (response, !=, other);
+    }
+}
+
+static gboolean
+verify_with_body (const char *uri, const char *authorization, const char *body, char **reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) options = g_variant_new_parsed ("{'body': <%@ay>}", body_bytes (body));
+  g_autoptr (GVariant) reply = sip_call (
+      "Verify",
+      g_variant_new ("(usss@a{sv})", 1, "INVITE", uri, authorization, g_steal_pointer (&options)),
+      "(bsas)", &error);
+  gboolean verified;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(bsas)", &verified, reason, NULL);
+  return verified;
+}
+
+/* Verify with option body: an auth-int answer Python computed over the
+ * phone's own challenge passes with that body, and not with another. */
+static void
+test_verify_auth_int (void)
+{
+  const char *uri = "sip:1001@10.77.0.2:5060";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_auto (GStrv) challenges = NULL;
+  g_autofree char *realm = NULL, *nonce = NULL, *algorithm = NULL, *response = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *reason = NULL;
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "Yes", "Yes");
+  apply ("Auth_INVITE_1_", "Yes", NULL);
+  reply = sip_call ("Challenge", g_variant_new ("(us)", 1, "INVITE"), "(as)", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(^as)", &challenges);
+  realm = param_of (challenges[0], "realm");
+  nonce = param_of (challenges[0], "nonce");
+  algorithm = param_of (challenges[0], "algorithm");
+  response = python_auth_int (algorithm, realm, nonce, "c0ffee01", "INVITE", uri, SDP_BODY);
+  authorization = g_strdup_printf ("Digest username=\"1001\", realm=\"%s\", nonce=\"%s\", "
+                                   "uri=\"%s\", response=\"%s\", algorithm=%s, qop=auth-int, "
+                                   "nc=00000001, cnonce=\"c0ffee01\"",
+                                   realm, nonce, uri, response, algorithm);
+  /* Another body first: a wrong answer leaves the nonce count unused. */
+  g_assert_false (verify_with_body (uri, authorization, SDP_BODY "a=inactive\r\n", &reason));
+  g_assert_cmpstr (reason, ==, "wrong-credentials");
+  g_clear_pointer (&reason, g_free);
+  g_assert_true (verify_with_body (uri, authorization, SDP_BODY, &reason));
+  g_assert_cmpstr (reason, ==, "");
+  apply ("Auth_INVITE_1_", "No", NULL);
+}
+
 /* --- policy, signals, access ------------------------------------------------------------ */
 
 static GVariant *
@@ -841,6 +1000,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/check-server-certificate", test_check_server_certificate);
   g_test_add_func ("/sip/authorize/bad-request", test_authorize_refuses_a_bad_request);
   g_test_add_func ("/sip/auth-invite/sipsak", test_auth_invite);
+  g_test_add_func ("/sip/auth-int/authorize", test_authorize_auth_int);
+  g_test_add_func ("/sip/auth-int/verify", test_verify_auth_int);
   g_test_add_func ("/sip/line-policy", test_line_policy);
   g_test_add_func ("/sip/access/group", test_access_by_group);
   g_test_add_func ("/sip/lines-changed", test_lines_changed_to_the_stack);
