@@ -389,19 +389,23 @@ has_exited (gpointer data)
 }
 
 /* sipsak sends an INVITE (from a file) and answers the 401 with MD5 digest
- * and qop auth, as the proxy would with the line's credentials. */
+ * and qop auth, as the proxy would with the line's credentials. With
+ * @to_tag, a re-INVITE of dialog @call_id (NULL: a new call). */
 static int
-run_sipsak (SipInviteResponder *r, const char *password)
+run_sipsak_invite (SipInviteResponder *r, const char *password, const char *call_id,
+                   const char *to_tag)
 {
   g_autofree char *file = g_build_filename (w.dir, "invite.sip", NULL);
   g_autofree char *target
       = g_strdup_printf ("sip:1001@127.0.0.1:%u", sip_invite_responder_get_port (r));
+  g_autofree char *new_call = g_strdup_printf ("%08x@proxy", g_random_int ());
+  g_autofree char *tag = to_tag != NULL ? g_strconcat (";tag=", to_tag, NULL) : g_strdup ("");
   g_autofree char *invite = g_strdup_printf (
-      "INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-proxy\r\n"
-      "From: <sip:proxy@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\n"
-      "Call-ID: %08x@proxy\r\nCSeq: 1 INVITE\r\nContact: <sip:proxy@127.0.0.1:9>\r\n"
+      "INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-proxy%08x\r\n"
+      "From: <sip:proxy@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>%s\r\n"
+      "Call-ID: %s\r\nCSeq: %u INVITE\r\nContact: <sip:proxy@127.0.0.1:9>\r\n"
       "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-      target, g_random_int ());
+      target, g_random_int (), tag, call_id != NULL ? call_id : new_call, to_tag != NULL ? 2 : 1);
   g_autoptr (GSubprocess) sipsak = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -415,6 +419,12 @@ run_sipsak (SipInviteResponder *r, const char *password)
   g_test_message ("sipsak → %d; reasons so far: %u", g_subprocess_get_exit_status (sipsak),
                   sip_invite_responder_get_reasons (r)->len);
   return g_subprocess_get_if_exited (sipsak) ? g_subprocess_get_exit_status (sipsak) : -1;
+}
+
+static int
+run_sipsak (SipInviteResponder *r, const char *password)
+{
+  return run_sipsak_invite (r, password, NULL, NULL);
 }
 
 static gboolean
@@ -493,8 +503,8 @@ test_auth_invite (void)
   g_assert_cmpint (run_sipsak (r, PASSWORD), ==, 0);
   g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 2);
 
-  /* Stale and replayed through Verify itself, and a re-INVITE's stack
-   * path: Auth_INVITE_1_=No, nothing to challenge. */
+  /* Stale through Verify itself; then Auth_INVITE_1_=No: nothing to
+   * challenge. */
   g_assert_false (verify_again (uri, first, 60, &reason));
   g_assert_cmpstr (reason, ==, "stale");
   apply ("Auth_INVITE_1_", "No", NULL);
@@ -506,6 +516,36 @@ test_auth_invite (void)
     g_variant_get (reply, "(^as)", &none);
     g_assert_cmpuint (g_strv_length (none), ==, 0);
   }
+  sip_invite_responder_free (r);
+}
+
+/* "Re-INVITEs inside a dialog are not challenged": phonesecd cannot see
+ * dialogs, so Challenge's contract gives it to the stack (XML, README).
+ * The responder playing the stack keeps it: a re-INVITE of the dialog
+ * sipsak's verified INVITE made is accepted without Challenge or Verify; a
+ * To tag of no dialog gets 481, not a way around Auth INVITE. */
+static void
+test_auth_invite_re_invite (void)
+{
+  SipInviteResponder *r = sip_invite_responder_new (sip_call);
+  g_autofree char *call_id = g_strdup_printf ("%08x@proxy", g_random_int ());
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "No", "Yes");
+  apply ("Auth_INVITE_1_", "Yes", NULL);
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, call_id, NULL), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, call_id, "phone"), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_in_dialog (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_reasons (r)->len, ==, 1); /* no Verify */
+
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, "forged@proxy", "phone"), !=, 0);
+  g_assert_cmpuint (sip_invite_responder_get_in_dialog (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+  apply ("Auth_INVITE_1_", "No", NULL);
   sip_invite_responder_free (r);
 }
 
@@ -1000,6 +1040,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/check-server-certificate", test_check_server_certificate);
   g_test_add_func ("/sip/authorize/bad-request", test_authorize_refuses_a_bad_request);
   g_test_add_func ("/sip/auth-invite/sipsak", test_auth_invite);
+  g_test_add_func ("/sip/auth-invite/re-invite-in-dialog", test_auth_invite_re_invite);
   g_test_add_func ("/sip/auth-int/authorize", test_authorize_auth_int);
   g_test_add_func ("/sip/auth-int/verify", test_verify_auth_int);
   g_test_add_func ("/sip/line-policy", test_line_policy);
