@@ -5,6 +5,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -87,87 +88,199 @@ phonesecctl_sip_response_get (const PhonesecctlSipResponse *response, const char
   return values->len > 0 ? values->pdata[0] : NULL;
 }
 
+/* At most 60 characters of @line, cut between characters (the head was
+ * checked as UTF-8 without control characters before). */
+static char *
+excerpt (const char *line)
+{
+  if (g_utf8_strlen (line, -1) <= 60)
+    return g_strdup (line);
+  return g_utf8_substring (line, 0, 60);
+}
+
+/* "@what: @line" (its start). */
+static gboolean
+invalid (GError **error, const char *what, const char *line)
+{
+  g_autofree char *quoted = excerpt (line);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", what, quoted);
+  return FALSE;
+}
+
+static gboolean
+refuse (GError **error, const char *message)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
+  return FALSE;
+}
+
+/* "SIP/2.0 SP 3DIGIT SP Reason-Phrase" (RFC 3261 §7.2). */
 static gboolean
 parse_status_line (PhonesecctlSipResponse *response, const char *line, GError **error)
 {
   guint64 status;
   g_auto (GStrv) parts = g_strsplit (line, " ", 3);
 
-  if (g_strv_length (parts) < 2 || !g_str_equal (parts[0], "SIP/2.0")
+  if (g_strv_length (parts) < 2 || !g_str_equal (parts[0], "SIP/2.0") || strlen (parts[1]) != 3
+      || !g_ascii_isdigit (parts[1][0])
       || !g_ascii_string_to_unsigned (parts[1], 10, 100, 699, &status, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _ ("The server's answer is not a SIP response: %.60s"), line);
-      return FALSE;
-    }
+    return invalid (error, _ ("The server's answer is not a SIP response"), line);
   response->status = (guint) status;
   response->reason = g_strdup (parts[2] != NULL ? parts[2] : "");
+  return TRUE;
+}
+
+/* A continuation line (RFC 3261 §7.3.1) joined to the header before it. */
+static gboolean
+fold_into_last (PhonesecctlSipResponse *response, char *line, GError **error)
+{
+  char **last;
+  char *joined;
+
+  if (response->values->len == 0)
+    return invalid (error, _ ("The server's response starts its headers with a continuation"),
+                    line);
+  last = (char **) &response->values->pdata[response->values->len - 1];
+  joined = g_strconcat (*last, " ", g_strstrip (line), NULL);
+  g_free (*last);
+  *last = joined;
   return TRUE;
 }
 
 static gboolean
 parse_headers (PhonesecctlSipResponse *response, char **lines, GError **error)
 {
-  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+  for (guint i = 1; lines[i] != NULL; i++)
     {
       const char *colon;
+      char *name;
 
-      if ((lines[i][0] == ' ' || lines[i][0] == '\t') && response->values->len > 0)
+      if (lines[i][0] == ' ' || lines[i][0] == '\t')
         {
-          char *joined
-              = g_strconcat (g_ptr_array_index (response->values, response->values->len - 1), " ",
-                             g_strstrip (lines[i]), NULL);
-
-          g_free (response->values->pdata[response->values->len - 1]);
-          response->values->pdata[response->values->len - 1] = joined;
+          if (!fold_into_last (response, lines[i], error))
+            return FALSE;
           continue;
+        }
+      if (response->names->len == PHONESECCTL_SIP_MAX_HEADERS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       _ ("The server's response has more than %d headers"),
+                       PHONESECCTL_SIP_MAX_HEADERS);
+          return FALSE;
         }
       colon = strchr (lines[i], ':');
       if (colon == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       _ ("The server's response has a header line without ':': %.60s"), lines[i]);
-          return FALSE;
-        }
-      g_ptr_array_add (response->names, g_strstrip (g_strndup (lines[i], colon - lines[i])));
+        return invalid (error, _ ("The server's response has a header line without ':'"), lines[i]);
+      name = g_strstrip (g_strndup (lines[i], colon - lines[i]));
+      g_ptr_array_add (response->names, name);
       g_ptr_array_add (response->values, g_strstrip (g_strdup (colon + 1)));
+      if (name[0] == '\0' || strpbrk (name, " \t") != NULL)
+        return invalid (error, _ ("The server's response has a bad header name"), lines[i]);
     }
   return TRUE;
 }
 
-PhonesecctlSipResponse *
-phonesecctl_sip_response_parse (const char *data, gsize len, gboolean *complete, GError **error)
+/* The head is UTF-8 text whose only control characters are HT and the CRLF
+ * line ends: what reaches the terminal or an error message cannot move the
+ * cursor or forge a line. */
+static gboolean
+check_head_text (const char *head, gsize len, GError **error)
 {
-  const char *end = g_strstr_len (data, len, "\r\n\r\n");
-  g_autofree char *head = NULL;
-  g_auto (GStrv) lines = NULL;
-  g_autoptr (PhonesecctlSipResponse) response = g_new0 (PhonesecctlSipResponse, 1);
-  const char *length_text;
-  guint64 body = 0;
+  if (memchr (head, '\0', len) != NULL)
+    return refuse (error, _ ("The server's response has a NUL byte in its headers"));
+  if (!g_utf8_validate_len (head, len, NULL))
+    return refuse (error, _ ("The server's response headers are not UTF-8"));
+  for (gsize i = 0; i < len; i++)
+    {
+      guchar c = (guchar) head[i];
+      gboolean line_end = (c == '\r' && i + 1 < len && head[i + 1] == '\n')
+                          || (c == '\n' && i > 0 && head[i - 1] == '\r');
 
-  *complete = FALSE;
-  response->names = g_ptr_array_new_with_free_func (g_free);
-  response->values = g_ptr_array_new_with_free_func (g_free);
-  if (end == NULL)
+      if ((c < 0x20 && c != '\t' && !line_end) || c == 0x7f)
+        return refuse (error, _ ("The server's response has a control character in its headers"));
+    }
+  return TRUE;
+}
+
+/* Content-Length (or l), the same in every copy: 0 when absent. */
+static gboolean
+body_length (const PhonesecctlSipResponse *response, guint64 *body, GError **error)
+{
+  g_autoptr (GPtrArray) all = phonesecctl_sip_response_get_all (response, "Content-Length");
+
+  *body = 0;
+  for (guint i = 0; i < all->len; i++)
+    {
+      guint64 value;
+
+      if (!g_ascii_isdigit (((const char *) all->pdata[i])[0])
+          || !g_ascii_string_to_unsigned (all->pdata[i], 10, 0, PHONESECCTL_SIP_MAX_MESSAGE, &value,
+                                          NULL)
+          || (i > 0 && value != *body))
+        return invalid (error, _ ("The server's response has a bad Content-Length"), all->pdata[i]);
+      *body = value;
+    }
+  return TRUE;
+}
+
+/* Where the head ends (the blank line), or NULL with @error set when no
+ * head can be coming. */
+static const char *
+find_head_end (const char *data, gsize len, GError **error)
+{
+  const char *end = memmem (data, len, "\r\n\r\n", 4);
+
+  if (end == NULL || end - data > PHONESECCTL_SIP_MAX_MESSAGE)
     {
       if (len > PHONESECCTL_SIP_MAX_MESSAGE)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
                      _ ("The server's response is larger than %d bytes"),
                      PHONESECCTL_SIP_MAX_MESSAGE);
+      else if (memchr (data, '\0', len) != NULL)
+        check_head_text (data, len, error);
+      else if (memmem (data, len, "\n\n", 2) != NULL)
+        refuse (error, _ ("The server's response does not end its lines with CRLF"));
       return NULL;
     }
-  head = g_strndup (data, end - data);
-  lines = g_strsplit (head, "\r\n", -1);
-  if (!parse_status_line (response, lines[0], error) || !parse_headers (response, lines, error))
+  return end;
+}
+
+static PhonesecctlSipResponse *
+response_new (void)
+{
+  PhonesecctlSipResponse *response = g_new0 (PhonesecctlSipResponse, 1);
+
+  response->names = g_ptr_array_new_with_free_func (g_free);
+  response->values = g_ptr_array_new_with_free_func (g_free);
+  return response;
+}
+
+PhonesecctlSipResponse *
+phonesecctl_sip_response_parse (const char *data, gsize len, gboolean *complete, GError **error)
+{
+  g_autoptr (PhonesecctlSipResponse) response = response_new ();
+  gsize skipped = 0;
+  const char *end;
+  g_autofree char *head = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint64 body = 0;
+
+  *complete = FALSE;
+  /* A stream may carry CRLFs before a message (RFC 3261 §7.5, RFC 5626
+   * keep-alives). */
+  while (skipped + 1 < len && data[skipped] == '\r' && data[skipped + 1] == '\n')
+    skipped += 2;
+  end = find_head_end (data + skipped, len - skipped, error);
+  if (end == NULL)
     return NULL;
-  length_text = phonesecctl_sip_response_get (response, "Content-Length");
-  if (length_text != NULL
-      && !g_ascii_string_to_unsigned (length_text, 10, 0, PHONESECCTL_SIP_MAX_MESSAGE, &body, NULL))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _ ("The server's response has a bad Content-Length: %.20s"), length_text);
-      return NULL;
-    }
+  if (!check_head_text (data + skipped, end - (data + skipped), error))
+    return NULL;
+  head = g_strndup (data + skipped, end - (data + skipped));
+  lines = g_strsplit (head, "\r\n", -1);
+  if (!parse_status_line (response, lines[0], error) || !parse_headers (response, lines, error)
+      || !body_length (response, &body, error))
+    return NULL;
   response->length = (end - data) + 4 + body;
   if (response->length > len)
     return NULL;

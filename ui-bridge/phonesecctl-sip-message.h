@@ -12,6 +12,8 @@ G_BEGIN_DECLS
 
 /* A response larger than this is not one a registrar sends. */
 #define PHONESECCTL_SIP_MAX_MESSAGE 65536
+/* Real responses have a dozen; a 200 OK lists every Contact bound. */
+#define PHONESECCTL_SIP_MAX_HEADERS 256
 
 typedef struct
 {
@@ -44,7 +46,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecctlSipResponse, phonesecctl_sip_response_
 
 /**
  * phonesecctl_sip_response_parse:
- * @data: bytes received, @len of them; a stream may hold more after it
+ * @data: bytes received, @len of them; a stream may hold more after it,
+ *   and CRLFs before it (skipped)
+ *
+ * The head must be UTF-8 with CRLF line ends and no control character but
+ * HT, at most %PHONESECCTL_SIP_MAX_HEADERS headers; every Content-Length
+ * copy must agree. Error messages quote at most 60 characters.
  *
  * Returns: the response, or %NULL with @complete FALSE when more bytes are
  *   needed, or %NULL with @error when these are not a SIP response

@@ -20,9 +20,9 @@
 
 #define SIP_PATH PHONESEC_DBUS_PLUGINS_PATH "/sip_security"
 #define SIP_INTERFACE PHONESEC_DBUS_INTERFACE_PREFIX "SipSecurity"
-/* A 407 and a 401 may each be answered once (again when stale); another
- * one means the credentials were refused. */
-#define MAX_ROUNDS 4
+/* A 407 and a 401 may each be answered once, and once more when stale:
+ * four answers, five requests. answer_challenge stops a sixth. */
+#define MAX_ROUNDS 5
 
 typedef struct
 {
@@ -218,8 +218,13 @@ is_stale (const PhonesecctlSipResponse *response)
       response, response->status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate");
 
   for (guint i = 0; i < all->len; i++)
-    if (strstr (all->pdata[i], "stale=true") != NULL || strstr (all->pdata[i], "stale=TRUE"))
-      return TRUE;
+    {
+      /* stale=true, any case, quoted or not (RFC 7616 §3.3). */
+      g_autofree char *lower = g_ascii_strdown (all->pdata[i], -1);
+
+      if (strstr (lower, "stale=true") != NULL || strstr (lower, "stale=\"true\"") != NULL)
+        return TRUE;
+    }
   return FALSE;
 }
 
@@ -248,6 +253,43 @@ request_text (Registration *r, PhonesecctlSipTransport *transport, const char *c
   return phonesecctl_sip_register_to_string (&reg);
 }
 
+typedef struct
+{
+  char *answers[2];       /* Authorization, Proxy-Authorization */
+  gboolean retried[2];    /* after a stale=true challenge */
+  PhonesecctlExit status; /* once decided */
+} Rounds;
+
+/* A 401 or 407: TRUE with the answer to send next, FALSE once decided. A
+ * challenge of an answered kind is a refusal, unless stale=true (RFC 7616
+ * §3.3: answer again, without asking anyone), which is honoured once. */
+static gboolean
+answer_challenge (Registration *r, const PhonesecctlSipResponse *response, Rounds *rounds)
+{
+  guint kind = response->status == 407 ? 1 : 0;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *algorithm = NULL;
+
+  if (rounds->answers[kind] != NULL && (!is_stale (response) || rounds->retried[kind]))
+    {
+      phonesecctl_print_error (is_stale (response)
+                                   ? _ ("The registrar called the line's new answer stale too")
+                                   : _ ("The registrar refused the line's credentials"));
+      return FALSE;
+    }
+  rounds->retried[kind] = rounds->answers[kind] != NULL;
+  g_free (rounds->answers[kind]);
+  rounds->answers[kind] = authorize (r, response, &error);
+  if (rounds->answers[kind] == NULL)
+    {
+      rounds->status = phonesecctl_fail (r->ctx, g_steal_pointer (&error));
+      return FALSE;
+    }
+  algorithm = algorithm_of (rounds->answers[kind]);
+  printf (_ ("answered with %s digest\n"), algorithm);
+  return TRUE;
+}
+
 static PhonesecctlExit
 run_registration (Registration *r, PhonesecctlSipTransport *transport)
 {
@@ -255,16 +297,15 @@ run_registration (Registration *r, PhonesecctlSipTransport *transport)
       = g_strdup_printf ("%08x%08x@phonesecctl", g_random_int (), g_random_int ());
   g_autofree char *tag = g_strdup_printf ("%08x", g_random_int ());
   g_auto (GStrv) mediasec = mediasec_headers (r);
-  char *answers[2] = { NULL, NULL }; /* Authorization, Proxy-Authorization */
-  PhonesecctlExit status = PHONESECCTL_EXIT_FAILURE;
+  Rounds rounds = { .status = PHONESECCTL_EXIT_FAILURE };
 
   for (guint cseq = 1; cseq <= MAX_ROUNDS; cseq++)
     {
-      g_autofree char *request = request_text (r, transport, call_id, tag, cseq, mediasec, answers);
+      g_autofree char *request
+          = request_text (r, transport, call_id, tag, cseq, mediasec, rounds.answers);
       g_autoptr (GError) error = NULL;
       g_autoptr (PhonesecctlSipResponse) response
           = phonesecctl_sip_transport_request (transport, request, call_id, cseq, &error);
-      guint kind;
 
       if (response == NULL)
         {
@@ -273,34 +314,15 @@ run_registration (Registration *r, PhonesecctlSipTransport *transport)
         }
       printf ("%u %s\n", response->status, response->reason);
       if (response->status >= 200 && response->status < 300)
-        {
-          status = PHONESECCTL_EXIT_OK;
-          break;
-        }
+        rounds.status = PHONESECCTL_EXIT_OK;
       if (response->status != 401 && response->status != 407)
         break;
-      kind = response->status == 407 ? 1 : 0;
-      if (answers[kind] != NULL && !is_stale (response))
-        {
-          phonesecctl_print_error (_ ("The registrar refused the line's credentials"));
-          break;
-        }
-      g_free (answers[kind]);
-      answers[kind] = authorize (r, response, &error);
-      if (answers[kind] == NULL)
-        {
-          status = phonesecctl_fail (r->ctx, g_steal_pointer (&error));
-          break;
-        }
-      {
-        g_autofree char *algorithm = algorithm_of (answers[kind]);
-
-        printf (_ ("answered with %s digest\n"), algorithm);
-      }
+      if (!answer_challenge (r, response, &rounds))
+        break;
     }
-  g_free (answers[0]);
-  g_free (answers[1]);
-  return status;
+  g_free (rounds.answers[0]);
+  g_free (rounds.answers[1]);
+  return rounds.status;
 }
 
 static PhonesecctlExit

@@ -4,6 +4,7 @@
  */
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 
 #include "kamailio-fixture.h"
@@ -52,35 +53,47 @@ kamailio_require (void)
     g_error ("Kamailio's TLS module is not installed (apt-get install kamailio-tls-modules)");
 }
 
-/* The registrar of TESTBED.md, on UDP, TCP and TLS. */
+/* The registrar of TESTBED.md, on UDP, TCP and TLS. Every request is
+ * logged ("phonesec-test: METHOD cseq N from USER"), so a test can count
+ * what reached it. Two users exercise stale nonces: the correct answer of
+ * "stale-once" gets a stale=true challenge (flag 16) at CSeq 2, that of
+ * "stale-always" at every CSeq from 2 on. */
 static char *
 config_text (const KamailioSpec *spec, const char *dir)
 {
-  return g_strdup_printf ("#!KAMAILIO\n"
-                          "debug=2\nlog_stderror=yes\nfork=yes\nchildren=1\ntcp_children=1\n"
-                          "auto_aliases=no\nenable_tls=yes\n"
-                          "listen=udp:%s:%u\nlisten=tcp:%s:%u\nlisten=tls:%s:%u\n"
-                          "mpath=\"%s/\"\n"
-                          "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\n"
-                          "loadmodule \"auth.so\"\nloadmodule \"tls.so\"\n"
-                          "modparam(\"auth\", \"algorithm\", \"%s\")\n"
-                          "%s"
-                          "modparam(\"tls\", \"config\", \"%s/tls.cfg\")\n"
-                          "request_route {\n"
-                          "  if ($rm == \"REGISTER\") {\n"
-                          "    if (!pv_www_authenticate(\"$td\", \"%s\", \"0\")) {\n"
-                          "      www_challenge(\"$td\", \"0\");\n"
-                          "      exit;\n"
-                          "    }\n"
-                          "    sl_send_reply(\"200\", \"OK\");\n"
-                          "    exit;\n"
-                          "  }\n"
-                          "  sl_send_reply(\"405\", \"Method Not Allowed\");\n"
-                          "}\n",
-                          SIP_TEST_SERVER_IP, spec->port, SIP_TEST_SERVER_IP, spec->port,
-                          SIP_TEST_SERVER_IP, spec->tls_port, modules_dir (), spec->algorithm,
-                          spec->qop ? "modparam(\"auth\", \"qop\", \"auth\")\n" : "", dir,
-                          spec->password);
+  const char *kind = spec->proxy ? "proxy" : "www";
+
+  return g_strdup_printf (
+      "#!KAMAILIO\n"
+      "debug=2\nlog_stderror=yes\nfork=yes\nchildren=1\ntcp_children=1\n"
+      "auto_aliases=no\nenable_tls=yes\n"
+      "listen=udp:%s:%u\nlisten=tcp:%s:%u\nlisten=tls:%s:%u\n"
+      "mpath=\"%s/\"\n"
+      "loadmodule \"tm.so\"\nloadmodule \"sl.so\"\nloadmodule \"pv.so\"\n"
+      "loadmodule \"auth.so\"\nloadmodule \"tls.so\"\nloadmodule \"xlog.so\"\n"
+      "modparam(\"auth\", \"algorithm\", \"%s\")\n"
+      "%s"
+      "modparam(\"tls\", \"config\", \"%s/tls.cfg\")\n"
+      "request_route {\n"
+      "  xlog(\"L_NOTICE\", \"phonesec-test: $rm cseq $cs from $fU\\n\");\n"
+      "  if ($rm == \"REGISTER\") {\n"
+      "    if (!pv_%s_authenticate(\"$td\", \"%s\", \"0\")) {\n"
+      "      %s_challenge(\"$td\", \"0\");\n"
+      "      exit;\n"
+      "    }\n"
+      "    if (($fU == \"stale-once\" && $cs == 2) || ($fU == \"stale-always\" && $cs >= 2)) {\n"
+      "      %s_challenge(\"$td\", \"16\");\n"
+      "      exit;\n"
+      "    }\n"
+      "    sl_send_reply(\"200\", \"OK\");\n"
+      "    exit;\n"
+      "  }\n"
+      "  sl_send_reply(\"405\", \"Method Not Allowed\");\n"
+      "}\n",
+      SIP_TEST_SERVER_IP, spec->port, SIP_TEST_SERVER_IP, spec->port, SIP_TEST_SERVER_IP,
+      spec->tls_port, modules_dir (), spec->algorithm,
+      spec->qop ? "modparam(\"auth\", \"qop\", \"auth\")\n" : "", dir, kind, spec->password, kind,
+      kind);
 }
 
 static void
@@ -153,6 +166,25 @@ kamailio_start (PhonesecVpnNet *net, const char *name, const KamailioSpec *spec,
       g_usleep (50 * 1000);
     }
   return self;
+}
+
+guint
+kamailio_count_in (const char *text, const char *part)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, part); p != NULL; p = strstr (p + 1, part))
+    n++;
+  return n;
+}
+
+guint
+kamailio_count_requests (Kamailio *self, const char *method)
+{
+  g_autofree char *log = kamailio_dup_log (self);
+  g_autofree char *marker = g_strdup_printf ("phonesec-test: %s cseq", method);
+
+  return kamailio_count_in (log, marker);
 }
 
 char *

@@ -2,7 +2,7 @@
  * kamailio-tls-modules) in the server namespace of a PhonesecVpnNet, as
  * TESTBED.md describes it: no database, pv_www_authenticate against one
  * password, modparam("auth", "algorithm") MD5 or SHA-256, listening on UDP,
- * TCP and TLS. It dies with the test program.
+ * TCP and TLS; as a registrar (401) or a proxy (407). It dies with the test program.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,6 +26,7 @@ typedef struct
   guint port;     /* UDP and TCP */
   guint tls_port; /* TLS */
   const PhonesecTestCert *cert;
+  gboolean proxy; /* a proxy: 407 and Proxy-Authenticate (pv_proxy_authenticate) */
 } KamailioSpec;
 
 typedef struct
@@ -44,6 +45,10 @@ void kamailio_require (void);
 Kamailio *kamailio_start (PhonesecVpnNet *net, const char *name, const KamailioSpec *spec,
                           const char *parent_dir);
 char *kamailio_dup_log (Kamailio *self);
+/* The requests of @method it has received so far (its log). */
+guint kamailio_count_requests (Kamailio *self, const char *method);
+/* How many times @part occurs in @text (a log, phonesecctl's output). */
+guint kamailio_count_in (const char *text, const char *part);
 void kamailio_free (Kamailio *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Kamailio, kamailio_free)
 

@@ -6,6 +6,8 @@
 
 #include "sip-invite-responder.h"
 
+#define PHONE_TAG "phone"
+
 struct _SipInviteResponder
 {
   SipCallFunc call;
@@ -16,6 +18,9 @@ struct _SipInviteResponder
   GPtrArray *reasons;
   char *last_challenge; /* the first WWW-Authenticate of the last 401 */
   guint verified;
+  guint challenged;    /* Challenge calls */
+  guint in_dialog;     /* re-INVITEs answered without Challenge */
+  GHashTable *dialogs; /* Call-IDs of the INVITEs answered 200 (our tag "phone") */
 };
 
 static char *
@@ -41,9 +46,11 @@ reply_to (SipInviteResponder *r, GSocketAddress *peer, char **lines, const char 
     for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
       if (g_ascii_strncasecmp (lines[i], copied[h], strlen (copied[h])) == 0
           && lines[i][strlen (copied[h])] == ':')
-        g_string_append_printf (
-            out, "%s%s\r\n", lines[i],
-            g_str_equal (copied[h], "To") && g_str_has_prefix (status, "200") ? ";tag=phone" : "");
+        g_string_append_printf (out, "%s%s\r\n", lines[i],
+                                g_str_equal (copied[h], "To") && g_str_has_prefix (status, "200")
+                                        && strstr (lines[i], ";tag=") == NULL
+                                    ? ";tag=" PHONE_TAG
+                                    : "");
   for (guint i = 0; challenges != NULL && challenges[i] != NULL; i++)
     g_string_append_printf (out, "WWW-Authenticate: %s\r\n", challenges[i]);
   if (challenges != NULL && challenges[0] != NULL)
@@ -53,6 +60,30 @@ reply_to (SipInviteResponder *r, GSocketAddress *peer, char **lines, const char 
     }
   g_string_append (out, "Content-Length: 0\r\n\r\n");
   g_socket_send_to (r->socket, peer, out->str, out->len, NULL, NULL);
+}
+
+/* An INVITE with a To tag is inside a dialog (RFC 3261 §12.2): the stack
+ * does not challenge it (SipSecurity.Challenge's contract) when the dialog
+ * is one it established, and answers 481 when not (§12.2.2), so a forged
+ * tag never skips Auth INVITE. TRUE when handled here. */
+static gboolean
+handle_in_dialog (SipInviteResponder *r, GSocketAddress *peer, char **lines)
+{
+  g_autofree char *to = header_of (lines, "To");
+  g_autofree char *call_id = header_of (lines, "Call-ID");
+  const char *tag = to != NULL ? strstr (to, ";tag=") : NULL;
+
+  if (tag == NULL)
+    return FALSE;
+  if (call_id != NULL && g_hash_table_contains (r->dialogs, call_id)
+      && g_str_equal (tag + strlen (";tag="), PHONE_TAG))
+    {
+      r->in_dialog++;
+      reply_to (r, peer, lines, "200 OK", NULL);
+    }
+  else
+    reply_to (r, peer, lines, "481 Call/Transaction Does Not Exist", NULL);
+  return TRUE;
 }
 
 /* The phone's SIP stack: challenge an initial INVITE, check its answer. */
@@ -68,8 +99,11 @@ handle_invite (SipInviteResponder *r, GSocketAddress *peer, char **lines)
   const char *reason;
   GVariantDict options;
 
+  if (handle_in_dialog (r, peer, lines))
+    return;
   if (authorization == NULL)
     {
+      r->challenged++;
       reply = r->call ("Challenge", g_variant_new ("(us)", 1, "INVITE"), "(as)", &error);
       g_assert_no_error (error);
       g_variant_get (reply, "(^as)", &challenges);
@@ -91,6 +125,7 @@ handle_invite (SipInviteResponder *r, GSocketAddress *peer, char **lines)
   if (verified)
     {
       r->verified++;
+      g_hash_table_add (r->dialogs, header_of (lines, "Call-ID"));
       reply_to (r, peer, lines, "200 OK", NULL);
     }
   else
@@ -139,6 +174,7 @@ sip_invite_responder_new (SipCallFunc call)
   r->call = call;
   r->authorizations = g_ptr_array_new_with_free_func (g_free);
   r->reasons = g_ptr_array_new_with_free_func (g_free);
+  r->dialogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return r;
 }
 
@@ -150,6 +186,7 @@ sip_invite_responder_free (SipInviteResponder *r)
   g_ptr_array_unref (r->authorizations);
   g_ptr_array_unref (r->reasons);
   g_free (r->last_challenge);
+  g_hash_table_unref (r->dialogs);
   g_free (r);
 }
 
@@ -187,4 +224,16 @@ guint
 sip_invite_responder_get_verified (SipInviteResponder *r)
 {
   return r->verified;
+}
+
+guint
+sip_invite_responder_get_challenged (SipInviteResponder *r)
+{
+  return r->challenged;
+}
+
+guint
+sip_invite_responder_get_in_dialog (SipInviteResponder *r)
+{
+  return r->in_dialog;
 }

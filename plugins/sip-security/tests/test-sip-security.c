@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <glib/gstdio.h>
+#include <phonesec/phonesec-dbus-names.h>
 #include <string.h>
 
 #include "kamailio-fixture.h"
@@ -29,6 +30,8 @@
 #define MD5_TLS_PORT 5061
 #define SHA_PORT 5070
 #define SHA_TLS_PORT 5071
+#define PROXY_PORT 5080
+#define PROXY_TLS_PORT 5081
 
 typedef struct
 {
@@ -41,6 +44,7 @@ typedef struct
   PhonesecTestCert *other_cert;
   Kamailio *md5;
   Kamailio *sha256;
+  Kamailio *proxy; /* SHA-256, 407 challenges */
   guint32 sip_gid;
   GString *seen; /* every reply and output, for the secrets test */
 } World;
@@ -56,6 +60,7 @@ world_start (void)
       = { .cn = SIP_TEST_SERVER_NAME, .dns_name = SIP_TEST_SERVER_NAME };
   KamailioSpec md5 = { "MD5", FALSE, PASSWORD, MD5_PORT, MD5_TLS_PORT };
   KamailioSpec sha = { "SHA-256", TRUE, PASSWORD, SHA_PORT, SHA_TLS_PORT };
+  KamailioSpec proxy = { "SHA-256", TRUE, PASSWORD, PROXY_PORT, PROXY_TLS_PORT, .proxy = TRUE };
   g_autofree char *ca_arg = NULL;
 
   if (getuid () != 0)
@@ -72,9 +77,10 @@ world_start (void)
 
   w.net = phonesec_vpn_net_new ();
   kamailio_name_server (w.net);
-  md5.cert = sha.cert = w.cert;
+  md5.cert = sha.cert = proxy.cert = w.cert;
   w.md5 = kamailio_start (w.net, "kamailio-md5", &md5, w.dir);
   w.sha256 = kamailio_start (w.net, "kamailio-sha256", &sha, w.dir);
+  w.proxy = kamailio_start (w.net, "kamailio-proxy", &proxy, w.dir);
 
   /* As the package's sysusers.d entry would, before the daemon starts. */
   w.sip_gid = phonesec_test_ensure_group (SIP_GROUP);
@@ -92,6 +98,7 @@ world_stop (void)
   g_clear_pointer (&w.bus, phonesec_test_bus_free);
   g_clear_pointer (&w.md5, kamailio_free);
   g_clear_pointer (&w.sha256, kamailio_free);
+  g_clear_pointer (&w.proxy, kamailio_free);
   g_clear_pointer (&w.net, phonesec_vpn_net_free);
   g_clear_pointer (&w.cert, phonesec_test_cert_free);
   g_clear_pointer (&w.other_cert, phonesec_test_cert_free);
@@ -244,6 +251,71 @@ test_register_tls_name_mismatch (void)
   assert_contains (accepted, "200 OK");
 }
 
+/* A proxy's 407 (pv_proxy_authenticate): answered with
+ * Proxy-Authorization, the only header that function reads. */
+static void
+test_register_proxy_challenge (void)
+{
+  g_autofree char *out = NULL;
+  guint before = kamailio_count_requests (w.proxy, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5080", "Yes", "Yes");
+  g_assert_cmpint (register_line (&out), ==, 0);
+  assert_contains (out, "407 Proxy Authentication Required\nanswered with SHA-256 digest\n200 OK");
+  g_assert_null (strstr (out, "401"));
+  g_assert_cmpuint (kamailio_count_requests (w.proxy, "REGISTER") - before, ==, 2);
+}
+
+/* Restricted_Access_Domains: refused before anything is sent, for the
+ * proxy and for the outbound proxy. */
+static void
+test_register_outside_restricted_domains (void)
+{
+  /* Restricted_Access_Domains, Outbound_Proxy_1_ */
+  const char *const settings[][2]
+      = { { "voip.example.net", "" }, { "phonesec.test", "sip.example.org:5060" } };
+  guint before = kamailio_count_requests (w.md5, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    {
+      g_autofree char *out = NULL;
+
+      apply ("Restricted_Access_Domains", settings[i][0], "Outbound_Proxy_1_", settings[i][1],
+             NULL);
+      g_assert_cmpint (register_line (&out), ==, 1);
+      g_assert_cmpstr (out, ==,
+                       "phonesecctl: Line 1's proxy is outside Restricted_Access_Domains\n");
+    }
+  apply ("Restricted_Access_Domains", "", "Outbound_Proxy_1_", "", NULL);
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER"), ==, before);
+}
+
+/* stale=true (RFC 7616 §3.3): answered again once, without asking; a
+ * second stale challenge for the new answer ends the registration. */
+static void
+test_register_stale_retried_once (void)
+{
+  g_autofree char *once = NULL;
+  g_autofree char *always = NULL;
+  guint before = kamailio_count_requests (w.md5, "REGISTER");
+
+  set_line ("TCP", SIP_TEST_SERVER_NAME ":5060", "No", "Yes");
+  apply ("User_ID_1_", "stale-once", NULL);
+  g_assert_cmpint (register_line (&once), ==, 0);
+  g_assert_cmpuint (kamailio_count_in (once, "401 Unauthorized\nanswered with MD5 digest\n"), ==,
+                    2);
+  assert_contains (once, "200 OK");
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER") - before, ==, 3);
+
+  apply ("User_ID_1_", "stale-always", NULL);
+  g_assert_cmpint (register_line (&always), ==, 1);
+  g_assert_cmpuint (kamailio_count_in (always, "401 Unauthorized"), ==, 3);
+  assert_contains (always, "The registrar called the line's new answer stale too");
+  g_assert_null (strstr (always, "200 OK"));
+  g_assert_cmpuint (kamailio_count_requests (w.md5, "REGISTER") - before, ==, 6);
+}
+
 /* --- CheckServerCertificate ----------------------------------------------------------- */
 
 static GVariant *
@@ -317,19 +389,23 @@ has_exited (gpointer data)
 }
 
 /* sipsak sends an INVITE (from a file) and answers the 401 with MD5 digest
- * and qop auth, as the proxy would with the line's credentials. */
+ * and qop auth, as the proxy would with the line's credentials. With
+ * @to_tag, a re-INVITE of dialog @call_id (NULL: a new call). */
 static int
-run_sipsak (SipInviteResponder *r, const char *password)
+run_sipsak_invite (SipInviteResponder *r, const char *password, const char *call_id,
+                   const char *to_tag)
 {
   g_autofree char *file = g_build_filename (w.dir, "invite.sip", NULL);
   g_autofree char *target
       = g_strdup_printf ("sip:1001@127.0.0.1:%u", sip_invite_responder_get_port (r));
+  g_autofree char *new_call = g_strdup_printf ("%08x@proxy", g_random_int ());
+  g_autofree char *tag = to_tag != NULL ? g_strconcat (";tag=", to_tag, NULL) : g_strdup ("");
   g_autofree char *invite = g_strdup_printf (
-      "INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-proxy\r\n"
-      "From: <sip:proxy@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>\r\n"
-      "Call-ID: %08x@proxy\r\nCSeq: 1 INVITE\r\nContact: <sip:proxy@127.0.0.1:9>\r\n"
+      "INVITE %s SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-proxy%08x\r\n"
+      "From: <sip:proxy@127.0.0.1>;tag=p1\r\nTo: <sip:1001@127.0.0.1>%s\r\n"
+      "Call-ID: %s\r\nCSeq: %u INVITE\r\nContact: <sip:proxy@127.0.0.1:9>\r\n"
       "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
-      target, g_random_int ());
+      target, g_random_int (), tag, call_id != NULL ? call_id : new_call, to_tag != NULL ? 2 : 1);
   g_autoptr (GSubprocess) sipsak = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -343,6 +419,12 @@ run_sipsak (SipInviteResponder *r, const char *password)
   g_test_message ("sipsak → %d; reasons so far: %u", g_subprocess_get_exit_status (sipsak),
                   sip_invite_responder_get_reasons (r)->len);
   return g_subprocess_get_if_exited (sipsak) ? g_subprocess_get_exit_status (sipsak) : -1;
+}
+
+static int
+run_sipsak (SipInviteResponder *r, const char *password)
+{
+  return run_sipsak_invite (r, password, NULL, NULL);
 }
 
 static gboolean
@@ -421,8 +503,8 @@ test_auth_invite (void)
   g_assert_cmpint (run_sipsak (r, PASSWORD), ==, 0);
   g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 2);
 
-  /* Stale and replayed through Verify itself, and a re-INVITE's stack
-   * path: Auth_INVITE_1_=No, nothing to challenge. */
+  /* Stale through Verify itself; then Auth_INVITE_1_=No: nothing to
+   * challenge. */
   g_assert_false (verify_again (uri, first, 60, &reason));
   g_assert_cmpstr (reason, ==, "stale");
   apply ("Auth_INVITE_1_", "No", NULL);
@@ -434,6 +516,36 @@ test_auth_invite (void)
     g_variant_get (reply, "(^as)", &none);
     g_assert_cmpuint (g_strv_length (none), ==, 0);
   }
+  sip_invite_responder_free (r);
+}
+
+/* "Re-INVITEs inside a dialog are not challenged": phonesecd cannot see
+ * dialogs, so Challenge's contract gives it to the stack (XML, README).
+ * The responder playing the stack keeps it: a re-INVITE of the dialog
+ * sipsak's verified INVITE made is accepted without Challenge or Verify; a
+ * To tag of no dialog gets 481, not a way around Auth INVITE. */
+static void
+test_auth_invite_re_invite (void)
+{
+  SipInviteResponder *r = sip_invite_responder_new (sip_call);
+  g_autofree char *call_id = g_strdup_printf ("%08x@proxy", g_random_int ());
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "No", "Yes");
+  apply ("Auth_INVITE_1_", "Yes", NULL);
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, call_id, NULL), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, call_id, "phone"), ==, 0);
+  g_assert_cmpuint (sip_invite_responder_get_in_dialog (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_reasons (r)->len, ==, 1); /* no Verify */
+
+  g_assert_cmpint (run_sipsak_invite (r, PASSWORD, "forged@proxy", "phone"), !=, 0);
+  g_assert_cmpuint (sip_invite_responder_get_in_dialog (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_challenged (r), ==, 1);
+  g_assert_cmpuint (sip_invite_responder_get_verified (r), ==, 1);
+  apply ("Auth_INVITE_1_", "No", NULL);
   sip_invite_responder_free (r);
 }
 
@@ -460,6 +572,165 @@ test_authorize_refuses_a_bad_request (void)
                    "Not a SIP request: method 'REGISTER', Request-URI 'sip:x\\r\\n");
 }
 
+/* --- auth-int over D-Bus ------------------------------------------------------------- */
+
+#define SDP_BODY "v=0\r\no=1001 1 1 IN IP4 10.77.0.2\r\ns=-\r\nc=IN IP4 10.77.0.2\r\n"
+
+/* The value of @name in a Digest header (quoted or token). */
+static char *
+param_of (const char *header, const char *name)
+{
+  g_autofree char *key = g_strdup_printf (" %s=", name);
+  const char *p = strstr (header, key);
+  gsize n;
+
+  g_assert_nonnull (p);
+  p += strlen (key);
+  if (*p == '"')
+    p++;
+  n = strcspn (p, "\",");
+  return g_strndup (p, n);
+}
+
+/* The response for qop auth-int and nc 1 as digest_reference.py (Python's
+ * hashlib, written from RFC 7616 alone) computes it. */
+static char *
+python_auth_int (const char *algorithm, const char *realm, const char *nonce, const char *cnonce,
+                 const char *method, const char *uri, const char *body)
+{
+  const char *script = g_getenv ("SIP_DIGEST_REFERENCE");
+  g_autoptr (GString) hex = g_string_new (NULL);
+  g_autofree char *input = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr (GSubprocess) python = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (const char *p = body; *p != '\0'; p++)
+    g_string_append_printf (hex, "%02x", (guchar) *p);
+  input = g_strdup_printf ("{\"algorithm\": \"%s\", \"username\": \"1001\", \"realm\": \"%s\", "
+                           "\"password\": \"%s\", \"nonce\": \"%s\", \"cnonce\": \"%s\", "
+                           "\"nc\": \"00000001\", \"qop\": \"auth-int\", \"method\": \"%s\", "
+                           "\"uri\": \"%s\", \"body\": \"%s\"}\n",
+                           algorithm, realm, PASSWORD, nonce, cnonce, method, uri, hex->str);
+  python = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                             "python3", script, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (python, input, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (python));
+  g_assert_true (g_str_has_prefix (output, "{\"response\": \""));
+  return g_strndup (output + strlen ("{\"response\": \""),
+                    strcspn (output + strlen ("{\"response\": \""), "\""));
+}
+
+/* The body's bytes exactly: g_variant_new_bytestring would add its NUL,
+ * which auth-int would then hash. */
+static GVariant *
+body_bytes (const char *body)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, body, strlen (body), 1);
+}
+
+static GVariant *
+body_options (const char *body)
+{
+  return g_variant_new_parsed ("{'body': <%@ay>, 'cnonce': <'0a4f113b'>, 'nc': <@u 1>}",
+                               body_bytes (body));
+}
+
+/* Authorize with option body against a qop="auth-int" challenge, per
+ * algorithm: the response is Python's for that body, and another body's
+ * is not. */
+static void
+test_authorize_auth_int (void)
+{
+  const char *const algorithms[] = { "MD5", "SHA-256", "SHA-512-256", "SHA-256-sess" };
+  const char *uri = "sip:1001@10.77.0.2";
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "Yes", "Yes");
+  for (guint i = 0; i < G_N_ELEMENTS (algorithms); i++)
+    {
+      g_autofree char *challenge
+          = g_strdup_printf ("Digest realm=\"sip.phonesec.test\", nonce=\"bm9uY2UtYXV0aC1pbnQ\", "
+                             "qop=\"auth-int\", algorithm=%s",
+                             algorithms[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) reply = NULL;
+      g_autofree char *expected
+          = python_auth_int (algorithms[i], "sip.phonesec.test", "bm9uY2UtYXV0aC1pbnQ", "0a4f113b",
+                             "INVITE", uri, SDP_BODY);
+      g_autofree char *other
+          = python_auth_int (algorithms[i], "sip.phonesec.test", "bm9uY2UtYXV0aC1pbnQ", "0a4f113b",
+                             "INVITE", uri, SDP_BODY "a=sendrecv\r\n");
+      g_autofree char *response = NULL;
+      const char *value;
+
+      reply
+          = sip_call ("Authorize",
+                      g_variant_new ("(uss^as@a{sv})", 1, "INVITE", uri,
+                                     (const char *[]){ challenge, NULL }, body_options (SDP_BODY)),
+                      "(ss)", &error);
+      g_assert_no_error (error);
+      g_variant_get (reply, "(&s&s)", NULL, &value);
+      g_test_message ("%s: %s", algorithms[i], value);
+      assert_contains (value, "qop=auth-int");
+      response = param_of (value, "response");
+      g_assert_cmpstr (response, ==, expected);
+      g_assert_cmpstr (response, !=, other);
+    }
+}
+
+static gboolean
+verify_with_body (const char *uri, const char *authorization, const char *body, char **reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) options = g_variant_new_parsed ("{'body': <%@ay>}", body_bytes (body));
+  g_autoptr (GVariant) reply = sip_call (
+      "Verify",
+      g_variant_new ("(usss@a{sv})", 1, "INVITE", uri, authorization, g_steal_pointer (&options)),
+      "(bsas)", &error);
+  gboolean verified;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(bsas)", &verified, reason, NULL);
+  return verified;
+}
+
+/* Verify with option body: an auth-int answer Python computed over the
+ * phone's own challenge passes with that body, and not with another. */
+static void
+test_verify_auth_int (void)
+{
+  const char *uri = "sip:1001@10.77.0.2:5060";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_auto (GStrv) challenges = NULL;
+  g_autofree char *realm = NULL, *nonce = NULL, *algorithm = NULL, *response = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *reason = NULL;
+
+  set_line ("UDP", SIP_TEST_SERVER_NAME, "Yes", "Yes");
+  apply ("Auth_INVITE_1_", "Yes", NULL);
+  reply = sip_call ("Challenge", g_variant_new ("(us)", 1, "INVITE"), "(as)", &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(^as)", &challenges);
+  realm = param_of (challenges[0], "realm");
+  nonce = param_of (challenges[0], "nonce");
+  algorithm = param_of (challenges[0], "algorithm");
+  response = python_auth_int (algorithm, realm, nonce, "c0ffee01", "INVITE", uri, SDP_BODY);
+  authorization = g_strdup_printf ("Digest username=\"1001\", realm=\"%s\", nonce=\"%s\", "
+                                   "uri=\"%s\", response=\"%s\", algorithm=%s, qop=auth-int, "
+                                   "nc=00000001, cnonce=\"c0ffee01\"",
+                                   realm, nonce, uri, response, algorithm);
+  /* Another body first: a wrong answer leaves the nonce count unused. */
+  g_assert_false (verify_with_body (uri, authorization, SDP_BODY "a=inactive\r\n", &reason));
+  g_assert_cmpstr (reason, ==, "wrong-credentials");
+  g_clear_pointer (&reason, g_free);
+  g_assert_true (verify_with_body (uri, authorization, SDP_BODY, &reason));
+  g_assert_cmpstr (reason, ==, "");
+  apply ("Auth_INVITE_1_", "No", NULL);
+}
+
 /* --- policy, signals, access ------------------------------------------------------------ */
 
 static GVariant *
@@ -473,48 +744,128 @@ line_policy (void)
   return g_variant_get_child_value (reply, 0);
 }
 
+/* @policy has exactly the keys of @expected (GVariant text of an a{sv}),
+ * each with the same value. */
+static void
+assert_policy (GVariant *policy, const char *expected_text)
+{
+  g_autoptr (GVariant) expected
+      = g_variant_parse (G_VARIANT_TYPE_VARDICT, expected_text, NULL, NULL, NULL);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_assert_nonnull (expected);
+  g_variant_iter_init (&iter, expected);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr (GVariant) want = value;
+      g_autoptr (GVariant) got = g_variant_lookup_value (policy, key, NULL);
+      g_autofree char *got_text = got != NULL ? g_variant_print (got, TRUE) : g_strdup ("none");
+      g_autofree char *want_text = g_variant_print (want, TRUE);
+
+      g_assert_cmpstr (got_text, ==, want_text);
+    }
+  g_assert_cmpuint (g_variant_n_children (policy), ==, g_variant_n_children (expected));
+}
+
+/* The TLS keys: the priority is TlsPolicy.Resolve("sip")'s, the CA file
+ * the bundle phonesecd trusts (with the test's --ca-file CA in it). */
+static void
+assert_policy_tls (GVariant *policy)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) resolved = phonesec_test_call (
+      w.bus, PHONESEC_DBUS_INTERFACE_TLS_POLICY, "Resolve", g_variant_new ("(s)", "sip"), &error);
+  const char *priority, *resolved_priority, *ca_file;
+  g_autofree char *bundle = NULL;
+  g_autofree char *test_ca = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (resolved, "(&sas)", &resolved_priority, NULL);
+  g_assert_true (g_variant_lookup (policy, "tls-priority", "&s", &priority));
+  g_assert_cmpstr (priority, ==, resolved_priority);
+  g_assert_true (g_variant_lookup (policy, "tls-ca-file", "&s", &ca_file));
+  g_assert_true (g_file_get_contents (ca_file, &bundle, NULL, NULL));
+  g_assert_true (g_file_get_contents (w.ca->cert->cert_path, &test_ca, NULL, NULL));
+  g_assert_nonnull (strstr (bundle, g_strstrip (test_ca)));
+}
+
+#define POLICY_TLS_MEDIASEC_REQUEST                                                                \
+  "{'line': <@u 1>, 'enabled': <true>, 'transport': <'TLS'>, 'port': <@u 5061>,"                   \
+  " 'proxy': <'sip.phonesec.test:5061'>, 'user-id': <'1001'>,"                                     \
+  " 'auth-user': <'1001'>, 'has-password': <true>, 'auth-invite': <false>, 'rfc8760': <true>,"     \
+  " 'digest-algorithms': <['SHA-512-256', 'SHA-512-256-sess', 'SHA-256', 'SHA-256-sess', 'MD5',"   \
+  " 'MD5-sess']>, 'tls-app-class': <'sip'>, 'tls-priority': <'%s'>, 'tls-ca-file': <'%s'>,"        \
+  " 'tls-name-validate': <%s>, 'mediasec-request': <%s>, 'mediasec-over-tls-only': <true>,"        \
+  " 'mediasec-applies': <true>, 'security-client': <%s>, 'require': <%s>, 'proxy-require': <%s>,"  \
+  " 'srtp-profiles': <['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']>,"                    \
+  " 'proxy-allowed': <%s>, 'outbound-proxy-allowed': <%s>, 'outbound-proxy': <'%s'>}"
+
+static void
+assert_tls_policy (gboolean validate, gboolean request, gboolean outbound_allowed,
+                   const char *outbound)
+{
+  g_autoptr (GVariant) policy = line_policy ();
+  const char *priority, *ca_file;
+  const char *mediasec = request ? "['mediasec']" : "@as []";
+  g_autofree char *expected = NULL;
+
+  assert_policy_tls (policy);
+  g_variant_lookup (policy, "tls-priority", "&s", &priority);
+  g_variant_lookup (policy, "tls-ca-file", "&s", &ca_file);
+  expected = g_strdup_printf (POLICY_TLS_MEDIASEC_REQUEST, priority, ca_file,
+                              validate ? "true" : "false", request ? "true" : "false",
+                              request ? "['sdes-srtp;mediasec']" : "@as []", mediasec, mediasec,
+                              "true", outbound_allowed ? "true" : "false", outbound);
+  assert_policy (policy, expected);
+}
+
 static void
 test_line_policy (void)
 {
   g_autoptr (GVariant) policy = NULL;
-  g_autoptr (GVariant) restricted = NULL;
+  g_autoptr (GVariant) lines = NULL;
+  g_autoptr (GVariant) first = NULL;
+  const char *mediasec;
+  guint number;
   g_autofree const char **client = NULL;
-  g_autofree const char **algorithms = NULL;
-  const char *priority, *transport;
-  gboolean allowed;
+  gboolean applies;
 
   set_line ("TLS", SIP_TEST_SERVER_NAME ":5061", "Yes", "Yes");
-  apply ("MediaSec_Request_1_", "Yes", "MediaSec_Over_TLS_Only_1_", "Yes", NULL);
-  policy = line_policy ();
-  g_assert_true (g_variant_lookup (policy, "transport", "&s", &transport));
-  g_assert_cmpstr (transport, ==, "TLS");
-  g_assert_true (g_variant_lookup (policy, "tls-priority", "&s", &priority));
-  g_assert_true (g_str_has_prefix (priority, "NORMAL:") || g_str_has_prefix (priority, "NONE:")
-                 || g_str_has_prefix (priority, "SECURE"));
-  g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
-  g_assert_cmpstr (client[0], ==, "sdes-srtp;mediasec");
-  g_assert_true (g_variant_lookup (policy, "digest-algorithms", "^a&s", &algorithms));
-  g_assert_cmpstr (algorithms[0], ==, "SHA-512-256");
+  apply ("SIP_Port_1_", "5061", "Auth_INVITE_1_", "No", "Use_Auth_ID_1_", "No",
+         "MediaSec_Request_1_", "Yes", "MediaSec_Over_TLS_Only_1_", "Yes", NULL);
+  /* Every key, every value. */
+  assert_tls_policy (TRUE, TRUE, TRUE, "");
+  /* No host-name check; MediaSec in answer mode (the phone answers a
+   * server's Security-Server, sends no Security-Client, requires nothing);
+   * an outbound proxy outside Restricted_Access_Domains. */
+  apply ("TLS_Name_Validate_1_", "No", "MediaSec_Request_1_", "No", "Restricted_Access_Domains",
+         "phonesec.test", "Outbound_Proxy_1_", "sip.example.org", NULL);
+  assert_tls_policy (FALSE, FALSE, FALSE, "sip.example.org");
+  lines = phonesec_test_get_property (w.bus, SIP_PATH, SIP_IFACE, "Lines");
+  first = g_variant_get_child_value (lines, 0);
+  g_assert_true (g_variant_lookup (first, "line", "u", &number));
+  g_assert_cmpuint (number, ==, 1);
+  g_assert_true (g_variant_lookup (first, "mediasec", "&s", &mediasec));
+  g_assert_cmpstr (mediasec, ==, "answer");
 
-  /* Over TLS only, and the line on UDP: no Security-Client. */
-  apply ("SIP_Transport_1_", "UDP", NULL);
-  g_clear_pointer (&policy, g_variant_unref);
-  g_clear_pointer (&client, g_free);
+  /* Over TLS only, and the line on UDP: MediaSec does not apply. */
+  apply ("SIP_Transport_1_", "UDP", "MediaSec_Request_1_", "Yes", NULL);
   policy = line_policy ();
   g_assert_true (g_variant_lookup (policy, "security-client", "^a&s", &client));
   g_assert_null (client[0]);
+  g_assert_true (g_variant_lookup (policy, "mediasec-applies", "b", &applies));
+  g_assert_false (applies);
 
   /* Restricted_Access_Domains without the proxy's domain. */
-  apply ("Restricted_Access_Domains", "voip.example.net", NULL);
-  restricted = line_policy ();
-  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
-  g_assert_false (allowed);
-  apply ("Restricted_Access_Domains", "phonesec.test", "MediaSec_Request_1_", "No", NULL);
-  g_clear_pointer (&restricted, g_variant_unref);
-  restricted = line_policy ();
-  g_assert_true (g_variant_lookup (restricted, "proxy-allowed", "b", &allowed));
-  g_assert_true (allowed);
-  apply ("Restricted_Access_Domains", "", NULL);
+  apply ("Restricted_Access_Domains", "voip.example.net", "Outbound_Proxy_1_", "", NULL);
+  g_clear_pointer (&policy, g_variant_unref);
+  policy = line_policy ();
+  g_assert_true (g_variant_lookup (policy, "proxy-allowed", "b", &applies));
+  g_assert_false (applies);
+  apply ("Restricted_Access_Domains", "", "MediaSec_Request_1_", "No", "TLS_Name_Validate_1_",
+         "Yes", NULL);
 }
 
 static char *
@@ -682,9 +1033,16 @@ main (int argc, char **argv)
   g_test_add_func ("/sip/register/wrong-password", test_register_wrong_password);
   g_test_add_func ("/sip/register/sha256-without-rfc8760", test_register_sha256_without_rfc8760);
   g_test_add_func ("/sip/register/tls-name-mismatch", test_register_tls_name_mismatch);
+  g_test_add_func ("/sip/register/proxy-challenge", test_register_proxy_challenge);
+  g_test_add_func ("/sip/register/outside-restricted-domains",
+                   test_register_outside_restricted_domains);
+  g_test_add_func ("/sip/register/stale-retried-once", test_register_stale_retried_once);
   g_test_add_func ("/sip/check-server-certificate", test_check_server_certificate);
   g_test_add_func ("/sip/authorize/bad-request", test_authorize_refuses_a_bad_request);
   g_test_add_func ("/sip/auth-invite/sipsak", test_auth_invite);
+  g_test_add_func ("/sip/auth-invite/re-invite-in-dialog", test_auth_invite_re_invite);
+  g_test_add_func ("/sip/auth-int/authorize", test_authorize_auth_int);
+  g_test_add_func ("/sip/auth-int/verify", test_verify_auth_int);
   g_test_add_func ("/sip/line-policy", test_line_policy);
   g_test_add_func ("/sip/access/group", test_access_by_group);
   g_test_add_func ("/sip/lines-changed", test_lines_changed_to_the_stack);
