@@ -21,7 +21,7 @@
 
 #include "phonesec-firewall-nft.h"
 
-G_DEFINE_QUARK (phonesec-firewall-nft-error-quark, phonesec_firewall_nft_error)
+G_DEFINE_QUARK (phonesec - firewall - nft - error - quark, phonesec_firewall_nft_error)
 
 struct _PhonesecFirewallNft
 {
