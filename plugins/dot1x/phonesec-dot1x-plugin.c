@@ -6,9 +6,11 @@
  * keeps the guide's transaction status: disabled, authenticating,
  * authenticated, failed. Everything that can undo an authentication is
  * followed: the configuration (a change re-authenticates), the link
- * (phonesec-dot1x-link.c: back → at once), the EAP result (failure →
- * again after 2 s, doubling up to 60 s) and wpa_supplicant itself (gone →
- * asked for again, set up again when back).
+ * (phonesec-dot1x-link.c: back → at once, or after the backoff delay when
+ * it flaps), the EAP result (failure → again after 2 s, doubling up to
+ * 60 s), wpa_supplicant's State of the port ("completed", or
+ * "disconnected" when the switch ended the session) and wpa_supplicant
+ * itself (gone → asked for again, set up again when back).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -261,6 +263,25 @@ succeed (PhonesecDot1xPlugin *self)
     phonesec_dot1x_supplicant_dup_pac_async (self->supplicant, self->lifetime, on_pac, self);
 }
 
+static void session_ended (PhonesecDot1xPlugin *self, const char *why);
+
+/* An EAP-Failure to an authenticated port, without an exchange: the
+ * switch closed it (its administrator, or its own decision). wpa_supplicant
+ * stays "completed" and would wait for the switch: retry with the
+ * backoff. */
+static void
+switch_closed_the_port (PhonesecDot1xPlugin *self)
+{
+  g_autofree char *why = NULL;
+
+  if (g_strcmp0 (phonesec_dot1x_dbus_dot1x_get_state (self->iface), STATE_AUTHENTICATED) != 0)
+    return;
+  why = g_strdup_printf (_ ("The switch closed the 802.1X port %s (an EAP-Failure while "
+                            "authenticated); authenticating again"),
+                         interface_name (self));
+  session_ended (self, why);
+}
+
 static void
 on_eap_status (PhonesecDot1xSupplicant *supplicant, const char *status, const char *parameter,
                gpointer user_data)
@@ -274,7 +295,12 @@ on_eap_status (PhonesecDot1xSupplicant *supplicant, const char *status, const ch
   if (self->attempt == NULL && self->applied != NULL && g_str_equal (status, "started"))
     begin_attempt (self);
   if (self->attempt == NULL)
-    return;
+    {
+      if (self->applied != NULL && g_str_equal (status, "completion")
+          && g_strcmp0 (parameter, "failure") == 0)
+        switch_closed_the_port (self);
+      return;
+    }
   result = phonesec_dot1x_attempt_feed (self->attempt, status, parameter);
   if (result == PHONESEC_DOT1X_ATTEMPT_SUCCEEDED)
     {
@@ -434,6 +460,46 @@ on_presence_changed (PhonesecDot1xSupplicant *supplicant, gboolean present, gpoi
         TRUE);
 }
 
+/* An authenticated session ended without an exchange the plugin
+ * follows: the port is closed, authenticate again with the backoff. */
+static void
+session_ended (PhonesecDot1xPlugin *self, const char *why)
+{
+  start_operation (self);
+  fail (self, why, TRUE);
+}
+
+/* wpa_supplicant's own State of the port. "completed" is its EAPOL
+ * success, a confirmation when the EAP signal was missed. "disconnected"
+ * while the port is authenticated: wpa_supplicant left the session (its
+ * own timeout, or another client of its bus disconnected it). */
+static void
+on_supplicant_state (PhonesecDot1xSupplicant *supplicant, const char *state, gpointer user_data)
+{
+  PhonesecDot1xPlugin *self = user_data;
+  const char *ours = phonesec_dot1x_dbus_dot1x_get_state (self->iface);
+  g_autofree char *why = NULL;
+
+  g_debug ("802.1X: wpa_supplicant State %s (ours %s)", state, ours);
+  if (self->applied == NULL)
+    return;
+  if (g_str_equal (state, "completed"))
+    {
+      if (self->attempt != NULL)
+        {
+          g_clear_pointer (&self->attempt, phonesec_dot1x_attempt_free);
+          succeed (self);
+        }
+      return;
+    }
+  if (!g_str_equal (ours, STATE_AUTHENTICATED) || !g_str_equal (state, "disconnected"))
+    return;
+  why = g_strdup_printf (_ ("wpa_supplicant disconnected the 802.1X session on %s; "
+                            "authenticating again"),
+                         interface_name (self));
+  session_ended (self, why);
+}
+
 static void
 on_interface_removed (PhonesecDot1xSupplicant *supplicant, gpointer user_data)
 {
@@ -543,6 +609,7 @@ ensure_watchers (PhonesecDot1xPlugin *self)
       g_signal_connect (self->supplicant, "eap-status", G_CALLBACK (on_eap_status), self);
       g_signal_connect (self->supplicant, "interface-removed", G_CALLBACK (on_interface_removed),
                         self);
+      g_signal_connect (self->supplicant, "state-changed", G_CALLBACK (on_supplicant_state), self);
     }
   if (self->link == NULL)
     {
