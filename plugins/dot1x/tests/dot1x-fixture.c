@@ -415,13 +415,21 @@ phonesec_hostapd_count (PhonesecHostapd *self, gsize from, const char *needle)
 }
 
 char *
-phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac)
+phonesec_hostapd_cli (PhonesecHostapd *self, const char *command, const char *arg)
 {
   const char *argv[]
-      = { "hostapd_cli", "-p", self->ctrl_dir, "-i", self->ifname, "sta", mac, NULL };
+      = { "hostapd_cli", "-p", self->ctrl_dir, "-i", self->ifname, command, arg, NULL };
   char *out = NULL;
 
   phonesec_dot1x_net_run (self->ns, &out, argv);
+  return out;
+}
+
+char *
+phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac)
+{
+  char *out = phonesec_hostapd_cli (self, "sta", mac);
+
   /* hostapd_cli says FAIL for a station it does not know. */
   if (out == NULL || g_str_has_prefix (out, "FAIL"))
     {

@@ -98,6 +98,8 @@ char *phonesec_hostapd_dup_log (PhonesecHostapd *self);
 /* How often @needle is in the log after byte @from. */
 guint phonesec_hostapd_count (PhonesecHostapd *self, gsize from, const char *needle);
 gsize phonesec_hostapd_log_size (PhonesecHostapd *self);
+/* `hostapd_cli COMMAND [ARG]` on the switch's port; its output. */
+char *phonesec_hostapd_cli (PhonesecHostapd *self, const char *command, const char *arg);
 /* `hostapd_cli sta MAC`: the switch's view of the phone's port (flags=[AUTHORIZED],
  * dot1xAuthEapolLogoffFramesRx=...); "" when it knows no such station. */
 char *phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac);
