@@ -127,12 +127,6 @@ char *phonesec_dot1x_system_dup_supplicant_log (PhonesecDot1xSystem *self);
 /* /proc/PID/cmdline of wpa_supplicant, NULs as spaces. */
 char *phonesec_dot1x_system_dup_supplicant_cmdline (PhonesecDot1xSystem *self);
 
-/* The same network configuration the plugin gives wpa_supplicant, as a
- * wpa_supplicant.conf for a bare `wpa_supplicant -Dwired` (the benchmark's
- * baseline): EAP-TLS with the phone's certificate. */
-char *phonesec_dot1x_write_bare_conf (const PhonesecDot1xPki *pki, const char *dir,
-                                      const char *identity);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDot1xPki, phonesec_dot1x_pki_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDot1xNet, phonesec_dot1x_net_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecHostapd, phonesec_hostapd_free)

@@ -1314,12 +1314,60 @@ bare_supplicant_ms (Fixture *f, const char *conf)
   return ms;
 }
 
+/* A property of wpa_supplicant's object @path. */
+static GVariant *
+supplicant_property (const char *path, const char *iface, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_sync (
+      world.system->connection, "fi.w1.wpa_supplicant1", path, "org.freedesktop.DBus.Properties",
+      "Get", g_variant_new ("(ss)", iface, name), G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE,
+      -1, NULL, &error);
+  GVariant *value = NULL;
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(v)", &value);
+  return value;
+}
+
+/* The network the plugin gave wpa_supplicant, read back from it, as a
+ * wpa_supplicant.conf for the bare baseline: the same configuration
+ * (ca_cert the trust bundle, openssl_ciphers, phase1...). */
+static char *
+write_bare_conf (Fixture *f)
+{
+  g_autoptr (GVariant) networks = NULL, props = NULL;
+  g_autoptr (GString) conf = g_string_new ("ap_scan=0\nnetwork={\n");
+  char *path = g_build_filename (f->bus->tmpdir, "bare-wpa_supplicant.conf", NULL);
+  g_autofree char *iface_path = dup_supplicant_iface (f);
+  const char *network_path, *key;
+  GVariant *value;
+  GVariantIter iter;
+
+  networks = supplicant_property (iface_path, "fi.w1.wpa_supplicant1.Interface", "Networks");
+  g_assert_cmpuint (g_variant_n_children (networks), ==, 1);
+  g_variant_get_child (networks, 0, "&o", &network_path);
+  props = supplicant_property (network_path, "fi.w1.wpa_supplicant1.Network", "Properties");
+  g_variant_iter_init (&iter, props);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
+    {
+      g_autoptr (GVariant) owned = value;
+
+      /* Strings in the configuration file's syntax (quotes included). */
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        g_string_append_printf (conf, "  %s=%s\n", key, g_variant_get_string (value, NULL));
+    }
+  g_string_append (conf, "}\n");
+  g_test_message ("bare configuration:\n%s", conf->str);
+  g_assert_true (g_file_set_contents (path, conf->str, -1, NULL));
+  return path;
+}
+
 static void
 test_bench_enable_to_authenticated (Fixture *f, gconstpointer data)
 {
   g_autofree char *ns_path = g_build_filename ("/run/netns", world.net->phone_ns, NULL);
-  g_autofree char *conf
-      = phonesec_dot1x_write_bare_conf (world.pki, f->bus->tmpdir, "CP-8841-3PCC-SEP001122334455");
+  g_autofree char *conf = NULL;
   double plugin[BENCH_ROUNDS], bare[BENCH_ROUNDS];
   double mp, mb;
 
@@ -1336,6 +1384,8 @@ test_bench_enable_to_authenticated (Fixture *f, gconstpointer data)
       apply (f, "Enable_802.1X_Authentication", "Yes", NULL);
       wait_state (f, "authenticated");
       plugin[i] = (g_get_monotonic_time () - start) / 1000.0;
+      if (conf == NULL)
+        conf = write_bare_conf (f);
       apply (f, "Enable_802.1X_Authentication", "No", NULL);
       wait_state (f, "disabled");
 
@@ -1351,6 +1401,10 @@ test_bench_enable_to_authenticated (Fixture *f, gconstpointer data)
                   "<= 1.2) over %d rounds",
                   mp, mb, mp / mb, BENCH_ROUNDS);
   g_test_minimized_result (mp / mb, "plugin/bare enable-to-authenticated ratio");
+  /* As bench/'s programs: a missed goal is said, never a failure. */
+  g_print ("BENCH dot1x_enable_ms=%.0f\nBENCH dot1x_bare_ms=%.0f\nBENCH dot1x_enable_ratio=%.2f "
+           "goal<=1.2 %s\n",
+           mp, mb, mp / mb, mp / mb <= 1.2 ? "PASS" : "MISS");
 }
 
 int
