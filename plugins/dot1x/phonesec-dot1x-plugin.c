@@ -6,9 +6,11 @@
  * keeps the guide's transaction status: disabled, authenticating,
  * authenticated, failed. Everything that can undo an authentication is
  * followed: the configuration (a change re-authenticates), the link
- * (phonesec-dot1x-link.c: back → at once), the EAP result (failure →
- * again after 2 s, doubling up to 60 s) and wpa_supplicant itself (gone →
- * asked for again, set up again when back).
+ * (phonesec-dot1x-link.c: back → at once, or after the backoff delay when
+ * it flaps), the EAP result (failure → again after 2 s, doubling up to
+ * 60 s), wpa_supplicant's State of the port ("completed", or
+ * "disconnected" when the switch ended the session) and wpa_supplicant
+ * itself (gone → asked for again, set up again when back).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -58,7 +60,8 @@ struct _PhonesecDot1xPlugin
   PhonesecDot1xAttempt *attempt;  /* the EAP exchange being followed */
   guint retry_source;
   guint timeout_source;
-  guint retry_delay;
+  guint retry_delay; /* before the next retry; doubles with each one */
+  gint64 last_start; /* monotonic µs: the last authentication started */
   guint kicks;       /* EAPOL-Starts sent again while the switch is silent */
   gboolean with_pac; /* an EAP-FAST PAC was given to wpa_supplicant */
 };
@@ -128,6 +131,9 @@ on_retry (gpointer user_data)
   PhonesecDot1xPlugin *self = user_data;
 
   self->retry_source = 0;
+  /* The delay grows with the retries made, not with those planned (a
+   * flapping link plans many). */
+  self->retry_delay = MIN (self->retry_delay * 2, RETRY_MAX_S);
   if (supplicant_ready (self))
     reauthenticate (self, FALSE);
   else
@@ -136,11 +142,16 @@ on_retry (gpointer user_data)
 }
 
 static void
-schedule_retry (PhonesecDot1xPlugin *self)
+schedule_retry_in (PhonesecDot1xPlugin *self, guint ms)
 {
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  self->retry_source = g_timeout_add_seconds (self->retry_delay, on_retry, self);
-  self->retry_delay = MIN (self->retry_delay * 2, RETRY_MAX_S);
+  self->retry_source = g_timeout_add (ms, on_retry, self);
+}
+
+static void
+schedule_retry (PhonesecDot1xPlugin *self)
+{
+  schedule_retry_in (self, self->retry_delay * 1000);
 }
 
 static void
@@ -261,6 +272,25 @@ succeed (PhonesecDot1xPlugin *self)
     phonesec_dot1x_supplicant_dup_pac_async (self->supplicant, self->lifetime, on_pac, self);
 }
 
+static void session_ended (PhonesecDot1xPlugin *self, const char *why);
+
+/* An EAP-Failure to an authenticated port, without an exchange: the
+ * switch closed it (its administrator, or its own decision). wpa_supplicant
+ * stays "completed" and would wait for the switch: retry with the
+ * backoff. */
+static void
+switch_closed_the_port (PhonesecDot1xPlugin *self)
+{
+  g_autofree char *why = NULL;
+
+  if (g_strcmp0 (phonesec_dot1x_dbus_dot1x_get_state (self->iface), STATE_AUTHENTICATED) != 0)
+    return;
+  why = g_strdup_printf (_ ("The switch closed the 802.1X port %s (an EAP-Failure while "
+                            "authenticated); authenticating again"),
+                         interface_name (self));
+  session_ended (self, why);
+}
+
 static void
 on_eap_status (PhonesecDot1xSupplicant *supplicant, const char *status, const char *parameter,
                gpointer user_data)
@@ -274,7 +304,12 @@ on_eap_status (PhonesecDot1xSupplicant *supplicant, const char *status, const ch
   if (self->attempt == NULL && self->applied != NULL && g_str_equal (status, "started"))
     begin_attempt (self);
   if (self->attempt == NULL)
-    return;
+    {
+      if (self->applied != NULL && g_str_equal (status, "completion")
+          && g_strcmp0 (parameter, "failure") == 0)
+        switch_closed_the_port (self);
+      return;
+    }
   result = phonesec_dot1x_attempt_feed (self->attempt, status, parameter);
   if (result == PHONESEC_DOT1X_ATTEMPT_SUCCEEDED)
     {
@@ -325,6 +360,7 @@ configure (PhonesecDot1xPlugin *self, PhonesecDot1xSettings *settings)
   g_clear_pointer (&self->applied, phonesec_dot1x_settings_free);
   self->applied = settings;
   self->kicks = 0;
+  self->last_start = g_get_monotonic_time ();
   if (settings->eap == PHONESEC_DOT1X_EAP_FAST)
     pac = phonesec_dot1x_pac_load (phonesec_context_get_state_dir (self->context),
                                    settings->identity, &error);
@@ -358,7 +394,10 @@ reauthenticate (PhonesecDot1xPlugin *self, gboolean kick)
   GCancellable *cancellable = start_operation (self);
 
   if (!kick)
-    self->kicks = 0;
+    {
+      self->kicks = 0;
+      self->last_start = g_get_monotonic_time ();
+    }
   set_state (self, STATE_AUTHENTICATING, NULL);
   phonesec_dot1x_supplicant_reauthenticate_async (self->supplicant, cancellable, on_reauthenticated,
                                                   self);
@@ -434,6 +473,46 @@ on_presence_changed (PhonesecDot1xSupplicant *supplicant, gboolean present, gpoi
         TRUE);
 }
 
+/* An authenticated session ended without an exchange the plugin
+ * follows: the port is closed, authenticate again with the backoff. */
+static void
+session_ended (PhonesecDot1xPlugin *self, const char *why)
+{
+  start_operation (self);
+  fail (self, why, TRUE);
+}
+
+/* wpa_supplicant's own State of the port. "completed" is its EAPOL
+ * success, a confirmation when the EAP signal was missed. "disconnected"
+ * while the port is authenticated: wpa_supplicant left the session (its
+ * own timeout, or another client of its bus disconnected it). */
+static void
+on_supplicant_state (PhonesecDot1xSupplicant *supplicant, const char *state, gpointer user_data)
+{
+  PhonesecDot1xPlugin *self = user_data;
+  const char *ours = phonesec_dot1x_dbus_dot1x_get_state (self->iface);
+  g_autofree char *why = NULL;
+
+  g_debug ("802.1X: wpa_supplicant State %s (ours %s)", state, ours);
+  if (self->applied == NULL)
+    return;
+  if (g_str_equal (state, "completed"))
+    {
+      if (self->attempt != NULL)
+        {
+          g_clear_pointer (&self->attempt, phonesec_dot1x_attempt_free);
+          succeed (self);
+        }
+      return;
+    }
+  if (!g_str_equal (ours, STATE_AUTHENTICATED) || !g_str_equal (state, "disconnected"))
+    return;
+  why = g_strdup_printf (_ ("wpa_supplicant disconnected the 802.1X session on %s; "
+                            "authenticating again"),
+                         interface_name (self));
+  session_ended (self, why);
+}
+
 static void
 on_interface_removed (PhonesecDot1xSupplicant *supplicant, gpointer user_data)
 {
@@ -446,29 +525,54 @@ on_interface_removed (PhonesecDot1xSupplicant *supplicant, gpointer user_data)
   fail (self, why, TRUE);
 }
 
+/* Back: at once, as a phone does, unless the last authentication started
+ * less than the backoff delay ago (a flapping link): then once it passed.
+ * Either way the delay grows, so a link that keeps flapping is spaced
+ * out like failures are. */
+static void
+on_link_up (PhonesecDot1xPlugin *self)
+{
+  gint64 wait_us
+      = self->last_start + (gint64) self->retry_delay * G_USEC_PER_SEC - g_get_monotonic_time ();
+
+  g_message ("802.1X: the link of %s is up", interface_name (self));
+  if (self->last_start != 0 && wait_us > 0)
+    {
+      g_autofree char *why = g_strdup_printf (
+          _ ("The link of %s came back too soon after the last attempt; authenticating again in "
+             "%u s"),
+          interface_name (self), (guint) ((wait_us + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+
+      start_operation (self);
+      set_state (self, STATE_FAILED, why);
+      schedule_retry_in (self, wait_us / 1000 + 1);
+      return;
+    }
+  self->retry_delay = MIN (self->retry_delay * 2, RETRY_MAX_S);
+  /* wpa_supplicant's wired driver does not notice: start it again. */
+  if (supplicant_ready (self))
+    reauthenticate (self, FALSE);
+  else
+    reconcile (self, TRUE);
+}
+
+/* Down: no retry while it is, none could reach the switch; its coming
+ * back is the retry. */
 static void
 on_link_changed (PhonesecDot1xLink *link, gpointer user_data)
 {
   PhonesecDot1xPlugin *self = user_data;
+  g_autofree char *why = NULL;
 
   if (phonesec_dot1x_link_get_carrier (link))
     {
-      g_message ("802.1X: the link of %s is up", interface_name (self));
-      self->retry_delay = RETRY_MIN_S;
-      /* wpa_supplicant's wired driver does not notice: start it again. */
-      if (supplicant_ready (self))
-        reauthenticate (self, FALSE);
-      else
-        reconcile (self, TRUE);
+      on_link_up (self);
       return;
     }
   start_operation (self);
-  {
-    g_autofree char *why = g_strdup_printf (
-        _ ("The link of %s is down; waiting for it to come back"), interface_name (self));
-
-    fail (self, why, FALSE);
-  }
+  why = g_strdup_printf (_ ("The link of %s is down; waiting for it to come back"),
+                         interface_name (self));
+  fail (self, why, FALSE);
 }
 
 static void
@@ -543,6 +647,7 @@ ensure_watchers (PhonesecDot1xPlugin *self)
       g_signal_connect (self->supplicant, "eap-status", G_CALLBACK (on_eap_status), self);
       g_signal_connect (self->supplicant, "interface-removed", G_CALLBACK (on_interface_removed),
                         self);
+      g_signal_connect (self->supplicant, "state-changed", G_CALLBACK (on_supplicant_state), self);
     }
   if (self->link == NULL)
     {

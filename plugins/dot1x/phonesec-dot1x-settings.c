@@ -123,6 +123,18 @@ phonesec_dot1x_settings_new (const PhonesecDot1xInput *in, GError **error)
   if (self->eap == PHONESEC_DOT1X_EAP_TLS ? !check_tls (in, error)
                                           : !check_fast (in, min_version, error))
     return NULL;
+  if (in->fips && min_version >= TLS_1_3)
+    {
+      /* wpa_supplicant (2.10) has no setting for TLS 1.3 suites, and
+       * openssl_ciphers does not govern them: OpenSSL's default would
+       * offer CHACHA20-POLY1305. FIPS shown as on must be enforced. */
+      g_set_error_literal (error, PHONESEC_ERROR, PHONESEC_ERROR_NOT_SUPPORTED,
+                           _ ("FIPS_Mode is Yes and TLS_Min_Version is TLS 1.3, but wpa_supplicant "
+                              "cannot be limited to the TLS 1.3 cipher suites FIPS approves (it "
+                              "would also offer CHACHA20-POLY1305): set TLS_Min_Version to TLS "
+                              "1.2 for 802.1X under FIPS"));
+      return NULL;
+    }
   if (in->ca_file == NULL)
     {
       /* Never authenticate to a server that nothing checks. */

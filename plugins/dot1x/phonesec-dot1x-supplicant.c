@@ -26,6 +26,7 @@ struct _PhonesecDot1xSupplicant
   char *iface_path; /* the configured interface, or NULL */
   guint eap_subscription;
   guint removed_subscription;
+  guint state_subscription;
 };
 
 enum
@@ -33,6 +34,7 @@ enum
   SIGNAL_PRESENCE_CHANGED,
   SIGNAL_EAP_STATUS,
   SIGNAL_INTERFACE_REMOVED,
+  SIGNAL_STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -105,6 +107,24 @@ on_interface_removed (GDBusConnection *bus, const char *sender, const char *path
   g_signal_emit (self, signals[SIGNAL_INTERFACE_REMOVED], 0);
 }
 
+/* The interface's State property ("associated", "completed",
+ * "disconnected"...), from the standard PropertiesChanged. */
+static void
+on_properties_changed (GDBusConnection *bus, const char *sender, const char *path,
+                       const char *iface, const char *member, GVariant *params, gpointer user_data)
+{
+  PhonesecDot1xSupplicant *self = user_data;
+  g_autoptr (GVariant) changed = NULL;
+  const char *state;
+
+  if (g_strcmp0 (path, self->iface_path) != 0
+      || !g_variant_is_of_type (params, G_VARIANT_TYPE ("(sa{sv}as)")))
+    return;
+  changed = g_variant_get_child_value (params, 1);
+  if (g_variant_lookup (changed, "State", "&s", &state))
+    g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, state);
+}
+
 PhonesecDot1xSupplicant *
 phonesec_dot1x_supplicant_new (GDBusConnection *bus)
 {
@@ -116,6 +136,9 @@ phonesec_dot1x_supplicant_new (GDBusConnection *bus)
   self->removed_subscription = g_dbus_connection_signal_subscribe (
       bus, WPAS_NAME, WPAS_NAME, "InterfaceRemoved", WPAS_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
       on_interface_removed, self, NULL);
+  self->state_subscription = g_dbus_connection_signal_subscribe (
+      bus, WPAS_NAME, "org.freedesktop.DBus.Properties", "PropertiesChanged", NULL, WPAS_IFACE,
+      G_DBUS_SIGNAL_FLAGS_NONE, on_properties_changed, self, NULL);
   watch_name (self);
   return self;
 }
@@ -518,6 +541,7 @@ phonesec_dot1x_supplicant_dispose (GObject *object)
     {
       g_dbus_connection_signal_unsubscribe (self->bus, self->eap_subscription);
       g_dbus_connection_signal_unsubscribe (self->bus, self->removed_subscription);
+      g_dbus_connection_signal_unsubscribe (self->bus, self->state_subscription);
     }
   g_clear_object (&self->bus);
   g_clear_pointer (&self->iface_path, g_free);
@@ -538,6 +562,9 @@ phonesec_dot1x_supplicant_class_init (PhonesecDot1xSupplicantClass *klass)
   signals[SIGNAL_INTERFACE_REMOVED]
       = g_signal_new ("interface-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_STATE_CHANGED]
+      = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

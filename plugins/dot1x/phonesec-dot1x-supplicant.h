@@ -35,7 +35,10 @@ G_DECLARE_FINAL_TYPE (PhonesecDot1xSupplicant, phonesec_dot1x_supplicant, PHONES
  * - "eap-status" (const char *status, const char *parameter): the EAP
  *   signal of the configured interface;
  * - "interface-removed": wpa_supplicant dropped the configured interface
- *   (the network device went away).
+ *   (the network device went away);
+ * - "state-changed" (const char *state): the configured interface's State
+ *   property as wpa_supplicant changes it ("associated", "completed",
+ *   "disconnected"...).
  */
 PhonesecDot1xSupplicant *phonesec_dot1x_supplicant_new (GDBusConnection *bus);
 

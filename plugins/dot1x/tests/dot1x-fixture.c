@@ -415,13 +415,21 @@ phonesec_hostapd_count (PhonesecHostapd *self, gsize from, const char *needle)
 }
 
 char *
-phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac)
+phonesec_hostapd_cli (PhonesecHostapd *self, const char *command, const char *arg)
 {
   const char *argv[]
-      = { "hostapd_cli", "-p", self->ctrl_dir, "-i", self->ifname, "sta", mac, NULL };
+      = { "hostapd_cli", "-p", self->ctrl_dir, "-i", self->ifname, command, arg, NULL };
   char *out = NULL;
 
   phonesec_dot1x_net_run (self->ns, &out, argv);
+  return out;
+}
+
+char *
+phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac)
+{
+  char *out = phonesec_hostapd_cli (self, "sta", mac);
+
   /* hostapd_cli says FAIL for a station it does not know. */
   if (out == NULL || g_str_has_prefix (out, "FAIL"))
     {
@@ -560,22 +568,4 @@ phonesec_dot1x_system_free (PhonesecDot1xSystem *self)
   g_free (self->supplicant_log);
   g_free (self->ns);
   g_free (self);
-}
-
-char *
-phonesec_dot1x_write_bare_conf (const PhonesecDot1xPki *pki, const char *dir, const char *identity)
-{
-  char *path = g_build_filename (dir, "bare-wpa_supplicant.conf", NULL);
-  g_autofree char *conf = g_strdup_printf (
-      "ap_scan=0\n"
-      "network={\n"
-      "  key_mgmt=IEEE8021X\n  eapol_flags=0\n  eap=TLS\n  identity=\"%s\"\n"
-      "  ca_cert=\"%s\"\n  client_cert=\"%s\"\n  private_key=\"%s\"\n"
-      "  phase1=\"tls_disable_tlsv1_0=1 tls_disable_tlsv1_1=0 tls_disable_tlsv1_2=0 "
-      "tls_disable_tlsv1_3=1\"\n"
-      "}\n",
-      identity, pki->ca_cert, pki->phone_cert, pki->phone_key);
-
-  g_assert_true (g_file_set_contents (path, conf, -1, NULL));
-  return path;
 }

@@ -98,6 +98,8 @@ char *phonesec_hostapd_dup_log (PhonesecHostapd *self);
 /* How often @needle is in the log after byte @from. */
 guint phonesec_hostapd_count (PhonesecHostapd *self, gsize from, const char *needle);
 gsize phonesec_hostapd_log_size (PhonesecHostapd *self);
+/* `hostapd_cli COMMAND [ARG]` on the switch's port; its output. */
+char *phonesec_hostapd_cli (PhonesecHostapd *self, const char *command, const char *arg);
 /* `hostapd_cli sta MAC`: the switch's view of the phone's port (flags=[AUTHORIZED],
  * dot1xAuthEapolLogoffFramesRx=...); "" when it knows no such station. */
 char *phonesec_hostapd_dup_station (PhonesecHostapd *self, const char *mac);
@@ -124,12 +126,6 @@ void phonesec_dot1x_system_stop_supplicant (PhonesecDot1xSystem *self, gboolean 
 char *phonesec_dot1x_system_dup_supplicant_log (PhonesecDot1xSystem *self);
 /* /proc/PID/cmdline of wpa_supplicant, NULs as spaces. */
 char *phonesec_dot1x_system_dup_supplicant_cmdline (PhonesecDot1xSystem *self);
-
-/* The same network configuration the plugin gives wpa_supplicant, as a
- * wpa_supplicant.conf for a bare `wpa_supplicant -Dwired` (the benchmark's
- * baseline): EAP-TLS with the phone's certificate. */
-char *phonesec_dot1x_write_bare_conf (const PhonesecDot1xPki *pki, const char *dir,
-                                      const char *identity);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDot1xPki, phonesec_dot1x_pki_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PhonesecDot1xNet, phonesec_dot1x_net_free)

@@ -314,6 +314,32 @@ test_fips_allows_eap_tls_only (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (auto_fast, "ClientCertificateFile"));
 }
 
+/* wpa_supplicant cannot limit TLS 1.3 suites: FIPS with TLS 1.3 as the
+ * minimum is refused rather than shown as on while CHACHA20 is offered. */
+static void
+test_fips_refuses_tls13_minimum (Fixture *f, gconstpointer data)
+{
+  g_autoptr (PhonesecDot1xSettings) tls12 = NULL, tls13 = NULL;
+  g_autofree char *why = NULL, *phase1 = NULL;
+
+  f->in.fips = TRUE;
+  f->in.min_version = "TLS 1.3";
+  why = settings_error (f, PHONESEC_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (why, "FIPS_Mode"));
+  g_assert_nonnull (strstr (why, "TLS 1.3"));
+  g_assert_nonnull (strstr (why, "CHACHA20-POLY1305"));
+  /* TLS 1.2 under FIPS: TLS 1.3 off, the approved openssl_ciphers on. */
+  f->in.min_version = "TLS 1.2";
+  tls12 = settings_ok (f);
+  phase1 = network_value (tls12, "phase1");
+  g_assert_nonnull (strstr (phase1, "tls_disable_tlsv1_3=1"));
+  g_assert_cmpstr (tls12->openssl_ciphers, ==, f->in.openssl_ciphers);
+  /* Without FIPS, TLS 1.3 as the minimum stays allowed. */
+  f->in.fips = FALSE;
+  f->in.min_version = "TLS 1.3";
+  tls13 = settings_ok (f);
+}
+
 static void
 test_no_trust_store_no_authentication (Fixture *f, gconstpointer data)
 {
@@ -362,6 +388,7 @@ main (int argc, char **argv)
   ADD ("/dot1x/settings/min-version-switches", test_min_version_switches);
   ADD ("/dot1x/settings/cipher-list-is-the-policys", test_cipher_list_is_the_policys);
   ADD ("/dot1x/settings/fips-allows-eap-tls-only", test_fips_allows_eap_tls_only);
+  ADD ("/dot1x/settings/fips-refuses-tls13-minimum", test_fips_refuses_tls13_minimum);
   ADD ("/dot1x/settings/no-trust-store-no-authentication", test_no_trust_store_no_authentication);
   ADD ("/dot1x/settings/equality-follows-every-field", test_equality_follows_every_field);
 #undef ADD
