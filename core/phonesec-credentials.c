@@ -91,6 +91,17 @@ is_secret_option (const char *p, gsize len)
   return len == 5 && (memcmp (p, "--pwd", 5) == 0 || memcmp (p, "--key", 5) == 0);
 }
 
+/* "--pwd=V" (refused by the parser, but never echoed) or a URL. */
+static void
+find_rule_option_or_url (const char *base, const char *start, const char *close, const char *end,
+                         GArray *spans)
+{
+  if (close - start > 6 && (memcmp (start, "--pwd=", 6) == 0 || memcmp (start, "--key=", 6) == 0))
+    add_span (spans, start + 6 - base, close - (start + 6));
+  else
+    find_in_url (base, start, end, spans);
+}
+
 /* One word of a rule, as phonesec-rule.c reads it: an option value ends at
  * ']' (the group's end), an option may follow '[' or '?' inside a word
  * (`)?[--pwd`, `)?--key`), a ']' may run into the URL (`[--key K]tftp://...`). */
@@ -114,16 +125,27 @@ find_in_rule_word (const char *base, const char *start, const char *end, gboolea
   open = g_strstr_len (start, end - start, "[--");
   if (open == NULL)
     open = g_strstr_len (start, end - start, "?--"); /* ")?--key K url" */
-  if (open != NULL)
-    start = open + 1;
-  close = end > start && end[-1] == ']' ? end - 1 : end;
+  if (open == NULL)
+    {
+      close = end > start && end[-1] == ']' ? end - 1 : end;
+      if (is_secret_option (start, close - start))
+        *expect_value = TRUE;
+      else
+        find_rule_option_or_url (base, start, close, end, spans);
+      return;
+    }
+  /* One option group; others (`[--srv][--key`) and the URL may follow
+   * its ']' in the same word. */
+  start = open + 1;
+  close = memchr (start, ']', end - start);
+  if (close == NULL)
+    close = end;
   if (is_secret_option (start, close - start))
-    *expect_value = TRUE;
-  else if (close - start > 6
-           && (memcmp (start, "--pwd=", 6) == 0 || memcmp (start, "--key=", 6) == 0))
-    add_span (spans, start + 6 - base, close - (start + 6)); /* refused, but never echoed */
+    *expect_value = close == end;
   else
-    find_in_url (base, start, end, spans);
+    find_rule_option_or_url (base, start, close, end, spans);
+  if (close < end)
+    find_in_rule_word (base, close + 1, end, expect_value, spans);
 }
 
 static void

@@ -70,6 +70,10 @@ static const MaskCase mask_cases[] = {
     "( $SWVER lt 7 )?--key ******** http://a/x|--key ******** http://u:********@b/y" },
   { RULE, "[--key k]http://u:p@h/ [--status] http://h/s",
     "[--key ********]http://u:********@h/ [--status] http://h/s" },
+  /* Groups that follow each other in one word (a fuzz finding). */
+  { RULE, "[--srv][--key VerySue]tp://pv--dcfg:ue]txfmlt",
+    "[--srv][--key ********]tp://pv--dcfg:ue]txfmlt" },
+  { RULE, "[--srv][--uid u][--pwd p]https://h/x", "[--srv][--uid u][--pwd ********]https://h/x" },
   /* Header secrets: the whole value. */
   { WHOLE, "Bearer x.y.z", "********" },
   { WHOLE, "", "" },
