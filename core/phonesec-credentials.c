@@ -162,6 +162,19 @@ find_in_rule (const char *value, GArray *spans)
         p++;
       if (p >= end)
         break;
+      /* A condition, "( ... )?", is text the parser compares, never an
+       * option: what follows its ")?" is. */
+      if (*p == '(')
+        {
+          const char *q = g_strstr_len (p, end - p, ")?");
+
+          if (q != NULL)
+            {
+              expect_value = FALSE;
+              p = q + 1;
+              continue;
+            }
+        }
       start = p;
       while (p < end && !is_separator (*p))
         p++;
